@@ -1,0 +1,53 @@
+namespace EasyMo.Application.Calls;
+
+/// <summary>How incoming calls are answered (configuration section <c>Calls</c>).</summary>
+public sealed class CallHandlingOptions
+{
+    public const string SectionName = "Calls";
+
+    /// <summary>Most calls answered at once; beyond it new calls get 486 Busy Here. 0 means no ceiling.</summary>
+    public int MaxLiveCalls { get; set; } = 50;
+
+    /// <summary>How long an accepted call counts as live when its end was never recorded.</summary>
+    public TimeSpan MaxCallDuration { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Country calling code (digits) for numbers a trunk sends in national form (<c>0788…</c>).</summary>
+    public string DefaultCountryCode { get; set; } = "250";
+
+    /// <summary>Language by the caller's country calling code (digits); the longest matching prefix wins.</summary>
+    public Dictionary<string, string> LanguageByCountryCode { get; set; } = new()
+    {
+        ["250"] = "rw", // Rwanda
+        ["33"] = "fr", // France
+        ["32"] = "fr", // Belgium
+        ["243"] = "fr", // DR Congo
+        ["257"] = "fr", // Burundi
+        ["242"] = "fr", // Congo
+        ["225"] = "fr", // Côte d'Ivoire
+        ["221"] = "fr", // Senegal
+        ["237"] = "fr", // Cameroon
+        ["241"] = "fr", // Gabon
+        ["253"] = "fr", // Djibouti
+        ["269"] = "fr", // Comoros
+        ["261"] = "fr", // Madagascar
+        ["235"] = "fr", // Chad
+        ["236"] = "fr", // Central African Republic
+        ["227"] = "fr", // Niger
+        ["228"] = "fr", // Togo
+        ["229"] = "fr", // Benin
+        ["223"] = "fr", // Mali
+        ["226"] = "fr", // Burkina Faso
+        ["224"] = "fr", // Guinea
+        ["377"] = "fr", // Monaco
+    };
+
+    /// <summary>Language when neither the profile nor the country tells one.</summary>
+    public string DefaultLanguage { get; set; } = "en";
+
+    /// <summary>Carrier trunks, named by the dialed number's prefix (E.164 digits), e.g. <c>250788 → MTN Rwanda</c>.</summary>
+    public Dictionary<string, string> TrunksByDialedPrefix { get; set; } = new()
+    {
+        ["250"] = "MTN Rwanda",
+        ["356"] = "GO Malta",
+    };
+}

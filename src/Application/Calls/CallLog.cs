@@ -1,0 +1,51 @@
+using EasyMo.Domain.Calls;
+using Microsoft.Extensions.Logging;
+
+namespace EasyMo.Application.Calls;
+
+/// <summary>
+/// The call events the service logs, under the event names the original deployment's dashboards search for.
+/// Phone numbers arrive here masked; nothing here takes a secret, a transcript or a raw body.
+/// </summary>
+public static partial class CallLog
+{
+    [LoggerMessage(EventId = 1000, EventName = "OPENAI_SIP_CALL_INCOMING", Level = LogLevel.Information,
+        Message = "Incoming call {CallId} on {Channel} from {Caller} to {Callee}")]
+    public static partial void Incoming(ILogger logger, string callId, CallChannel channel, string caller, string callee);
+
+    [LoggerMessage(EventId = 1001, EventName = "OPENAI_SIP_CALL_ACCEPTED", Level = LogLevel.Information,
+        Message = "Accepted call {CallId} in {Language} with {Model} in {ElapsedMs} ms")]
+    public static partial void Accepted(ILogger logger, string callId, string language, string model, long elapsedMs);
+
+    [LoggerMessage(EventId = 1002, EventName = "OPENAI_SIP_CALL_REJECTED", Level = LogLevel.Information,
+        Message = "Rejected call {CallId} with SIP {SipStatus} ({Reason})")]
+    public static partial void Rejected(ILogger logger, string callId, int sipStatus, CallEndReason reason);
+
+    [LoggerMessage(EventId = 1003, EventName = "OPENAI_SIP_CALL_MISSED", Level = LogLevel.Information,
+        Message = "Call {CallId} was gone before it could be accepted")]
+    public static partial void Missed(ILogger logger, string callId);
+
+    [LoggerMessage(EventId = 1004, EventName = "OPENAI_SIP_CALL_ACCEPT_ERROR", Level = LogLevel.Error,
+        Message = "Could not accept call {CallId} (HTTP {HttpStatus}, {Error}); rejected with SIP {SipStatus}: {RejectOutcome}")]
+    public static partial void AcceptFailed(ILogger logger, string callId, int? httpStatus, string? error, int sipStatus, RealtimeOutcomeText rejectOutcome);
+
+    [LoggerMessage(EventId = 1005, EventName = "OPENAI_SIP_CALL_DUPLICATE", Level = LogLevel.Information,
+        Message = "Call {CallId} was already decided; webhook {WebhookId} changes nothing")]
+    public static partial void Duplicate(ILogger logger, string callId, string webhookId);
+
+    [LoggerMessage(EventId = 1006, EventName = "OPENAI_SIP_CALL_ENDED", Level = LogLevel.Information,
+        Message = "Call {CallId} ended after {DurationSeconds} s ({Reason})")]
+    public static partial void Ended(ILogger logger, string callId, int? durationSeconds, CallEndReason reason);
+
+    [LoggerMessage(EventId = 1007, EventName = "OPENAI_SIP_FALLBACK_QUEUED", Level = LogLevel.Information,
+        Message = "Queued a WhatsApp fallback message for call {CallId} to {Recipient}")]
+    public static partial void FallbackQueued(ILogger logger, string callId, string recipient);
+}
+
+/// <summary>How the reject that follows a failed accept went, for the log line.</summary>
+public enum RealtimeOutcomeText
+{
+    Sent,
+    CallGone,
+    Failed,
+}

@@ -1,0 +1,43 @@
+namespace EasyMo.Application.Common.Abstractions;
+
+/// <summary>OpenAI's Realtime calls API: what the service can do to a SIP call it was told about.</summary>
+public interface IRealtimeCallsClient
+{
+    /// <summary>Answers the call with the given session. Retries transient failures within a bounded budget.</summary>
+    Task<RealtimeCallResult> AcceptAsync(string callId, RealtimeSessionConfig session, CancellationToken cancellationToken);
+
+    /// <summary>Refuses the call with a SIP status (603 Decline, 486 Busy Here, 480 Temporarily Unavailable, …).</summary>
+    Task<RealtimeCallResult> RejectAsync(string callId, int sipStatusCode, CancellationToken cancellationToken);
+
+    /// <summary>Transfers the call (SIP REFER) to <paramref name="targetUri"/> (<c>tel:+…</c> or <c>sip:…</c>).</summary>
+    Task<RealtimeCallResult> ReferAsync(string callId, string targetUri, CancellationToken cancellationToken);
+
+    /// <summary>Ends the call.</summary>
+    Task<RealtimeCallResult> HangupAsync(string callId, CancellationToken cancellationToken);
+}
+
+/// <summary>The session a call is accepted with: the parts of OpenAI's <c>RealtimeSessionCreateRequestGA</c> this service sets.</summary>
+public sealed record RealtimeSessionConfig(
+    string Model,
+    string Instructions,
+    string Voice,
+    string? TranscriptionModel);
+
+public enum RealtimeCallOutcome
+{
+    /// <summary>OpenAI answered 2xx.</summary>
+    Succeeded,
+
+    /// <summary>OpenAI answered 404: the call no longer exists (the caller hung up, or the webhook came late).</summary>
+    CallNotFound,
+
+    /// <summary>Errors, timeouts or non-retryable answers past the retry budget.</summary>
+    Failed,
+}
+
+public sealed record RealtimeCallResult(RealtimeCallOutcome Outcome, int? HttpStatus = null, string? Error = null)
+{
+    public static readonly RealtimeCallResult Success = new(RealtimeCallOutcome.Succeeded, 200);
+
+    public bool Succeeded => Outcome == RealtimeCallOutcome.Succeeded;
+}

@@ -1,0 +1,22 @@
+using EasyMo.Application.Calls;
+using FluentValidation;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace EasyMo.Application;
+
+public static class DependencyInjection
+{
+    /// <summary>Registers the use cases' collaborators. The mediator itself is generated and registered by the host.</summary>
+    public static IServiceCollection AddApplication(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<CallHandlingOptions>().Bind(configuration.GetSection(CallHandlingOptions.SectionName));
+        services.AddOptions<RealtimeAgentOptions>().Bind(configuration.GetSection(RealtimeAgentOptions.SectionName));
+        services.AddSingleton<LanguageResolver>();
+        services.AddSingleton<TrunkDirectory>();
+        services.AddValidatorsFromAssemblyContaining<CallHandlingOptions>(ServiceLifetime.Singleton, includeInternalTypes: false);
+        services.TryAddSingleton(TimeProvider.System);
+        return services;
+    }
+}

@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using EasyMo.Application.Calls;
+using EasyMo.Application.Calls.Sip;
+using EasyMo.Application.Common.Abstractions;
+using EasyMo.Domain.Calls;
+using EasyMo.Domain.Common;
+using EasyMo.Domain.Messaging;
+using EasyMo.Domain.Profiles;
+using Mediator;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EasyMo.Application.Features.Calls.AcceptIncomingCall;
+
+/// <summary>
+/// The decision table: blocked → 603; over the live-call ceiling → 486; otherwise accept, where 404 means the caller
+/// is gone (missed) and failure past the retry budget means 480 with a WhatsApp fallback (failed).
+/// The call is claimed first, so a webhook id or a call id is decided once, however many deliveries arrive.
+/// </summary>
+public sealed class AcceptIncomingCallHandler(
+    ICallStore store,
+    IRealtimeCallsClient openAi,
+    LanguageResolver languages,
+    TrunkDirectory trunks,
+    IOptions<CallHandlingOptions> callOptions,
+    IOptions<RealtimeAgentOptions> agentOptions,
+    TimeProvider time,
+    ILogger<AcceptIncomingCallHandler> logger)
+    : ICommandHandler<AcceptIncomingCallCommand, CallDecision>
+{
+    public const string EventType = "realtime.call.incoming";
+    public const int SipDecline = 603;
+    public const int SipBusyHere = 486;
+    public const int SipTemporarilyUnavailable = 480;
+
+    public async ValueTask<CallDecision> Handle(AcceptIncomingCallCommand command, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var options = callOptions.Value;
+        var invite = IncomingInvite.Parse(command.SipHeaders, options.DefaultCountryCode);
+        CallLog.Incoming(logger, command.CallId, invite.Channel, invite.Caller?.Masked ?? "anonymous", invite.Callee?.Masked ?? "unknown");
+
+        // The profile is read (or created) before the claim: it is idempotent, and keeps the claim's transaction short.
+        Profile? profile = invite.Caller is null
+            ? null
+            : await store.GetOrCreateProfileAsync(
+                invite.Caller,
+                invite.Channel == CallChannel.WhatsApp ? invite.Caller.Digits : null,
+                cancellationToken);
+
+        var call = Call.Receive(
+            command.CallId,
+            invite.Channel,
+            invite.Caller,
+            invite.CallerDisplayName,
+            invite.Callee,
+            time.GetUtcNow(),
+            invite.WhatsAppCallId,
+            invite.Channel == CallChannel.Phone ? trunks.Find(invite.Callee) : null);
+        call.Identify(profile?.Id, languages.Resolve(profile, invite.Caller));
+
+        await using var decision = await store.ClaimAsync(command.WebhookId, EventType, call, cancellationToken);
+        if (decision is null)
+        {
+            CallLog.Duplicate(logger, command.CallId, command.WebhookId);
+            return new CallDecision(command.CallId, CallDecisionOutcome.AlreadyDecided);
+        }
+
+        if (profile is { Blocked: true })
+        {
+            await RejectAsync(call, SipDecline, CallEndReason.Blocked, cancellationToken);
+        }
+        else if (options.MaxLiveCalls > 0
+            && await decision.CountLiveCallsAsync(call.ReceivedAt - options.MaxCallDuration, options.MaxLiveCalls, cancellationToken) >= options.MaxLiveCalls)
+        {
+            await RejectAsync(call, SipBusyHere, CallEndReason.Busy, cancellationToken);
+        }
+        else
+        {
+            await AcceptAsync(call, profile, decision, started, cancellationToken);
+        }
+
+        await decision.CommitAsync(cancellationToken);
+        return CallDecision.From(call);
+    }
+
+    private async Task AcceptAsync(Call call, Profile? profile, ICallDecision decision, long started, CancellationToken cancellationToken)
+    {
+        var agent = agentOptions.Value;
+        var session = new RealtimeSessionConfig(
+            agent.RealtimeModel,
+            AgentInstructions.Build(call.Language, profile?.Name),
+            agent.RealtimeVoice,
+            // No transcription language: callers switch languages, and Kinyarwanda is not one the models take as a hint.
+            string.IsNullOrWhiteSpace(agent.TranscriptionModel) ? null : agent.TranscriptionModel);
+
+        var accepted = await openAi.AcceptAsync(call.CallId, session, cancellationToken);
+        switch (accepted.Outcome)
+        {
+            case RealtimeCallOutcome.Succeeded:
+                call.Accept(time.GetUtcNow(), agent.RealtimeModel, agent.RealtimeVoice);
+                CallLog.Accepted(logger, call.CallId, call.Language.Code, agent.RealtimeModel, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                return;
+            case RealtimeCallOutcome.CallNotFound:
+                call.Miss(time.GetUtcNow());
+                CallLog.Missed(logger, call.CallId);
+                return;
+        }
+
+        var rejected = await openAi.RejectAsync(call.CallId, SipTemporarilyUnavailable, cancellationToken);
+        CallLog.AcceptFailed(logger, call.CallId, accepted.HttpStatus, accepted.Error, SipTemporarilyUnavailable, rejected.Outcome switch
+        {
+            RealtimeCallOutcome.Succeeded => RealtimeOutcomeText.Sent,
+            RealtimeCallOutcome.CallNotFound => RealtimeOutcomeText.CallGone,
+            _ => RealtimeOutcomeText.Failed,
+        });
+        var now = time.GetUtcNow();
+        call.Fail(now, rejected.Succeeded ? SipTemporarilyUnavailable : null);
+        if (call.Caller is { } caller)
+        {
+            decision.Enqueue(OutboxMessage.CallFallback(call.CallId, caller, call.Language, FallbackMessages.CallNotAnswered(call.Language), now));
+            CallLog.FallbackQueued(logger, call.CallId, caller.Masked);
+        }
+    }
+
+    private async Task RejectAsync(Call call, int sipStatus, CallEndReason reason, CancellationToken cancellationToken)
+    {
+        var rejected = await openAi.RejectAsync(call.CallId, sipStatus, cancellationToken);
+        if (rejected.Outcome == RealtimeCallOutcome.Failed)
+        {
+            // The caller still hears nothing from us; the call is recorded as refused all the same, and OpenAI times it out.
+            logger.LogWarning("Reject of call {CallId} failed (HTTP {HttpStatus}, {Error})", call.CallId, rejected.HttpStatus, rejected.Error);
+        }
+
+        call.Reject(time.GetUtcNow(), sipStatus, reason);
+        CallLog.Rejected(logger, call.CallId, sipStatus, reason);
+    }
+}

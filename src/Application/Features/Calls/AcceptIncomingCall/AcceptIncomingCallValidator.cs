@@ -1,0 +1,27 @@
+using FluentValidation;
+
+namespace EasyMo.Application.Features.Calls.AcceptIncomingCall;
+
+public sealed class AcceptIncomingCallValidator : AbstractValidator<AcceptIncomingCallCommand>
+{
+    public const int MaxHeaders = 256;
+
+    public AcceptIncomingCallValidator()
+    {
+        RuleFor(command => command.WebhookId).NotEmpty().MaximumLength(256);
+        RuleFor(command => command.CallId)
+            .NotEmpty()
+            .MaximumLength(256)
+            .Must(BeAnOpaqueId).WithMessage("'Call Id' must be printable ASCII without spaces.");
+        RuleFor(command => command.SipHeaders)
+            .NotNull()
+            .Must(headers => headers.Count <= MaxHeaders).WithMessage($"A SIP INVITE carries at most {MaxHeaders} headers here.");
+        RuleForEach(command => command.SipHeaders).ChildRules(header =>
+        {
+            header.RuleFor(h => h.Name).NotEmpty().MaximumLength(256);
+            header.RuleFor(h => h.Value).NotNull().MaximumLength(8192);
+        });
+    }
+
+    private static bool BeAnOpaqueId(string? id) => id is null || id.All(c => c is > ' ' and < '\u007f');
+}

@@ -1,0 +1,24 @@
+using EasyMo.Domain.Calls;
+using Mediator;
+
+namespace EasyMo.Application.Features.Calls.RecordCallEnded;
+
+/// <summary>
+/// An accepted call is over: the sideband socket closed, a guard hung up, or a <c>realtime.call.ended</c> event arrived.
+/// <paramref name="EndedAt"/> defaults to now.
+/// </summary>
+public sealed record RecordCallEndedCommand(string CallId, CallEndReason Reason, DateTimeOffset? EndedAt = null)
+    : ICommand<RecordCallEndedResult>;
+
+public enum RecordCallEndedResult
+{
+    Ended,
+
+    /// <summary>The call had ended before; the first end stands.</summary>
+    AlreadyEnded,
+
+    /// <summary>The call was never accepted (rejected, missed, failed): there is nothing to end.</summary>
+    NotAccepted,
+
+    UnknownCall,
+}

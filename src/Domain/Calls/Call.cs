@@ -1,0 +1,177 @@
+using EasyMo.Domain.Common;
+
+namespace EasyMo.Domain.Calls;
+
+/// <summary>
+/// One incoming call and its lifecycle: ringing → accepted → ended, or ringing → rejected / missed / failed.
+/// Every transition is guarded; repeating the transition a call already made changes nothing.
+/// </summary>
+public sealed class Call
+{
+    private Call()
+    {
+        // For EF Core.
+        CallId = string.Empty;
+        Language = Language.English;
+    }
+
+    private Call(string callId, CallChannel channel, DateTimeOffset receivedAt)
+    {
+        Id = Guid.CreateVersion7(receivedAt);
+        CallId = callId;
+        Channel = channel;
+        Language = Language.English;
+        Status = CallStatus.Ringing;
+        ReceivedAt = receivedAt;
+    }
+
+    public Guid Id { get; private set; }
+
+    /// <summary>OpenAI's id of the call (<c>rtc_…</c>); unique.</summary>
+    public string CallId { get; private set; }
+
+    public CallStatus Status { get; private set; }
+
+    public CallChannel Channel { get; private set; }
+
+    /// <summary>The carrier trunk the call came in on, when known (MTN Rwanda, GO Malta, …).</summary>
+    public string? Trunk { get; private set; }
+
+    public Language Language { get; private set; }
+
+    public PhoneNumber? Caller { get; private set; }
+
+    public string? CallerName { get; private set; }
+
+    public PhoneNumber? Callee { get; private set; }
+
+    /// <summary>WhatsApp's call id (<c>x-wa-meta-wacid</c>) when the call came from WhatsApp.</summary>
+    public string? WhatsAppCallId { get; private set; }
+
+    public Guid? ProfileId { get; private set; }
+
+    public DateTimeOffset ReceivedAt { get; private set; }
+
+    public DateTimeOffset? AcceptedAt { get; private set; }
+
+    /// <summary>When the call was rejected, missed or failed.</summary>
+    public DateTimeOffset? DecidedAt { get; private set; }
+
+    public DateTimeOffset? EndedAt { get; private set; }
+
+    public int? DurationSeconds { get; private set; }
+
+    public CallEndReason? EndReason { get; private set; }
+
+    /// <summary>The SIP status sent to the caller when the call was refused (603, 486, 480).</summary>
+    public int? SipStatusCode { get; private set; }
+
+    public string? Model { get; private set; }
+
+    public string? Voice { get; private set; }
+
+    public bool IsLive => Status == CallStatus.Accepted;
+
+    public static Call Receive(
+        string callId,
+        CallChannel channel,
+        PhoneNumber? caller,
+        string? callerName,
+        PhoneNumber? callee,
+        DateTimeOffset receivedAt,
+        string? whatsAppCallId = null,
+        string? trunk = null)
+    {
+        if (string.IsNullOrWhiteSpace(callId))
+        {
+            throw new DomainException("A call needs OpenAI's call id.");
+        }
+
+        return new Call(callId, channel, receivedAt)
+        {
+            Caller = caller,
+            CallerName = string.IsNullOrWhiteSpace(callerName) ? null : callerName.Trim(),
+            Callee = callee,
+            WhatsAppCallId = whatsAppCallId,
+            Trunk = trunk,
+        };
+    }
+
+    /// <summary>Links the caller's profile and the language the agent will speak. Only while ringing.</summary>
+    public void Identify(Guid? profileId, Language language)
+    {
+        EnsureStatus(CallStatus.Ringing, "identify the caller of");
+        ProfileId = profileId;
+        Language = language;
+    }
+
+    public void Accept(DateTimeOffset at, string model, string voice)
+    {
+        if (Status == CallStatus.Accepted)
+        {
+            return;
+        }
+
+        EnsureStatus(CallStatus.Ringing, "accept");
+        Status = CallStatus.Accepted;
+        AcceptedAt = at;
+        Model = model;
+        Voice = voice;
+    }
+
+    public void Reject(DateTimeOffset at, int sipStatusCode, CallEndReason reason)
+    {
+        if (sipStatusCode is < 400 or > 699)
+        {
+            throw new DomainException($"{sipStatusCode} is not a SIP final error status.");
+        }
+
+        Decide(CallStatus.Rejected, at, reason, sipStatusCode);
+    }
+
+    /// <summary>The caller was gone before the call could be accepted (OpenAI answered 404).</summary>
+    public void Miss(DateTimeOffset at) => Decide(CallStatus.Missed, at, CallEndReason.CallerGone, sipStatusCode: null);
+
+    /// <summary>The call could not be accepted; the caller was sent <paramref name="sipStatusCode"/> when that was possible.</summary>
+    public void Fail(DateTimeOffset at, int? sipStatusCode) => Decide(CallStatus.Failed, at, CallEndReason.AcceptFailed, sipStatusCode);
+
+    /// <summary>Ends an accepted call. Returns false when it had already ended (the first end stands).</summary>
+    public bool End(DateTimeOffset at, CallEndReason reason)
+    {
+        if (Status == CallStatus.Ended)
+        {
+            return false;
+        }
+
+        EnsureStatus(CallStatus.Accepted, "end");
+        var acceptedAt = AcceptedAt ?? ReceivedAt;
+        var endedAt = at < acceptedAt ? acceptedAt : at;
+        Status = CallStatus.Ended;
+        EndedAt = endedAt;
+        EndReason = reason;
+        DurationSeconds = (int)Math.Round((endedAt - acceptedAt).TotalSeconds, MidpointRounding.AwayFromZero);
+        return true;
+    }
+
+    private void Decide(CallStatus status, DateTimeOffset at, CallEndReason reason, int? sipStatusCode)
+    {
+        if (Status == status)
+        {
+            return;
+        }
+
+        EnsureStatus(CallStatus.Ringing, $"mark as {status.ToString().ToLowerInvariant()}");
+        Status = status;
+        DecidedAt = at;
+        EndReason = reason;
+        SipStatusCode = sipStatusCode;
+    }
+
+    private void EnsureStatus(CallStatus expected, string action)
+    {
+        if (Status != expected)
+        {
+            throw new DomainException($"Cannot {action} call {CallId}: it is {Status.ToString().ToLowerInvariant()}, not {expected.ToString().ToLowerInvariant()}.");
+        }
+    }
+}

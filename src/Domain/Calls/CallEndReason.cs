@@ -1,0 +1,38 @@
+namespace EasyMo.Domain.Calls;
+
+/// <summary>Why a call is over, or why it was never answered.</summary>
+public enum CallEndReason
+{
+    /// <summary>The caller hung up (the sideband socket closed).</summary>
+    CallerHangup,
+
+    /// <summary>The agent or an operator ended the call.</summary>
+    AgentHangup,
+
+    /// <summary>The call was handed to a human.</summary>
+    Transferred,
+
+    /// <summary>The call reached its maximum duration.</summary>
+    MaxDuration,
+
+    /// <summary>Nobody spoke for too long.</summary>
+    IdleTimeout,
+
+    /// <summary>The connection to the call was lost.</summary>
+    ConnectionLost,
+
+    /// <summary>OpenAI reported the end of the call.</summary>
+    RemoteEnded,
+
+    /// <summary>Rejected: the caller is blocked.</summary>
+    Blocked,
+
+    /// <summary>Rejected: more live calls than the configured ceiling.</summary>
+    Busy,
+
+    /// <summary>Missed: the caller was gone before the call could be accepted.</summary>
+    CallerGone,
+
+    /// <summary>Failed: OpenAI did not accept the call within the retry budget.</summary>
+    AcceptFailed,
+}

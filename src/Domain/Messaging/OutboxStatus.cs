@@ -1,0 +1,8 @@
+namespace EasyMo.Domain.Messaging;
+
+public enum OutboxStatus
+{
+    Pending,
+    Sent,
+    GivenUp,
+}

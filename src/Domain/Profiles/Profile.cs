@@ -1,0 +1,99 @@
+using EasyMo.Domain.Common;
+
+namespace EasyMo.Domain.Profiles;
+
+/// <summary>A caller EasyMO knows: by phone number and, when they use WhatsApp, by WhatsApp id.</summary>
+public sealed class Profile
+{
+    private Profile()
+    {
+        // For EF Core.
+    }
+
+    public Guid Id { get; private set; }
+
+    public PhoneNumber? Phone { get; private set; }
+
+    /// <summary>WhatsApp's id of the user (<c>wa_id</c>, digits).</summary>
+    public string? WhatsAppId { get; private set; }
+
+    public string? Name { get; private set; }
+
+    /// <summary>The language the caller prefers; null until known.</summary>
+    public Language? Language { get; private set; }
+
+    public bool Blocked { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public DateTimeOffset UpdatedAt { get; private set; }
+
+    public static Profile Create(PhoneNumber? phone, string? whatsAppId, string? name, Language? language, DateTimeOffset now)
+    {
+        if (phone is null && string.IsNullOrWhiteSpace(whatsAppId))
+        {
+            throw new DomainException("A profile needs a phone number or a WhatsApp id.");
+        }
+
+        return new Profile
+        {
+            Id = Guid.CreateVersion7(now),
+            Phone = phone,
+            WhatsAppId = string.IsNullOrWhiteSpace(whatsAppId) ? null : whatsAppId.Trim(),
+            Name = NormalizeName(name),
+            Language = language,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+    }
+
+    public void Rename(string? name, DateTimeOffset now)
+    {
+        var normalized = NormalizeName(name);
+        if (normalized == Name)
+        {
+            return;
+        }
+
+        Name = normalized;
+        UpdatedAt = now;
+    }
+
+    public void PreferLanguage(Language? language, DateTimeOffset now)
+    {
+        if (language == Language)
+        {
+            return;
+        }
+
+        Language = language;
+        UpdatedAt = now;
+    }
+
+    public void SetBlocked(bool blocked, DateTimeOffset now)
+    {
+        if (blocked == Blocked)
+        {
+            return;
+        }
+
+        Blocked = blocked;
+        UpdatedAt = now;
+    }
+
+    private static string? NormalizeName(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return null;
+        }
+
+        var trimmed = name.Trim();
+        if (trimmed.Length > 120)
+        {
+            throw new DomainException("A profile name is at most 120 characters.");
+        }
+
+        return trimmed;
+    }
+}

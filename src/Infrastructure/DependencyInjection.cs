@@ -1,0 +1,83 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using EasyMo.Application.Common.Abstractions;
+using EasyMo.Infrastructure.OpenAi;
+using EasyMo.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+using Refit;
+
+namespace EasyMo.Infrastructure;
+
+public static class DependencyInjection
+{
+    public const string ConnectionStringName = "EasyMo";
+
+    public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<OpenAiOptions>().Bind(configuration.GetSection(OpenAiOptions.SectionName));
+
+        // Read when the first context is made, so that hosts (and test hosts) may still add configuration after this call.
+        services.AddDbContextPool<EasyMoDbContext>((provider, options) => options
+            .UseNpgsql(DatabaseConnection.Resolve(provider.GetRequiredService<IConfiguration>()) ?? string.Empty, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+            .UseSnakeCaseNamingConvention()
+            // A duplicate delivery ends in a unique violation that the store expects and answers; it is not an error to log.
+            // Real database failures still surface through the exception handler's own events.
+            .ConfigureWarnings(warnings => warnings.Log(
+                (RelationalEventId.CommandError, LogLevel.Debug),
+                (CoreEventId.SaveChangesFailed, LogLevel.Debug))));
+        services.AddScoped<ICallStore, CallStore>();
+
+        services.AddRefitGeneratedClient<IOpenAiRealtimeCallsApi>(new RefitSettings
+            {
+                Buffered = true, // a Content-Length rather than a chunked body
+                ContentSerializer = new SystemTextJsonContentSerializer(new JsonSerializerOptions(JsonSerializerDefaults.Web)
+                {
+                    TypeInfoResolver = RealtimeCallsJsonContext.Default,
+                }),
+            })
+            .ConfigureHttpClient((provider, client) =>
+            {
+                var options = provider.GetRequiredService<IOptions<OpenAiOptions>>().Value;
+                client.BaseAddress = options.BaseUrl;
+                client.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline owns every timeout
+                client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.ApiKey);
+                if (!string.IsNullOrWhiteSpace(options.ProjectId))
+                {
+                    client.DefaultRequestHeaders.Add("OpenAI-Project", options.ProjectId);
+                }
+
+                if (!string.IsNullOrWhiteSpace(options.OrganizationId))
+                {
+                    client.DefaultRequestHeaders.Add("OpenAI-Organization", options.OrganizationId);
+                }
+            })
+            .AddResilienceHandler("openai-realtime-calls", (pipeline, context) =>
+            {
+                var options = context.ServiceProvider.GetRequiredService<IOptions<OpenAiOptions>>().Value;
+
+                // The whole operation, retries included, stays within TotalTimeout: the caller is listening to ringing.
+                pipeline
+                    .AddTimeout(options.TotalTimeout)
+                    .AddRetry(new HttpRetryStrategyOptions
+                    {
+                        MaxRetryAttempts = Math.Max(0, options.MaxRetries),
+                        BackoffType = DelayBackoffType.Exponential,
+                        UseJitter = true,
+                        Delay = options.RetryDelay,
+                        MaxDelay = options.TotalTimeout,
+                    })
+                    .AddTimeout(options.AttemptTimeout);
+            });
+        services.AddScoped<IRealtimeCallsClient, RealtimeCallsClient>();
+
+        services.AddHealthChecks().AddCheck<DatabaseReadyHealthCheck>("database", tags: [DatabaseReadyHealthCheck.ReadyTag]);
+        return services;
+    }
+}

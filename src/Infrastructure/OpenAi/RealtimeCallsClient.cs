@@ -1,0 +1,64 @@
+using System.Net;
+using EasyMo.Application.Common.Abstractions;
+using Polly.Timeout;
+using Refit;
+
+namespace EasyMo.Infrastructure.OpenAi;
+
+/// <summary>Adapts the Refit client to the application's port: statuses and failures become <see cref="RealtimeCallResult"/>.</summary>
+internal sealed class RealtimeCallsClient(IOpenAiRealtimeCallsApi api) : IRealtimeCallsClient
+{
+    public Task<RealtimeCallResult> AcceptAsync(string callId, RealtimeSessionConfig session, CancellationToken cancellationToken)
+    {
+        var body = new RealtimeSessionCreateRequest(
+            session.Model,
+            session.Instructions,
+            new RealtimeAudioConfig(
+                session.TranscriptionModel is { } model ? new RealtimeAudioInput(new AudioTranscription(model)) : null,
+                new RealtimeAudioOutput(session.Voice)));
+        return SendAsync(() => api.AcceptAsync(callId, body, cancellationToken), cancellationToken);
+    }
+
+    public Task<RealtimeCallResult> RejectAsync(string callId, int sipStatusCode, CancellationToken cancellationToken) =>
+        SendAsync(() => api.RejectAsync(callId, new RealtimeCallRejectRequest(sipStatusCode), cancellationToken), cancellationToken);
+
+    public Task<RealtimeCallResult> ReferAsync(string callId, string targetUri, CancellationToken cancellationToken) =>
+        SendAsync(() => api.ReferAsync(callId, new RealtimeCallReferRequest(targetUri), cancellationToken), cancellationToken);
+
+    public Task<RealtimeCallResult> HangupAsync(string callId, CancellationToken cancellationToken) =>
+        SendAsync(() => api.HangupAsync(callId, cancellationToken), cancellationToken);
+
+    private static async Task<RealtimeCallResult> SendAsync(Func<Task<IApiResponse>> send, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await send();
+            if (!response.IsReceived || response.StatusCode is not { } statusCode)
+            {
+                return Failure(response.Error?.InnerException ?? response.Error);
+            }
+
+            var status = (int)statusCode;
+            return statusCode switch
+            {
+                _ when response.IsSuccessStatusCode => new RealtimeCallResult(RealtimeCallOutcome.Succeeded, status),
+                HttpStatusCode.NotFound => new RealtimeCallResult(RealtimeCallOutcome.CallNotFound, status, "call not found"),
+                _ => new RealtimeCallResult(RealtimeCallOutcome.Failed, status, $"HTTP {status}"),
+            };
+        }
+        catch (Exception exception) when (exception is TimeoutRejectedException or HttpRequestException or ApiException
+            || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return Failure(exception);
+        }
+    }
+
+    /// <summary>Describes a failure without its message: exception texts can carry URLs and headers.</summary>
+    private static RealtimeCallResult Failure(Exception? exception) => exception switch
+    {
+        TimeoutRejectedException or OperationCanceledException => new(RealtimeCallOutcome.Failed, Error: "timed out"),
+        HttpRequestException http => new(RealtimeCallOutcome.Failed, Error: $"connection error ({http.HttpRequestError})"),
+        ApiException api => new(RealtimeCallOutcome.Failed, (int)api.StatusCode, $"HTTP {(int)api.StatusCode}"),
+        _ => new(RealtimeCallOutcome.Failed, Error: exception?.GetType().Name ?? "unknown error"),
+    };
+}

@@ -1,0 +1,42 @@
+using EasyMo.Domain.Calls;
+using EasyMo.Domain.Profiles;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace EasyMo.Infrastructure.Persistence.Configurations;
+
+internal sealed class CallConfiguration : IEntityTypeConfiguration<Call>
+{
+    public void Configure(EntityTypeBuilder<Call> builder)
+    {
+        builder.ToTable("calls", table =>
+        {
+            table.HasCheckConstraint("ck_calls_status", "status IN ('ringing','accepted','rejected','missed','failed','ended')");
+            table.HasCheckConstraint("ck_calls_duration", "duration_seconds IS NULL OR duration_seconds >= 0");
+        });
+        builder.HasKey(call => call.Id);
+        builder.Property(call => call.Id).ValueGeneratedNever();
+        builder.Property(call => call.CallId).HasMaxLength(256).IsRequired();
+        builder.HasIndex(call => call.CallId).IsUnique();
+        builder.Property(call => call.Status).HasConversion(ValueConverters.SnakeCase<CallStatus>()).HasMaxLength(16);
+        builder.Property(call => call.Channel).HasConversion(ValueConverters.SnakeCase<CallChannel>()).HasMaxLength(16);
+        builder.Property(call => call.Trunk).HasMaxLength(64);
+        builder.Property(call => call.Language).HasConversion(ValueConverters.Language).HasMaxLength(8);
+        builder.Property(call => call.Caller).HasConversion(ValueConverters.Phone).HasMaxLength(16);
+        builder.Property(call => call.CallerName).HasMaxLength(256);
+        builder.Property(call => call.Callee).HasConversion(ValueConverters.Phone).HasMaxLength(16);
+        builder.Property(call => call.WhatsAppCallId).HasColumnName("whatsapp_call_id").HasMaxLength(256);
+        builder.Property(call => call.EndReason).HasConversion(ValueConverters.SnakeCase<CallEndReason>()).HasMaxLength(32);
+        builder.Property(call => call.Model).HasMaxLength(64);
+        builder.Property(call => call.Voice).HasMaxLength(64);
+        builder.Ignore(call => call.IsLive);
+
+        builder.HasOne<Profile>().WithMany().HasForeignKey(call => call.ProfileId).OnDelete(DeleteBehavior.SetNull);
+
+        // Operators list calls newest first; the live-call ceiling counts recent accepted calls only.
+        builder.HasIndex(call => call.ReceivedAt).IsDescending();
+        builder.HasIndex(call => call.AcceptedAt).HasDatabaseName("ix_calls_live").HasFilter("status = 'accepted'");
+        builder.HasIndex(call => call.WhatsAppCallId).HasFilter("whatsapp_call_id IS NOT NULL");
+        builder.HasIndex(call => call.Caller);
+    }
+}

@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+
+namespace EasyMo.Infrastructure.Persistence;
+
+/// <summary>
+/// The connection string: <c>ConnectionStrings:EasyMo</c> (<c>ConnectionStrings__EasyMo</c>), or a <c>DATABASE_URL</c> in
+/// <c>postgres://user:password@host:port/database</c> form. Short timeouts unless the string sets its own: a webhook
+/// waits on this while a phone rings, and an unreachable database must turn into a quick 503.
+/// </summary>
+public static class DatabaseConnection
+{
+    public static string? Resolve(IConfiguration configuration)
+    {
+        var raw = configuration.GetConnectionString(DependencyInjection.ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            raw = configuration["DATABASE_URL"];
+        }
+
+        return string.IsNullOrWhiteSpace(raw) ? null : Normalize(raw);
+    }
+
+    public static string Normalize(string raw)
+    {
+        var builder = raw.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase)
+            || raw.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
+            ? FromUrl(new Uri(raw))
+            : new NpgsqlConnectionStringBuilder(raw);
+        if (!raw.Contains("Timeout", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Timeout = 3;
+            builder.CommandTimeout = 10;
+        }
+
+        return builder.ConnectionString;
+    }
+
+    private static NpgsqlConnectionStringBuilder FromUrl(Uri url)
+    {
+        var userInfo = url.UserInfo.Split(':', 2);
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = url.Host,
+            Port = url.IsDefaultPort || url.Port <= 0 ? 5432 : url.Port,
+            Database = Uri.UnescapeDataString(url.AbsolutePath.TrimStart('/')),
+            Username = userInfo.Length > 0 && userInfo[0].Length > 0 ? Uri.UnescapeDataString(userInfo[0]) : null,
+            Password = userInfo.Length > 1 ? Uri.UnescapeDataString(userInfo[1]) : null,
+        };
+        foreach (var pair in url.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = pair.Split('=', 2);
+            if (parts.Length == 2 && parts[0].Equals("sslmode", StringComparison.OrdinalIgnoreCase)
+                && Enum.TryParse<SslMode>(parts[1], ignoreCase: true, out var sslMode))
+            {
+                builder.SslMode = sslMode;
+            }
+        }
+
+        return builder;
+    }
+}

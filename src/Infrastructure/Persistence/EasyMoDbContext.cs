@@ -1,0 +1,20 @@
+using EasyMo.Domain.Calls;
+using EasyMo.Domain.Messaging;
+using EasyMo.Domain.Profiles;
+using Microsoft.EntityFrameworkCore;
+
+namespace EasyMo.Infrastructure.Persistence;
+
+public sealed class EasyMoDbContext(DbContextOptions<EasyMoDbContext> options) : DbContext(options)
+{
+    public DbSet<Call> Calls => Set<Call>();
+
+    public DbSet<Profile> Profiles => Set<Profile>();
+
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(EasyMoDbContext).Assembly);
+}

@@ -1,0 +1,27 @@
+using System.Text.Json;
+using EasyMo.Domain.Common;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace EasyMo.Infrastructure.Persistence;
+
+/// <summary>Columns hold plain text: E.164 numbers, ISO language codes, snake_case enum names.</summary>
+internal static class ValueConverters
+{
+    // EF Core never hands null to a converter; the nullable forms are for optional columns.
+    public static readonly ValueConverter<PhoneNumber?, string> Phone = new(
+        phone => phone!.Value,
+        value => PhoneNumber.Parse(value));
+
+    public static readonly ValueConverter<Language?, string> OptionalLanguage = new(
+        language => language!.Code,
+        value => Domain.Common.Language.FromCode(value));
+
+    public static readonly ValueConverter<Language, string> Language = new(
+        language => language.Code,
+        value => Domain.Common.Language.FromCode(value));
+
+    public static ValueConverter<TEnum, string> SnakeCase<TEnum>()
+        where TEnum : struct, Enum => new(
+            value => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString()),
+            value => Enum.Parse<TEnum>(value.Replace("_", string.Empty, StringComparison.Ordinal), ignoreCase: true));
+}

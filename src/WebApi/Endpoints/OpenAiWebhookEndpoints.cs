@@ -1,0 +1,124 @@
+using System.Text.Json;
+using EasyMo.Application.Calls.Sip;
+using EasyMo.Application.Features.Calls.AcceptIncomingCall;
+using EasyMo.Application.Features.Calls.GetCall;
+using EasyMo.Application.Features.Calls.RecordCallEnded;
+using EasyMo.Domain.Calls;
+using EasyMo.WebApi.Webhooks;
+using Mediator;
+using Serilog.Context;
+
+namespace EasyMo.WebApi.Endpoints;
+
+/// <summary>
+/// <c>POST /openai-sip-webhook</c>: OpenAI's signed events. In order: size (413), signature over the raw bytes (401),
+/// shape (400), then one mediator command per event; the call is decided before the answer goes back.
+/// </summary>
+public static partial class OpenAiWebhookEndpoints
+{
+    public const string Path = "/openai-sip-webhook";
+    public const int MaxBodyBytes = 256 * 1024;
+    public const string CallIncoming = "realtime.call.incoming";
+    public const string CallEnded = "realtime.call.ended";
+
+    public static IEndpointRouteBuilder MapOpenAiWebhooks(this IEndpointRouteBuilder app)
+    {
+        app.MapPost(Path, ReceiveAsync).WithName("OpenAiWebhook");
+        app.MapGet(Path + "/health", (TimeProvider time) => TypedResults.Ok(new WebhookHealth("healthy", "openai-sip-webhook", time.GetUtcNow())));
+        return app;
+    }
+
+    private static async Task<IResult> ReceiveAsync(
+        HttpContext context,
+        StandardWebhookVerifier verifier,
+        ISender sender,
+        ILoggerFactory loggerFactory)
+    {
+        var logger = loggerFactory.CreateLogger(typeof(OpenAiWebhookEndpoints));
+        var request = context.Request;
+        var body = await RawBody.ReadAsync(request, MaxBodyBytes, context.RequestAborted);
+        if (body is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large",
+                detail: $"Webhook bodies are at most {MaxBodyBytes / 1024} KiB.");
+        }
+
+        string? webhookId = request.Headers["webhook-id"];
+        var verification = verifier.Verify(webhookId, request.Headers["webhook-timestamp"], request.Headers["webhook-signature"], body);
+        if (verification != WebhookVerification.Valid)
+        {
+            SignatureRejected(logger, verification);
+            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Invalid webhook signature",
+                detail: verification switch
+                {
+                    WebhookVerification.MissingHeader => "The webhook-id, webhook-timestamp and webhook-signature headers are required.",
+                    WebhookVerification.InvalidTimestamp => "webhook-timestamp is not an integer.",
+                    WebhookVerification.TimestampOutOfRange => "webhook-timestamp is more than 300 seconds away from the server's clock.",
+                    _ => "No signature in webhook-signature matches the body.",
+                });
+        }
+
+        OpenAiWebhookEvent? webhookEvent;
+        try
+        {
+            webhookEvent = JsonSerializer.Deserialize(body, OpenAiWebhookJsonContext.Default.OpenAiWebhookEvent);
+        }
+        catch (JsonException)
+        {
+            return BadEvent("The body is not a JSON object.");
+        }
+
+        if (webhookEvent?.Type is not { Length: > 0 } type)
+        {
+            return BadEvent("The body is not an OpenAI event: 'type' is missing.");
+        }
+
+        using var webhookScope = LogContext.PushProperty("WebhookId", webhookId);
+        switch (type)
+        {
+            case CallIncoming:
+                if (webhookEvent.Data?.CallId is not { Length: > 0 } callId)
+                {
+                    return BadEvent("realtime.call.incoming without data.call_id.");
+                }
+
+                if (webhookEvent.Data.SipHeaders is not { } rawHeaders || rawHeaders.Any(h => h?.Name is null || h.Value is null))
+                {
+                    return BadEvent("realtime.call.incoming without data.sip_headers as a list of {name, value}.");
+                }
+
+                using (LogContext.PushProperty("CallId", callId))
+                {
+                    var headers = rawHeaders.Select(h => new SipHeader(h!.Name!, h.Value!)).ToArray();
+
+                    // Not the request's token: once claimed, a decision is carried out and stored even if OpenAI stops waiting.
+                    var decision = await sender.Send(new AcceptIncomingCallCommand(webhookId!, callId, headers), CancellationToken.None);
+                    return TypedResults.Ok(new WebhookAnswer(type, callId, CallDetails.Wire(decision.Outcome), decision.SipStatusCode));
+                }
+
+            case CallEnded when webhookEvent.Data?.CallId is { Length: > 0 } endedCallId:
+                var ended = await sender.Send(new RecordCallEndedCommand(endedCallId, CallEndReason.RemoteEnded), CancellationToken.None);
+                return TypedResults.Ok(new WebhookAnswer(type, endedCallId, CallDetails.Wire(ended), null));
+
+            default:
+                EventIgnored(logger, type);
+                return TypedResults.Ok(new WebhookAnswer(type, webhookEvent.Data?.CallId, "ignored", null));
+        }
+    }
+
+    private static IResult BadEvent(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed webhook event", detail: detail);
+
+    [LoggerMessage(EventId = 1100, EventName = "OPENAI_SIP_WEBHOOK_SIGNATURE_INVALID", Level = LogLevel.Warning,
+        Message = "Rejected an OpenAI webhook: {Verification}")]
+    private static partial void SignatureRejected(ILogger logger, WebhookVerification verification);
+
+    [LoggerMessage(EventId = 1101, EventName = "OPENAI_SIP_WEBHOOK_IGNORED", Level = LogLevel.Information,
+        Message = "Ignored OpenAI event {EventType}")]
+    private static partial void EventIgnored(ILogger logger, string eventType);
+}
+
+/// <summary>What the webhook answers with its 200: the event, the call, and what was done.</summary>
+public sealed record WebhookAnswer(string Event, string? CallId, string Outcome, int? SipStatus);
+
+public sealed record WebhookHealth(string Status, string Service, DateTimeOffset Timestamp);

@@ -1,0 +1,42 @@
+using Serilog;
+using Serilog.AspNetCore;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
+namespace EasyMo.WebApi.Logging;
+
+/// <summary>
+/// One JSON event per line on stdout (Serilog's compact format). Framework chatter is held at Warning so that a webhook
+/// produces its call events and one request line; request lines name the route, never the path (paths can hold numbers).
+/// </summary>
+public static class SerilogSetup
+{
+    public static LoggerConfiguration ConfigureEasyMo(this LoggerConfiguration logger, IConfiguration configuration, IServiceProvider services) =>
+        logger
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.EntityFrameworkCore", LogEventLevel.Warning)
+            .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
+            .MinimumLevel.Override("Polly", LogEventLevel.Warning)
+            .ReadFrom.Configuration(configuration)
+            .ReadFrom.Services(services)
+            .Enrich.FromLogContext()
+            .Enrich.With<RequestPathRemover>()
+            .Enrich.WithProperty("Service", "easymo-voice")
+            .WriteTo.Console(new RenderedCompactJsonFormatter());
+
+    public static void ConfigureEasyMo(this RequestLoggingOptions options)
+    {
+        options.MessageTemplate = "HTTP {RequestMethod} {Route} responded {StatusCode} in {Elapsed:0.0} ms";
+        options.GetMessageTemplateProperties = (context, _, elapsed, statusCode) =>
+        [
+            new LogEventProperty("RequestMethod", new ScalarValue(context.Request.Method)),
+            new LogEventProperty("Route", new ScalarValue((context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(unmatched)")),
+            new LogEventProperty("StatusCode", new ScalarValue(statusCode)),
+            new LogEventProperty("Elapsed", new ScalarValue(elapsed)),
+        ];
+        options.GetLevel = (context, _, exception) => exception is not null || context.Response.StatusCode >= 500
+            ? LogEventLevel.Error
+            : context.Request.Path.StartsWithSegments("/health") ? LogEventLevel.Debug : LogEventLevel.Information;
+    }
+}

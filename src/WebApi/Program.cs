@@ -1,0 +1,98 @@
+using EasyMo.Application;
+using EasyMo.Application.Common.Behaviors;
+using EasyMo.Application.Features.Calls.AcceptIncomingCall;
+using EasyMo.Infrastructure;
+using EasyMo.Infrastructure.Persistence;
+using EasyMo.WebApi;
+using EasyMo.WebApi.Configuration;
+using EasyMo.WebApi.Endpoints;
+using EasyMo.WebApi.ErrorHandling;
+using EasyMo.WebApi.Logging;
+using EasyMo.WebApi.Security;
+using EasyMo.WebApi.Webhooks;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Serilog;
+
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.Configuration.AddEnvironmentAliases();
+
+    builder.Services.AddSerilog((services, logger) => logger.ConfigureEasyMo(builder.Configuration, services));
+    builder.Services.AddProblemDetails();
+    builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+    builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never);
+
+    builder.Services.AddApplication(builder.Configuration);
+    builder.Services.AddInfrastructure(builder.Configuration);
+    builder.Services.AddMediator((Mediator.MediatorOptions options) =>
+    {
+        options.ServiceLifetime = ServiceLifetime.Scoped;
+        options.Assemblies = [typeof(AcceptIncomingCallCommand)];
+        options.PipelineBehaviors = [typeof(LoggingBehavior<,>), typeof(ValidationBehavior<,>)];
+    });
+
+    builder.Services.AddOptions<AdminOptions>().Bind(builder.Configuration.GetSection(AdminOptions.SectionName));
+    builder.Services.AddSingleton(services => new StandardWebhookVerifier(
+        services.GetRequiredService<IConfiguration>()["OpenAI:WebhookSecret"] ?? string.Empty,
+        services.GetRequiredService<TimeProvider>()));
+
+    var app = builder.Build();
+
+    // Validated on the final configuration (environment, appsettings, user-secrets, test hosts), before anything serves.
+    var problems = StartupConfiguration.Validate(app.Configuration);
+    if (problems.Count > 0)
+    {
+        throw new InvalidConfigurationException(problems);
+    }
+
+    if (app.Configuration.GetValue("Database:ApplyMigrations", defaultValue: false))
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<EasyMoDbContext>().Database.MigrateAsync();
+    }
+
+    if (string.IsNullOrEmpty(app.Services.GetRequiredService<IOptions<AdminOptions>>().Value.Token))
+    {
+        app.Logger.LogWarning("EASYMO_ADMIN_TOKEN is not set: every /api request will be refused");
+    }
+
+    app.UseMiddleware<CorrelationIdMiddleware>();
+    app.UseSerilogRequestLogging(options => options.ConfigureEasyMo());
+    app.UseExceptionHandler();
+    app.UseStatusCodePages();
+
+    app.MapOpenAiWebhooks();
+    app.MapAdminApi();
+    app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync });
+    app.MapHealthChecks("/health/ready", new HealthCheckOptions
+    {
+        Predicate = check => check.Tags.Contains(DatabaseReadyHealthCheck.ReadyTag),
+        ResponseWriter = HealthResponse.WriteAsync,
+    });
+
+    await app.RunAsync();
+    return 0;
+}
+catch (InvalidConfigurationException exception)
+{
+    foreach (var problem in exception.Problems)
+    {
+        await Console.Error.WriteLineAsync($"configuration error: {problem}");
+    }
+
+    if (IsTestHost())
+    {
+        throw;
+    }
+
+    return 1;
+}
+
+// A test host (WebApplicationFactory) wants the exception itself rather than an exit code.
+static bool IsTestHost() => AppDomain.CurrentDomain.GetAssemblies().Any(assembly => assembly.GetName().Name == "Microsoft.AspNetCore.Mvc.Testing");
+
+/// <summary>The entry point, visible to <c>WebApplicationFactory</c>.</summary>
+public partial class Program;
