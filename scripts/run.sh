@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs EasyMO Voice on this machine: a local PostgreSQL (provisioned and started by
+# scripts/local-postgres.sh), migrations applied at start-up, the service on
+# http://127.0.0.1:8080 (EASYMO_URLS to change it).
+#
+# Variables already set in the environment win. What is missing for local use is generated once
+# into .local/dev.env (a webhook signing secret and an admin token, never committed):
+# sign test webhooks with that secret, call /api with that token.
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo_root"
+
+log() { printf 'run: %s\n' "$*" >&2; }
+
+command -v dotnet >/dev/null 2>&1 || { log "error: the .NET SDK (dotnet) is not on PATH"; exit 1; }
+
+if [[ -z "${ConnectionStrings__EasyMo:-}" && -z "${DATABASE_URL:-}" ]]; then
+    ConnectionStrings__EasyMo="$(scripts/local-postgres.sh start)"
+    export ConnectionStrings__EasyMo
+    log "database: local PostgreSQL ($ConnectionStrings__EasyMo)"
+fi
+
+mkdir -p .local
+dev_env=.local/dev.env
+if [[ ! -f "$dev_env" ]]; then
+    umask 077
+    {
+        printf 'OPENAI_WEBHOOK_SECRET=whsec_%s\n' "$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
+        printf 'EASYMO_ADMIN_TOKEN=%s\n' "$(head -c 24 /dev/urandom | base64 | tr -d '\n/+=')"
+    } >"$dev_env"
+    log "generated $dev_env (webhook secret and admin token for local use)"
+fi
+while IFS='=' read -r name value; do
+    [[ -n "$name" && -z "${!name:-}" ]] && export "$name=$value"
+done <"$dev_env"
+
+if [[ -z "${OPENAI_API_KEY:-}" ]]; then
+    export OPENAI_API_KEY=sk-local-placeholder
+    log "warning: OPENAI_API_KEY is not set; OpenAI will refuse the accepts (calls end as failed). Export your key to answer real calls."
+fi
+export EASYMO_APPLY_MIGRATIONS="${EASYMO_APPLY_MIGRATIONS:-true}"
+
+urls="${EASYMO_URLS:-http://127.0.0.1:8080}"
+log "serving on $urls (secrets in $dev_env)"
+exec dotnet run --project src/WebApi -c Release -- --urls "$urls"

@@ -1,0 +1,134 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using EasyMo.Infrastructure.Persistence;
+using EasyMo.WebApi.Webhooks;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Serilog.Core;
+
+namespace EasyMo.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The real service (its Program, DI, EF Core, Refit, Serilog) in a test host, against its own PostgreSQL database and a
+/// fake OpenAI on loopback. Secrets are generated per host.
+/// </summary>
+public sealed class EasyMoApp : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+
+    private EasyMoApp(string connectionString, FakeOpenAi openAi, IDictionary<string, string?> overrides)
+    {
+        ConnectionString = connectionString;
+        OpenAi = openAi;
+        WebhookSecret = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        ApiKey = "sk-test-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+        AdminToken = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+        _settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:EasyMo"] = connectionString,
+            ["OpenAI:ApiKey"] = ApiKey,
+            ["OpenAI:WebhookSecret"] = WebhookSecret,
+            ["OpenAI:BaseUrl"] = openAi.BaseUrl.ToString(),
+            ["OpenAI:ProjectId"] = "proj_test",
+            ["OpenAI:RetryDelay"] = "00:00:00.020",
+            ["OpenAI:AttemptTimeout"] = "00:00:00.500",
+            ["OpenAI:TotalTimeout"] = "00:00:01.500",
+            ["Admin:Token"] = AdminToken,
+            ["Database:ApplyMigrations"] = "false",
+            ["Serilog:MinimumLevel:Default"] = "Information",
+        };
+        foreach (var (key, value) in overrides)
+        {
+            _settings[key] = value;
+        }
+
+        Signer = new StandardWebhookVerifier(_settings["OpenAI:WebhookSecret"] ?? WebhookSecret, TimeProvider.System);
+    }
+
+    public string ConnectionString { get; }
+
+    public FakeOpenAi OpenAi { get; }
+
+    public string WebhookSecret { get; }
+
+    public string ApiKey { get; }
+
+    public string AdminToken { get; }
+
+    public LogCapture Logs { get; } = new();
+
+    public StandardWebhookVerifier Signer { get; }
+
+    /// <summary>Starts a host with a fresh migrated database (or <paramref name="connectionString"/>) and a new fake OpenAI.</summary>
+    public static async Task<EasyMoApp> StartAsync(
+        IDictionary<string, string?>? settings = null,
+        string? connectionString = null,
+        FakeOpenAi? openAi = null)
+    {
+        var app = new EasyMoApp(
+            connectionString ?? await SharedDatabase.CreateMigratedDatabaseAsync(),
+            openAi ?? await FakeOpenAi.StartAsync(),
+            settings ?? new Dictionary<string, string?>());
+        _ = app.Server; // start now, so that configuration errors surface here
+        return app;
+    }
+
+    public HttpClient Admin()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+        return client;
+    }
+
+    /// <summary>Posts a webhook signed as OpenAI signs it; pass a <paramref name="timestamp"/> to sign at another time.</summary>
+    public Task<HttpResponseMessage> PostWebhookAsync(string body, string? webhookId = null, long? timestamp = null, HttpClient? client = null)
+    {
+        var id = webhookId ?? "wh_" + Guid.NewGuid().ToString("N");
+        var ts = timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var bytes = System.Text.Encoding.UTF8.GetBytes(body);
+        return PostRawWebhookAsync(bytes, id, ts.ToString(System.Globalization.CultureInfo.InvariantCulture), Signer.Sign(id, ts, bytes), client);
+    }
+
+    public Task<HttpResponseMessage> PostRawWebhookAsync(byte[] body, string? webhookId, string? timestamp, string? signature, HttpClient? client = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/openai-sip-webhook") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        if (webhookId is not null)
+        {
+            request.Headers.TryAddWithoutValidation("webhook-id", webhookId);
+        }
+
+        if (timestamp is not null)
+        {
+            request.Headers.TryAddWithoutValidation("webhook-timestamp", timestamp);
+        }
+
+        if (signature is not null)
+        {
+            request.Headers.TryAddWithoutValidation("webhook-signature", signature);
+        }
+
+        return (client ?? CreateClient()).SendAsync(request);
+    }
+
+    public EasyMoDbContext Db() => new(new DbContextOptionsBuilder<EasyMoDbContext>()
+        .UseNpgsql(ConnectionString)
+        .UseSnakeCaseNamingConvention()
+        .Options);
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(_settings));
+        builder.ConfigureServices(services => services.AddSingleton<ILogEventSink>(Logs));
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await OpenAi.DisposeAsync();
+    }
+}

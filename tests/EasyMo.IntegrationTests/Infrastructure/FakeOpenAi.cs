@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace EasyMo.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// OpenAI's Realtime calls API, faked at the HTTP boundary by a real Kestrel server on loopback: it records every
+/// request and answers as scripted (200 with an empty body by default, as OpenAI does).
+/// </summary>
+public sealed class FakeOpenAi : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<RecordedRequest> _requests = new();
+    private readonly ConcurrentDictionary<(string Operation, string CallId), int> _attempts = new();
+
+    private FakeOpenAi(WebApplication app) => _app = app;
+
+    /// <summary>The REST base to configure as OPENAI_BASE_URL (ends in <c>/v1</c>).</summary>
+    public Uri BaseUrl { get; private set; } = null!;
+
+    /// <summary>
+    /// Decides each answer from (operation, call id, attempt number starting at 1): a status code, after an optional
+    /// delay. Default: 200 at once.
+    /// </summary>
+    public Func<string, string, int, Task<int>> Responder { get; set; } = (_, _, _) => Task.FromResult(200);
+
+    public IReadOnlyList<RecordedRequest> Requests => _requests.ToArray();
+
+    public static async Task<FakeOpenAi> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var fake = new FakeOpenAi(app);
+        app.MapPost("/v1/realtime/calls/{callId}/{operation}", fake.HandleAsync);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        fake.BaseUrl = new Uri(address.TrimEnd('/') + "/v1");
+        return fake;
+    }
+
+    public IReadOnlyList<RecordedRequest> For(string operation, string? callId = null) =>
+        Requests.Where(request => request.Operation == operation && (callId is null || request.CallId == callId)).ToArray();
+
+    /// <summary>Answers <paramref name="status"/> to every request of <paramref name="operation"/>, 200 to the others.</summary>
+    public void Answer(string operation, int status) =>
+        Responder = (op, _, _) => Task.FromResult(op == operation ? status : 200);
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    private async Task HandleAsync(HttpContext context, string callId, string operation)
+    {
+        using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
+        var body = await reader.ReadToEndAsync();
+        var attempt = _attempts.AddOrUpdate((operation, callId), 1, (_, n) => n + 1);
+        _requests.Enqueue(new RecordedRequest(
+            operation,
+            callId,
+            context.Request.Headers.Authorization.ToString(),
+            context.Request.Headers["OpenAI-Project"].ToString(),
+            context.Request.Headers["OpenAI-Organization"].ToString(),
+            context.Request.ContentType,
+            body,
+            attempt));
+        context.Response.StatusCode = await Responder(operation, callId, attempt);
+    }
+}
+
+public sealed record RecordedRequest(
+    string Operation,
+    string CallId,
+    string Authorization,
+    string Project,
+    string Organization,
+    string? ContentType,
+    string Body,
+    int Attempt);
