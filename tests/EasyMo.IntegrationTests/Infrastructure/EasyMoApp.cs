@@ -18,6 +18,7 @@ namespace EasyMo.IntegrationTests.Infrastructure;
 public sealed class EasyMoApp : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
+    private bool _ownsOpenAi;
 
     private EasyMoApp(string connectionString, FakeOpenAi openAi, IDictionary<string, string?> overrides)
     {
@@ -71,7 +72,10 @@ public sealed class EasyMoApp : WebApplicationFactory<Program>
         var app = new EasyMoApp(
             connectionString ?? await SharedDatabase.CreateMigratedDatabaseAsync(),
             openAi ?? await FakeOpenAi.StartAsync(),
-            settings ?? new Dictionary<string, string?>());
+            settings ?? new Dictionary<string, string?>())
+        {
+            _ownsOpenAi = openAi is null, // a shared fake belongs to the test (or the first host)
+        };
         _ = app.Server; // start now, so that configuration errors surface here
         return app;
     }
@@ -114,10 +118,16 @@ public sealed class EasyMoApp : WebApplicationFactory<Program>
         return (client ?? CreateClient()).SendAsync(request);
     }
 
-    public EasyMoDbContext Db() => new(new DbContextOptionsBuilder<EasyMoDbContext>()
-        .UseNpgsql(ConnectionString)
-        .UseSnakeCaseNamingConvention()
-        .Options);
+    public EasyMoDbContext Db() => new DbFor(ConnectionString).Context;
+
+    /// <summary>A context on any test database, for arranging and asserting.</summary>
+    public sealed class DbFor(string connectionString)
+    {
+        public EasyMoDbContext Context { get; } = new(new DbContextOptionsBuilder<EasyMoDbContext>()
+            .UseNpgsql(connectionString)
+            .UseSnakeCaseNamingConvention()
+            .Options);
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -129,6 +139,9 @@ public sealed class EasyMoApp : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        await OpenAi.DisposeAsync();
+        if (_ownsOpenAi)
+        {
+            await OpenAi.DisposeAsync();
+        }
     }
 }

@@ -1,0 +1,69 @@
+namespace EasyMo.Bench;
+
+/// <summary>
+/// <c>EasyMo.Bench MODE [--option value]…</c>. Modes:
+/// <list type="bullet">
+/// <item><c>fake-openai --port P</c>: OpenAI's Realtime calls API, answering 200 with an empty body.</item>
+/// <item><c>bare --port P --secret S</c>: the framework ceiling (raw body, signature check, 200).</item>
+/// <item><c>load --url U --secret S --concurrency N --duration D --warmup W [--pid PID] …</c>: the load generator.</item>
+/// <item><c>report --results FILE [--pgbench-tps T]</c>: the markdown table from the JSON lines of a run.</item>
+/// <item><c>wait-http --url U [--timeout S]</c> and <c>free-port</c>: helpers for run.sh.</item>
+/// </list>
+/// </summary>
+public static class BenchProgram
+{
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help")
+        {
+            await Console.Error.WriteLineAsync(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+
+        try
+        {
+            var options = BenchArgs.Parse(args.AsSpan(1));
+            using var stop = new CancellationTokenSource();
+            Console.CancelKeyPress += (_, e) =>
+            {
+                e.Cancel = true;
+                stop.Cancel();
+            };
+            using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+                System.Runtime.InteropServices.PosixSignal.SIGTERM,
+                context =>
+                {
+                    context.Cancel = true;
+                    stop.Cancel();
+                });
+
+            return args[0] switch
+            {
+                "fake-openai" => await FakeOpenAiServer.RunAsync(options, stop.Token),
+                "bare" => await BareServer.RunAsync(options, stop.Token),
+                "load" => await LoadGenerator.RunAsync(options, stop.Token),
+                "report" => Report.Run(options),
+                "wait-http" => await Helpers.WaitHttpAsync(options, stop.Token),
+                "free-port" => Helpers.FreePort(),
+                _ => throw new ArgumentException($"unknown mode '{args[0]}'"),
+            };
+        }
+        catch (ArgumentException exception)
+        {
+            await Console.Error.WriteLineAsync($"error: {exception.Message}");
+            await Console.Error.WriteLineAsync(Usage);
+            return 2;
+        }
+    }
+
+    private const string Usage = """
+        usage: EasyMo.Bench MODE [options]
+          fake-openai --port P
+          bare        --port P --secret whsec_…
+          load        --url U --secret whsec_… --concurrency N --duration SECONDS --warmup SECONDS
+                      [--pid PID] [--label NAME] [--callers 1000] [--prime] [--cpu NAME=PID]… [--expect-outcome accepted]
+          report      --results FILE.jsonl [--pgbench-tps T] [--pgbench-clients 64]
+          wait-http   --url U [--timeout SECONDS]
+          free-port
+        """;
+}
