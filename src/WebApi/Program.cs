@@ -20,7 +20,8 @@ try
     var builder = WebApplication.CreateBuilder(args);
     builder.Configuration.AddEnvironmentAliases();
 
-    builder.Services.AddSerilog((services, logger) => logger.ConfigureEasyMo(builder.Configuration, services));
+    // Not the static Log.Logger: each host (and each test host in one process) keeps its own pipeline.
+    builder.Services.AddSerilog((services, logger) => logger.ConfigureEasyMo(builder.Configuration, services), preserveStaticLogger: true);
     builder.Services.AddProblemDetails();
     builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
     builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never);
@@ -60,7 +61,7 @@ try
     }
 
     app.UseMiddleware<CorrelationIdMiddleware>();
-    app.UseSerilogRequestLogging(options => options.ConfigureEasyMo());
+    app.UseSerilogRequestLogging(options => options.ConfigureEasyMo(app.Services.GetRequiredService<Serilog.ILogger>()));
     app.UseExceptionHandler();
     app.UseStatusCodePages();
 

@@ -25,8 +25,9 @@ public static class SerilogSetup
             .Enrich.WithProperty("Service", "easymo-voice")
             .WriteTo.Console(new RenderedCompactJsonFormatter());
 
-    public static void ConfigureEasyMo(this RequestLoggingOptions options)
+    public static void ConfigureEasyMo(this RequestLoggingOptions options, Serilog.ILogger logger)
     {
+        options.Logger = logger;
         options.MessageTemplate = "HTTP {RequestMethod} {Route} responded {StatusCode} in {Elapsed:0.0} ms";
         options.GetMessageTemplateProperties = (context, _, elapsed, statusCode) =>
         [

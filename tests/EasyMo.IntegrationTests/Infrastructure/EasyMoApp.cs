@@ -46,7 +46,10 @@ public sealed class EasyMoApp : WebApplicationFactory<Program>
             _settings[key] = value;
         }
 
-        Signer = new StandardWebhookVerifier(_settings["OpenAI:WebhookSecret"] ?? WebhookSecret, TimeProvider.System);
+        // A test may configure a malformed secret on purpose: the signer then keeps the generated one.
+        Signer = new StandardWebhookVerifier(
+            StandardWebhookVerifier.TryDecodeSecret(_settings["OpenAI:WebhookSecret"], out _) ? _settings["OpenAI:WebhookSecret"]! : WebhookSecret,
+            TimeProvider.System);
     }
 
     public string ConnectionString { get; }

@@ -44,7 +44,16 @@ public sealed class TcpProxy : IAsyncDisposable
             _listener = null;
             foreach (var connection in _connections)
             {
-                connection.Client.LingerState = new LingerOption(true, 0);
+                try
+                {
+                    // Reset rather than close: the service sees the connection die, as in a real outage.
+                    connection.Client?.LingerState = new LingerOption(true, 0);
+                }
+                catch (ObjectDisposedException)
+                {
+                    // Already closed by its pump.
+                }
+
                 connection.Dispose();
             }
 

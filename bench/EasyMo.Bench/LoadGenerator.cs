@@ -1,0 +1,324 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using EasyMo.WebApi.Webhooks;
+
+namespace EasyMo.Bench;
+
+/// <summary>
+/// N senders, each posting one correctly signed <c>realtime.call.incoming</c> after the other (closed loop), every one
+/// with a unique call id and webhook id and a caller drawn from a pool of numbers. Latency is recorded for the requests
+/// started after the warm-up; the level's result is one JSON line on stdout and a summary on stderr.
+/// </summary>
+public static class LoadGenerator
+{
+    private static readonly byte[] OutcomeMarker = "\"outcome\":\""u8.ToArray();
+
+    public static async Task<int> RunAsync(BenchArgs args, CancellationToken stop)
+    {
+        var url = new Uri(args.Required("url"));
+        if (!url.IsLoopback)
+        {
+            throw new ArgumentException("--url must be a loopback address: the benchmark sends traffic to this machine only");
+        }
+
+        var concurrency = args.Int("concurrency");
+        var duration = args.Seconds("duration");
+        var warmup = args.Seconds("warmup", 5);
+        var kind = args.Get("kind") ?? "load";
+        var label = args.Get("label") ?? $"{kind}-c{concurrency}";
+        var callerCount = args.Int("callers", 1000);
+        var pid = args.Get("pid") is null ? (int?)null : args.Int("pid");
+        var expectOutcome = args.Get("expect-outcome");
+        var watched = args.All("cpu").Select(ParseWatch).ToList();
+        if (concurrency < 1 || callerCount < 1 || callerCount > 100_000 || duration <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("--concurrency, --callers and --duration must be positive (callers at most 100000)");
+        }
+
+        var verifier = new StandardWebhookVerifier(args.Required("secret"), TimeProvider.System);
+        SelfCheck(verifier);
+        var factory = new CallFactory(verifier, label, callerCount);
+
+        using var client = new HttpClient(new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = concurrency,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            UseProxy = false,
+            UseCookies = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+        })
+        {
+            BaseAddress = url,
+            Timeout = TimeSpan.FromSeconds(30),
+            DefaultRequestVersion = HttpVersion.Version11,
+        };
+
+        var rssReset = pid is { } target && ProcStats.ResetPeakRss(target);
+
+        if (args.Flag("prime"))
+        {
+            await PrimeAsync(client, url, factory, Math.Min(concurrency, 16), stop);
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var measureFrom = started + (long)(warmup.TotalSeconds * Stopwatch.Frequency);
+        var measureUntil = measureFrom + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var senders = Enumerable.Range(0, concurrency).Select(_ => new Sender()).ToArray();
+
+        // CPU readings at the start and the end of the measured window.
+        var before = default(CpuSnapshot);
+        var snapshotTask = Task.Run(async () =>
+        {
+            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), measureFrom);
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, stop);
+            }
+
+            before = CpuSnapshot.Take(watched);
+        }, stop);
+
+        var tasks = senders.Select((sender, index) => Task.Run(
+            () => sender.RunAsync(client, url, factory, index, measureFrom, measureUntil, expectOutcome, stop), stop)).ToArray();
+        await Task.WhenAll(tasks);
+        await snapshotTask;
+        var after = CpuSnapshot.Take(watched);
+
+        var latencies = new long[senders.Sum(sender => sender.Latencies.Count)];
+        var offset = 0;
+        foreach (var sender in senders)
+        {
+            sender.Latencies.CopyTo(latencies, offset);
+            offset += sender.Latencies.Count;
+        }
+
+        Array.Sort(latencies);
+        var lastCompletion = senders.Max(sender => sender.LastCompletion);
+        var window = Stopwatch.GetElapsedTime(measureFrom, Math.Max(lastCompletion, measureFrom + 1)).TotalSeconds;
+        var statuses = Merge(senders.Select(sender => sender.Statuses));
+        var outcomes = Merge(senders.Select(sender => sender.Outcomes));
+        var errors = senders.Sum(sender => sender.Errors);
+        var memory = pid is { } p ? ProcStats.Memory(p) : null;
+
+        var result = new LevelResult(
+            kind,
+            label,
+            url.ToString(),
+            concurrency,
+            warmup.TotalSeconds,
+            window,
+            latencies.Length,
+            latencies.Length / window,
+            Percentile(latencies, 0.50),
+            Percentile(latencies, 0.95),
+            Percentile(latencies, 0.99),
+            latencies.Length == 0 ? 0 : ToMs(latencies[^1]),
+            latencies.Length == 0 ? 0 : latencies.Average(ToMs),
+            errors,
+            statuses,
+            outcomes,
+            pid,
+            rssReset,
+            memory?.PeakKiB,
+            memory?.RssKiB,
+            after.CoresSince(before));
+
+        Console.Out.WriteLine(result.ToJson());
+        await Console.Out.FlushAsync(CancellationToken.None);
+        await Console.Error.WriteLineAsync(result.ToSummary());
+        return 0;
+    }
+
+    private static async Task PrimeAsync(HttpClient client, Uri url, CallFactory factory, int workers, CancellationToken stop)
+    {
+        var next = -1;
+        var failures = 0;
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(worker => Task.Run(async () =>
+        {
+            int index;
+            while ((index = Interlocked.Increment(ref next)) < factory.CallerCount && !stop.IsCancellationRequested)
+            {
+                using var request = factory.Create(worker + 10_000, index, index);
+                try
+                {
+                    using var response = await client.SendAsync(request, stop);
+                    if (response.StatusCode != HttpStatusCode.OK)
+                    {
+                        Interlocked.Increment(ref failures);
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    Interlocked.Increment(ref failures);
+                }
+            }
+        }, stop)));
+        await Console.Error.WriteLineAsync(
+            $"load: primed {factory.CallerCount} callers in {watch.Elapsed.TotalSeconds:0.0} s ({failures} not answered 200)");
+    }
+
+    private static void SelfCheck(StandardWebhookVerifier verifier)
+    {
+        var body = "{\"type\":\"realtime.call.incoming\"}"u8;
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var signature = verifier.Sign("wh_check", now, body);
+        var stamp = now.ToString(CultureInfo.InvariantCulture);
+        if (verifier.Verify("wh_check", stamp, signature, body) != WebhookVerification.Valid
+            || verifier.Verify("wh_check", stamp, signature, "{}"u8) != WebhookVerification.SignatureMismatch)
+        {
+            throw new InvalidOperationException("StandardWebhookVerifier does not verify its own signature");
+        }
+    }
+
+    private static (string Name, int Pid) ParseWatch(string text)
+    {
+        var parts = text.Split('=', 2);
+        return parts.Length == 2 && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+            ? (parts[0], pid)
+            : throw new ArgumentException("--cpu takes NAME=PID");
+    }
+
+    private static SortedDictionary<string, long> Merge(IEnumerable<Dictionary<string, long>> parts)
+    {
+        var merged = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var part in parts)
+        {
+            foreach (var (key, value) in part)
+            {
+                merged[key] = merged.GetValueOrDefault(key) + value;
+            }
+        }
+
+        return merged;
+    }
+
+    private static double Percentile(long[] sorted, double p) =>
+        sorted.Length == 0 ? 0 : ToMs(sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)]);
+
+    private static double ToMs(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
+
+    private sealed class Sender
+    {
+        public List<long> Latencies { get; } = new(capacity: 64 * 1024);
+
+        public Dictionary<string, long> Statuses { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, long> Outcomes { get; } = new(StringComparer.Ordinal);
+
+        public long Errors { get; private set; }
+
+        public long LastCompletion { get; private set; }
+
+        public async Task RunAsync(
+            HttpClient client, Uri url, CallFactory factory, int index, long measureFrom, long measureUntil, string? expectOutcome, CancellationToken stop)
+        {
+            var random = new Random(index * 7919 + 17);
+            for (var sequence = 0; !stop.IsCancellationRequested; sequence++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                if (start >= measureUntil)
+                {
+                    return;
+                }
+
+                using var request = factory.Create(index, sequence, random.Next(factory.CallerCount));
+                string status;
+                string outcome = "none";
+                try
+                {
+                    using var response = await client.SendAsync(request, stop);
+                    var body = await response.Content.ReadAsByteArrayAsync(stop);
+                    status = ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
+                    outcome = ReadOutcome(body);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (TaskCanceledException)
+                {
+                    status = "timeout";
+                }
+                catch (HttpRequestException exception)
+                {
+                    status = "error:" + exception.HttpRequestError;
+                    await Task.Delay(10, stop);
+                }
+
+                var end = Stopwatch.GetTimestamp();
+                if (start < measureFrom)
+                {
+                    continue;
+                }
+
+                Latencies.Add(end - start);
+                LastCompletion = end;
+                Statuses[status] = Statuses.GetValueOrDefault(status) + 1;
+                Outcomes[outcome] = Outcomes.GetValueOrDefault(outcome) + 1;
+                if (status != "200" || (expectOutcome is not null && outcome != expectOutcome))
+                {
+                    Errors++;
+                }
+            }
+        }
+
+        private static string ReadOutcome(ReadOnlySpan<byte> body)
+        {
+            var at = body.IndexOf(OutcomeMarker);
+            if (at < 0)
+            {
+                return "none";
+            }
+
+            var rest = body[(at + OutcomeMarker.Length)..];
+            var end = rest.IndexOf((byte)'"');
+            return end < 0 ? "none" : Encoding.UTF8.GetString(rest[..end]);
+        }
+    }
+
+    /// <summary>CPU seconds of watched process trees, of this process and of the machine, at one moment.</summary>
+    private readonly record struct CpuSnapshot(long Timestamp, double[] Watched, string[] Names, double Self, long MachineBusy, long MachineTotal)
+    {
+        public static CpuSnapshot Take(List<(string Name, int Pid)> watched)
+        {
+            var (busy, total) = ProcStats.MachineJiffies();
+            using var self = Process.GetCurrentProcess();
+            return new CpuSnapshot(
+                Stopwatch.GetTimestamp(),
+                watched.Select(w => ProcStats.TreeCpuSeconds(w.Pid)).ToArray(),
+                watched.Select(w => w.Name).ToArray(),
+                self.TotalProcessorTime.TotalSeconds,
+                busy,
+                total);
+        }
+
+        /// <summary>Cores in use on average between <paramref name="earlier"/> and this snapshot.</summary>
+        public SortedDictionary<string, double> CoresSince(CpuSnapshot earlier)
+        {
+            var cores = new SortedDictionary<string, double>(StringComparer.Ordinal);
+            if (earlier.Watched is null)
+            {
+                return cores;
+            }
+
+            var wall = Stopwatch.GetElapsedTime(earlier.Timestamp, Timestamp).TotalSeconds;
+            for (var i = 0; i < Watched.Length; i++)
+            {
+                cores[Names[i]] = Math.Round((Watched[i] - earlier.Watched[i]) / wall, 2);
+            }
+
+            cores["loadgen"] = Math.Round((Self - earlier.Self) / wall, 2);
+            var totalJiffies = MachineTotal - earlier.MachineTotal;
+            cores["machine"] = totalJiffies <= 0
+                ? 0
+                : Math.Round((double)(MachineBusy - earlier.MachineBusy) / totalJiffies * Environment.ProcessorCount, 2);
+            return cores;
+        }
+    }
+}

@@ -1,0 +1,287 @@
+#!/usr/bin/env bash
+# The EasyMO Voice benchmark (docs/benchmarks.md), in one command on a fresh machine:
+#
+#   bench/run.sh                 build Release; a throwaway durable PostgreSQL cluster; the fake OpenAI; the service;
+#                                load at 1, 16 and 64 senders; the bare Kestrel ceiling at the same levels; pgbench with
+#                                the service's SQL per call; a markdown table. Everything it starts is stopped on exit.
+#   bench/run.sh --capture-sql   instead: run the service briefly against a cluster with log_statement = 'all' and write
+#                                the statements of a few calls to the results (how bench/pgbench/call.sql was derived).
+#
+# Results (JSON lines, logs, pgbench output, pg_stat_statements, the table) go to bench/results/<UTC time>/, which
+# git ignores. Tunables (environment): BENCH_LEVELS ("1 16 64"), BENCH_DURATION (20 s per level), BENCH_WARMUP (5 s),
+# BENCH_PGBENCH_SECONDS (20), BENCH_PGBENCH_CLIENTS (64), BENCH_CALLERS (1000), BENCH_SKIP_BUILD (unset),
+# BENCH_RESULTS (a directory). Traffic goes to 127.0.0.1 only.
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo_root"
+
+mode=bench
+case "${1:-}" in
+"") ;;
+--capture-sql) mode=capture ;;
+-h | --help)
+    sed -n '2,15p' "$0"
+    exit 0
+    ;;
+*)
+    echo "usage: $0 [--capture-sql]" >&2
+    exit 2
+    ;;
+esac
+
+read -r -a levels <<<"${BENCH_LEVELS:-1 16 64}"
+duration="${BENCH_DURATION:-20}"
+warmup="${BENCH_WARMUP:-5}"
+pgbench_seconds="${BENCH_PGBENCH_SECONDS:-20}"
+pgbench_clients="${BENCH_PGBENCH_CLIENTS:-64}"
+callers="${BENCH_CALLERS:-1000}"
+results="${BENCH_RESULTS:-$repo_root/bench/results/$(date -u +%Y%m%dT%H%M%SZ)}"
+
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+
+log() { printf 'bench: %s\n' "$*" >&2; }
+die() {
+    log "error: $*"
+    exit 1
+}
+
+is_root() { [[ $EUID -eq 0 ]]; }
+
+# --- Tools ---------------------------------------------------------------------------------------------------------
+command -v dotnet >/dev/null 2>&1 || die "the .NET SDK (dotnet) is not on PATH"
+
+has_pg() { [[ -x "$1/initdb" && -x "$1/pg_ctl" && -x "$1/postgres" && -x "$1/pgbench" && -x "$1/psql" ]]; }
+find_pg_bindir() {
+    local dir
+    while IFS= read -r dir; do
+        if [[ -n $dir ]] && has_pg "$dir"; then
+            printf '%s\n' "$dir"
+            return 0
+        fi
+    done < <({ compgen -G '/usr/lib/postgresql/*/bin' || true; } | sort -t/ -k5,5 -V -r)
+    return 1
+}
+if ! pg_bin="$(find_pg_bindir)"; then
+    is_root || die "PostgreSQL server binaries and pgbench are missing: install postgresql (sudo apt-get install postgresql)."
+    log "installing PostgreSQL with apt-get"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; } </dev/null >/dev/null
+    pg_bin="$(find_pg_bindir)" || die "installed postgresql but found no initdb, pg_ctl, postgres, pgbench and psql"
+fi
+
+# Runs a PostgreSQL server tool, as the postgres user when root (initdb and postgres refuse root).
+as_pg() {
+    if is_root; then
+        (cd / && runuser -u postgres -- "$@")
+    else
+        (cd / && "$@")
+    fi
+}
+
+# --- Everything started here is stopped on exit -------------------------------------------------------------------
+work="$(mktemp -d /tmp/easymo-bench.XXXXXX)"
+chmod 755 "$work"
+pg_data="$work/pg"
+pg_started=false
+started_pids=()
+
+stop_pid() { # stop_pid PID: SIGTERM, then SIGKILL after 15 s
+    local pid=$1 i
+    kill -0 "$pid" 2>/dev/null || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 150; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+    local status=$?
+    trap - EXIT INT TERM
+    local pid
+    for pid in "${started_pids[@]}"; do
+        stop_pid "$pid"
+    done
+    if $pg_started; then
+        as_pg "$pg_bin/pg_ctl" -D "$pg_data" -m fast -w stop >/dev/null 2>&1 || true
+    fi
+    [[ -f $work/postgres.log ]] && cp "$work/postgres.log" "$results/postgres.log" 2>/dev/null
+    rm -rf "$work"
+    ((status == 0)) || log "failed (exit $status); logs in $results"
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+mkdir -p "$results"
+log "results in $results"
+
+# --- Build (Release): the bench project builds the service it references ----------------------------------------------
+bench_dll="$repo_root/bench/EasyMo.Bench/bin/Release/net10.0/EasyMo.Bench.dll"
+service_dir="$repo_root/src/WebApi/bin/Release/net10.0"
+if [[ -z ${BENCH_SKIP_BUILD:-} ]]; then
+    log "building Release (bench/EasyMo.Bench and src/WebApi)"
+    dotnet build "$repo_root/bench/EasyMo.Bench/EasyMo.Bench.csproj" -c Release -nologo -v quiet >"$results/build.log" 2>&1 \
+        || { tail -n 30 "$results/build.log" >&2; die "build failed (see $results/build.log)"; }
+fi
+[[ -f $bench_dll && -f $service_dir/EasyMo.WebApi.dll ]] || die "the Release build is missing ($bench_dll, $service_dir)"
+bench() { dotnet "$bench_dll" "$@"; }
+
+# --- A throwaway durable PostgreSQL cluster on a free loopback port ---------------------------------------------------
+pg_port="$(bench free-port)"
+if is_root; then
+    install -d -o postgres -m 700 "$pg_data"
+    install -d -o postgres "$work/pgsock"
+    install -o postgres /dev/null "$work/postgres.log"
+else
+    mkdir -p "$pg_data" "$work/pgsock"
+fi
+log "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') cluster in $pg_data on 127.0.0.1:$pg_port"
+as_pg "$pg_bin/initdb" -D "$pg_data" -A trust -U postgres -E UTF8 --locale=C >"$results/initdb.log" 2>&1 \
+    || { cat "$results/initdb.log" >&2; die "initdb failed"; }
+log_statement=none
+[[ $mode == capture ]] && log_statement=all
+cat >>"$pg_data/postgresql.conf" <<EOF
+
+# bench/run.sh: durable (the defaults, spelled out) and sized for 64 senders plus pgbench's 64 clients.
+listen_addresses = '127.0.0.1'
+port = $pg_port
+unix_socket_directories = '$work/pgsock'
+max_connections = 250
+fsync = on
+synchronous_commit = on
+full_page_writes = on
+wal_sync_method = fdatasync
+shared_buffers = 256MB
+max_wal_size = 2GB
+shared_preload_libraries = 'pg_stat_statements'
+pg_stat_statements.track = all
+log_statement = '$log_statement'
+log_min_duration_statement = -1
+EOF
+as_pg "$pg_bin/pg_ctl" -D "$pg_data" -l "$work/postgres.log" -w -t 60 start >/dev/null \
+    || { tail -n 20 "$work/postgres.log" >&2; die "PostgreSQL did not start"; }
+pg_started=true
+pg_pid="$(head -n 1 "$pg_data/postmaster.pid")"
+psql_do() { "$pg_bin/psql" -X -q -A -t -h 127.0.0.1 -p "$pg_port" -U postgres -v ON_ERROR_STOP=1 "$@"; }
+psql_do -d postgres -c "create database easymo" >/dev/null
+psql_do -d easymo -c "create extension pg_stat_statements" >/dev/null
+psql_do -d easymo -c "select name || ' = ' || setting from pg_settings where name in ('fsync','synchronous_commit','full_page_writes','wal_sync_method','max_connections','shared_buffers') order by name" >"$results/pg_settings.txt"
+
+# --- The fake OpenAI, then the service -------------------------------------------------------------------------------
+fake_port="$(bench free-port)"
+bench fake-openai --port "$fake_port" >"$results/fake-openai.log" 2>&1 &
+fake_pid=$!
+started_pids+=("$fake_pid")
+bench wait-http --url "http://127.0.0.1:$fake_port/stats" --timeout 60 || die "the fake OpenAI did not start"
+
+secret="whsec_$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
+service_port="$(bench free-port)"
+(
+    cd "$service_dir"
+    export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production
+    export ConnectionStrings__EasyMo="Host=127.0.0.1;Port=$pg_port;Database=easymo;Username=postgres"
+    export OPENAI_API_KEY=sk-bench-not-a-key
+    export OPENAI_WEBHOOK_SECRET="$secret"
+    export OPENAI_BASE_URL="http://127.0.0.1:$fake_port/v1"
+    export EASYMO_APPLY_MIGRATIONS=true
+    export EASYMO_ADMIN_TOKEN=bench-admin-token
+    # Accepted calls never end here (their end comes from the sideband monitor, not built yet): without this the
+    # live-call ceiling would refuse all but the first 50 calls with 486.
+    export Calls__MaxLiveCalls=0
+    exec dotnet EasyMo.WebApi.dll --urls "http://127.0.0.1:$service_port"
+) >"$results/service.log" 2>&1 &
+service_pid=$!
+started_pids+=("$service_pid")
+log "service pid $service_pid on 127.0.0.1:$service_port (log: $results/service.log)"
+bench wait-http --url "http://127.0.0.1:$service_port/health/ready" --timeout 120 \
+    || { tail -n 20 "$results/service.log" >&2; die "the service did not become ready"; }
+
+webhook_url="http://127.0.0.1:$service_port/openai-sip-webhook"
+jsonl="$results/results.jsonl"
+: >"$jsonl"
+
+if [[ $mode == capture ]]; then
+    psql_do -d easymo -c "select pg_stat_statements_reset()" >/dev/null
+    log "capturing the statements of a few calls (log_statement = all)"
+    marker="$(wc -l <"$work/postgres.log")"
+    bench load --kind capture --url "$webhook_url" --secret "$secret" --concurrency 1 --duration 1 --warmup 0 \
+        --callers 3 --prime --expect-outcome accepted >>"$jsonl"
+    tail -n +"$((marker + 1))" "$work/postgres.log" | grep -E 'LOG:  (statement|execute)' >"$results/statements.log" || true
+    psql_do -d easymo -c "select calls, rows, query from pg_stat_statements where dbid = (select oid from pg_database where datname = 'easymo') order by calls desc" \
+        >"$results/pg_stat_statements.txt"
+    log "statements: $results/statements.log; counts: $results/pg_stat_statements.txt"
+    exit 0
+fi
+
+# --- Service levels ----------------------------------------------------------------------------------------------------
+psql_do -d easymo -c "select pg_stat_statements_reset()" >/dev/null
+first=true
+for c in "${levels[@]}"; do
+    prime=()
+    if $first; then
+        prime=(--prime) # one call per caller of the pool first, so that every caller has a profile
+        first=false
+    fi
+    log "service: $c senders (${warmup}s warm-up, ${duration}s measured)"
+    bench load --kind service --url "$webhook_url" --secret "$secret" --concurrency "$c" --duration "$duration" \
+        --warmup "$warmup" --callers "$callers" --pid "$service_pid" --expect-outcome accepted "${prime[@]}" \
+        --cpu "service=$service_pid" --cpu "postgres=$pg_pid" --cpu "fake-openai=$fake_pid" \
+        >>"$jsonl" 2> >(tee -a "$results/summary.txt" >&2)
+    sleep 1
+done
+bench wait-http --url "http://127.0.0.1:$fake_port/stats" --print >"$results/fake-openai-stats.json"
+psql_do -d easymo -c "select calls, round(mean_exec_time::numeric, 3) as mean_ms, rows, regexp_replace(query, '\s+', ' ', 'g') from pg_stat_statements where dbid = (select oid from pg_database where datname = 'easymo') order by calls desc limit 20" \
+    -F ' | ' >"$results/pg_stat_statements.txt"
+psql_do -d easymo -c "select status, count(*) from calls group by status order by status" -F ' ' >"$results/calls_by_status.txt"
+stop_pid "$service_pid"
+
+# --- The bare ceiling (server GC, as the service) -----------------------------------------------------------------------
+bare_port="$(bench free-port)"
+DOTNET_gcServer=1 bench bare --port "$bare_port" --secret "$secret" >"$results/bare.log" 2>&1 &
+bare_pid=$!
+started_pids+=("$bare_pid")
+bench wait-http --url "http://127.0.0.1:$bare_port/health/ready" --timeout 60 || die "the bare server did not start"
+for c in "${levels[@]}"; do
+    log "bare: $c senders"
+    bench load --kind bare --url "http://127.0.0.1:$bare_port/openai-sip-webhook" --secret "$secret" --concurrency "$c" \
+        --duration "$duration" --warmup "$warmup" --callers "$callers" --pid "$bare_pid" --cpu "bare=$bare_pid" \
+        >>"$jsonl" 2> >(tee -a "$results/summary.txt" >&2)
+    sleep 1
+done
+stop_pid "$bare_pid"
+stop_pid "$fake_pid"
+
+# --- pgbench: the same SQL per call, straight to the same cluster ---------------------------------------------------------
+run_pgbench() { # run_pgbench KIND SCRIPT
+    local kind=$1 script=$2 out="$results/$1.txt" tps latency failed
+    log "$kind: $pgbench_clients clients, ${pgbench_seconds}s, ${script#"$repo_root"/}"
+    "$pg_bin/pgbench" -n -M extended -f "$script" -c "$pgbench_clients" -j 2 -T "$pgbench_seconds" \
+        -h 127.0.0.1 -p "$pg_port" -U postgres easymo >"$out" 2>&1 \
+        || { cat "$out" >&2; die "pgbench failed"; }
+    tps="$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$out" | head -n 1)"
+    latency="$(sed -n 's/^latency average = \([0-9.]*\) ms.*/\1/p' "$out" | head -n 1)"
+    failed="$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$out" | head -n 1)"
+    [[ -n $tps ]] || { cat "$out" >&2; die "no tps in pgbench's output"; }
+    printf '{"kind":"%s","clients":%s,"seconds":%s,"tps":%s,"latency_avg_ms":%s,"failed":%s}\n' \
+        "$kind" "$pgbench_clients" "$pgbench_seconds" "$tps" "${latency:-0}" "${failed:-0}" >>"$jsonl"
+    log "$kind: $tps transactions/s, average latency ${latency:-?} ms"
+}
+run_pgbench pgbench "$repo_root/bench/pgbench/call.sql"
+run_pgbench pgbench-lean "$repo_root/bench/pgbench/call-lean.sql"
+
+# --- The disk's fsync rate: what a commit costs here ----------------------------------------------------------------------
+as_pg "$pg_bin/pg_test_fsync" -s 1 -f "$pg_data/fsync.test" >"$results/pg_test_fsync.txt" 2>&1 || true
+
+# --- The table -----------------------------------------------------------------------------------------------------------------
+bench report --results "$jsonl" | tee "$results/table.md"
+{
+    echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)"
+    echo "fake OpenAI answered: $(cat "$results/fake-openai-stats.json")"
+    echo "calls by status: $(tr '\n' ';' <"$results/calls_by_status.txt")"
+    grep -E 'fdatasync' "$results/pg_test_fsync.txt" | head -n 2 | sed 's/^ */fsync: /'
+} | tee -a "$results/table.md"
+log "done: $results/table.md"

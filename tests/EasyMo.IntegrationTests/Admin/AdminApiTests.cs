@@ -1,0 +1,100 @@
+using System.Net.Http.Headers;
+
+namespace EasyMo.IntegrationTests.Admin;
+
+/// <summary>Contract §6: <c>GET /api/calls/{callId}</c> behind the admin bearer token.</summary>
+public sealed class AdminApiTests : IAsyncLifetime
+{
+    private EasyMoApp _app = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync() => _app = await EasyMoApp.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task A_decided_call_is_shown_with_the_contract_fields()
+    {
+        var callId = Events.NewCallId();
+        var caller = Events.NewRwandanNumber();
+        (await _app.PostWebhookAsync(Events.CarrierCall(callId, caller))).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        using var client = _app.Admin();
+        using var response = await client.GetAsync($"/api/calls/{callId}", Ct);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var call = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        call.GetProperty("callId").GetString().ShouldBe(callId);
+        call.GetProperty("status").GetString().ShouldBe("accepted");
+        call.GetProperty("channel").GetString().ShouldBe("phone");
+        call.GetProperty("language").GetString().ShouldBe("rw");
+        call.GetProperty("caller").GetString().ShouldBe(caller);
+        call.GetProperty("callee").GetString().ShouldBe("+250788000111");
+        call.GetProperty("startedAt").GetDateTimeOffset().ShouldBeGreaterThan(DateTimeOffset.UtcNow.AddMinutes(-1));
+        call.GetProperty("acceptedAt").GetDateTimeOffset().ShouldBeGreaterThanOrEqualTo(call.GetProperty("startedAt").GetDateTimeOffset());
+        call.GetProperty("endedAt").ValueKind.ShouldBe(JsonValueKind.Null);
+        call.GetProperty("durationSeconds").ValueKind.ShouldBe(JsonValueKind.Null);
+        call.GetProperty("endReason").ValueKind.ShouldBe(JsonValueKind.Null);
+    }
+
+    [Fact]
+    public async Task An_ended_call_shows_its_end_and_duration()
+    {
+        var callId = Events.NewCallId();
+        (await _app.PostWebhookAsync(Events.CarrierCall(callId, Events.NewRwandanNumber()))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await Task.Delay(1100, Ct);
+        (await _app.PostWebhookAsync(Events.Other("realtime.call.ended", callId))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await _app.PostWebhookAsync(Events.Other("realtime.call.ended", callId))).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        using var client = _app.Admin();
+        var call = await client.GetFromJsonAsync<JsonElement>($"/api/calls/{callId}", Ct);
+
+        call.GetProperty("status").GetString().ShouldBe("ended");
+        call.GetProperty("endReason").GetString().ShouldBe("remote_ended");
+        call.GetProperty("durationSeconds").GetInt32().ShouldBeGreaterThanOrEqualTo(1);
+        call.GetProperty("endedAt").GetDateTimeOffset().ShouldBeGreaterThan(call.GetProperty("acceptedAt").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task An_unknown_call_is_404_problem_details()
+    {
+        using var client = _app.Admin();
+        using var response = await client.GetAsync("/api/calls/rtc_unknown", Ct);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("Bearer wrong-token")]
+    [InlineData("Basic YWRtaW46YWRtaW4=")]
+    [InlineData("Bearer ")]
+    public async Task Without_the_admin_token_it_is_401(string? authorization)
+    {
+        using var client = _app.CreateClient();
+        if (authorization is not null)
+        {
+            client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", authorization);
+        }
+
+        using var response = await client.GetAsync("/api/calls/rtc_any", Ct);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        response.Headers.WwwAuthenticate.ShouldContain(new AuthenticationHeaderValue("Bearer"));
+        response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
+    }
+
+    [Fact]
+    public async Task With_no_admin_token_configured_every_api_request_is_refused()
+    {
+        await using var app = await EasyMoApp.StartAsync(new Dictionary<string, string?> { ["Admin:Token"] = null });
+        using var client = app.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", string.Empty);
+
+        using var response = await client.GetAsync("/api/calls/rtc_any", Ct);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+}
