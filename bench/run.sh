@@ -6,6 +6,9 @@
 #                                the service's SQL per call; a markdown table. Everything it starts is stopped on exit.
 #   bench/run.sh --capture-sql   instead: run the service briefly against a cluster with log_statement = 'all' and write
 #                                the statements of a few calls to the results (how bench/pgbench/call.sql was derived).
+#   bench/run.sh --serve         instead: set up the cluster, the fake OpenAI and the service, write their addresses,
+#                                secret and process ids to <results>/serve.env, and wait (Ctrl+C tears down): for
+#                                profiling by hand with `dotnet bench/EasyMo.Bench/bin/Release/net10.0/EasyMo.Bench.dll load ...`.
 #
 # Results (JSON lines, logs, pgbench output, pg_stat_statements, the table) go to bench/results/<UTC time>/, which
 # git ignores. Tunables (environment): BENCH_LEVELS ("1 16 64"), BENCH_DURATION (20 s per level), BENCH_WARMUP (5 s),
@@ -20,12 +23,13 @@ mode=bench
 case "${1:-}" in
 "") ;;
 --capture-sql) mode=capture ;;
+--serve) mode=serve ;;
 -h | --help)
-    sed -n '2,15p' "$0"
+    sed -n '2,18p' "$0"
     exit 0
     ;;
 *)
-    echo "usage: $0 [--capture-sql]" >&2
+    echo "usage: $0 [--capture-sql | --serve]" >&2
     exit 2
     ;;
 esac
@@ -173,7 +177,8 @@ psql_do -d easymo -c "select name || ' = ' || setting from pg_settings where nam
 
 # --- The fake OpenAI, then the service -------------------------------------------------------------------------------
 fake_port="$(bench free-port)"
-bench fake-openai --port "$fake_port" >"$results/fake-openai.log" 2>&1 &
+# Started as plain commands (not through the bench function) so that $! is the process itself.
+dotnet "$bench_dll" fake-openai --port "$fake_port" >"$results/fake-openai.log" 2>&1 &
 fake_pid=$!
 started_pids+=("$fake_pid")
 bench wait-http --url "http://127.0.0.1:$fake_port/stats" --timeout 60 || die "the fake OpenAI did not start"
@@ -203,6 +208,22 @@ bench wait-http --url "http://127.0.0.1:$service_port/health/ready" --timeout 12
 webhook_url="http://127.0.0.1:$service_port/openai-sip-webhook"
 jsonl="$results/results.jsonl"
 : >"$jsonl"
+
+if [[ $mode == serve ]]; then
+    cat >"$results/serve.env" <<EOF
+BENCH_DLL=$bench_dll
+WEBHOOK_URL=$webhook_url
+SECRET=$secret
+SERVICE_PID=$service_pid
+POSTGRES_PID=$pg_pid
+FAKE_PID=$fake_pid
+FAKE_STATS=http://127.0.0.1:$fake_port/stats
+PGPORT=$pg_port
+EOF
+    log "serving: see $results/serve.env; Ctrl+C or SIGTERM to tear down"
+    while kill -0 "$service_pid" 2>/dev/null; do sleep 1; done
+    die "the service exited (see $results/service.log)"
+fi
 
 if [[ $mode == capture ]]; then
     psql_do -d easymo -c "select pg_stat_statements_reset()" >/dev/null
@@ -241,7 +262,7 @@ stop_pid "$service_pid"
 
 # --- The bare ceiling (server GC, as the service) -----------------------------------------------------------------------
 bare_port="$(bench free-port)"
-DOTNET_gcServer=1 bench bare --port "$bare_port" --secret "$secret" >"$results/bare.log" 2>&1 &
+DOTNET_gcServer=1 dotnet "$bench_dll" bare --port "$bare_port" --secret "$secret" >"$results/bare.log" 2>&1 &
 bare_pid=$!
 started_pids+=("$bare_pid")
 bench wait-http --url "http://127.0.0.1:$bare_port/health/ready" --timeout 60 || die "the bare server did not start"

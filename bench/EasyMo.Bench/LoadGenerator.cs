@@ -62,7 +62,7 @@ public static class LoadGenerator
 
         if (args.Flag("prime"))
         {
-            await PrimeAsync(client, url, factory, Math.Min(concurrency, 16), stop);
+            await PrimeAsync(url, factory, stop);
         }
 
         var started = Stopwatch.GetTimestamp();
@@ -134,8 +134,15 @@ public static class LoadGenerator
         return 0;
     }
 
-    private static async Task PrimeAsync(HttpClient client, Uri url, CallFactory factory, int workers, CancellationToken stop)
+    /// <summary>One call from each caller of the pool, 16 at a time, unmeasured: every caller then has a profile.</summary>
+    private static async Task PrimeAsync(Uri url, CallFactory factory, CancellationToken stop)
     {
+        const int workers = 16;
+        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = workers, UseProxy = false, UseCookies = false })
+        {
+            BaseAddress = url,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
         var next = -1;
         var failures = 0;
         var watch = Stopwatch.StartNew();
@@ -283,22 +290,23 @@ public static class LoadGenerator
     }
 
     /// <summary>CPU seconds of watched process trees, of this process and of the machine, at one moment.</summary>
-    private readonly record struct CpuSnapshot(long Timestamp, double[] Watched, string[] Names, double Self, long MachineBusy, long MachineTotal)
+    private readonly record struct CpuSnapshot(long Timestamp, double[] Watched, string[] Names, double Self, long[] Machine)
     {
         public static CpuSnapshot Take(List<(string Name, int Pid)> watched)
         {
-            var (busy, total) = ProcStats.MachineJiffies();
             using var self = Process.GetCurrentProcess();
             return new CpuSnapshot(
                 Stopwatch.GetTimestamp(),
                 watched.Select(w => ProcStats.TreeCpuSeconds(w.Pid)).ToArray(),
                 watched.Select(w => w.Name).ToArray(),
                 self.TotalProcessorTime.TotalSeconds,
-                busy,
-                total);
+                ProcStats.MachineJiffies());
         }
 
-        /// <summary>Cores in use on average between <paramref name="earlier"/> and this snapshot.</summary>
+        /// <summary>
+        /// Cores in use on average between <paramref name="earlier"/> and this snapshot: per watched process tree, this
+        /// load generator, and the machine (busy = all but idle and iowait; with its kernel, softirq and steal parts).
+        /// </summary>
         public SortedDictionary<string, double> CoresSince(CpuSnapshot earlier)
         {
             var cores = new SortedDictionary<string, double>(StringComparer.Ordinal);
@@ -314,10 +322,18 @@ public static class LoadGenerator
             }
 
             cores["loadgen"] = Math.Round((Self - earlier.Self) / wall, 2);
-            var totalJiffies = MachineTotal - earlier.MachineTotal;
-            cores["machine"] = totalJiffies <= 0
-                ? 0
-                : Math.Round((double)(MachineBusy - earlier.MachineBusy) / totalJiffies * Environment.ProcessorCount, 2);
+            var delta = Machine.Zip(earlier.Machine, (now, then) => now - then).ToArray();
+            var total = delta.Sum();
+            if (total > 0)
+            {
+                double Share(long jiffies) => Math.Round((double)jiffies / total * Environment.ProcessorCount, 2);
+                cores["machine"] = Share(total - delta[3] - delta[4]);
+                cores["machine_system"] = Share(delta[2]);
+                cores["machine_softirq"] = Share(delta[5] + delta[6]);
+                cores["machine_steal"] = Share(delta[7]);
+                cores["machine_iowait"] = Share(delta[4]);
+            }
+
             return cores;
         }
     }

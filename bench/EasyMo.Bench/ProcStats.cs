@@ -86,15 +86,14 @@ public static class ProcStats
         return total / TicksPerSecond;
     }
 
-    /// <summary>Busy and total jiffies of the whole machine (all cores), from the first line of /proc/stat.</summary>
-    public static (long Busy, long Total) MachineJiffies()
+    /// <summary>
+    /// The machine's jiffies (all cores) from the first line of /proc/stat: user nice system idle iowait irq softirq steal.
+    /// </summary>
+    public static long[] MachineJiffies()
     {
         var line = File.ReadLines("/proc/stat").First();
-        var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+        return line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(8)
             .Select(field => long.Parse(field, CultureInfo.InvariantCulture)).ToArray();
-        var total = fields.Take(8).Sum(); // user nice system idle iowait irq softirq steal
-        var idle = fields[3] + fields[4];
-        return (total - idle, total);
     }
 
     private static (int Parent, long Ticks)? ReadStat(int pid)

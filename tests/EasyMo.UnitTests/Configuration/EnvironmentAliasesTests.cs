@@ -1,0 +1,42 @@
+using EasyMo.WebApi.Configuration;
+using Microsoft.Extensions.Configuration;
+
+namespace EasyMo.UnitTests.Configuration;
+
+public sealed class EnvironmentAliasesTests
+{
+    [Fact]
+    public void The_original_variable_names_reach_their_configuration_keys_and_win_over_appsettings()
+    {
+        const string variable = "OPENAI_REALTIME_VOICE";
+        var before = Environment.GetEnvironmentVariable(variable);
+        Environment.SetEnvironmentVariable(variable, "marin");
+        try
+        {
+            var configuration = new ConfigurationBuilder()
+                .AddInMemoryCollection(new Dictionary<string, string?> { ["OpenAI:RealtimeVoice"] = "alloy" })
+                .AddEnvironmentAliases()
+                .Build();
+
+            configuration["OpenAI:RealtimeVoice"].ShouldBe("marin");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, before);
+        }
+    }
+
+    [Fact]
+    public void Every_contract_variable_has_a_key() =>
+        EnvironmentAliases.Keys.Keys.ShouldBe(
+        [
+            "OPENAI_API_KEY", "OPENAI_WEBHOOK_SECRET", "OPENAI_PROJECT_ID", "OPENAI_ORG_ID", "OPENAI_REALTIME_MODEL",
+            "OPENAI_REALTIME_VOICE", "OPENAI_BASE_URL", "WHATSAPP_ACCESS_TOKEN", "WHATSAPP_PHONE_NUMBER_ID",
+            "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN", "WHATSAPP_GRAPH_BASE_URL", "WHATSAPP_API_VERSION",
+            "EASYMO_ADMIN_TOKEN", "EASYMO_APPLY_MIGRATIONS",
+        ],
+        ignoreOrder: true);
+
+    [Fact]
+    public void Messages_name_the_variable_of_a_key() => EnvironmentAliases.VariableFor("OpenAI:WebhookSecret").ShouldBe("OPENAI_WEBHOOK_SECRET");
+}
