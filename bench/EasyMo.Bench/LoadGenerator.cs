@@ -332,6 +332,9 @@ public static class LoadGenerator
                 cores["machine_softirq"] = Share(delta[5] + delta[6]);
                 cores["machine_steal"] = Share(delta[7]);
                 cores["machine_iowait"] = Share(delta[4]);
+
+                // Everything else on the machine: kernel threads, and whatever else runs here (builds, tests).
+                cores["other"] = Math.Round(Math.Max(0, cores["machine"] - cores.Where(pair => !pair.Key.StartsWith("machine", StringComparison.Ordinal)).Sum(pair => pair.Value)), 2);
             }
 
             return cores;
