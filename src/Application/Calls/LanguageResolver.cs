@@ -5,41 +5,14 @@ using Microsoft.Extensions.Options;
 namespace EasyMo.Application.Calls;
 
 /// <summary>Chooses the language of a call: the profile's, else the caller's country's, else the default.</summary>
-public sealed class LanguageResolver
+public sealed class LanguageResolver(IOptions<CallHandlingOptions> options)
 {
-    private readonly (string Prefix, Language Language)[] _byCountry;
-    private readonly Language _default;
+    private readonly PrefixTable<Language> _byCountry = new(
+        options.Value.LanguageByCountryCode,
+        code => Language.TryParse(code, out var language) ? language : null);
 
-    public LanguageResolver(IOptions<CallHandlingOptions> options)
-    {
-        var value = options.Value;
-        _default = Language.TryParse(value.DefaultLanguage, out var fallback) ? fallback : Language.English;
-        _byCountry = value.LanguageByCountryCode
-            .Select(pair => (Prefix: pair.Key.Trim().TrimStart('+'), Language: Language.TryParse(pair.Value, out var language) ? language : null))
-            .Where(pair => pair.Prefix.Length > 0 && pair.Language is not null)
-            .OrderByDescending(pair => pair.Prefix.Length)
-            .Select(pair => (pair.Prefix, pair.Language!))
-            .ToArray();
-    }
+    private readonly Language _default = Language.TryParse(options.Value.DefaultLanguage, out var fallback) ? fallback : Language.English;
 
-    public Language Resolve(Profile? profile, PhoneNumber? caller)
-    {
-        if (profile?.Language is { } preferred)
-        {
-            return preferred;
-        }
-
-        if (caller is not null)
-        {
-            foreach (var (prefix, language) in _byCountry)
-            {
-                if (caller.StartsWithCountryCode(prefix))
-                {
-                    return language;
-                }
-            }
-        }
-
-        return _default;
-    }
+    public Language Resolve(Profile? profile, PhoneNumber? caller) =>
+        profile?.Language ?? _byCountry.Find(caller) ?? _default;
 }

@@ -54,6 +54,8 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time) : ICallSt
 
     public async Task<ICallDecision?> ClaimAsync(string webhookId, string eventType, Call call, CancellationToken cancellationToken)
     {
+        // No savepoints: a failed decision rolls back whole, and each SAVEPOINT would cost a round trip on the hot path.
+        db.Database.AutoSavepointsEnabled = false;
         var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         try
         {
