@@ -70,6 +70,19 @@ public sealed class Call
 
     public string? Voice { get; private set; }
 
+    /// <summary>Where the call was handed to a human (SIP REFER target), when it was.</summary>
+    public string? TransferTarget { get; private set; }
+
+    /// <summary>A short summary of the conversation in the caller's language, made after the call.</summary>
+    public string? Summary { get; private set; }
+
+    public SummaryStatus SummaryStatus { get; private set; }
+
+    public int SummaryAttempts { get; private set; }
+
+    /// <summary>When the summary should next be attempted; null when none is due.</summary>
+    public DateTimeOffset? SummaryDueAt { get; private set; }
+
     public bool IsLive => Status == CallStatus.Accepted;
 
     public static Call Receive(
@@ -150,7 +163,45 @@ public sealed class Call
         EndedAt = endedAt;
         EndReason = reason;
         DurationSeconds = (int)Math.Round((endedAt - acceptedAt).TotalSeconds, MidpointRounding.AwayFromZero);
+        SummaryStatus = SummaryStatus.Pending;
+        SummaryDueAt = endedAt;
         return true;
+    }
+
+    /// <summary>Records that the call was handed to a human at <paramref name="target"/>.</summary>
+    public void Transfer(string target)
+    {
+        EnsureStatus(CallStatus.Accepted, "transfer");
+        if (string.IsNullOrWhiteSpace(target))
+        {
+            throw new DomainException("A transfer needs a target URI.");
+        }
+
+        TransferTarget = target;
+    }
+
+    public void RecordSummary(string summary)
+    {
+        EnsureStatus(CallStatus.Ended, "summarise");
+        Summary = string.IsNullOrWhiteSpace(summary) ? null : summary.Trim();
+        SummaryStatus = SummaryStatus.Done;
+        SummaryDueAt = null;
+    }
+
+    /// <summary>A summary attempt failed: try again after <paramref name="retryAfter"/>, or give up after <paramref name="maxAttempts"/>.</summary>
+    public void SummaryAttemptFailed(DateTimeOffset at, TimeSpan retryAfter, int maxAttempts)
+    {
+        EnsureStatus(CallStatus.Ended, "summarise");
+        SummaryAttempts++;
+        if (SummaryAttempts >= maxAttempts)
+        {
+            SummaryStatus = SummaryStatus.Failed;
+            SummaryDueAt = null;
+        }
+        else
+        {
+            SummaryDueAt = at + retryAfter;
+        }
     }
 
     private void Decide(CallStatus status, DateTimeOffset at, CallEndReason reason, int? sipStatusCode)

@@ -15,6 +15,14 @@ public sealed class EasyMoDbContext(DbContextOptions<EasyMoDbContext> options) :
 
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
+    public DbSet<TranscriptTurn> Transcripts => Set<TranscriptTurn>();
+
+    public DbSet<CallActivity> CallActivities => Set<CallActivity>();
+
+    public DbSet<CallRequest> CallRequests => Set<CallRequest>();
+
+    public DbSet<CallMonitorLease> MonitorLeases => Set<CallMonitorLease>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(EasyMoDbContext).Assembly);
 }

@@ -29,6 +29,9 @@ internal sealed class CallConfiguration : IEntityTypeConfiguration<Call>
         builder.Property(call => call.EndReason).HasConversion(ValueConverters.SnakeCase<CallEndReason>()).HasMaxLength(32);
         builder.Property(call => call.Model).HasMaxLength(64);
         builder.Property(call => call.Voice).HasMaxLength(64);
+        builder.Property(call => call.TransferTarget).HasMaxLength(256);
+        builder.Property(call => call.Summary).HasMaxLength(4000);
+        builder.Property(call => call.SummaryStatus).HasConversion(ValueConverters.SnakeCase<SummaryStatus>()).HasMaxLength(16);
         builder.Ignore(call => call.IsLive);
 
         builder.HasOne<Profile>().WithMany().HasForeignKey(call => call.ProfileId).OnDelete(DeleteBehavior.SetNull);
@@ -38,5 +41,7 @@ internal sealed class CallConfiguration : IEntityTypeConfiguration<Call>
         builder.HasIndex(call => call.AcceptedAt).HasDatabaseName("ix_calls_live").HasFilter("status = 'accepted'");
         builder.HasIndex(call => call.WhatsAppCallId).HasFilter("whatsapp_call_id IS NOT NULL");
         builder.HasIndex(call => call.Caller);
+        builder.HasIndex(call => call.SummaryDueAt).HasDatabaseName("ix_calls_summary_due").HasFilter("summary_status = 'pending'");
+        builder.HasIndex(call => new { call.ProfileId, call.EndedAt }).HasDatabaseName("ix_calls_profile_summaries").HasFilter("summary IS NOT NULL");
     }
 }

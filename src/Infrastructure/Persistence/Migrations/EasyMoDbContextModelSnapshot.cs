@@ -105,6 +105,30 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("status");
 
+                    b.Property<string>("Summary")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("summary");
+
+                    b.Property<int>("SummaryAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("summary_attempts");
+
+                    b.Property<DateTimeOffset?>("SummaryDueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("summary_due_at");
+
+                    b.Property<string>("SummaryStatus")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("summary_status");
+
+                    b.Property<string>("TransferTarget")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("transfer_target");
+
                     b.Property<string>("Trunk")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
@@ -134,16 +158,21 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                     b.HasIndex("Caller")
                         .HasDatabaseName("ix_calls_caller");
 
-                    b.HasIndex("ProfileId")
-                        .HasDatabaseName("ix_calls_profile_id");
-
                     b.HasIndex("ReceivedAt")
                         .IsDescending()
                         .HasDatabaseName("ix_calls_received_at");
 
+                    b.HasIndex("SummaryDueAt")
+                        .HasDatabaseName("ix_calls_summary_due")
+                        .HasFilter("summary_status = 'pending'");
+
                     b.HasIndex("WhatsAppCallId")
                         .HasDatabaseName("ix_calls_whatsapp_call_id")
                         .HasFilter("whatsapp_call_id IS NOT NULL");
+
+                    b.HasIndex("ProfileId", "EndedAt")
+                        .HasDatabaseName("ix_calls_profile_summaries")
+                        .HasFilter("summary IS NOT NULL");
 
                     b.ToTable("calls", null, t =>
                         {
@@ -151,6 +180,144 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
 
                             t.HasCheckConstraint("ck_calls_status", "status IN ('ringing','accepted','rejected','missed','failed','ended')");
                         });
+                });
+
+            modelBuilder.Entity("EasyMo.Domain.Calls.CallActivity", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<Guid>("CallId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("call_id");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("detail");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("name");
+
+                    b.HasKey("Id")
+                        .HasName("pk_call_activities");
+
+                    b.HasIndex("CallId")
+                        .HasDatabaseName("ix_call_activities_call_id");
+
+                    b.ToTable("call_activities", (string)null);
+                });
+
+            modelBuilder.Entity("EasyMo.Domain.Calls.CallRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<Guid>("CallId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("call_id");
+
+                    b.Property<string>("Details")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("details");
+
+                    b.Property<string>("Location")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("location");
+
+                    b.Property<Guid?>("ProfileId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("profile_id");
+
+                    b.Property<string>("Service")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("service");
+
+                    b.HasKey("Id")
+                        .HasName("pk_call_requests");
+
+                    b.HasIndex("CallId")
+                        .HasDatabaseName("ix_call_requests_call_id");
+
+                    b.HasIndex("ProfileId")
+                        .HasDatabaseName("ix_call_requests_profile_id");
+
+                    b.ToTable("call_requests", (string)null);
+                });
+
+            modelBuilder.Entity("EasyMo.Domain.Calls.TranscriptTurn", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<Guid>("CallId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("call_id");
+
+                    b.Property<string>("ItemId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("item_id");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("integer")
+                        .HasColumnName("sequence");
+
+                    b.Property<string>("Speaker")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("speaker");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id")
+                        .HasName("pk_call_transcripts");
+
+                    b.HasIndex("CallId", "Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_call_transcripts_call_id_sequence");
+
+                    b.HasIndex("CallId", "ItemId", "Speaker")
+                        .IsUnique()
+                        .HasDatabaseName("ix_call_transcripts_call_id_item_id_speaker");
+
+                    b.ToTable("call_transcripts", (string)null);
                 });
 
             modelBuilder.Entity("EasyMo.Domain.Messaging.OutboxMessage", b =>
@@ -269,6 +436,31 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                     b.ToTable("profiles", (string)null);
                 });
 
+            modelBuilder.Entity("EasyMo.Infrastructure.Persistence.CallMonitorLease", b =>
+                {
+                    b.Property<Guid>("CallId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("call_id");
+
+                    b.Property<DateTimeOffset>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_until");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("owner");
+
+                    b.HasKey("CallId")
+                        .HasName("pk_call_monitor_leases");
+
+                    b.HasIndex("LeaseUntil")
+                        .HasDatabaseName("ix_call_monitor_leases_lease_until");
+
+                    b.ToTable("call_monitor_leases", (string)null);
+                });
+
             modelBuilder.Entity("EasyMo.Infrastructure.Persistence.WebhookDelivery", b =>
                 {
                     b.Property<string>("WebhookId")
@@ -310,6 +502,52 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .HasForeignKey("ProfileId")
                         .OnDelete(DeleteBehavior.SetNull)
                         .HasConstraintName("fk_calls_profiles_profile_id");
+                });
+
+            modelBuilder.Entity("EasyMo.Domain.Calls.CallActivity", b =>
+                {
+                    b.HasOne("EasyMo.Domain.Calls.Call", null)
+                        .WithMany()
+                        .HasForeignKey("CallId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_call_activities_calls_call_id");
+                });
+
+            modelBuilder.Entity("EasyMo.Domain.Calls.CallRequest", b =>
+                {
+                    b.HasOne("EasyMo.Domain.Calls.Call", null)
+                        .WithMany()
+                        .HasForeignKey("CallId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_call_requests_calls_call_id");
+
+                    b.HasOne("EasyMo.Domain.Profiles.Profile", null)
+                        .WithMany()
+                        .HasForeignKey("ProfileId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_call_requests_profiles_profile_id");
+                });
+
+            modelBuilder.Entity("EasyMo.Domain.Calls.TranscriptTurn", b =>
+                {
+                    b.HasOne("EasyMo.Domain.Calls.Call", null)
+                        .WithMany()
+                        .HasForeignKey("CallId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_call_transcripts_calls_call_id");
+                });
+
+            modelBuilder.Entity("EasyMo.Infrastructure.Persistence.CallMonitorLease", b =>
+                {
+                    b.HasOne("EasyMo.Domain.Calls.Call", null)
+                        .WithOne()
+                        .HasForeignKey("EasyMo.Infrastructure.Persistence.CallMonitorLease", "CallId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_call_monitor_leases_calls_call_id");
                 });
 #pragma warning restore 612, 618
         }
