@@ -3,6 +3,7 @@ using System.Text.Json;
 using EasyMo.Application.Common.Abstractions;
 using EasyMo.Infrastructure.OpenAi;
 using EasyMo.Infrastructure.Persistence;
+using EasyMo.Infrastructure.Realtime;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Logging;
@@ -76,6 +77,9 @@ public static class DependencyInjection
                     .AddTimeout(options.AttemptTimeout);
             });
         services.AddScoped<IRealtimeCallsClient, RealtimeCallsClient>();
+
+        services.AddOptions<SidebandOptions>().Bind(configuration.GetSection(SidebandOptions.SectionName));
+        services.AddSingleton<ICallMonitor, CallMonitorService>();
 
         services.AddHealthChecks().AddCheck<DatabaseReadyHealthCheck>("database", tags: [DatabaseReadyHealthCheck.ReadyTag]);
         return services;

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace EasyMo.Infrastructure.OpenAi;
@@ -9,10 +10,24 @@ namespace EasyMo.Infrastructure.OpenAi;
 public sealed record RealtimeSessionCreateRequest(
     [property: JsonPropertyName("model")] string Model,
     [property: JsonPropertyName("instructions")] string Instructions,
-    [property: JsonPropertyName("audio")] RealtimeAudioConfig Audio)
+    [property: JsonPropertyName("audio")] RealtimeAudioConfig Audio,
+    [property: JsonPropertyName("tools"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<RealtimeFunctionTool>? Tools)
 {
     [JsonPropertyName("type")]
     public string Type => "realtime";
+
+    [JsonPropertyName("tool_choice"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ToolChoice => Tools is { Count: > 0 } ? "auto" : null;
+}
+
+/// <summary><c>RealtimeFunctionTool</c>.</summary>
+public sealed record RealtimeFunctionTool(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("description")] string Description,
+    [property: JsonPropertyName("parameters")] JsonElement Parameters)
+{
+    [JsonPropertyName("type")]
+    public string Type => "function";
 }
 
 public sealed record RealtimeAudioConfig(

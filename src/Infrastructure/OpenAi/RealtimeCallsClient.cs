@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using EasyMo.Application.Common.Abstractions;
 using Polly.Timeout;
 using Refit;
@@ -8,6 +9,8 @@ namespace EasyMo.Infrastructure.OpenAi;
 /// <summary>Adapts the Refit client to the application's port: statuses and failures become <see cref="RealtimeCallResult"/>.</summary>
 internal sealed class RealtimeCallsClient(IOpenAiRealtimeCallsApi api) : IRealtimeCallsClient
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, JsonElement> ToolSchemas = new();
+
     public Task<RealtimeCallResult> AcceptAsync(string callId, RealtimeSessionConfig session, CancellationToken cancellationToken)
     {
         var body = new RealtimeSessionCreateRequest(
@@ -15,9 +18,13 @@ internal sealed class RealtimeCallsClient(IOpenAiRealtimeCallsApi api) : IRealti
             session.Instructions,
             new RealtimeAudioConfig(
                 session.TranscriptionModel is { } model ? new RealtimeAudioInput(new AudioTranscription(model)) : null,
-                new RealtimeAudioOutput(session.Voice)));
+                new RealtimeAudioOutput(session.Voice)),
+            session.Tools.Count == 0 ? null : session.Tools.Select(ToWire).ToArray());
         return SendAsync(() => api.AcceptAsync(callId, body, cancellationToken), cancellationToken);
     }
+
+    private static RealtimeFunctionTool ToWire(Application.Calls.AgentTool tool) =>
+        new(tool.Name, tool.Description, ToolSchemas.GetOrAdd(tool.ParametersSchema, schema => JsonDocument.Parse(schema).RootElement.Clone()));
 
     public Task<RealtimeCallResult> RejectAsync(string callId, int sipStatusCode, CancellationToken cancellationToken) =>
         SendAsync(() => api.RejectAsync(callId, new RealtimeCallRejectRequest(sipStatusCode), cancellationToken), cancellationToken);

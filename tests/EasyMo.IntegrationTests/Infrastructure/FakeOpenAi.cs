@@ -14,7 +14,7 @@ namespace EasyMo.IntegrationTests.Infrastructure;
 /// OpenAI's Realtime calls API, faked at the HTTP boundary by a real Kestrel server on loopback: it records every
 /// request and answers as scripted (200 with an empty body by default, as OpenAI does).
 /// </summary>
-public sealed class FakeOpenAi : IAsyncDisposable
+public sealed partial class FakeOpenAi : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
@@ -33,6 +33,24 @@ public sealed class FakeOpenAi : IAsyncDisposable
 
     public IReadOnlyList<RecordedRequest> Requests => _requests.ToArray();
 
+    /// <summary>
+    /// The body of a 200 answer to <c>POST /v1/responses</c> (recorded as operation <c>responses</c>), from the request
+    /// body. Default: a Responses API object whose output text is "Summary.".
+    /// </summary>
+    public Func<string, string> ResponsesBody { get; set; } = _ => ResponseWithText("Summary.");
+
+    /// <summary>A minimal Responses API object carrying <paramref name="text"/> as its output text.</summary>
+    public static string ResponseWithText(string text) => System.Text.Json.JsonSerializer.Serialize(new
+    {
+        id = "resp_test",
+        @object = "response",
+        status = "completed",
+        output = new[]
+        {
+            new { type = "message", role = "assistant", content = new[] { new { type = "output_text", text } } },
+        },
+    });
+
     public static async Task<FakeOpenAi> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -41,6 +59,8 @@ public sealed class FakeOpenAi : IAsyncDisposable
         var app = builder.Build();
         var fake = new FakeOpenAi(app);
         app.MapPost("/v1/realtime/calls/{callId}/{operation}", fake.HandleAsync);
+        app.MapPost("/v1/responses", fake.HandleResponsesAsync);
+        fake.MapRealtime(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         fake.BaseUrl = new Uri(address.TrimEnd('/') + "/v1");
@@ -56,7 +76,18 @@ public sealed class FakeOpenAi : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
-    private async Task HandleAsync(HttpContext context, string callId, string operation)
+    private async Task HandleResponsesAsync(HttpContext context)
+    {
+        var (body, attempt) = await RecordAsync(context, "responses", string.Empty);
+        context.Response.StatusCode = await Responder("responses", string.Empty, attempt);
+        if (context.Response.StatusCode == 200)
+        {
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(ResponsesBody(body));
+        }
+    }
+
+    private async Task<(string Body, int Attempt)> RecordAsync(HttpContext context, string operation, string callId)
     {
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
         var body = await reader.ReadToEndAsync();
@@ -70,6 +101,12 @@ public sealed class FakeOpenAi : IAsyncDisposable
             context.Request.ContentType,
             body,
             attempt));
+        return (body, attempt);
+    }
+
+    private async Task HandleAsync(HttpContext context, string callId, string operation)
+    {
+        var (_, attempt) = await RecordAsync(context, operation, callId);
         context.Response.StatusCode = await Responder(operation, callId, attempt);
     }
 }

@@ -21,7 +21,8 @@ public sealed record RealtimeSessionConfig(
     string Model,
     string Instructions,
     string Voice,
-    string? TranscriptionModel);
+    string? TranscriptionModel,
+    IReadOnlyList<Calls.AgentTool> Tools);
 
 public enum RealtimeCallOutcome
 {

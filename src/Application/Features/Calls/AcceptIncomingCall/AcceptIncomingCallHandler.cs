@@ -20,6 +20,7 @@ namespace EasyMo.Application.Features.Calls.AcceptIncomingCall;
 public sealed class AcceptIncomingCallHandler(
     ICallStore store,
     IRealtimeCallsClient openAi,
+    ICallMonitor monitor,
     LanguageResolver languages,
     TrunkDirectory trunks,
     IOptions<CallHandlingOptions> callOptions,
@@ -81,6 +82,12 @@ public sealed class AcceptIncomingCallHandler(
         }
 
         await decision.CommitAsync(cancellationToken);
+        if (call.Status == CallStatus.Accepted)
+        {
+            // Only once the decision is stored: the monitor finds the call in the database.
+            monitor.Follow(call.CallId);
+        }
+
         return CallDecision.From(call);
     }
 
@@ -92,7 +99,8 @@ public sealed class AcceptIncomingCallHandler(
             AgentInstructions.Build(call.Language, profile?.Name),
             agent.RealtimeVoice,
             // No transcription language: callers switch languages, and Kinyarwanda is not one the models take as a hint.
-            string.IsNullOrWhiteSpace(agent.TranscriptionModel) ? null : agent.TranscriptionModel);
+            string.IsNullOrWhiteSpace(agent.TranscriptionModel) ? null : agent.TranscriptionModel,
+            AgentTools.All);
 
         var accepted = await openAi.AcceptAsync(call.CallId, session, cancellationToken);
         switch (accepted.Outcome)
