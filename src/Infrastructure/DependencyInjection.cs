@@ -79,7 +79,10 @@ public static class DependencyInjection
         services.AddScoped<IRealtimeCallsClient, RealtimeCallsClient>();
 
         services.AddOptions<SidebandOptions>().Bind(configuration.GetSection(SidebandOptions.SectionName));
-        services.AddSingleton<ICallMonitor, CallMonitorService>();
+        services.AddScoped<MonitorLeases>();
+        services.AddSingleton<CallMonitorService>();
+        services.AddSingleton<ICallMonitor>(provider => provider.GetRequiredService<CallMonitorService>());
+        services.AddHostedService(provider => provider.GetRequiredService<CallMonitorService>());
 
         services.AddHealthChecks().AddCheck<DatabaseReadyHealthCheck>("database", tags: [DatabaseReadyHealthCheck.ReadyTag]);
         return services;

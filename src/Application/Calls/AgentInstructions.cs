@@ -33,7 +33,7 @@ public static class AgentInstructions
     }
 
     /// <summary>Names come from profiles that callers can influence: keep letters, marks, spaces and a few separators only.</summary>
-    internal static string? SanitizeName(string? name)
+    public static string? SanitizeName(string? name)
     {
         if (string.IsNullOrWhiteSpace(name))
         {

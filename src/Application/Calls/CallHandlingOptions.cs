@@ -44,6 +44,13 @@ public sealed class CallHandlingOptions
     /// <summary>Language when neither the profile nor the country tells one.</summary>
     public string DefaultLanguage { get; set; } = "en";
 
+    /// <summary>
+    /// Where <c>transfer_to_human</c> (and key 0) sends a caller, as SIP REFER targets (<c>tel:+…</c>, <c>sip:…</c>), looked up
+    /// by <c>{language}-{channel}</c> (<c>rw-whatsapp</c>), then <c>{language}</c>, then <c>{channel}</c>, then <c>default</c>.
+    /// No target: the agent says no person is available.
+    /// </summary>
+    public Dictionary<string, string> TransferTargets { get; set; } = new();
+
     /// <summary>Carrier trunks, named by the dialed number's prefix (E.164 digits), e.g. <c>250788 → MTN Rwanda</c>.</summary>
     public Dictionary<string, string> TrunksByDialedPrefix { get; set; } = new()
     {

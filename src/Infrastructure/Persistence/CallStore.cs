@@ -89,6 +89,30 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time) : ICallSt
 
     public Task<Call?> GetCallAsync(string callId, CancellationToken cancellationToken) => CallByIdReadOnly(db, callId, cancellationToken);
 
+    public Task<Profile?> FindProfileByIdAsync(Guid profileId, CancellationToken cancellationToken) =>
+        db.Profiles.FirstOrDefaultAsync(profile => profile.Id == profileId, cancellationToken);
+
+    public async Task<bool> AppendTranscriptAsync(TranscriptTurnDraft turn, CancellationToken cancellationToken)
+    {
+        var row = TranscriptTurn.Create(turn.CallId, 0, turn.Speaker, turn.Text, turn.ItemId, turn.At);
+        var speaker = ValueConverters.SnakeCase<Speaker>().ConvertToProvider(turn.Speaker);
+
+        // One monitor writes a call's transcript at a time (its lease), so numbering from max(sequence) is safe.
+        var stored = await db.Database.ExecuteSqlInterpolatedAsync(
+            $"""
+            INSERT INTO call_transcripts (id, call_id, sequence, speaker, text, item_id, at)
+            SELECT {row.Id}, {turn.CallId}, COALESCE(MAX(sequence), 0) + 1, {speaker}, {row.Text}, {turn.ItemId}, {turn.At}
+            FROM call_transcripts WHERE call_id = {turn.CallId}
+            ON CONFLICT DO NOTHING
+            """,
+            cancellationToken);
+        return stored == 1;
+    }
+
+    public void Add(CallActivity activity) => db.CallActivities.Add(activity);
+
+    public void Add(CallRequest request) => db.CallRequests.Add(request);
+
     public Task SaveChangesAsync(CancellationToken cancellationToken) => db.SaveChangesAsync(cancellationToken);
 
     private sealed class Decision(EasyMoDbContext db, IDbContextTransaction transaction) : ICallDecision

@@ -1,11 +1,161 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
 using EasyMo.Application.Common.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace EasyMo.Infrastructure.Realtime;
 
-/// <summary>Placeholder until the sideband monitor lands: follows nothing.</summary>
-internal sealed class CallMonitorService : ICallMonitor
+/// <summary>
+/// Follows every accepted call over OpenAI's sideband socket until it ends (there is no "call ended" webhook).
+/// Calls arrive from the accept step (<see cref="Follow"/>) and, for calls nobody follows — an instance died, or this
+/// one restarted — from a periodic sweep that also extends this instance's leases. Each call is followed by exactly one
+/// instance at a time (<see cref="MonitorLeases"/>).
+/// </summary>
+internal sealed partial class CallMonitorService(
+    IServiceScopeFactory scopes,
+    IOptions<SidebandOptions> options,
+    TimeProvider time,
+    ILogger<CallMonitorService> logger)
+    : BackgroundService, ICallMonitor
 {
+    private readonly Channel<(string CallId, bool Fresh)> _queue = Channel.CreateUnbounded<(string, bool)>();
+    private readonly ConcurrentDictionary<string, Task> _sessions = new();
+
+    /// <summary>This instance's name in lease rows.</summary>
+    public string InstanceId { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
+
     public void Follow(string callId)
     {
+        if (options.Value.Enabled)
+        {
+            _queue.Writer.TryWrite((callId, true));
+        }
     }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            return;
+        }
+
+        var sweep = SweepAsync(stoppingToken);
+        try
+        {
+            await foreach (var (callId, fresh) in _queue.Reader.ReadAllAsync(stoppingToken))
+            {
+                Start(callId, fresh, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        await sweep;
+        await Task.WhenAll(_sessions.Values);
+    }
+
+    private void Start(string callId, bool fresh, CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_sessions.TryAdd(callId, started.Task))
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await FollowAsync(callId, fresh, stoppingToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                MonitorFailed(logger, callId, exception);
+            }
+            finally
+            {
+                _sessions.TryRemove(callId, out _);
+                started.TrySetResult();
+            }
+        }, CancellationToken.None);
+    }
+
+    private async Task FollowAsync(string callId, bool fresh, CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var leases = scope.ServiceProvider.GetRequiredService<MonitorLeases>();
+            if (!await leases.TryClaimAsync(callId, InstanceId, time.GetUtcNow(), settings.LeaseDuration, stoppingToken))
+            {
+                return;
+            }
+        }
+
+        try
+        {
+            var session = new CallSession(callId, fresh, scopes, settings, time, logger);
+            await session.RunAsync(stoppingToken);
+        }
+        finally
+        {
+            // On shutdown too: another instance takes the call over as soon as its sweep sees no lease.
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<MonitorLeases>().ReleaseAsync(callId, InstanceId, CancellationToken.None);
+        }
+    }
+
+    private async Task SweepAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        using var timer = new PeriodicTimer(settings.SweepInterval, time);
+        do
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var leases = scope.ServiceProvider.GetRequiredService<MonitorLeases>();
+                var now = time.GetUtcNow();
+                await leases.HeartbeatAsync(InstanceId, now + settings.LeaseDuration, stoppingToken);
+                foreach (var callId in await leases.FindUnattendedAsync(now, now - settings.UnattendedGrace, 50, stoppingToken))
+                {
+                    if (!_sessions.ContainsKey(callId))
+                    {
+                        TakingOver(logger, callId);
+                        Start(callId, fresh: false, stoppingToken);
+                    }
+                }
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                SweepFailed(logger, exception.GetType().Name);
+            }
+        }
+        while (await WaitAsync(timer, stoppingToken));
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(EventId = 1300, EventName = "CALL_MONITOR_TAKEOVER", Level = LogLevel.Information, Message = "Taking over live call {CallId}")]
+    private static partial void TakingOver(ILogger logger, string callId);
+
+    [LoggerMessage(EventId = 1301, EventName = "CALL_MONITOR_FAILED", Level = LogLevel.Error, Message = "Following call {CallId} failed")]
+    private static partial void MonitorFailed(ILogger logger, string callId, Exception exception);
+
+    [LoggerMessage(EventId = 1302, EventName = "CALL_MONITOR_SWEEP_FAILED", Level = LogLevel.Warning, Message = "Monitor sweep failed ({ExceptionType})")]
+    private static partial void SweepFailed(ILogger logger, string exceptionType);
 }

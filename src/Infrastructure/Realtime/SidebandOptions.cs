@@ -28,7 +28,4 @@ public sealed class SidebandOptions
 
     /// <summary>An accepted call nobody follows for this long is taken over (a crash between accept and attach).</summary>
     public TimeSpan UnattendedGrace { get; set; } = TimeSpan.FromSeconds(15);
-
-    /// <summary>SIP REFER targets for transfer_to_human, by language code, then channel (<c>phone</c>/<c>whatsapp</c>), then <c>default</c>.</summary>
-    public Dictionary<string, string> TransferTargets { get; set; } = new();
 }

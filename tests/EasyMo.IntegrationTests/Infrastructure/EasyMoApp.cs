@@ -39,6 +39,7 @@ public sealed class EasyMoApp : WebApplicationFactory<Program>
             ["OpenAI:TotalTimeout"] = "00:00:01.500",
             ["Admin:Token"] = AdminToken,
             ["Database:ApplyMigrations"] = "false",
+            ["Sideband:Enabled"] = "false", // tests of the monitor turn it on (Monitor/CallMonitorTests)
             ["Serilog:MinimumLevel:Default"] = "Information",
         };
         foreach (var (key, value) in overrides)

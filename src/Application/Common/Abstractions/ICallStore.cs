@@ -27,6 +27,21 @@ public interface ICallStore
     /// <summary>A call by OpenAI's call id, read-only.</summary>
     Task<Call?> GetCallAsync(string callId, CancellationToken cancellationToken);
 
+    /// <summary>A profile by id, tracked for changes.</summary>
+    Task<Profile?> FindProfileByIdAsync(Guid profileId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Appends a transcript turn to a call, numbered after the turns it has; a turn whose item id and speaker the call
+    /// already holds is ignored (events can be seen twice, e.g. after a takeover). Returns whether it was stored.
+    /// </summary>
+    Task<bool> AppendTranscriptAsync(TranscriptTurnDraft turn, CancellationToken cancellationToken);
+
+    /// <summary>Adds a record (activity, request) to be saved with the next <see cref="SaveChangesAsync"/>.</summary>
+    void Add(CallActivity activity);
+
+    /// <inheritdoc cref="Add(CallActivity)"/>
+    void Add(CallRequest request);
+
     /// <summary>Saves changes to tracked calls and profiles.</summary>
     Task SaveChangesAsync(CancellationToken cancellationToken);
 }
@@ -46,3 +61,6 @@ public interface ICallDecision : IAsyncDisposable
     /// <summary>Stores the decided call (and anything enqueued) and releases the claim.</summary>
     Task CommitAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>A transcript turn before the store numbers it.</summary>
+public sealed record TranscriptTurnDraft(Guid CallId, Speaker Speaker, string Text, string ItemId, DateTimeOffset At);

@@ -1,0 +1,24 @@
+using Mediator;
+
+namespace EasyMo.Application.Features.Calls.HandleCallTool;
+
+/// <summary>The agent called one of its tools during a live call (<c>response.function_call_arguments.done</c>).</summary>
+public sealed record HandleCallToolCommand(string CallId, string ToolName, string Arguments) : ICommand<CallToolResult>;
+
+/// <summary>
+/// What goes back to the model (<paramref name="Output"/>, the function call's output as JSON text) and what the monitor
+/// does next.
+/// </summary>
+public sealed record CallToolResult(string Output, ToolFollowUp FollowUp);
+
+public enum ToolFollowUp
+{
+    /// <summary>Let the model respond to the output.</summary>
+    Respond,
+
+    /// <summary>Let the model say goodbye, then hang up once that response is done.</summary>
+    HangUpAfterResponse,
+
+    /// <summary>The call is being handed to a person: the socket will close when the REFER completes.</summary>
+    Transferred,
+}

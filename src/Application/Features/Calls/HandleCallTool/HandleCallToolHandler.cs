@@ -1,0 +1,104 @@
+using System.Text.Json;
+using EasyMo.Application.Calls;
+using EasyMo.Application.Common.Abstractions;
+using EasyMo.Application.Features.Calls.TransferCall;
+using EasyMo.Domain.Calls;
+using EasyMo.Domain.Common;
+using Mediator;
+
+namespace EasyMo.Application.Features.Calls.HandleCallTool;
+
+/// <summary>
+/// Carries out the agent's tools: transfer to a human (REFER), end the call (after the goodbye), remember the caller's
+/// language on their profile, record the caller's request. Bad arguments are answered to the model, not thrown.
+/// </summary>
+public sealed class HandleCallToolHandler(ICallStore store, ISender sender, TimeProvider time)
+    : ICommandHandler<HandleCallToolCommand, CallToolResult>
+{
+    public async ValueTask<CallToolResult> Handle(HandleCallToolCommand command, CancellationToken cancellationToken)
+    {
+        JsonElement arguments;
+        try
+        {
+            using var document = JsonDocument.Parse(string.IsNullOrWhiteSpace(command.Arguments) ? "{}" : command.Arguments);
+            arguments = document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return Respond(new { error = "arguments are not valid JSON" });
+        }
+
+        if (command.ToolName == AgentTools.TransferToHuman)
+        {
+            var outcome = await sender.Send(new TransferCallCommand(command.CallId, TransferTrigger.AgentTool), cancellationToken);
+            if (outcome == TransferOutcome.Transferring)
+            {
+                return new CallToolResult(Json(new { status = "transferring", instruction = "Tell the caller you are connecting them now." }), ToolFollowUp.Transferred);
+            }
+
+            return Respond(outcome switch
+            {
+                TransferOutcome.NoTarget => new { status = "unavailable", message = "No person can take the call now; offer to record the request." },
+                _ => (object)new { status = "failed", message = "The transfer did not go through; offer to record the request." },
+            });
+        }
+
+        var call = await store.FindCallAsync(command.CallId, cancellationToken);
+        if (call is not { Status: CallStatus.Accepted })
+        {
+            return Respond(new { error = "the call is not live" });
+        }
+
+        var now = time.GetUtcNow();
+        CallToolResult result;
+        switch (command.ToolName)
+        {
+            case AgentTools.EndCall:
+                result = new CallToolResult(Json(new { status = "ending", instruction = "Say a short goodbye." }), ToolFollowUp.HangUpAfterResponse);
+                store.Add(CallActivity.Record(call.Id, CallActivityKind.ToolCall, command.ToolName, null, now));
+                break;
+
+            case AgentTools.SetPreferredLanguage:
+                if (!Language.TryParse(Text(arguments, "language"), out var language))
+                {
+                    return Respond(new { error = "language must be en, fr or rw" });
+                }
+
+                var profile = call.ProfileId is { } profileId ? await store.FindProfileByIdAsync(profileId, cancellationToken) : null;
+                profile?.PreferLanguage(language, now);
+                store.Add(CallActivity.Record(call.Id, CallActivityKind.ToolCall, command.ToolName, language.Code, now));
+                result = Respond(profile is null
+                    ? new { status = "not_saved", language = language.Code, message = "The caller is anonymous; speak the language for this call." }
+                    : new { status = "saved", language = language.Code, message = "Speak this language from now on." });
+                break;
+
+            case AgentTools.RecordRequest:
+                var service = Text(arguments, "service");
+                var location = Text(arguments, "location");
+                if (string.IsNullOrWhiteSpace(service) || string.IsNullOrWhiteSpace(location))
+                {
+                    return Respond(new { error = "service and location are required; ask the caller where." });
+                }
+
+                store.Add(CallRequest.Record(call.Id, call.ProfileId, service, location, Text(arguments, "details") ?? string.Empty, now));
+                store.Add(CallActivity.Record(call.Id, CallActivityKind.ToolCall, command.ToolName, service, now));
+                result = Respond(new { status = "recorded", message = "Tell the caller EasyMO will follow up on WhatsApp." });
+                break;
+
+            default:
+                return Respond(new { error = $"unknown tool {command.ToolName}" });
+        }
+
+        await store.SaveChangesAsync(cancellationToken);
+        return result;
+    }
+
+    private static CallToolResult Respond(object output) => new(Json(output), ToolFollowUp.Respond);
+
+    private static string Json(object output) => JsonSerializer.Serialize(output);
+
+    private static string? Text(JsonElement arguments, string name) =>
+        arguments.ValueKind == JsonValueKind.Object && arguments.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
+}

@@ -1,0 +1,64 @@
+using EasyMo.Application.Calls;
+using EasyMo.Application.Common.Abstractions;
+using EasyMo.Domain.Calls;
+using Mediator;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EasyMo.Application.Features.Calls.TransferCall;
+
+public sealed partial class TransferCallHandler(
+    ICallStore store,
+    IRealtimeCallsClient openAi,
+    IOptions<CallHandlingOptions> options,
+    TimeProvider time,
+    ILogger<TransferCallHandler> logger)
+    : ICommandHandler<TransferCallCommand, TransferOutcome>
+{
+    public async ValueTask<TransferOutcome> Handle(TransferCallCommand command, CancellationToken cancellationToken)
+    {
+        var call = await store.FindCallAsync(command.CallId, cancellationToken);
+        if (call is not { Status: CallStatus.Accepted })
+        {
+            return TransferOutcome.NotLive;
+        }
+
+        var kind = command.Trigger == TransferTrigger.KeyPress ? CallActivityKind.KeyPress : CallActivityKind.ToolCall;
+        var name = command.Trigger == TransferTrigger.KeyPress ? "0" : AgentTools.TransferToHuman;
+        var target = FindTarget(call);
+        TransferOutcome outcome;
+        if (target is null)
+        {
+            outcome = TransferOutcome.NoTarget;
+        }
+        else
+        {
+            var referred = await openAi.ReferAsync(call.CallId, target, cancellationToken);
+            outcome = referred.Succeeded ? TransferOutcome.Transferring : TransferOutcome.Failed;
+            if (referred.Succeeded)
+            {
+                call.Transfer(target);
+                store.Add(CallActivity.Record(call.Id, CallActivityKind.Transfer, "refer", target, time.GetUtcNow()));
+            }
+        }
+
+        store.Add(CallActivity.Record(call.Id, kind, name, CallDetailsWire(outcome), time.GetUtcNow()));
+        await store.SaveChangesAsync(cancellationToken);
+        Transferred(logger, call.CallId, command.Trigger, outcome);
+        return outcome;
+    }
+
+    private string? FindTarget(Call call)
+    {
+        var targets = options.Value.TransferTargets;
+        var channel = call.Channel == CallChannel.WhatsApp ? "whatsapp" : "phone";
+        string[] keys = [$"{call.Language.Code}-{channel}", call.Language.Code, channel, "default"];
+        return keys.Select(key => targets.TryGetValue(key, out var target) ? target : null).FirstOrDefault(target => !string.IsNullOrWhiteSpace(target));
+    }
+
+    private static string CallDetailsWire(TransferOutcome outcome) => GetCall.CallDetails.Wire(outcome);
+
+    [LoggerMessage(EventId = 1200, EventName = "OPENAI_SIP_CALL_TRANSFER", Level = LogLevel.Information,
+        Message = "Transfer of call {CallId} ({Trigger}): {Outcome}")]
+    private static partial void Transferred(ILogger logger, string callId, TransferTrigger trigger, TransferOutcome outcome);
+}

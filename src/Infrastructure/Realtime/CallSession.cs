@@ -1,0 +1,240 @@
+using System.Text.Json;
+using EasyMo.Application.Common.Abstractions;
+using EasyMo.Application.Features.Calls.HandleCallTool;
+using EasyMo.Application.Features.Calls.RecordCallEnded;
+using EasyMo.Application.Features.Calls.RecordTranscript;
+using EasyMo.Application.Features.Calls.TransferCall;
+using EasyMo.Domain.Calls;
+using EasyMo.Infrastructure.OpenAi;
+using Mediator;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EasyMo.Infrastructure.Realtime;
+
+/// <summary>
+/// One call followed from its accept (or a takeover) to its end: opens the sideband socket (retrying briefly), makes the
+/// agent greet first, stores transcripts, answers tools, transfers on key 0, enforces the idle and duration guards, and
+/// records the end when the socket closes. Everything it stores goes through mediator commands.
+/// </summary>
+internal sealed partial class CallSession(
+    string callId,
+    bool fresh,
+    IServiceScopeFactory scopes,
+    SidebandOptions options,
+    TimeProvider time,
+    ILogger logger)
+{
+    private CallEndReason? _endReason;
+    private bool _hangUpAfterResponse;
+
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        Call? call;
+        string? callerName;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var store = scope.ServiceProvider.GetRequiredService<ICallStore>();
+            call = await store.GetCallAsync(callId, stoppingToken);
+            callerName = call?.ProfileId is { } profileId ? (await store.FindProfileByIdAsync(profileId, stoppingToken))?.Name : null;
+        }
+
+        if (call is not { Status: CallStatus.Accepted })
+        {
+            return;
+        }
+
+        var deadline = (call.AcceptedAt ?? call.ReceivedAt) + options.MaxCallDuration;
+        if (time.GetUtcNow() >= deadline)
+        {
+            await HangUpAsync(CallEndReason.MaxDuration, stoppingToken);
+            await EndAsync(CallEndReason.MaxDuration);
+            return;
+        }
+
+        await using var socket = await ConnectAsync(stoppingToken);
+        if (socket is null)
+        {
+            if (!stoppingToken.IsCancellationRequested)
+            {
+                // The caller may still hear ringing or silence: close the call rather than leave it open.
+                await HangUpAsync(CallEndReason.ConnectionLost, stoppingToken);
+                await EndAsync(CallEndReason.ConnectionLost);
+            }
+
+            return;
+        }
+
+        Attached(logger, callId, fresh);
+        if (fresh)
+        {
+            await socket.SendAsync(new { type = "response.create", response = new { instructions = Greetings.For(call.Language, callerName) } }, stoppingToken);
+        }
+
+        var reason = await FollowAsync(socket, deadline, stoppingToken);
+        if (reason is { } ended)
+        {
+            await EndAsync(ended);
+        }
+    }
+
+    /// <summary>Reads events until the socket closes (the end) or a guard fires; null when the service is stopping.</summary>
+    private async Task<CallEndReason?> FollowAsync(RealtimeSocket socket, DateTimeOffset deadline, CancellationToken stoppingToken)
+    {
+        var lastEvent = time.GetUtcNow();
+        while (true)
+        {
+            var now = time.GetUtcNow();
+            var idleAt = lastEvent + options.IdleTimeout;
+            if (_endReason is null && (now >= deadline || now >= idleAt))
+            {
+                var guard = now >= deadline ? CallEndReason.MaxDuration : CallEndReason.IdleTimeout;
+                await HangUpAsync(guard, stoppingToken);
+                _endReason = guard;
+
+                // OpenAI closes the socket once the call is down; don't wait for it forever.
+                idleAt = now + TimeSpan.FromSeconds(5);
+                deadline = idleAt;
+            }
+            else if (_endReason is not null && now >= idleAt)
+            {
+                return _endReason;
+            }
+
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            var delay = (deadline < idleAt ? deadline : idleAt) - now;
+            wait.CancelAfter(delay > TimeSpan.Zero ? delay : TimeSpan.Zero);
+            bool more;
+            try
+            {
+                more = await socket.Events.WaitToReadAsync(wait.Token);
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+                continue; // a guard's time came: the loop's head handles it
+            }
+            catch (OperationCanceledException)
+            {
+                return null;
+            }
+
+            if (!more)
+            {
+                return _endReason ?? CallEndReason.CallerHangup;
+            }
+
+            while (socket.Events.TryRead(out var serverEvent))
+            {
+                using (serverEvent)
+                {
+                    lastEvent = time.GetUtcNow();
+                    await HandleAsync(socket, serverEvent.RootElement, stoppingToken);
+                }
+            }
+        }
+    }
+
+    private async Task HandleAsync(RealtimeSocket socket, JsonElement serverEvent, CancellationToken stoppingToken)
+    {
+        switch (RealtimeSocket.Text(serverEvent, "type"))
+        {
+            case "conversation.item.input_audio_transcription.completed":
+                await SendAsync(new RecordTranscriptTurnCommand(callId, Speaker.Caller, RealtimeSocket.Text(serverEvent, "transcript"), RealtimeSocket.Text(serverEvent, "item_id")), stoppingToken);
+                break;
+
+            case "response.output_audio_transcript.done":
+                await SendAsync(new RecordTranscriptTurnCommand(callId, Speaker.Agent, RealtimeSocket.Text(serverEvent, "transcript"), RealtimeSocket.Text(serverEvent, "item_id")), stoppingToken);
+                break;
+
+            case "response.function_call_arguments.done":
+                var result = await SendAsync(new HandleCallToolCommand(callId, RealtimeSocket.Text(serverEvent, "name"), RealtimeSocket.Text(serverEvent, "arguments")), stoppingToken);
+                await socket.SendAsync(new
+                {
+                    type = "conversation.item.create",
+                    item = new { type = "function_call_output", call_id = RealtimeSocket.Text(serverEvent, "call_id"), output = result.Output },
+                }, stoppingToken);
+                await socket.SendAsync(new { type = "response.create" }, stoppingToken);
+                _hangUpAfterResponse |= result.FollowUp == ToolFollowUp.HangUpAfterResponse;
+                if (result.FollowUp == ToolFollowUp.Transferred && _endReason is null)
+                {
+                    // The socket closes when the REFER completes: the caller went to a person, they did not hang up.
+                    _endReason = CallEndReason.Transferred;
+                }
+
+                break;
+
+            case "response.done" when _hangUpAfterResponse && _endReason is null:
+                _hangUpAfterResponse = false;
+                await HangUpAsync(CallEndReason.AgentHangup, stoppingToken);
+                _endReason = CallEndReason.AgentHangup;
+                break;
+
+            case "input_audio_buffer.dtmf_event_received" when RealtimeSocket.Text(serverEvent, "event") == "0" && _endReason is null:
+                if (await SendAsync(new TransferCallCommand(callId, TransferTrigger.KeyPress), stoppingToken) == TransferOutcome.Transferring)
+                {
+                    _endReason = CallEndReason.Transferred;
+                }
+
+                break;
+
+            case "error":
+                var error = serverEvent.TryGetProperty("error", out var detail) ? RealtimeSocket.Text(detail, "code") : string.Empty;
+                ServerError(logger, callId, error);
+                break;
+        }
+
+    }
+
+    private async Task<RealtimeSocket?> ConnectAsync(CancellationToken stoppingToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var openAi = scope.ServiceProvider.GetRequiredService<IOptions<OpenAiOptions>>().Value;
+        var url = new Uri($"{openAi.WebSocketBaseUrl.ToString().TrimEnd('/')}/realtime?call_id={Uri.EscapeDataString(callId)}");
+        for (var attempt = 1; attempt <= Math.Max(1, options.ConnectAttempts); attempt++)
+        {
+            try
+            {
+                return await RealtimeSocket.ConnectAsync(url, openAi.ApiKey, openAi.ProjectId, openAi.OrganizationId, stoppingToken);
+            }
+            catch (Exception exception) when (exception is System.Net.WebSockets.WebSocketException or HttpRequestException or IOException)
+            {
+                ConnectFailed(logger, callId, attempt, RealtimeSocket.Describe(exception));
+                if (attempt < options.ConnectAttempts)
+                {
+                    await Task.Delay(options.ConnectRetryDelay, time, stoppingToken);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private async Task HangUpAsync(CallEndReason reason, CancellationToken stoppingToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var result = await scope.ServiceProvider.GetRequiredService<IRealtimeCallsClient>().HangupAsync(callId, stoppingToken);
+        HungUp(logger, callId, reason, result.Outcome);
+    }
+
+    private async Task EndAsync(CallEndReason reason) =>
+        await SendAsync(new RecordCallEndedCommand(callId, reason), CancellationToken.None);
+
+    private async Task<TResponse> SendAsync<TResponse>(ICommand<TResponse> command, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ISender>().Send(command, cancellationToken);
+    }
+
+    [LoggerMessage(EventId = 1310, EventName = "CALL_MONITOR_ATTACHED", Level = LogLevel.Information, Message = "Following call {CallId} (new call: {Fresh})")]
+    private static partial void Attached(ILogger logger, string callId, bool fresh);
+
+    [LoggerMessage(EventId = 1311, EventName = "CALL_MONITOR_CONNECT_FAILED", Level = LogLevel.Warning, Message = "Sideband socket of call {CallId} did not open (attempt {Attempt}: {Error})")]
+    private static partial void ConnectFailed(ILogger logger, string callId, int attempt, string error);
+
+    [LoggerMessage(EventId = 1312, EventName = "OPENAI_SIP_CALL_HANGUP", Level = LogLevel.Information, Message = "Hung up call {CallId} ({Reason}): {Outcome}")]
+    private static partial void HungUp(ILogger logger, string callId, CallEndReason reason, RealtimeCallOutcome outcome);
+
+    [LoggerMessage(EventId = 1313, EventName = "CALL_MONITOR_SERVER_ERROR", Level = LogLevel.Warning, Message = "OpenAI reported an error on call {CallId}: {Code}")]
+    private static partial void ServerError(ILogger logger, string callId, string code);
+}

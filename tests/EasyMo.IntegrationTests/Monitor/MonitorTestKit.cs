@@ -1,0 +1,71 @@
+using EasyMo.Domain.Calls;
+using Microsoft.EntityFrameworkCore;
+
+namespace EasyMo.IntegrationTests.Monitor;
+
+/// <summary>Hosts with the sideband monitor on, and short guards, for tests that follow calls to their end.</summary>
+internal static class MonitorTestKit
+{
+    public static Dictionary<string, string?> Settings(params (string Key, string? Value)[] overrides)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Sideband:Enabled"] = "true",
+            ["Sideband:IdleTimeout"] = "00:00:10",
+            ["Sideband:MaxCallDuration"] = "00:01:00",
+            ["Sideband:ConnectAttempts"] = "2",
+            ["Sideband:ConnectRetryDelay"] = "00:00:00.100",
+            ["Sideband:LeaseDuration"] = "00:00:02",
+            ["Sideband:SweepInterval"] = "00:00:00.200",
+            ["Sideband:UnattendedGrace"] = "00:00:00.500",
+        };
+        foreach (var (key, value) in overrides)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
+    /// <summary>Polls the database until the call satisfies <paramref name="condition"/>.</summary>
+    public static async Task<Call> WaitForCallAsync(EasyMoApp app, string callId, Func<Call, bool> condition, TimeSpan? timeout = null)
+    {
+        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        Call? call = null;
+        while (DateTime.UtcNow < until)
+        {
+            await using var db = app.Db();
+            call = await db.Calls.AsNoTracking().SingleOrDefaultAsync(c => c.CallId == callId);
+            if (call is not null && condition(call))
+            {
+                return call;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"Call {callId} did not reach the expected state; it is {call?.Status}.");
+    }
+
+    public static async Task<string> AcceptCallAsync(EasyMoApp app, string? caller = null)
+    {
+        var callId = Events.NewCallId();
+        using var response = await app.PostWebhookAsync(Events.CarrierCall(callId, caller ?? Events.NewRwandanNumber()));
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        return callId;
+    }
+
+    public static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
+    {
+        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (!condition())
+        {
+            if (DateTime.UtcNow > until)
+            {
+                throw new TimeoutException(what);
+            }
+
+            await Task.Delay(20);
+        }
+    }
+}
