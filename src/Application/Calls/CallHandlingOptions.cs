@@ -8,7 +8,10 @@ public sealed class CallHandlingOptions
     /// <summary>Most calls answered at once; beyond it new calls get 486 Busy Here. 0 means no ceiling.</summary>
     public int MaxLiveCalls { get; set; } = 50;
 
-    /// <summary>How long an accepted call counts as live when its end was never recorded.</summary>
+    /// <summary>
+    /// The longest a call may last: the monitor hangs up at this age, and an accepted call whose end was never recorded
+    /// stops counting as live after it.
+    /// </summary>
     public TimeSpan MaxCallDuration { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>Country calling code (digits) for numbers a trunk sends in national form (<c>0788…</c>).</summary>

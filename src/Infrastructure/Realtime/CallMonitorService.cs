@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using EasyMo.Application.Calls;
 using EasyMo.Application.Common.Abstractions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -17,6 +18,7 @@ namespace EasyMo.Infrastructure.Realtime;
 internal sealed partial class CallMonitorService(
     IServiceScopeFactory scopes,
     IOptions<SidebandOptions> options,
+    IOptions<CallHandlingOptions> calls,
     TimeProvider time,
     ILogger<CallMonitorService> logger)
     : BackgroundService, ICallMonitor
@@ -98,7 +100,7 @@ internal sealed partial class CallMonitorService(
 
         try
         {
-            var session = new CallSession(callId, fresh, scopes, settings, time, logger);
+            var session = new CallSession(callId, fresh, scopes, settings, calls.Value.MaxCallDuration, time, logger);
             await session.RunAsync(stoppingToken);
         }
         finally

@@ -23,6 +23,7 @@ internal sealed partial class CallSession(
     bool fresh,
     IServiceScopeFactory scopes,
     SidebandOptions options,
+    TimeSpan maxCallDuration,
     TimeProvider time,
     ILogger logger)
 {
@@ -45,7 +46,7 @@ internal sealed partial class CallSession(
             return;
         }
 
-        var deadline = (call.AcceptedAt ?? call.ReceivedAt) + options.MaxCallDuration;
+        var deadline = (call.AcceptedAt ?? call.ReceivedAt) + maxCallDuration;
         if (time.GetUtcNow() >= deadline)
         {
             await HangUpAsync(CallEndReason.MaxDuration, stoppingToken);

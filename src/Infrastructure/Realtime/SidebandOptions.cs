@@ -11,9 +11,6 @@ public sealed class SidebandOptions
     /// <summary>A call with no event from OpenAI for this long is hung up.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>A call is hung up when it has lasted this long.</summary>
-    public TimeSpan MaxCallDuration { get; set; } = TimeSpan.FromMinutes(20);
-
     /// <summary>Attempts to open the socket before the call is closed as lost.</summary>
     public int ConnectAttempts { get; set; } = 3;
 

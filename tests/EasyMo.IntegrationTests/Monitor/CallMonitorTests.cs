@@ -80,7 +80,7 @@ public sealed class CallMonitorTests
     [Fact]
     public async Task A_call_reaching_its_maximum_duration_is_hung_up()
     {
-        await using var app = await EasyMoApp.StartAsync(Settings(("Sideband:MaxCallDuration", "00:00:01")));
+        await using var app = await EasyMoApp.StartAsync(Settings(("Calls:MaxCallDuration", "00:00:01")));
         app.OpenAi.RealtimeScript = async session =>
         {
             await WaitUntilAsync(() => app.OpenAi.For("hangup", session.CallId).Count > 0, "no hangup");

@@ -12,7 +12,7 @@ internal static class MonitorTestKit
         {
             ["Sideband:Enabled"] = "true",
             ["Sideband:IdleTimeout"] = "00:00:10",
-            ["Sideband:MaxCallDuration"] = "00:01:00",
+            ["Calls:MaxCallDuration"] = "00:01:00",
             ["Sideband:ConnectAttempts"] = "2",
             ["Sideband:ConnectRetryDelay"] = "00:00:00.100",
             ["Sideband:LeaseDuration"] = "00:00:02",
