@@ -31,8 +31,10 @@ if [[ ! -f "$dev_env" ]]; then
     } >"$dev_env"
     log "generated $dev_env (webhook secret and admin token for local use)"
 fi
-while IFS='=' read -r name value; do
-    [[ -n "$name" && -z "${!name:-}" ]] && export "$name=$value"
+while IFS= read -r line; do
+    name="${line%%=*}"
+    value="${line#*=}" # everything after the first '=': base64 values end in '='
+    [[ -n "$name" && "$name" != "$line" && -z "${!name:-}" ]] && export "$name=$value"
 done <"$dev_env"
 
 if [[ -z "${OPENAI_API_KEY:-}" ]]; then

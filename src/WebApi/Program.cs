@@ -24,7 +24,6 @@ try
     builder.Services.AddSerilog((services, logger) => logger.ConfigureEasyMo(builder.Configuration, services), preserveStaticLogger: true);
     builder.Services.AddProblemDetails();
     builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
-    builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never);
 
     builder.Services.AddApplication(builder.Configuration);
     builder.Services.AddInfrastructure(builder.Configuration);
