@@ -43,22 +43,7 @@ public static class DependencyInjection
                     TypeInfoResolver = RealtimeCallsJsonContext.Default,
                 }),
             })
-            .ConfigureHttpClient((provider, client) =>
-            {
-                var options = provider.GetRequiredService<IOptions<OpenAiOptions>>().Value;
-                client.BaseAddress = options.BaseUrl;
-                client.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline owns every timeout
-                client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.ApiKey);
-                if (!string.IsNullOrWhiteSpace(options.ProjectId))
-                {
-                    client.DefaultRequestHeaders.Add("OpenAI-Project", options.ProjectId);
-                }
-
-                if (!string.IsNullOrWhiteSpace(options.OrganizationId))
-                {
-                    client.DefaultRequestHeaders.Add("OpenAI-Organization", options.OrganizationId);
-                }
-            })
+            .ConfigureHttpClient(OpenAiHttpClient.Configure)
             .AddResilienceHandler("openai-realtime-calls", (pipeline, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptions<OpenAiOptions>>().Value;
@@ -77,6 +62,7 @@ public static class DependencyInjection
                     .AddTimeout(options.AttemptTimeout);
             });
         services.AddScoped<IRealtimeCallsClient, RealtimeCallsClient>();
+        services.AddCallSummaries(configuration);
 
         services.AddOptions<SidebandOptions>().Bind(configuration.GetSection(SidebandOptions.SectionName));
         services.AddScoped<MonitorLeases>();

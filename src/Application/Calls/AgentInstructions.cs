@@ -6,18 +6,27 @@ namespace EasyMo.Application.Calls;
 
 /// <summary>
 /// The agent's instructions for a call, written in the caller's language from the templates in <c>Calls/Templates</c>
-/// (embedded in the assembly and read once).
+/// (embedded in the assembly and read once). A caller's name and the summary of their last call are placed in them
+/// after sanitising: both come, in the end, from what callers said or typed.
 /// </summary>
 public static class AgentInstructions
 {
     private const string CallerPlaceholder = "{{caller}}";
+    private const string LastSummaryPlaceholder = "{{last_summary}}";
     private const int MaxNameLength = 60;
+
+    /// <summary>Longest last-call summary placed in the instructions.</summary>
+    public const int MaxSummaryLength = 400;
 
     private static readonly FrozenDictionary<string, string> Templates = Language.All.ToFrozenDictionary(
         language => language.Code,
         language => ReadTemplate($"agent.{language.Code}.txt"));
 
-    public static string Build(Language language, string? callerName)
+    /// <summary>
+    /// The instructions in <paramref name="language"/>, naming the caller when <paramref name="callerName"/> is known, and
+    /// with the summary of the caller's last call when there is one (its template line is left out otherwise).
+    /// </summary>
+    public static string Build(Language language, string? callerName, string? lastSummary = null)
     {
         var name = SanitizeName(callerName);
         var callerLine = (language.Code, name) switch
@@ -29,7 +38,84 @@ public static class AgentInstructions
             (_, null) => "You do not know the caller's name yet.",
             _ => $"The caller's name is \"{name}\"; greet them by name.",
         };
-        return Templates[language.Code].Replace(CallerPlaceholder, callerLine, StringComparison.Ordinal);
+        // The summary goes in last, so that nothing in it is taken for a placeholder.
+        var instructions = Templates[language.Code].Replace(CallerPlaceholder, callerLine, StringComparison.Ordinal);
+        return WithLastSummary(instructions, SanitizeSummary(lastSummary));
+    }
+
+    /// <summary>
+    /// A last-call summary is model-written from caller speech: one line of printable text (no control or format
+    /// characters, no line breaks, no double quotes to close the quotation around it), cut at <see cref="MaxSummaryLength"/>.
+    /// </summary>
+    internal static string? SanitizeSummary(string? summary)
+    {
+        if (string.IsNullOrWhiteSpace(summary))
+        {
+            return null;
+        }
+
+        var builder = new StringBuilder(Math.Min(summary.Length, MaxSummaryLength + 1));
+        var lastWasSpace = true;
+        foreach (var c in summary)
+        {
+            if (builder.Length > MaxSummaryLength)
+            {
+                break;
+            }
+
+            if (char.IsWhiteSpace(c) || char.IsControl(c))
+            {
+                if (!lastWasSpace)
+                {
+                    builder.Append(' ');
+                    lastWasSpace = true;
+                }
+            }
+            else if (char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Format or System.Globalization.UnicodeCategory.Surrogate
+                or System.Globalization.UnicodeCategory.PrivateUse or System.Globalization.UnicodeCategory.OtherNotAssigned)
+            {
+                // Bidi overrides, zero-width characters, anything outside the basic plane (emoji): nothing a summary needs.
+            }
+            else
+            {
+                builder.Append(c switch
+                {
+                    '"' or '“' or '”' or '«' or '»' => '\'',
+                    '{' => '(',
+                    '}' => ')',
+                    _ => c,
+                });
+                lastWasSpace = false;
+            }
+        }
+
+        var clean = builder.ToString().Trim();
+        if (clean.Length > MaxSummaryLength)
+        {
+            var cut = clean.LastIndexOf(' ', MaxSummaryLength - 1);
+            clean = (cut > MaxSummaryLength / 2 ? clean[..cut] : clean[..(MaxSummaryLength - 1)]).TrimEnd() + "…";
+        }
+
+        return clean.Length == 0 ? null : clean;
+    }
+
+    /// <summary>Fills the last-summary line of a template, or removes the whole line when there is no summary.</summary>
+    private static string WithLastSummary(string instructions, string? summary)
+    {
+        var at = instructions.IndexOf(LastSummaryPlaceholder, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return instructions;
+        }
+
+        if (summary is not null)
+        {
+            return string.Concat(instructions.AsSpan(0, at), summary, instructions.AsSpan(at + LastSummaryPlaceholder.Length));
+        }
+
+        var start = instructions.LastIndexOf('\n', at) + 1;
+        var end = instructions.IndexOf('\n', at);
+        return end < 0 ? instructions[..start].TrimEnd('\n') : instructions.Remove(start, end - start + 1);
     }
 
     /// <summary>Names come from profiles that callers can influence: keep letters, marks, spaces and a few separators only.</summary>
@@ -73,6 +159,6 @@ public static class AgentInstructions
         using var stream = assembly.GetManifestResourceStream(resource)
             ?? throw new InvalidOperationException($"The instructions template {resource} is not embedded.");
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        return reader.ReadToEnd().TrimEnd();
+        return reader.ReadToEnd().ReplaceLineEndings("\n").TrimEnd();
     }
 }

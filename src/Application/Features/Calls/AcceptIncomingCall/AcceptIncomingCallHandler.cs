@@ -19,6 +19,7 @@ namespace EasyMo.Application.Features.Calls.AcceptIncomingCall;
 /// </summary>
 public sealed class AcceptIncomingCallHandler(
     ICallStore store,
+    ICallHistory history,
     IRealtimeCallsClient openAi,
     ICallMonitor monitor,
     LanguageResolver languages,
@@ -42,6 +43,8 @@ public sealed class AcceptIncomingCallHandler(
         CallLog.Incoming(logger, command.CallId, invite.Channel, invite.Caller?.Masked ?? "anonymous", invite.Callee?.Masked ?? "unknown");
 
         // The profile is read (or created) before the claim: it is idempotent, and keeps the claim's transaction short.
+        // A profile created from here on is a first-time caller's, with no past call to recall (see AcceptAsync).
+        var profileLookup = time.GetUtcNow();
         Profile? profile = invite.Caller is null
             ? null
             : await store.GetOrCreateProfileAsync(
@@ -78,7 +81,7 @@ public sealed class AcceptIncomingCallHandler(
         }
         else
         {
-            await AcceptAsync(call, profile, decision, started, cancellationToken);
+            await AcceptAsync(call, profile, profile is not null && profile.CreatedAt < profileLookup, decision, started, cancellationToken);
         }
 
         await decision.CommitAsync(cancellationToken);
@@ -91,12 +94,15 @@ public sealed class AcceptIncomingCallHandler(
         return CallDecision.From(call);
     }
 
-    private async Task AcceptAsync(Call call, Profile? profile, ICallDecision decision, long started, CancellationToken cancellationToken)
+    private async Task AcceptAsync(Call call, Profile? profile, bool knownCaller, ICallDecision decision, long started, CancellationToken cancellationToken)
     {
         var agent = agentOptions.Value;
+
+        // Continuity: what the caller's last call was about. One indexed query, only for callers known before this call.
+        var lastSummary = knownCaller && profile is not null ? await history.GetLastSummaryAsync(profile.Id, cancellationToken) : null;
         var session = new RealtimeSessionConfig(
             agent.RealtimeModel,
-            AgentInstructions.Build(call.Language, profile?.Name),
+            AgentInstructions.Build(call.Language, profile?.Name, lastSummary),
             agent.RealtimeVoice,
             // No transcription language: callers switch languages, and Kinyarwanda is not one the models take as a hint.
             string.IsNullOrWhiteSpace(agent.TranscriptionModel) ? null : agent.TranscriptionModel,

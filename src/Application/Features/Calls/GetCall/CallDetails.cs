@@ -2,7 +2,11 @@ using EasyMo.Domain.Calls;
 
 namespace EasyMo.Application.Features.Calls.GetCall;
 
-/// <summary>A call as operators see it (<c>GET /api/calls/{callId}</c>). Phone numbers are shown whole: the API is behind the admin token.</summary>
+/// <summary>
+/// A call as operators see it (<c>GET /api/calls/{callId}</c>). Phone numbers are shown whole: the API is behind the admin
+/// token. <c>summaryStatus</c> is <c>none</c> (not ended), <c>pending</c>, <c>done</c> (with a summary, or none for a call
+/// without transcript) or <c>failed</c>.
+/// </summary>
 public sealed record CallDetails(
     string CallId,
     string Status,
@@ -22,7 +26,9 @@ public sealed record CallDetails(
     string? EndReason,
     int? SipStatusCode,
     string? Model,
-    string? Voice)
+    string? Voice,
+    string? Summary,
+    string SummaryStatus)
 {
     public static CallDetails From(Call call) => new(
         call.CallId,
@@ -43,7 +49,9 @@ public sealed record CallDetails(
         call.EndReason is { } reason ? Wire(reason) : null,
         call.SipStatusCode,
         call.Model,
-        call.Voice);
+        call.Voice,
+        call.Summary,
+        Wire(call.SummaryStatus));
 
     /// <summary>The snake_case name an enum value has on the wire and in the database (<c>CallerHangup → caller_hangup</c>).</summary>
     public static string Wire<TEnum>(TEnum value)

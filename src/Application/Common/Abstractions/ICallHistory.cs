@@ -1,0 +1,20 @@
+using EasyMo.Domain.Calls;
+
+namespace EasyMo.Application.Common.Abstractions;
+
+/// <summary>What calls left behind, read back: transcripts, the summaries of a caller's past calls, and summaries due.</summary>
+public interface ICallHistory
+{
+    /// <summary>The transcript of a call (<see cref="Call.Id"/>), in the order it was spoken; empty when none was kept.</summary>
+    Task<IReadOnlyList<TranscriptTurn>> GetTranscriptAsync(Guid callId, CancellationToken cancellationToken);
+
+    /// <summary>The summary of the profile's most recently ended call that has one; null when none has.</summary>
+    Task<string?> GetLastSummaryAsync(Guid profileId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> calls whose summary is pending and due at <paramref name="now"/>, and leases
+    /// them until <paramref name="leaseUntil"/> (they are not due again before then, here or on another instance).
+    /// Returns OpenAI's call ids of the claimed calls.
+    /// </summary>
+    Task<IReadOnlyList<string>> ClaimDueSummariesAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken);
+}

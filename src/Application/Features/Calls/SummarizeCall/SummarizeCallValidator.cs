@@ -1,0 +1,8 @@
+using FluentValidation;
+
+namespace EasyMo.Application.Features.Calls.SummarizeCall;
+
+public sealed class SummarizeCallValidator : AbstractValidator<SummarizeCallCommand>
+{
+    public SummarizeCallValidator() => RuleFor(command => command.CallId).NotEmpty().MaximumLength(256);
+}

@@ -1,0 +1,67 @@
+using System.Text.Json;
+using EasyMo.Application.Calls;
+using EasyMo.Application.Common.Abstractions;
+using EasyMo.Infrastructure.OpenAi;
+using EasyMo.Infrastructure.Persistence;
+using EasyMo.Infrastructure.Summaries;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+using Refit;
+
+// In the root namespace, beside AddInfrastructure, which calls it.
+namespace EasyMo.Infrastructure;
+
+public static class SummaryServiceCollectionExtensions
+{
+    /// <summary>
+    /// Post-call summaries and caller continuity: the call history port, the Responses API client with its own
+    /// resilience (off the hot path: a few retries within ~20 s), the summarizer and the sweeper.
+    /// </summary>
+    public static IServiceCollection AddCallSummaries(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SummaryOptions>().Bind(configuration.GetSection(SummaryOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SummaryOptions>, SummaryOptionsValidator>();
+        services.AddScoped<ICallHistory, CallHistory>();
+
+        services.AddRefitGeneratedClient<IOpenAiResponsesApi>(new RefitSettings
+            {
+                Buffered = true, // a Content-Length rather than a chunked body
+                ContentSerializer = new SystemTextJsonContentSerializer(new JsonSerializerOptions(JsonSerializerDefaults.Web)
+                {
+                    TypeInfoResolver = ResponsesJsonContext.Default,
+                }),
+            })
+            .ConfigureHttpClient(OpenAiHttpClient.Configure)
+            .AddResilienceHandler("openai-responses", (pipeline, context) =>
+            {
+                var options = context.ServiceProvider.GetRequiredService<IOptions<SummaryOptions>>().Value;
+                pipeline.AddTimeout(options.RequestTimeout);
+                if (options.RequestRetries > 0)
+                {
+                    pipeline.AddRetry(new HttpRetryStrategyOptions
+                    {
+                        MaxRetryAttempts = options.RequestRetries,
+                        BackoffType = DelayBackoffType.Exponential,
+                        UseJitter = true,
+                        Delay = options.RequestRetryDelay,
+                        MaxDelay = options.RequestTimeout,
+                    });
+                }
+
+                pipeline.AddTimeout(options.AttemptTimeout);
+            });
+        services.AddScoped<ICallSummarizer, ResponsesCallSummarizer>();
+
+        services.AddHostedService<SummarySweeper>();
+        return services;
+    }
+
+    private sealed class SummaryOptionsValidator : IValidateOptions<SummaryOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, SummaryOptions options) =>
+            options.Problems() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
+    }
+}
