@@ -24,6 +24,12 @@ internal sealed class CallHistory(EasyMoDbContext db) : ICallHistory
             .OrderBy(turn => turn.Sequence)
             .ToListAsync(cancellationToken);
 
+    public async Task<IReadOnlyList<CallActivity>> GetActivitiesAsync(Guid callId, CancellationToken cancellationToken) =>
+        await db.CallActivities.AsNoTracking().Where(activity => activity.CallId == callId).OrderBy(activity => activity.At).ThenBy(activity => activity.Id).ToListAsync(cancellationToken);
+
+    public async Task<IReadOnlyList<CallRequest>> GetRequestsAsync(Guid callId, CancellationToken cancellationToken) =>
+        await db.CallRequests.AsNoTracking().Where(request => request.CallId == callId).OrderBy(request => request.At).ThenBy(request => request.Id).ToListAsync(cancellationToken);
+
     public Task<string?> GetLastSummaryAsync(Guid profileId, CancellationToken cancellationToken) => LastSummary(db, profileId, cancellationToken);
 
     /// <summary>

@@ -28,9 +28,15 @@ public sealed record CallDetails(
     string? Model,
     string? Voice,
     string? Summary,
-    string SummaryStatus)
+    string SummaryStatus,
+    string? TransferTarget,
+    IReadOnlyList<TranscriptLine> Transcript,
+    IReadOnlyList<ActivityLine> Activities,
+    IReadOnlyList<RequestLine> Requests)
 {
-    public static CallDetails From(Call call) => new(
+    public static CallDetails From(Call call) => From(call, [], [], []);
+
+    public static CallDetails From(Call call, IReadOnlyList<TranscriptTurn> transcript, IReadOnlyList<CallActivity> activities, IReadOnlyList<CallRequest> requests) => new(
         call.CallId,
         Wire(call.Status),
         call.Channel == CallChannel.WhatsApp ? "whatsapp" : "phone",
@@ -51,9 +57,22 @@ public sealed record CallDetails(
         call.Model,
         call.Voice,
         call.Summary,
-        Wire(call.SummaryStatus));
+        Wire(call.SummaryStatus),
+        call.TransferTarget,
+        transcript.Select(turn => new TranscriptLine(turn.Sequence, Wire(turn.Speaker), turn.Text, turn.At)).ToArray(),
+        activities.Select(activity => new ActivityLine(Wire(activity.Kind), activity.Name, activity.Detail, activity.At)).ToArray(),
+        requests.Select(request => new RequestLine(request.Service, request.Location, request.Details, request.At)).ToArray());
 
     /// <summary>The snake_case name an enum value has on the wire and in the database (<c>CallerHangup → caller_hangup</c>).</summary>
     public static string Wire<TEnum>(TEnum value)
         where TEnum : struct, Enum => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 }
+
+/// <summary>One turn of the conversation: <c>caller</c> or <c>agent</c>.</summary>
+public sealed record TranscriptLine(int Sequence, string Speaker, string Text, DateTimeOffset At);
+
+/// <summary>A tool the agent used, a transfer, a key pressed, a guard that fired.</summary>
+public sealed record ActivityLine(string Kind, string Name, string? Detail, DateTimeOffset At);
+
+/// <summary>A request the caller made through the agent.</summary>
+public sealed record RequestLine(string Service, string Location, string Details, DateTimeOffset At);

@@ -3,8 +3,19 @@ using Mediator;
 
 namespace EasyMo.Application.Features.Calls.GetCall;
 
-public sealed class GetCallHandler(ICallStore store) : IQueryHandler<GetCallQuery, CallDetails?>
+public sealed class GetCallHandler(ICallStore store, ICallHistory history) : IQueryHandler<GetCallQuery, CallDetails?>
 {
-    public async ValueTask<CallDetails?> Handle(GetCallQuery query, CancellationToken cancellationToken) =>
-        await store.GetCallAsync(query.CallId, cancellationToken) is { } call ? CallDetails.From(call) : null;
+    public async ValueTask<CallDetails?> Handle(GetCallQuery query, CancellationToken cancellationToken)
+    {
+        if (await store.GetCallAsync(query.CallId, cancellationToken) is not { } call)
+        {
+            return null;
+        }
+
+        // One context: the three reads run one after the other.
+        var transcript = await history.GetTranscriptAsync(call.Id, cancellationToken);
+        var activities = await history.GetActivitiesAsync(call.Id, cancellationToken);
+        var requests = await history.GetRequestsAsync(call.Id, cancellationToken);
+        return CallDetails.From(call, transcript, activities, requests);
+    }
 }
