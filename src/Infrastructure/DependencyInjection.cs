@@ -35,32 +35,12 @@ public static class DependencyInjection
                 (CoreEventId.SaveChangesFailed, LogLevel.Debug))));
         services.AddScoped<ICallStore, CallStore>();
 
-        services.AddRefitGeneratedClient<IOpenAiRealtimeCallsApi>(new RefitSettings
-            {
-                Buffered = true, // a Content-Length rather than a chunked body
-                ContentSerializer = new SystemTextJsonContentSerializer(new JsonSerializerOptions(JsonSerializerDefaults.Web)
-                {
-                    TypeInfoResolver = RealtimeCallsJsonContext.Default,
-                }),
-            })
-            .ConfigureHttpClient(OpenAiHttpClient.Configure)
-            .AddResilienceHandler("openai-realtime-calls", (pipeline, context) =>
-            {
-                var options = context.ServiceProvider.GetRequiredService<IOptions<OpenAiOptions>>().Value;
-
-                // The whole operation, retries included, stays within TotalTimeout: the caller is listening to ringing.
-                pipeline
-                    .AddTimeout(options.TotalTimeout)
-                    .AddRetry(new HttpRetryStrategyOptions
-                    {
-                        MaxRetryAttempts = Math.Max(0, options.MaxRetries),
-                        BackoffType = DelayBackoffType.Exponential,
-                        UseJitter = true,
-                        Delay = options.RetryDelay,
-                        MaxDelay = options.TotalTimeout,
-                    })
-                    .AddTimeout(options.AttemptTimeout);
-            });
+        // The whole operation, retries included, stays within TotalTimeout: the caller is listening to ringing.
+        services.AddOpenAiClient<IOpenAiRealtimeCallsApi>(RealtimeCallsJsonContext.Default, "openai-realtime-calls", provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<OpenAiOptions>>().Value;
+            return new ResilienceBudget(options.TotalTimeout, Math.Max(0, options.MaxRetries), options.RetryDelay, options.AttemptTimeout);
+        });
         services.AddScoped<IRealtimeCallsClient, RealtimeCallsClient>();
         services.AddCallSummaries(configuration);
 

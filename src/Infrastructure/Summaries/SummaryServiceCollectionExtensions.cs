@@ -26,33 +26,11 @@ public static class SummaryServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<SummaryOptions>, SummaryOptionsValidator>();
         services.AddScoped<ICallHistory, CallHistory>();
 
-        services.AddRefitGeneratedClient<IOpenAiResponsesApi>(new RefitSettings
-            {
-                Buffered = true, // a Content-Length rather than a chunked body
-                ContentSerializer = new SystemTextJsonContentSerializer(new JsonSerializerOptions(JsonSerializerDefaults.Web)
-                {
-                    TypeInfoResolver = ResponsesJsonContext.Default,
-                }),
-            })
-            .ConfigureHttpClient(OpenAiHttpClient.Configure)
-            .AddResilienceHandler("openai-responses", (pipeline, context) =>
-            {
-                var options = context.ServiceProvider.GetRequiredService<IOptions<SummaryOptions>>().Value;
-                pipeline.AddTimeout(options.RequestTimeout);
-                if (options.RequestRetries > 0)
-                {
-                    pipeline.AddRetry(new HttpRetryStrategyOptions
-                    {
-                        MaxRetryAttempts = options.RequestRetries,
-                        BackoffType = DelayBackoffType.Exponential,
-                        UseJitter = true,
-                        Delay = options.RequestRetryDelay,
-                        MaxDelay = options.RequestTimeout,
-                    });
-                }
-
-                pipeline.AddTimeout(options.AttemptTimeout);
-            });
+        services.AddOpenAiClient<IOpenAiResponsesApi>(ResponsesJsonContext.Default, "openai-responses", provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<SummaryOptions>>().Value;
+            return new ResilienceBudget(options.RequestTimeout, options.RequestRetries, options.RequestRetryDelay, options.AttemptTimeout);
+        });
         services.AddScoped<ICallSummarizer, ResponsesCallSummarizer>();
 
         services.AddHostedService<SummarySweeper>();
