@@ -34,6 +34,7 @@ public static class DependencyInjection
                 (RelationalEventId.CommandError, LogLevel.Debug),
                 (CoreEventId.SaveChangesFailed, LogLevel.Debug))));
         services.AddScoped<ICallStore, CallStore>();
+        services.AddScoped<IWhatsAppStore, WhatsAppStore>();
 
         // The whole operation, retries included, stays within TotalTimeout: the caller is listening to ringing.
         services.AddOpenAiClient<IOpenAiRealtimeCallsApi>(RealtimeCallsJsonContext.Default, "openai-realtime-calls", provider =>

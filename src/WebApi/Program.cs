@@ -65,6 +65,7 @@ try
     app.UseStatusCodePages();
 
     app.MapOpenAiWebhooks();
+    app.MapWhatsAppWebhooks();
     app.MapAdminApi();
     app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync });
     app.MapHealthChecks("/health/ready", new HealthCheckOptions

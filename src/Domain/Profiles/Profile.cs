@@ -59,6 +59,18 @@ public sealed class Profile
         UpdatedAt = now;
     }
 
+    /// <summary>Records the caller's WhatsApp id when the profile has none yet; a known one is kept.</summary>
+    public void UseWhatsAppId(string whatsAppId, DateTimeOffset now)
+    {
+        if (WhatsAppId is not null || string.IsNullOrWhiteSpace(whatsAppId))
+        {
+            return;
+        }
+
+        WhatsAppId = whatsAppId.Trim();
+        UpdatedAt = now;
+    }
+
     public void PreferLanguage(Language? language, DateTimeOffset now)
     {
         if (language == Language)

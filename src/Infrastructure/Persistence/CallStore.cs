@@ -69,7 +69,7 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time) : ICallSt
             });
             db.Calls.Add(call);
             await db.SaveChangesAsync(cancellationToken);
-            return new Decision(db, transaction);
+            return new Decision(db, transaction, call.WhatsAppCallId, time);
         }
         catch (DbUpdateException exception) when (exception.InnerException is PostgresException { SqlState: UniqueViolation })
         {
@@ -115,7 +115,7 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time) : ICallSt
 
     public Task SaveChangesAsync(CancellationToken cancellationToken) => db.SaveChangesAsync(cancellationToken);
 
-    private sealed class Decision(EasyMoDbContext db, IDbContextTransaction transaction) : ICallDecision
+    private sealed class Decision(EasyMoDbContext db, IDbContextTransaction transaction, string? whatsAppCallId, TimeProvider time) : ICallDecision
     {
         private bool _committed;
 
@@ -135,6 +135,12 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time) : ICallSt
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             _committed = true;
+
+            // After the commit, as the WhatsApp side does after its own: whichever commits last sees the other.
+            if (whatsAppCallId is not null)
+            {
+                await WhatsAppStore.LinkAsync(db, whatsAppCallId, time.GetUtcNow(), cancellationToken);
+            }
         }
 
         public async ValueTask DisposeAsync()

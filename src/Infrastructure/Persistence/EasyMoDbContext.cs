@@ -1,6 +1,7 @@
 using EasyMo.Domain.Calls;
 using EasyMo.Domain.Messaging;
 using EasyMo.Domain.Profiles;
+using EasyMo.Domain.WhatsApp;
 using Microsoft.EntityFrameworkCore;
 
 namespace EasyMo.Infrastructure.Persistence;
@@ -22,6 +23,12 @@ public sealed class EasyMoDbContext(DbContextOptions<EasyMoDbContext> options) :
     public DbSet<CallRequest> CallRequests => Set<CallRequest>();
 
     public DbSet<CallMonitorLease> MonitorLeases => Set<CallMonitorLease>();
+
+    public DbSet<WhatsAppCall> WhatsAppCalls => Set<WhatsAppCall>();
+
+    public DbSet<VoiceNote> VoiceNotes => Set<VoiceNote>();
+
+    public DbSet<WhatsAppEvent> WhatsAppEvents => Set<WhatsAppEvent>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(EasyMoDbContext).Assembly);

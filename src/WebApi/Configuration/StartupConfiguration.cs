@@ -6,6 +6,14 @@ namespace EasyMo.WebApi.Configuration;
 /// <summary>Checks the configuration once at start-up and names every problem on a line of its own.</summary>
 public static class StartupConfiguration
 {
+    private static readonly string[] WhatsAppKeys = ["WhatsApp:AccessToken", "WhatsApp:PhoneNumberId", "WhatsApp:AppSecret", "WhatsApp:VerifyToken"];
+
+    private static readonly (string Key, string Purpose)[] WhatsAppWebhookKeys =
+    [
+        ("WhatsApp:AppSecret", "the Meta app secret that signs X-Hub-Signature-256; without it every WhatsApp webhook is refused"),
+        ("WhatsApp:VerifyToken", "the hub.verify_token of Meta's webhook subscription handshake"),
+    ];
+
     public static IReadOnlyList<string> Validate(IConfiguration configuration)
     {
         var problems = new List<string>();
@@ -50,6 +58,19 @@ public static class StartupConfiguration
         if (configuration["Database:ApplyMigrations"] is { Length: > 0 } apply && !bool.TryParse(apply, out _))
         {
             problems.Add("EASYMO_APPLY_MIGRATIONS must be true or false.");
+        }
+
+        // WhatsApp is optional as a whole; once any of it is set, the webhook's two secrets must be set as well.
+        var whatsApp = WhatsAppKeys.Where(key => !string.IsNullOrWhiteSpace(configuration[key])).Select(EnvironmentAliases.VariableFor).ToArray();
+        if (whatsApp.Length > 0)
+        {
+            foreach (var (key, purpose) in WhatsAppWebhookKeys)
+            {
+                if (string.IsNullOrWhiteSpace(configuration[key]))
+                {
+                    problems.Add($"{EnvironmentAliases.VariableFor(key)} is required once WhatsApp is configured ({string.Join(", ", whatsApp)} set): {purpose}.");
+                }
+            }
         }
 
         return problems;

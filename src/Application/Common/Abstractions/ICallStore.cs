@@ -58,7 +58,10 @@ public interface ICallDecision : IAsyncDisposable
     /// <summary>Queues a WhatsApp message with the decision; a message with the same purpose is never queued twice.</summary>
     void Enqueue(OutboxMessage message);
 
-    /// <summary>Stores the decided call (and anything enqueued) and releases the claim.</summary>
+    /// <summary>
+    /// Stores the decided call (and anything enqueued) and releases the claim; a call from WhatsApp is then linked with
+    /// the record of its WhatsApp call (same <c>x-wa-meta-wacid</c>) when that is stored already.
+    /// </summary>
     Task CommitAsync(CancellationToken cancellationToken);
 }
 

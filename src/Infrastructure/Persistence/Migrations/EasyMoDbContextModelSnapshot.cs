@@ -436,6 +436,184 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                     b.ToTable("profiles", (string)null);
                 });
 
+            modelBuilder.Entity("EasyMo.Domain.WhatsApp.VoiceNote", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("BusinessPhoneNumberId")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("business_phone_number_id");
+
+                    b.Property<bool>("IsVoice")
+                        .HasColumnType("boolean")
+                        .HasColumnName("voice");
+
+                    b.Property<string>("MediaId")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("media_id");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("message_id");
+
+                    b.Property<string>("MimeType")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("mime_type");
+
+                    b.Property<Guid?>("ProfileId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("profile_id");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("SenderWaId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("sender_wa_id");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_voice_notes");
+
+                    b.HasIndex("MessageId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_voice_notes_message_id");
+
+                    b.HasIndex("ProfileId")
+                        .HasDatabaseName("ix_voice_notes_profile_id");
+
+                    b.HasIndex("ReceivedAt")
+                        .HasDatabaseName("ix_voice_notes_pending")
+                        .HasFilter("status = 'pending'");
+
+                    b.ToTable("voice_notes", (string)null);
+                });
+
+            modelBuilder.Entity("EasyMo.Domain.WhatsApp.WhatsAppCall", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("BusinessPhoneNumberId")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("business_phone_number_id");
+
+                    b.Property<Guid?>("CallId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("call_id");
+
+                    b.Property<DateTimeOffset?>("ConnectedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("connected_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Direction")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("direction");
+
+                    b.Property<int?>("DurationSeconds")
+                        .HasColumnType("integer")
+                        .HasColumnName("duration_seconds");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ended_at");
+
+                    b.PrimitiveCollection<int[]>("ErrorCodes")
+                        .IsRequired()
+                        .HasColumnType("integer[]")
+                        .HasColumnName("error_codes");
+
+                    b.Property<Guid?>("ProfileId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("profile_id");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset?>("TerminatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("terminated_at");
+
+                    b.Property<string>("TerminationStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("termination_status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UserPhone")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("user_phone");
+
+                    b.Property<string>("UserWaId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("user_wa_id");
+
+                    b.Property<string>("WhatsAppCallId")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("whatsapp_call_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_whatsapp_calls");
+
+                    b.HasIndex("CallId")
+                        .HasDatabaseName("ix_whatsapp_calls_call_id");
+
+                    b.HasIndex("ProfileId")
+                        .HasDatabaseName("ix_whatsapp_calls_profile_id");
+
+                    b.HasIndex("WhatsAppCallId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_whatsapp_calls_whatsapp_call_id");
+
+                    b.ToTable("whatsapp_calls", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_whatsapp_calls_duration", "duration_seconds IS NULL OR duration_seconds >= 0");
+
+                            t.HasCheckConstraint("ck_whatsapp_calls_status", "status IN ('connected','ringing','accepted','rejected','terminated')");
+                        });
+                });
+
             modelBuilder.Entity("EasyMo.Infrastructure.Persistence.CallMonitorLease", b =>
                 {
                     b.Property<Guid>("CallId")
@@ -495,6 +673,29 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                     b.ToTable("webhook_deliveries", (string)null);
                 });
 
+            modelBuilder.Entity("EasyMo.Infrastructure.Persistence.WhatsAppEvent", b =>
+                {
+                    b.Property<string>("EventKey")
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)")
+                        .HasColumnName("event_key");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.HasKey("EventKey")
+                        .HasName("pk_whatsapp_events");
+
+                    b.ToTable("whatsapp_events", (string)null);
+                });
+
             modelBuilder.Entity("EasyMo.Domain.Calls.Call", b =>
                 {
                     b.HasOne("EasyMo.Domain.Profiles.Profile", null)
@@ -538,6 +739,30 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_call_transcripts_calls_call_id");
+                });
+
+            modelBuilder.Entity("EasyMo.Domain.WhatsApp.VoiceNote", b =>
+                {
+                    b.HasOne("EasyMo.Domain.Profiles.Profile", null)
+                        .WithMany()
+                        .HasForeignKey("ProfileId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_voice_notes_profiles_profile_id");
+                });
+
+            modelBuilder.Entity("EasyMo.Domain.WhatsApp.WhatsAppCall", b =>
+                {
+                    b.HasOne("EasyMo.Domain.Calls.Call", null)
+                        .WithMany()
+                        .HasForeignKey("CallId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_whatsapp_calls_calls_call_id");
+
+                    b.HasOne("EasyMo.Domain.Profiles.Profile", null)
+                        .WithMany()
+                        .HasForeignKey("ProfileId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_whatsapp_calls_profiles_profile_id");
                 });
 
             modelBuilder.Entity("EasyMo.Infrastructure.Persistence.CallMonitorLease", b =>

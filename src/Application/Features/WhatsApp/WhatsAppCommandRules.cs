@@ -1,0 +1,20 @@
+using EasyMo.Application.WhatsApp;
+using FluentValidation;
+
+namespace EasyMo.Application.Features.WhatsApp;
+
+/// <summary>Validation rules the WhatsApp commands share.</summary>
+internal static class WhatsAppCommandRules
+{
+    public static IRuleBuilderOptions<T, string> MustBeAWhatsAppId<T>(this IRuleBuilder<T, string> rule) =>
+        rule.NotEmpty()
+            .MaximumLength(WhatsAppIds.MaxIdLength)
+            .Must(WhatsAppIds.IsId).WithMessage("'{PropertyName}' must be printable ASCII without spaces.");
+
+    public static IRuleBuilderOptions<T, string?> MustBeAWaIdWhenSet<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Must(waId => waId is null || WhatsAppIds.IsWaId(waId))
+            .WithMessage($"'{{PropertyName}}' must be a wa_id: at most {WhatsAppIds.MaxWaIdLength} digits.");
+
+    public static IRuleBuilderOptions<T, string?> MustBeAnOptionalId<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Must(id => id is null || WhatsAppIds.IsId(id)).WithMessage("'{PropertyName}' must be printable ASCII without spaces.");
+}

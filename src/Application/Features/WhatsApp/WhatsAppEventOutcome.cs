@@ -1,0 +1,10 @@
+namespace EasyMo.Application.Features.WhatsApp;
+
+/// <summary>What became of one event of a WhatsApp webhook.</summary>
+public enum WhatsAppEventOutcome
+{
+    Recorded,
+
+    /// <summary>The event had been recorded before (Meta redelivers): nothing was done.</summary>
+    Duplicate,
+}

@@ -1,0 +1,219 @@
+using System.Globalization;
+using EasyMo.Application.Features.WhatsApp;
+using EasyMo.Application.Features.WhatsApp.RecordWhatsAppCallConnected;
+using EasyMo.Application.Features.WhatsApp.RecordWhatsAppCallStatus;
+using EasyMo.Application.Features.WhatsApp.RecordWhatsAppCallTerminated;
+using EasyMo.Application.Features.WhatsApp.RecordWhatsAppMessage;
+using EasyMo.Application.Features.WhatsApp.RecordWhatsAppMessageStatus;
+using EasyMo.Application.WhatsApp;
+using EasyMo.Domain.WhatsApp;
+using Mediator;
+
+namespace EasyMo.WebApi.Webhooks;
+
+/// <summary>
+/// Turns a verified WhatsApp webhook into one mediator command per event, over every <c>entry[]</c>, <c>changes[]</c>
+/// and item: <c>calls</c> → connect / terminate / call status; <c>messages</c> → message / message status. What cannot
+/// be acted on (another field, an unknown call event, an item without an id) is counted as ignored, with a reason.
+/// </summary>
+public static class WhatsAppWebhookCommands
+{
+    public const string CallsField = "calls";
+    public const string MessagesField = "messages";
+
+    public static WhatsAppWebhookPlan Plan(WhatsAppWebhookPayload payload)
+    {
+        var commands = new List<ICommand<WhatsAppEventOutcome>>();
+        var ignored = new List<string>();
+        foreach (var entry in payload.Entry ?? [])
+        {
+            foreach (var change in entry?.Changes ?? [])
+            {
+                if (change?.Value is not { } value)
+                {
+                    ignored.Add("a change without a value");
+                    continue;
+                }
+
+                switch (change.Field)
+                {
+                    case CallsField:
+                        PlanCalls(value, commands, ignored);
+                        break;
+                    case MessagesField:
+                        PlanMessages(value, commands, ignored);
+                        break;
+                    default:
+                        ignored.Add($"field {Printable(change.Field)}");
+                        break;
+                }
+            }
+        }
+
+        return new WhatsAppWebhookPlan(commands, ignored);
+    }
+
+    private static void PlanCalls(WhatsAppChangeValue value, List<ICommand<WhatsAppEventOutcome>> commands, List<string> ignored)
+    {
+        var business = BusinessNumberId(value);
+        foreach (var call in value.Calls ?? [])
+        {
+            if (call is null || !WhatsAppIds.IsId(call.Id))
+            {
+                ignored.Add("a call event without an id");
+                continue;
+            }
+
+            var direction = Direction(call.Direction);
+            var user = WaId(direction == WhatsAppCallDirection.BusinessInitiated ? call.To : call.From);
+            var name = ContactName(value, user);
+            switch (call.Event?.Trim().ToLowerInvariant())
+            {
+                case "connect":
+                    commands.Add(new RecordWhatsAppCallConnectedCommand(call.Id, direction, user, business, Timestamp(call.Timestamp), name));
+                    break;
+                case "terminate":
+                    var errors = (value.Errors ?? []).Concat(call.Errors ?? [])
+                        .Select(error => error?.Code)
+                        .OfType<int>()
+                        .Distinct()
+                        .Take(RecordWhatsAppCallTerminatedValidator.MaxErrorCodes)
+                        .ToArray();
+                    commands.Add(new RecordWhatsAppCallTerminatedCommand(
+                        call.Id,
+                        direction,
+                        user,
+                        business,
+                        Timestamp(call.Timestamp),
+                        Token(call.Status, WhatsAppCall.MaxTerminationStatusLength) ?? "UNKNOWN",
+                        Timestamp(call.StartTime),
+                        Timestamp(call.EndTime),
+                        call.Duration is >= 0 ? call.Duration : null,
+                        errors,
+                        name));
+                    break;
+                default:
+                    ignored.Add($"call event {Printable(call.Event)}");
+                    break;
+            }
+        }
+
+        foreach (var status in value.Statuses ?? [])
+        {
+            PlanStatus(status, value, business, callsField: true, commands, ignored);
+        }
+    }
+
+    private static void PlanMessages(WhatsAppChangeValue value, List<ICommand<WhatsAppEventOutcome>> commands, List<string> ignored)
+    {
+        var business = BusinessNumberId(value);
+        foreach (var message in value.Messages ?? [])
+        {
+            if (message is null || !WhatsAppIds.IsId(message.Id))
+            {
+                ignored.Add("a message without an id");
+                continue;
+            }
+
+            var sender = WaId(message.From);
+            var type = Token(message.Type, WhatsAppIds.MaxStatusLength)?.ToLowerInvariant() ?? "unknown";
+            var audio = type == RecordWhatsAppMessageHandler.AudioType && message.Audio is { } item
+                ? new WhatsAppAudio(WhatsAppIds.IsId(item.Id) ? item.Id : null, Text(item.MimeType, 128), item.Voice ?? false)
+                : null;
+            commands.Add(new RecordWhatsAppMessageCommand(message.Id, sender, type, business, Timestamp(message.Timestamp), ContactName(value, sender), audio));
+        }
+
+        foreach (var status in value.Statuses ?? [])
+        {
+            PlanStatus(status, value, business, callsField: false, commands, ignored);
+        }
+    }
+
+    private static void PlanStatus(
+        WhatsAppStatusItem? status,
+        WhatsAppChangeValue value,
+        string? business,
+        bool callsField,
+        List<ICommand<WhatsAppEventOutcome>> commands,
+        List<string> ignored)
+    {
+        if (status is null || !WhatsAppIds.IsId(status.Id) || Token(status.Status, WhatsAppIds.MaxStatusLength) is not { } state)
+        {
+            ignored.Add("a status without an id or a status");
+            return;
+        }
+
+        var isCall = string.Equals(status.Type, "call", StringComparison.OrdinalIgnoreCase) || (callsField && status.Type is null);
+        if (isCall)
+        {
+            var user = WaId(status.RecipientId);
+            commands.Add(new RecordWhatsAppCallStatusCommand(status.Id, state, user, business, ContactName(value, user)));
+        }
+        else if (callsField)
+        {
+            ignored.Add($"status type {Printable(status.Type)} on calls");
+        }
+        else
+        {
+            commands.Add(new RecordWhatsAppMessageStatusCommand(status.Id, state));
+        }
+    }
+
+    private static string? BusinessNumberId(WhatsAppChangeValue value) =>
+        WhatsAppIds.IsId(value.Metadata?.PhoneNumberId) ? value.Metadata.PhoneNumberId : null;
+
+    private static string? WaId(string? value)
+    {
+        var trimmed = value?.Trim().TrimStart('+');
+        return WhatsAppIds.IsWaId(trimmed) ? trimmed : null;
+    }
+
+    /// <summary>The WhatsApp profile name <c>contacts[]</c> gives for <paramref name="waId"/>.</summary>
+    private static string? ContactName(WhatsAppChangeValue value, string? waId)
+    {
+        if (waId is null)
+        {
+            return null;
+        }
+
+        foreach (var contact in value.Contacts ?? [])
+        {
+            if (contact is not null && WaId(contact.WaId) == waId)
+            {
+                return Text(contact.Profile?.Name, 1024);
+            }
+        }
+
+        return null;
+    }
+
+    private static WhatsAppCallDirection? Direction(string? direction) => direction?.Trim().ToUpperInvariant() switch
+    {
+        "USER_INITIATED" => WhatsAppCallDirection.UserInitiated,
+        "BUSINESS_INITIATED" => WhatsAppCallDirection.BusinessInitiated,
+        _ => null,
+    };
+
+    /// <summary>Unix seconds (Meta writes them as strings); null when absent or not a plausible time.</summary>
+    private static DateTimeOffset? Timestamp(string? value) =>
+        long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds is > 0 and < 253_402_300_800
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : null;
+
+    /// <summary>A short opaque word (a status, a type), or null.</summary>
+    private static string? Token(string? value, int maxLength)
+    {
+        var trimmed = value?.Trim();
+        return trimmed is { Length: > 0 } && trimmed.Length <= maxLength && WhatsAppIds.IsId(trimmed) ? trimmed : null;
+    }
+
+    private static string? Text(string? value, int maxLength) =>
+        string.IsNullOrWhiteSpace(value) ? null : value.Length <= maxLength ? value : value[..maxLength];
+
+    /// <summary>A value from the payload as a log may show it: short, printable.</summary>
+    private static string Printable(string? value) =>
+        value is null ? "(none)" : Token(value, 64) ?? "(unreadable)";
+}
+
+/// <summary>The commands of one webhook delivery, in order, and what was left out.</summary>
+public sealed record WhatsAppWebhookPlan(IReadOnlyList<ICommand<WhatsAppEventOutcome>> Commands, IReadOnlyList<string> Ignored);
