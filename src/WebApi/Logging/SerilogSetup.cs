@@ -23,7 +23,12 @@ public static class SerilogSetup
             .Enrich.FromLogContext()
             .Enrich.With<RequestPathRemover>()
             .Enrich.WithProperty("Service", "easymo-voice")
-            .WriteTo.Console(new RenderedCompactJsonFormatter());
+            // Off the request thread: a webhook should not wait for stdout. Events beyond the buffer are dropped, not blocked on.
+            .WriteTo.Async(sink => sink.Console(new RenderedCompactJsonFormatter()), bufferSize: 10_000, blockWhenFull: false);
+
+    private static bool IsWebhook(PathString path) =>
+        path.StartsWithSegments("/openai-sip-webhook") || path.StartsWithSegments("/whatsapp-webhook")
+        || path.StartsWithSegments("/wa-webhook-voice-calls") || path.StartsWithSegments("/wa-webhook-voice-messages");
 
     public static void ConfigureEasyMo(this RequestLoggingOptions options, Serilog.ILogger logger)
     {
@@ -36,8 +41,12 @@ public static class SerilogSetup
             new LogEventProperty("StatusCode", new ScalarValue(statusCode)),
             new LogEventProperty("Elapsed", new ScalarValue(elapsed)),
         ];
+        // Health probes, and webhooks that went well (their call events already say what happened), log at Debug.
         options.GetLevel = (context, _, exception) => exception is not null || context.Response.StatusCode >= 500
             ? LogEventLevel.Error
-            : context.Request.Path.StartsWithSegments("/health") ? LogEventLevel.Debug : LogEventLevel.Information;
+            : context.Request.Path.StartsWithSegments("/health")
+              || (context.Response.StatusCode < 300 && context.Request.Method == HttpMethods.Post && IsWebhook(context.Request.Path))
+                ? LogEventLevel.Debug
+                : LogEventLevel.Information;
     }
 }

@@ -22,6 +22,16 @@ public sealed class DatabaseConnectionTests
     }
 
     [Fact]
+    public void Pooled_connections_skip_the_reset_and_prepare_the_hot_statements_unless_told_otherwise()
+    {
+        var defaults = new NpgsqlConnectionStringBuilder(DatabaseConnection.Normalize("Host=h;Database=d"));
+        var operators = new NpgsqlConnectionStringBuilder(DatabaseConnection.Normalize("Host=h;Database=d;No Reset On Close=false;Max Auto Prepare=0"));
+
+        (defaults.NoResetOnClose, defaults.MaxAutoPrepare, defaults.AutoPrepareMinUsages).ShouldBe((true, 20, 2));
+        (operators.NoResetOnClose, operators.MaxAutoPrepare).ShouldBe((false, 0));
+    }
+
+    [Fact]
     public void Timeouts_set_by_the_operator_are_kept()
     {
         var normalized = new NpgsqlConnectionStringBuilder(DatabaseConnection.Normalize("Host=h;Database=d;Timeout=20;Command Timeout=60"));
