@@ -44,6 +44,7 @@ public static class DependencyInjection
         });
         services.AddScoped<IRealtimeCallsClient, RealtimeCallsClient>();
         services.AddCallSummaries(configuration);
+        services.AddWhatsAppSending(configuration);
 
         services.AddOptions<SidebandOptions>().Bind(configuration.GetSection(SidebandOptions.SectionName));
         services.AddScoped<MonitorLeases>();

@@ -1,3 +1,4 @@
+using EasyMo.Domain.Messaging;
 using EasyMo.Domain.WhatsApp;
 using Microsoft.Extensions.Logging;
 
@@ -36,6 +37,10 @@ public static partial class WhatsAppLog
     [LoggerMessage(EventId = 1522, EventName = "WA_MESSAGE_STATUS", Level = LogLevel.Debug,
         Message = "WhatsApp message {MessageId} status {MessageStatus}")]
     public static partial void MessageStatus(ILogger logger, string messageId, string messageStatus);
+
+    [LoggerMessage(EventId = 1523, EventName = "WA_MESSAGE_DELIVERY", Level = LogLevel.Information,
+        Message = "Outbox message {OutboxMessageId} ({MessageId}) status {MessageStatus}: applied {Applied}, now {DeliveryStatus}")]
+    public static partial void OutboxDelivery(ILogger logger, Guid outboxMessageId, string messageId, string messageStatus, bool applied, OutboxDeliveryStatus? deliveryStatus);
 
     [LoggerMessage(EventId = 1530, EventName = "WA_PROFILE_UPDATED", Level = LogLevel.Information,
         Message = "Profile {ProfileId} of {User} updated from WhatsApp")]

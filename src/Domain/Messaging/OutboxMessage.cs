@@ -3,8 +3,10 @@ using EasyMo.Domain.Common;
 namespace EasyMo.Domain.Messaging;
 
 /// <summary>
-/// A WhatsApp text waiting to be sent. Rows are written in the same transaction as the decision that needs
-/// them and drained by the WhatsApp dispatcher; <see cref="DeduplicationKey"/> keeps one message per purpose.
+/// A WhatsApp message to send. Rows are written in the same transaction as the decision that needs them (recorded
+/// once: <see cref="DeduplicationKey"/> keeps one message per purpose) and drained by the outbox dispatcher, which may
+/// send a message more than once when it cannot record a send (at least once). After the send, delivery statuses
+/// arrive by webhook and are matched by <see cref="ProviderMessageId"/>.
 /// </summary>
 public sealed class OutboxMessage
 {
@@ -35,7 +37,35 @@ public sealed class OutboxMessage
 
     public DateTimeOffset CreatedAt { get; private set; }
 
+    /// <summary>When the next attempt is due; while a dispatcher holds the message, the end of its lease.</summary>
     public DateTimeOffset NextAttemptAt { get; private set; }
+
+    /// <summary>Text until WhatsApp refuses it outside the 24-hour window (131047); then the fallback template.</summary>
+    public OutboxMessageKind Kind { get; private set; }
+
+    /// <summary>The approved template sent instead of the text, when <see cref="Kind"/> is a template.</summary>
+    public string? TemplateName { get; private set; }
+
+    /// <summary>The template's language code.</summary>
+    public string? TemplateLanguage { get; private set; }
+
+    /// <summary>WhatsApp's id of the sent message (<c>wamid.…</c>), unique; delivery statuses are matched by it.</summary>
+    public string? ProviderMessageId { get; private set; }
+
+    public DateTimeOffset? SentAt { get; private set; }
+
+    /// <summary>How far the sent message got, from the <c>statuses</c> webhooks; never moves backwards.</summary>
+    public OutboxDeliveryStatus? DeliveryStatus { get; private set; }
+
+    public DateTimeOffset? DeliveryStatusAt { get; private set; }
+
+    /// <summary>The Graph API error code of the last failed attempt (<c>130429</c>, <c>131026</c>, …), if it had one.</summary>
+    public int? LastErrorCode { get; private set; }
+
+    /// <summary>Why the last attempt failed or the message was given up, in a few words (never the message's text).</summary>
+    public string? LastError { get; private set; }
+
+    public DateTimeOffset? UpdatedAt { get; private set; }
 
     public static OutboxMessage CallFallback(string callId, PhoneNumber recipient, Language language, string body, DateTimeOffset now) =>
         new()
@@ -46,7 +76,90 @@ public sealed class OutboxMessage
             Body = body,
             Language = language,
             Status = OutboxStatus.Pending,
+            Kind = OutboxMessageKind.Text,
             CreatedAt = now,
             NextAttemptAt = now,
         };
+
+    /// <summary>The attempt was accepted by WhatsApp: the message is sent, with WhatsApp's id for it.</summary>
+    public void MarkSent(string? providerMessageId, DateTimeOffset now)
+    {
+        EnsurePending();
+        Attempts++;
+        Status = OutboxStatus.Sent;
+        ProviderMessageId = string.IsNullOrEmpty(providerMessageId) ? null : providerMessageId;
+        SentAt = now;
+        UpdatedAt = now;
+    }
+
+    /// <summary>The attempt failed for a passing reason: tried again at <paramref name="nextAttemptAt"/>.</summary>
+    public void RetryAt(DateTimeOffset nextAttemptAt, int? errorCode, string reason, DateTimeOffset now)
+    {
+        EnsurePending();
+        Attempts++;
+        NextAttemptAt = nextAttemptAt;
+        LastErrorCode = errorCode;
+        LastError = reason;
+        UpdatedAt = now;
+    }
+
+    /// <summary>The message cannot be sent (undeliverable, refused, out of attempts): it is never tried again.</summary>
+    public void GiveUp(int? errorCode, string reason, DateTimeOffset now)
+    {
+        EnsurePending();
+        Attempts++;
+        Status = OutboxStatus.GivenUp;
+        LastErrorCode = errorCode;
+        LastError = reason;
+        UpdatedAt = now;
+    }
+
+    /// <summary>
+    /// The text was refused outside the 24-hour window (131047): the approved template <paramref name="name"/> is sent
+    /// instead, at once. Only a text switches; a template refused the same way is given up by the dispatcher.
+    /// </summary>
+    public void SwitchToTemplate(string name, string language, int? errorCode, DateTimeOffset now)
+    {
+        EnsurePending();
+        if (Kind != OutboxMessageKind.Text)
+        {
+            throw new DomainException($"Outbox message {Id} is already a template.");
+        }
+
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentException.ThrowIfNullOrWhiteSpace(language);
+        Attempts++;
+        Kind = OutboxMessageKind.Template;
+        TemplateName = name;
+        TemplateLanguage = language;
+        NextAttemptAt = now;
+        LastErrorCode = errorCode;
+        LastError = "outside the 24-hour window: switched to the template";
+        UpdatedAt = now;
+    }
+
+    /// <summary>
+    /// A delivery status from WhatsApp's webhooks. Applied only when it tells more than the one recorded (statuses
+    /// arrive in any order); returns whether it changed anything.
+    /// </summary>
+    public bool ApplyDeliveryStatus(OutboxDeliveryStatus status, DateTimeOffset now)
+    {
+        if (DeliveryStatus is { } current && current >= status)
+        {
+            return false;
+        }
+
+        DeliveryStatus = status;
+        DeliveryStatusAt = now;
+        UpdatedAt = now;
+        return true;
+    }
+
+    private void EnsurePending()
+    {
+        if (Status != OutboxStatus.Pending)
+        {
+            throw new DomainException($"Outbox message {Id} is {Status}, not pending.");
+        }
+    }
 }

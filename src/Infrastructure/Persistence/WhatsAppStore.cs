@@ -1,5 +1,6 @@
 using EasyMo.Application.Common.Abstractions;
 using EasyMo.Domain.Common;
+using EasyMo.Domain.Messaging;
 using EasyMo.Domain.Profiles;
 using EasyMo.Domain.WhatsApp;
 using Microsoft.EntityFrameworkCore;
@@ -125,6 +126,14 @@ internal sealed class WhatsAppStore(EasyMoDbContext db) : IWhatsAppStore
         }
 
         public void Add(VoiceNote note) => db.VoiceNotes.Add(note);
+
+        public async Task<OutboxMessage?> LockOutboxMessageAsync(string providerMessageId, CancellationToken cancellationToken)
+        {
+            var rows = await db.OutboxMessages
+                .FromSqlInterpolated($"SELECT * FROM outbox_messages WHERE provider_message_id = {providerMessageId} FOR UPDATE")
+                .ToListAsync(cancellationToken);
+            return rows.SingleOrDefault();
+        }
 
         public async Task CommitAsync(CancellationToken cancellationToken)
         {

@@ -55,6 +55,12 @@ public static class StartupConfiguration
             problems.Add("OPENAI_BASE_URL must be an absolute http(s) URL, such as https://api.openai.com/v1.");
         }
 
+        if (configuration["WhatsApp:GraphBaseUrl"] is { Length: > 0 } graphUrl
+            && (!Uri.TryCreate(graphUrl, UriKind.Absolute, out var graph) || (graph.Scheme != Uri.UriSchemeHttps && graph.Scheme != Uri.UriSchemeHttp)))
+        {
+            problems.Add("WHATSAPP_GRAPH_BASE_URL must be an absolute http(s) URL, such as https://graph.facebook.com.");
+        }
+
         if (configuration["Database:ApplyMigrations"] is { Length: > 0 } apply && !bool.TryParse(apply, out _))
         {
             problems.Add("EASYMO_APPLY_MIGRATIONS must be true or false.");

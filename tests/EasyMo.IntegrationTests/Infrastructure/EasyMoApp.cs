@@ -143,6 +143,15 @@ public sealed class EasyMoApp : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+
+        // Idle pooled connections of a finished host (and of Db()) would otherwise stay open for minutes, and a whole run
+        // of hosts outgrows the server's max_connections. Busy connections of a host still sharing the database close on return.
+        foreach (var connectionString in new[] { ConnectionString, DatabaseConnection.Normalize(ConnectionString) })
+        {
+            using var connection = new Npgsql.NpgsqlConnection(connectionString);
+            Npgsql.NpgsqlConnection.ClearPool(connection);
+        }
+
         if (_ownsOpenAi)
         {
             await OpenAi.DisposeAsync();

@@ -1,4 +1,5 @@
 using EasyMo.Domain.Common;
+using EasyMo.Domain.Messaging;
 using EasyMo.Domain.Profiles;
 using EasyMo.Domain.WhatsApp;
 
@@ -41,6 +42,12 @@ public interface IWhatsAppEventClaim : IAsyncDisposable
     Task<WhatsAppCall> LockOrAddCallAsync(string whatsAppCallId, Func<WhatsAppCall> create, Action<WhatsAppCall> update, CancellationToken cancellationToken);
 
     void Add(VoiceNote note);
+
+    /// <summary>
+    /// The outbox message WhatsApp knows by <paramref name="providerMessageId"/> (<c>wamid.…</c>), locked for this event;
+    /// null when no outbox message was sent with that id.
+    /// </summary>
+    Task<OutboxMessage?> LockOutboxMessageAsync(string providerMessageId, CancellationToken cancellationToken);
 
     /// <summary>Saves what the event changed, with its key, and ends the transaction.</summary>
     Task CommitAsync(CancellationToken cancellationToken);

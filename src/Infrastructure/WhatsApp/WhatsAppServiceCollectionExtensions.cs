@@ -1,0 +1,67 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using EasyMo.Infrastructure.WhatsApp;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+using Refit;
+
+// In the root namespace, beside AddInfrastructure, which calls it.
+namespace EasyMo.Infrastructure;
+
+public static class WhatsAppServiceCollectionExtensions
+{
+    /// <summary>
+    /// Sending on WhatsApp: the Graph API's Refit client (messages, media, settings) and the media download client,
+    /// each request bounded by <see cref="WhatsAppOptions.RequestTimeout"/> and not retried here (the outbox retries),
+    /// and the outbox dispatcher.
+    /// </summary>
+    public static IServiceCollection AddWhatsAppSending(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<WhatsAppOptions>().Bind(configuration.GetSection(WhatsAppOptions.SectionName));
+        services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<OutboxOptions>, OutboxOptionsValidator>();
+
+        services.AddRefitGeneratedClient<IWhatsAppGraphApi>(new RefitSettings
+            {
+                Buffered = true,
+                ContentSerializer = new SystemTextJsonContentSerializer(new JsonSerializerOptions(JsonSerializerDefaults.Web)
+                {
+                    TypeInfoResolver = GraphJsonContext.Default,
+                    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+                }),
+            })
+            .ConfigureHttpClient(Configure)
+            .AddResilienceHandler("whatsapp-graph", AttemptTimeout);
+        services.AddHttpClient(WhatsAppGraphClient.MediaClientName)
+            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .AddResilienceHandler("whatsapp-graph-media", AttemptTimeout);
+        services.AddScoped<WhatsAppGraphClient>();
+
+        services.AddHostedService<OutboxDispatcher>();
+        return services;
+    }
+
+    private static void AttemptTimeout(Polly.ResiliencePipelineBuilder<HttpResponseMessage> pipeline, ResilienceHandlerContext context) =>
+        pipeline.AddTimeout(context.ServiceProvider.GetRequiredService<IOptions<WhatsAppOptions>>().Value.RequestTimeout);
+
+    private static void Configure(IServiceProvider provider, HttpClient client)
+    {
+        var options = provider.GetRequiredService<IOptions<WhatsAppOptions>>().Value;
+        client.BaseAddress = options.GraphBaseUrl;
+        client.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline owns the timeout
+        if (!string.IsNullOrWhiteSpace(options.AccessToken))
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.AccessToken);
+        }
+    }
+
+    private sealed class OutboxOptionsValidator : IValidateOptions<OutboxOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, OutboxOptions options) =>
+            options.Problems() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
+    }
+}

@@ -1,0 +1,106 @@
+using EasyMo.Domain.Messaging;
+using EasyMo.IntegrationTests.WhatsApp;
+
+namespace EasyMo.IntegrationTests.Outbox;
+
+/// <summary>Several dispatchers on one database, and dispatchers that stop in the middle of a send.</summary>
+public sealed class OutboxConcurrencyTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Two_dispatchers_on_one_database_never_send_one_message_twice()
+    {
+        await using var graph = await FakeGraph.StartAsync();
+        graph.Responder = async (_, _) =>
+        {
+            await Task.Delay(Random.Shared.Next(1, 15));
+            return GraphReply.Sent();
+        };
+        var fast = new Dictionary<string, string?> { ["Outbox:SweepInterval"] = "00:00:00.020", ["Outbox:BatchSize"] = "3" };
+        await using var first = await OutboxHost.StartAsync(graph, fast);
+        await using var second = await OutboxHost.StartAsync(graph, fast, first.App.ConnectionString, first.App.OpenAi, first.AccessToken);
+
+        var recipients = Enumerable.Range(0, 40).Select(_ => WhatsAppPayloads.NewWaId()).Distinct().ToArray();
+        var queued = new List<OutboxMessage>();
+        foreach (var to in recipients)
+        {
+            queued.Add(await OutboxHost.QueueAsync(first.App, to));
+        }
+
+        foreach (var message in queued)
+        {
+            var sent = await first.WaitForOutcomeAsync(message.Id);
+            sent.Status.ShouldBe(OutboxStatus.Sent);
+            sent.Attempts.ShouldBe(1);
+            sent.ProviderMessageId.ShouldBe(graph.Sends(message.Recipient).ShouldHaveSingleItem().AnsweredMessageId);
+        }
+
+        await Task.Delay(200, Ct);
+        graph.Sends().Count.ShouldBe(recipients.Length);
+        var logs = first.App.Logs.Text + second.App.Logs.Text;
+        first.App.Logs.Text.ShouldContain("WA_OUTBOX_SENT");
+        second.App.Logs.Text.ShouldContain("WA_OUTBOX_SENT"); // both took part
+        logs.ShouldNotContain("WA_OUTBOX_LEASE_LOST");
+    }
+
+    [Fact]
+    public async Task A_message_claimed_by_a_dispatcher_that_stops_mid_send_is_sent_by_the_next_one_after_the_lease()
+    {
+        await using var graph = await FakeGraph.StartAsync();
+        var hang = new TaskCompletionSource();
+        graph.Responder = async (_, attempt) =>
+        {
+            if (attempt == 1)
+            {
+                await hang.Task; // the first instance never hears back
+            }
+
+            return GraphReply.Sent();
+        };
+        var slow = new Dictionary<string, string?> { ["WhatsApp:RequestTimeout"] = "00:00:00.500", ["Outbox:LeaseDuration"] = "00:00:02" };
+        try
+        {
+            var first = await OutboxHost.StartAsync(graph, slow);
+            var connectionString = first.App.ConnectionString;
+            var to = WhatsAppPayloads.NewWaId();
+            var queued = await first.QueueAsync(to);
+            await WaitUntilAsync(() => graph.Sends(to).Count == 1);
+
+            var stoppedAt = DateTimeOffset.UtcNow;
+            await first.DisposeAsync(); // stops in the middle of the send: the row keeps the first instance's lease
+
+            var leased = await OutboxHost.ReadAsync(first.App, queued.Id);
+            leased.Status.ShouldBe(OutboxStatus.Pending);
+            leased.Attempts.ShouldBe(0);
+            leased.NextAttemptAt.ShouldBeGreaterThan(stoppedAt);
+
+            await using var second = await OutboxHost.StartAsync(graph, slow, connectionString);
+            var message = await second.WaitForOutcomeAsync(queued.Id);
+
+            message.Status.ShouldBe(OutboxStatus.Sent);
+            message.SentAt.ShouldNotBeNull().ShouldBeGreaterThanOrEqualTo(leased.NextAttemptAt);
+            var sends = graph.Sends(to);
+            sends.Count.ShouldBe(2); // at least once: the first send's fate was unknown
+            message.ProviderMessageId.ShouldBe(sends[1].AnsweredMessageId);
+        }
+        finally
+        {
+            hang.TrySetResult();
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                throw new TimeoutException("The condition did not hold in time.");
+            }
+
+            await Task.Delay(20, Ct);
+        }
+    }
+}
