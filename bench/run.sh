@@ -11,9 +11,14 @@
 #                                profiling by hand with `dotnet bench/EasyMo.Bench/bin/Release/net10.0/EasyMo.Bench.dll load ...`.
 #
 # Results (JSON lines, logs, pgbench output, pg_stat_statements, the table) go to bench/results/<UTC time>/, which
-# git ignores. Tunables (environment): BENCH_LEVELS ("1 16 64"), BENCH_DURATION (20 s per level), BENCH_WARMUP (5 s),
-# BENCH_PGBENCH_SECONDS (20), BENCH_PGBENCH_CLIENTS (64), BENCH_CALLERS (1000), BENCH_SKIP_BUILD (unset),
-# BENCH_RESULTS (a directory). Traffic goes to 127.0.0.1 only.
+# git ignores. Traffic goes to 127.0.0.1 only. Tunables (environment), defaults in brackets:
+#   BENCH_LEVELS ["1 16 64"]  BENCH_DURATION [20] and BENCH_WARMUP [10] seconds per level  BENCH_CALLERS [1000]
+#   BENCH_RATES ["500 1000"] calls/s offered by 64 senders in open-loop service levels after the closed-loop ones ("")
+#   BENCH_PGBENCH_SECONDS [20]  BENCH_PGBENCH_CLIENTS [64]  BENCH_PARTS ["service bare pgbench"]
+#   BENCH_RESULTS [bench/results/<time>]  BENCH_SKIP_BUILD [unset]
+#   For experiments: BENCH_SERVICE_DIR [src/WebApi/bin/Release/net10.0] runs another build of the service;
+#   BENCH_DB_OPTIONS (e.g. "No Reset On Close=true") is appended to the service's connection string; any other variable
+#   set in the environment (Serilog__MinimumLevel__Default, DOTNET_gcServer, …) reaches the service as usual.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,7 +30,7 @@ case "${1:-}" in
 --capture-sql) mode=capture ;;
 --serve) mode=serve ;;
 -h | --help)
-    sed -n '2,18p' "$0"
+    sed -n '2,23p' "$0"
     exit 0
     ;;
 *)
@@ -35,11 +40,15 @@ case "${1:-}" in
 esac
 
 read -r -a levels <<<"${BENCH_LEVELS:-1 16 64}"
+levels_service=("${levels[@]}")
 duration="${BENCH_DURATION:-20}"
-warmup="${BENCH_WARMUP:-5}"
+warmup="${BENCH_WARMUP:-10}"
 pgbench_seconds="${BENCH_PGBENCH_SECONDS:-20}"
 pgbench_clients="${BENCH_PGBENCH_CLIENTS:-64}"
 callers="${BENCH_CALLERS:-1000}"
+read -r -a rates <<<"${BENCH_RATES-500 1000}"
+parts=" ${BENCH_PARTS:-service bare pgbench} "
+db_options="${BENCH_DB_OPTIONS:-}"
 results="${BENCH_RESULTS:-$repo_root/bench/results/$(date -u +%Y%m%dT%H%M%SZ)}"
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
@@ -112,6 +121,8 @@ cleanup() {
         as_pg "$pg_bin/pg_ctl" -D "$pg_data" -m fast -w stop >/dev/null 2>&1 || true
     fi
     [[ -f $work/postgres.log ]] && cp "$work/postgres.log" "$results/postgres.log" 2>/dev/null
+    # The service logs three JSON lines per call (about 190 MB per run): kept, compressed.
+    [[ -s $results/service.log ]] && gzip -f "$results/service.log" 2>/dev/null
     rm -rf "$work"
     ((status == 0)) || log "failed (exit $status); logs in $results"
     exit "$status"
@@ -125,7 +136,7 @@ log "results in $results"
 
 # --- Build (Release): the bench project builds the service it references ----------------------------------------------
 bench_dll="$repo_root/bench/EasyMo.Bench/bin/Release/net10.0/EasyMo.Bench.dll"
-service_dir="$repo_root/src/WebApi/bin/Release/net10.0"
+service_dir="${BENCH_SERVICE_DIR:-$repo_root/src/WebApi/bin/Release/net10.0}"
 if [[ -z ${BENCH_SKIP_BUILD:-} ]]; then
     log "building Release (bench/EasyMo.Bench and src/WebApi)"
     dotnet build "$repo_root/bench/EasyMo.Bench/EasyMo.Bench.csproj" -c Release -nologo -v quiet >"$results/build.log" 2>&1 \
@@ -133,6 +144,24 @@ if [[ -z ${BENCH_SKIP_BUILD:-} ]]; then
 fi
 [[ -f $bench_dll && -f $service_dir/EasyMo.WebApi.dll ]] || die "the Release build is missing ($bench_dll, $service_dir)"
 bench() { dotnet "$bench_dll" "$@"; }
+
+# --- Is the machine quiet? Anything else running shares the two cores with the benchmark -------------------------------
+busy_cores() { # busy_cores SECONDS: average cores busy (all but idle and iowait) over that time
+    local a b
+    read -r -a a < <(head -n 1 /proc/stat)
+    sleep "$1"
+    read -r -a b < <(head -n 1 /proc/stat)
+    awk -v n="$(nproc)" -v a="${a[*]:1:8}" -v b="${b[*]:1:8}" 'BEGIN {
+        split(a, x, " "); split(b, y, " "); total = 0
+        for (i = 1; i <= 8; i++) total += y[i] - x[i]
+        idle = (y[4] - x[4]) + (y[5] - x[5])
+        printf "%.2f", (total > 0 ? (total - idle) / total * n : 0) }'
+}
+idle_busy="$(busy_cores 3)"
+echo "$idle_busy" >"$results/busy-before.txt"
+log "machine busy before the run: $idle_busy of $(nproc) cores"
+awk -v b="$idle_busy" 'BEGIN { exit !(b > 0.2) }' \
+    && log "warning: the machine is not quiet ($idle_busy cores busy before the run): the figures will be low; see 'other' in the results"
 
 # --- A throwaway durable PostgreSQL cluster on a free loopback port ---------------------------------------------------
 pg_port="$(bench free-port)"
@@ -188,14 +217,17 @@ service_port="$(bench free-port)"
 (
     cd "$service_dir"
     export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production
-    export ConnectionStrings__EasyMo="Host=127.0.0.1;Port=$pg_port;Database=easymo;Username=postgres"
+    export ConnectionStrings__EasyMo="Host=127.0.0.1;Port=$pg_port;Database=easymo;Username=postgres${db_options:+;$db_options}"
     export OPENAI_API_KEY=sk-bench-not-a-key
     export OPENAI_WEBHOOK_SECRET="$secret"
     export OPENAI_BASE_URL="http://127.0.0.1:$fake_port/v1"
     export EASYMO_APPLY_MIGRATIONS=true
     export EASYMO_ADMIN_TOKEN=bench-admin-token
-    # Accepted calls never end here (their end comes from the sideband monitor, not built yet): without this the
-    # live-call ceiling would refuse all but the first 50 calls with 486.
+    # The benchmark measures the webhook's decision path. The sideband monitor, which follows each accepted call over
+    # OpenAI's realtime socket until it ends, is off: the fake OpenAI has no realtime socket, and a benchmark's calls
+    # have no caller to end them, so following them would pile up sockets without bound. Hence also no live-call
+    # ceiling: accepted calls never end here, and the ceiling would refuse all but the first 50 with 486.
+    export Sideband__Enabled=false
     export Calls__MaxLiveCalls=0
     exec dotnet EasyMo.WebApi.dll --urls "http://127.0.0.1:$service_port"
 ) >"$results/service.log" 2>&1 &
@@ -239,17 +271,26 @@ if [[ $mode == capture ]]; then
 fi
 
 # --- Service levels ----------------------------------------------------------------------------------------------------
+[[ $parts == *" service "* ]] || levels_service=()
+if ((${#levels_service[@]} > 0)); then
+    # One call from each caller of the pool first (unmeasured), so that every caller has a profile, as in production.
+    bench load --url "$webhook_url" --secret "$secret" --concurrency 16 --callers "$callers" --prime-only
+fi
 psql_do -d easymo -c "select pg_stat_statements_reset()" >/dev/null
-first=true
-for c in "${levels[@]}"; do
-    prime=()
-    if $first; then
-        prime=(--prime) # one call per caller of the pool first, so that every caller has a profile
-        first=false
-    fi
+for c in "${levels_service[@]}"; do
     log "service: $c senders (${warmup}s warm-up, ${duration}s measured)"
     bench load --kind service --url "$webhook_url" --secret "$secret" --concurrency "$c" --duration "$duration" \
-        --warmup "$warmup" --callers "$callers" --pid "$service_pid" --expect-outcome accepted "${prime[@]}" \
+        --warmup "$warmup" --callers "$callers" --pid "$service_pid" --expect-outcome accepted \
+        --cpu "service=$service_pid" --cpu "postgres=$pg_pid" --cpu "fake-openai=$fake_pid" \
+        >>"$jsonl" 2> >(tee -a "$results/summary.txt" >&2)
+    sleep 1
+done
+# Open loop: calls arrive at a rate, not when the last one is answered, so these levels show latency at a given load.
+((${#levels_service[@]} > 0)) || rates=()
+for rate in "${rates[@]}"; do
+    log "service: open loop, $rate calls/s offered by 64 senders"
+    bench load --kind service-open --url "$webhook_url" --secret "$secret" --concurrency 64 --rate "$rate" \
+        --duration "$duration" --warmup "$warmup" --callers "$callers" --pid "$service_pid" --expect-outcome accepted \
         --cpu "service=$service_pid" --cpu "postgres=$pg_pid" --cpu "fake-openai=$fake_pid" \
         >>"$jsonl" 2> >(tee -a "$results/summary.txt" >&2)
     sleep 1
@@ -258,29 +299,39 @@ bench wait-http --url "http://127.0.0.1:$fake_port/stats" --print >"$results/fak
 psql_do -d easymo -c "select calls, round(mean_exec_time::numeric, 3) as mean_ms, rows, regexp_replace(query, '\s+', ' ', 'g') from pg_stat_statements where dbid = (select oid from pg_database where datname = 'easymo') order by calls desc limit 20" \
     -F ' | ' >"$results/pg_stat_statements.txt"
 psql_do -d easymo -c "select status, count(*) from calls group by status order by status" -F ' ' >"$results/calls_by_status.txt"
+if [[ $parts == *" service "* ]]; then
+    # The statements per call (top-level only: the foreign-key checks are PostgreSQL's own), against bench/pgbench/call.sql.
+    accepted=$(($(psql_do -d easymo -c "select count(*) from calls") - callers))
+    psql_do -d easymo -F '|' -c "select round(calls::numeric / $accepted, 2), regexp_replace(query, '\s+', ' ', 'g') from pg_stat_statements where toplevel and dbid = (select oid from pg_database where datname = 'easymo') and calls >= $accepted / 2 order by calls desc" \
+        >"$results/statements_per_call.txt"
+    bench mirror-check --stats "$results/statements_per_call.txt" --script "$repo_root/bench/pgbench/call.sql" \
+        | tee "$results/mirror-check.txt" >&2 || true
+fi
 stop_pid "$service_pid"
 
 # --- The bare ceiling (server GC, as the service) -----------------------------------------------------------------------
-bare_port="$(bench free-port)"
-DOTNET_gcServer=1 dotnet "$bench_dll" bare --port "$bare_port" --secret "$secret" >"$results/bare.log" 2>&1 &
-bare_pid=$!
-started_pids+=("$bare_pid")
-bench wait-http --url "http://127.0.0.1:$bare_port/health/ready" --timeout 60 || die "the bare server did not start"
-for c in "${levels[@]}"; do
-    log "bare: $c senders"
-    bench load --kind bare --url "http://127.0.0.1:$bare_port/openai-sip-webhook" --secret "$secret" --concurrency "$c" \
-        --duration "$duration" --warmup "$warmup" --callers "$callers" --pid "$bare_pid" --cpu "bare=$bare_pid" \
-        >>"$jsonl" 2> >(tee -a "$results/summary.txt" >&2)
-    sleep 1
-done
-stop_pid "$bare_pid"
+if [[ $parts == *" bare "* ]]; then
+    bare_port="$(bench free-port)"
+    DOTNET_gcServer=1 dotnet "$bench_dll" bare --port "$bare_port" --secret "$secret" >"$results/bare.log" 2>&1 &
+    bare_pid=$!
+    started_pids+=("$bare_pid")
+    bench wait-http --url "http://127.0.0.1:$bare_port/health/ready" --timeout 60 || die "the bare server did not start"
+    for c in "${levels[@]}"; do
+        log "bare: $c senders"
+        bench load --kind bare --url "http://127.0.0.1:$bare_port/openai-sip-webhook" --secret "$secret" --concurrency "$c" \
+            --duration "$duration" --warmup "$warmup" --callers "$callers" --pid "$bare_pid" --cpu "bare=$bare_pid" \
+            >>"$jsonl" 2> >(tee -a "$results/summary.txt" >&2)
+        sleep 1
+    done
+    stop_pid "$bare_pid"
+fi
 stop_pid "$fake_pid"
 
 # --- pgbench: the same SQL per call, straight to the same cluster ---------------------------------------------------------
 run_pgbench() { # run_pgbench KIND SCRIPT
     local kind=$1 script=$2 out="$results/$1.txt" tps latency failed
     log "$kind: $pgbench_clients clients, ${pgbench_seconds}s, ${script#"$repo_root"/}"
-    "$pg_bin/pgbench" -n -M extended -f "$script" -c "$pgbench_clients" -j 2 -T "$pgbench_seconds" \
+    "$pg_bin/pgbench" -n -M prepared -f "$script" -c "$pgbench_clients" -j 2 -T "$pgbench_seconds" \
         -h 127.0.0.1 -p "$pg_port" -U postgres easymo >"$out" 2>&1 \
         || { cat "$out" >&2; die "pgbench failed"; }
     tps="$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$out" | head -n 1)"
@@ -291,18 +342,22 @@ run_pgbench() { # run_pgbench KIND SCRIPT
         "$kind" "$pgbench_clients" "$pgbench_seconds" "$tps" "${latency:-0}" "${failed:-0}" >>"$jsonl"
     log "$kind: $tps transactions/s, average latency ${latency:-?} ms"
 }
-run_pgbench pgbench "$repo_root/bench/pgbench/call.sql"
-run_pgbench pgbench-lean "$repo_root/bench/pgbench/call-lean.sql"
+if [[ $parts == *" pgbench "* ]]; then
+    run_pgbench pgbench "$repo_root/bench/pgbench/call.sql"
 
-# --- The disk's fsync rate: what a commit costs here ----------------------------------------------------------------------
-as_pg "$pg_bin/pg_test_fsync" -s 1 -f "$pg_data/fsync.test" >"$results/pg_test_fsync.txt" 2>&1 || true
+    # The disk's fsync rate: what a commit costs here.
+    as_pg "$pg_bin/pg_test_fsync" -s 1 -f "$pg_data/fsync.test" >"$results/pg_test_fsync.txt" 2>&1 || true
+fi
 
 # --- The table -----------------------------------------------------------------------------------------------------------------
 bench report --results "$jsonl" | tee "$results/table.md"
 {
-    echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)"
-    echo "fake OpenAI answered: $(cat "$results/fake-openai-stats.json")"
-    echo "calls by status: $(tr '\n' ';' <"$results/calls_by_status.txt")"
-    grep -E 'fdatasync' "$results/pg_test_fsync.txt" | head -n 2 | sed 's/^ */fsync: /'
+    echo
+    echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1); busy before the run: $idle_busy cores"
+    [[ -f $results/fake-openai-stats.json ]] && echo "fake OpenAI answered: $(cat "$results/fake-openai-stats.json")"
+    [[ -f $results/calls_by_status.txt ]] && echo "calls by status: $(tr '\n' ';' <"$results/calls_by_status.txt")"
+    [[ -f $results/mirror-check.txt ]] && cat "$results/mirror-check.txt"
+    [[ -f $results/pg_test_fsync.txt ]] && grep -E '^ +fdatasync' "$results/pg_test_fsync.txt" | head -n 1 | sed 's/^ */pg_test_fsync (one 8 kB write + sync): /'
+    true
 } | tee -a "$results/table.md"
 log "done: $results/table.md"

@@ -6,7 +6,8 @@ namespace EasyMo.Bench;
 /// <item><c>fake-openai --port P</c>: OpenAI's Realtime calls API, answering 200 with an empty body.</item>
 /// <item><c>bare --port P --secret S</c>: the framework ceiling (raw body, signature check, 200).</item>
 /// <item><c>load --url U --secret S --concurrency N --duration D --warmup W [--pid PID] …</c>: the load generator.</item>
-/// <item><c>report --results FILE [--pgbench-tps T]</c>: the markdown table from the JSON lines of a run.</item>
+/// <item><c>report --results FILE</c>: the markdown table from the JSON lines of a run.</item>
+/// <item><c>mirror-check --stats FILE --script FILE</c>: does the pgbench script still issue the service's statements?</item>
 /// <item><c>wait-http --url U [--timeout S]</c> and <c>free-port</c>: helpers for run.sh.</item>
 /// </list>
 /// </summary>
@@ -43,6 +44,7 @@ public static class BenchProgram
                 "bare" => await BareServer.RunAsync(options, stop.Token),
                 "load" => await LoadGenerator.RunAsync(options, stop.Token),
                 "report" => Report.Run(options),
+                "mirror-check" => MirrorCheck.Run(options),
                 "wait-http" => await Helpers.WaitHttpAsync(options, stop.Token),
                 "free-port" => Helpers.FreePort(),
                 _ => throw new ArgumentException($"unknown mode '{args[0]}'"),
@@ -61,8 +63,9 @@ public static class BenchProgram
           fake-openai --port P
           bare        --port P --secret whsec_…
           load        --url U --secret whsec_… --concurrency N --duration SECONDS --warmup SECONDS
-                      [--pid PID] [--label NAME] [--callers 1000] [--prime] [--cpu NAME=PID]… [--expect-outcome accepted]
-          report      --results FILE.jsonl [--pgbench-tps T] [--pgbench-clients 64]
+                      [--rate CALLS_PER_S] [--pid PID] [--kind NAME] [--label NAME] [--callers 1000] [--prime | --prime-only] [--cpu NAME=PID]… [--expect-outcome accepted]
+          report      --results FILE.jsonl
+          mirror-check --stats PER_CALL_STATEMENTS --script PGBENCH.sql
           wait-http   --url U [--timeout SECONDS]
           free-port
         """;

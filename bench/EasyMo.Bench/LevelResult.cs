@@ -10,6 +10,7 @@ public sealed record LevelResult(
     string Label,
     string Url,
     int Concurrency,
+    double OfferedRate,
     double WarmupSeconds,
     double WindowSeconds,
     long Requests,
@@ -38,6 +39,11 @@ public sealed record LevelResult(
             json.WriteString("label", Label);
             json.WriteString("url", Url);
             json.WriteNumber("concurrency", Concurrency);
+            if (OfferedRate > 0)
+            {
+                json.WriteNumber("offered_rate", OfferedRate);
+            }
+
             json.WriteNumber("warmup_s", Math.Round(WarmupSeconds, 3));
             json.WriteNumber("window_s", Math.Round(WindowSeconds, 3));
             json.WriteNumber("requests", Requests);
@@ -82,7 +88,9 @@ public sealed record LevelResult(
     public string ToSummary()
     {
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"{Label}: {Concurrency} senders, {Requests} calls in {WindowSeconds:0.0} s = {CallsPerSecond:0} calls/s; ");
+        text.Append(CultureInfo.InvariantCulture, $"{Label}: {Concurrency} senders");
+        text.Append(OfferedRate > 0 ? string.Create(CultureInfo.InvariantCulture, $" offering {OfferedRate:0} calls/s (open loop)") : "");
+        text.Append(CultureInfo.InvariantCulture, $", {Requests} calls in {WindowSeconds:0.0} s = {CallsPerSecond:0} calls/s; ");
         text.Append(CultureInfo.InvariantCulture, $"latency p50 {P50Ms:0.00} ms, p95 {P95Ms:0.00} ms, p99 {P99Ms:0.00} ms, max {MaxMs:0.0} ms; ");
         text.Append(CultureInfo.InvariantCulture, $"errors {Errors}");
         if (Errors > 0 || Statuses.Count > 1)

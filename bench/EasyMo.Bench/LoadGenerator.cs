@@ -24,14 +24,15 @@ public static class LoadGenerator
         }
 
         var concurrency = args.Int("concurrency");
-        var duration = args.Seconds("duration");
+        var duration = args.Seconds("duration", args.Flag("prime-only") ? 1 : null);
         var warmup = args.Seconds("warmup", 5);
         var kind = args.Get("kind") ?? "load";
-        var label = args.Get("label") ?? $"{kind}-c{concurrency}";
+        var label = args.Get("label") ?? $"{kind}-c{concurrency}" + (args.Get("rate") is { } r ? $"-r{r}" : "");
         var callerCount = args.Int("callers", 1000);
         var pid = args.Get("pid") is null ? (int?)null : args.Int("pid");
         var expectOutcome = args.Get("expect-outcome");
         var watched = args.All("cpu").Select(ParseWatch).ToList();
+        var rate = args.Double("rate", 0);
         if (concurrency < 1 || callerCount < 1 || callerCount > 100_000 || duration <= TimeSpan.Zero)
         {
             throw new ArgumentException("--concurrency, --callers and --duration must be positive (callers at most 100000)");
@@ -60,9 +61,13 @@ public static class LoadGenerator
 
         var rssReset = pid is { } target && ProcStats.ResetPeakRss(target);
 
-        if (args.Flag("prime"))
+        if (args.Flag("prime") || args.Flag("prime-only"))
         {
             await PrimeAsync(url, factory, stop);
+            if (args.Flag("prime-only"))
+            {
+                return 0;
+            }
         }
 
         var started = Stopwatch.GetTimestamp();
@@ -83,8 +88,11 @@ public static class LoadGenerator
             before = CpuSnapshot.Take(watched);
         }, stop);
 
+        // Open loop at --rate calls/s: sender i's requests are due at started + (k * N + i) / rate.
+        var interval = rate > 0 ? (long)(Stopwatch.Frequency * concurrency / rate) : 0;
         var tasks = senders.Select((sender, index) => Task.Run(
-            () => sender.RunAsync(client, url, factory, index, measureFrom, measureUntil, expectOutcome, stop), stop)).ToArray();
+            () => sender.RunAsync(client, factory, index, started + index * interval / concurrency, interval, measureFrom, measureUntil, expectOutcome, stop),
+            stop)).ToArray();
         await Task.WhenAll(tasks);
         await snapshotTask;
         var after = CpuSnapshot.Take(watched);
@@ -110,6 +118,7 @@ public static class LoadGenerator
             label,
             url.ToString(),
             concurrency,
+            rate,
             warmup.TotalSeconds,
             window,
             latencies.Length,
@@ -222,14 +231,44 @@ public static class LoadGenerator
 
         public long LastCompletion { get; private set; }
 
+        /// <summary>
+        /// Closed loop (<paramref name="interval"/> 0): the next request as soon as the last one is answered. Open loop:
+        /// this sender's requests are due every <paramref name="interval"/> ticks from <paramref name="firstDue"/>, and
+        /// latency counts from the due time, so that a sender held up by a slow answer is not forgiven the wait of the
+        /// requests it could not send meanwhile (no coordinated omission).
+        /// </summary>
         public async Task RunAsync(
-            HttpClient client, Uri url, CallFactory factory, int index, long measureFrom, long measureUntil, string? expectOutcome, CancellationToken stop)
+            HttpClient client, CallFactory factory, int index, long firstDue, long interval, long measureFrom, long measureUntil,
+            string? expectOutcome, CancellationToken stop)
         {
             var random = new Random(index * 7919 + 17);
             for (var sequence = 0; !stop.IsCancellationRequested; sequence++)
             {
                 var start = Stopwatch.GetTimestamp();
-                if (start >= measureUntil)
+                if (interval > 0)
+                {
+                    var due = firstDue + sequence * interval;
+                    if (due >= measureUntil)
+                    {
+                        return;
+                    }
+
+                    var wait = Stopwatch.GetElapsedTime(start, due);
+                    if (wait > TimeSpan.FromMilliseconds(1))
+                    {
+                        await Task.Delay(wait, stop);
+                    }
+                    else
+                    {
+                        while (Stopwatch.GetTimestamp() < due)
+                        {
+                            Thread.SpinWait(20);
+                        }
+                    }
+
+                    start = due;
+                }
+                else if (start >= measureUntil)
                 {
                     return;
                 }

@@ -48,11 +48,17 @@ public static class Report
                 $"pgbench ceiling (the service's SQL per call, bench/pgbench/call.sql, {pgClients} clients, durable cluster): {tps:0} calls/s, average latency {pgbench.GetProperty("latency_avg_ms").GetDouble():0.0} ms.");
         }
 
+        foreach (var open in lines.Where(line => Kind(line) == "service-open"))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"Open loop, {open.GetProperty("offered_rate").GetDouble():0} calls/s offered by {open.GetProperty("concurrency").GetInt32()} senders (latency from each call's due time): {open.GetProperty("calls_per_s").GetDouble():0} calls/s answered, p50 {open.GetProperty("p50_ms").GetDouble():0.0} ms, p95 {open.GetProperty("p95_ms").GetDouble():0.0} ms, p99 {open.GetProperty("p99_ms").GetDouble():0.0} ms, {open.GetProperty("errors").GetInt64()} errors.");
+        }
+
         var lean = lines.LastOrDefault(line => Kind(line) == "pgbench-lean");
         if (lean.ValueKind == JsonValueKind.Object)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"pgbench without pool resets and savepoints (bench/pgbench/call-lean.sql): {lean.GetProperty("tps").GetDouble():0} calls/s, average latency {lean.GetProperty("latency_avg_ms").GetDouble():0.0} ms.");
+                $"pgbench without the pool resets (bench/pgbench/call-lean.sql): {lean.GetProperty("tps").GetDouble():0} calls/s, average latency {lean.GetProperty("latency_avg_ms").GetDouble():0.0} ms.");
         }
 
         text.AppendLine();
