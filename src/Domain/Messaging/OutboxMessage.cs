@@ -81,6 +81,25 @@ public sealed class OutboxMessage
             NextAttemptAt = now,
         };
 
+    /// <summary>The text answer to a voice note (or the polite refusal of one), once per note: <c>voice-note-reply:{messageId}</c>.</summary>
+    public static OutboxMessage VoiceNoteReply(string messageId, PhoneNumber recipient, Language language, string body, DateTimeOffset now)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(body);
+        return new()
+        {
+            Id = Guid.CreateVersion7(now),
+            DeduplicationKey = $"voice-note-reply:{messageId}",
+            Recipient = recipient.Digits,
+            Body = body.Trim(),
+            Language = language,
+            Status = OutboxStatus.Pending,
+            Kind = OutboxMessageKind.Text,
+            CreatedAt = now,
+            NextAttemptAt = now,
+        };
+    }
+
     /// <summary>The attempt was accepted by WhatsApp: the message is sent, with WhatsApp's id for it.</summary>
     public void MarkSent(string? providerMessageId, DateTimeOffset now)
     {

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using EasyMo.Infrastructure.OpenAi;
 using EasyMo.Infrastructure.WhatsApp;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,6 +43,16 @@ public static class WhatsAppServiceCollectionExtensions
         services.AddScoped<WhatsAppGraphClient>();
 
         services.AddHostedService<OutboxDispatcher>();
+
+        // Voice notes: transcribed (its own OpenAI client, off the hot path) and answered through the outbox.
+        services.AddOptions<VoiceNoteOptions>().Bind(configuration.GetSection(VoiceNoteOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<VoiceNoteOptions>, VoiceNoteOptionsValidator>();
+        services.AddOpenAiClient<IOpenAiAudioApi>(AudioJsonContext.Default, "openai-audio", provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<VoiceNoteOptions>>().Value;
+            return new ResilienceBudget(options.RequestTimeout, 0, TimeSpan.FromSeconds(1), options.RequestTimeout);
+        });
+        services.AddHostedService<VoiceNoteWorker>();
         return services;
     }
 
@@ -57,6 +68,12 @@ public static class WhatsAppServiceCollectionExtensions
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.AccessToken);
         }
+    }
+
+    private sealed class VoiceNoteOptionsValidator : IValidateOptions<VoiceNoteOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, VoiceNoteOptions options) =>
+            options.Problems() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
     }
 
     private sealed class OutboxOptionsValidator : IValidateOptions<OutboxOptions>

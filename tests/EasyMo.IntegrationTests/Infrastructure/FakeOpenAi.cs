@@ -61,6 +61,7 @@ public sealed partial class FakeOpenAi : IAsyncDisposable
         app.MapPost("/v1/realtime/calls/{callId}/{operation}", fake.HandleAsync);
         app.MapPost("/v1/responses", fake.HandleResponsesAsync);
         fake.MapRealtime(app);
+        fake.MapAudio(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         fake.BaseUrl = new Uri(address.TrimEnd('/') + "/v1");

@@ -50,11 +50,14 @@ internal sealed class VoiceNoteConfiguration : IEntityTypeConfiguration<VoiceNot
         builder.Property(note => note.MimeType).HasMaxLength(128);
         builder.Property(note => note.IsVoice).HasColumnName("voice");
         builder.Property(note => note.Status).HasConversion(ValueConverters.SnakeCase<VoiceNoteStatus>()).HasMaxLength(16);
+        builder.Property(note => note.ReplyLanguage).HasConversion(ValueConverters.OptionalLanguage).HasMaxLength(8);
+        builder.Property(note => note.LastError).HasMaxLength(512);
+        builder.Property(note => note.NextAttemptAt).IsConcurrencyToken(); // a worker saves only while it holds the lease
         builder.HasOne<Profile>().WithMany().HasForeignKey(note => note.ProfileId).OnDelete(DeleteBehavior.SetNull);
         builder.HasIndex(note => note.ProfileId);
 
-        // The worker that transcribes and answers notes takes the oldest pending ones.
-        builder.HasIndex(note => note.ReceivedAt).HasDatabaseName("ix_voice_notes_pending").HasFilter("status = 'pending'");
+        // The worker that transcribes and answers notes takes the pending ones that are due (leases run out).
+        builder.HasIndex(note => note.NextAttemptAt).HasDatabaseName("ix_voice_notes_pending").HasFilter("status = 'pending'");
     }
 }
 

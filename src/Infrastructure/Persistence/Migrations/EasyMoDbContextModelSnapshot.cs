@@ -495,14 +495,27 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
                     b.Property<string>("BusinessPhoneNumberId")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)")
                         .HasColumnName("business_phone_number_id");
 
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
                     b.Property<bool>("IsVoice")
                         .HasColumnType("boolean")
                         .HasColumnName("voice");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("last_error");
 
                     b.Property<string>("MediaId")
                         .IsRequired()
@@ -521,6 +534,11 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(128)")
                         .HasColumnName("mime_type");
 
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
                     b.Property<Guid?>("ProfileId")
                         .HasColumnType("uuid")
                         .HasColumnName("profile_id");
@@ -528,6 +546,15 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                     b.Property<DateTimeOffset>("ReceivedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("received_at");
+
+                    b.Property<string>("ReplyLanguage")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("reply_language");
+
+                    b.Property<string>("ReplyText")
+                        .HasColumnType("text")
+                        .HasColumnName("reply_text");
 
                     b.Property<string>("SenderWaId")
                         .IsRequired()
@@ -545,6 +572,14 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("status");
 
+                    b.Property<string>("Transcript")
+                        .HasColumnType("text")
+                        .HasColumnName("transcript");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
                     b.HasKey("Id")
                         .HasName("pk_voice_notes");
 
@@ -552,12 +587,12 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_voice_notes_message_id");
 
-                    b.HasIndex("ProfileId")
-                        .HasDatabaseName("ix_voice_notes_profile_id");
-
-                    b.HasIndex("ReceivedAt")
+                    b.HasIndex("NextAttemptAt")
                         .HasDatabaseName("ix_voice_notes_pending")
                         .HasFilter("status = 'pending'");
+
+                    b.HasIndex("ProfileId")
+                        .HasDatabaseName("ix_voice_notes_profile_id");
 
                     b.ToTable("voice_notes", (string)null);
                 });

@@ -1,0 +1,231 @@
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using EasyMo.Domain.Messaging;
+using EasyMo.Domain.WhatsApp;
+using EasyMo.IntegrationTests.Outbox;
+using Microsoft.EntityFrameworkCore;
+using static EasyMo.IntegrationTests.WhatsApp.WhatsAppPayloads;
+
+namespace EasyMo.IntegrationTests.VoiceNotes;
+
+/// <summary>
+/// The voice note worker end to end: the webhook stores the note, the worker looks the media up and downloads it at the
+/// fake Graph API, transcribes it and writes the reply at the fake OpenAI, and the outbox sends the reply.
+/// </summary>
+public sealed class VoiceNoteWorkerTests
+{
+    private const string Reply = "Murakoze! Open EasyMO and choose Rides to book a moto.";
+
+    private static readonly Dictionary<string, string?> Fast = new()
+    {
+        ["VoiceNotes:SweepInterval"] = "00:00:00.050",
+        ["VoiceNotes:BaseDelay"] = "00:00:00.050",
+        ["VoiceNotes:MaxDelay"] = "00:00:00.200",
+        ["VoiceNotes:MaxAttempts"] = "3",
+        ["VoiceNotes:LeaseDuration"] = "00:00:10",
+        ["VoiceNotes:RequestTimeout"] = "00:00:03",
+    };
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_voice_note_is_transcribed_answered_and_the_reply_sent_once()
+    {
+        await using var graph = await FakeGraph.StartAsync();
+        await using var host = await OutboxHost.StartAsync(graph, Fast);
+        host.App.OpenAi.ResponsesBody = _ => FakeOpenAi.ResponseWithText(Reply);
+        var (messageId, waId, mediaId) = (NewMessageId(), NewWaId(), "media-" + Guid.NewGuid().ToString("N"));
+
+        await PostAsync(host, Audio(messageId, waId, mediaId));
+        var note = await WaitForOutcomeAsync(host, messageId);
+        var sent = await WaitForSentReplyAsync(host, messageId);
+
+        note.Status.ShouldBe(VoiceNoteStatus.Answered);
+        note.Transcript.ShouldBe(host.App.OpenAi.TranscriptionText);
+        note.ReplyText.ShouldBe(Reply);
+        note.ReplyLanguage.ShouldNotBeNull();
+        note.Attempts.ShouldBe(1);
+        sent.Recipient.ShouldBe(waId);
+        sent.Body.ShouldBe(Reply);
+        sent.Language.ShouldBe(note.ReplyLanguage);
+
+        graph.Requests.Where(r => r.Operation == "media").ShouldHaveSingleItem().Id.ShouldBe(mediaId);
+        graph.Requests.Where(r => r.Operation == "media.download").ShouldHaveSingleItem().Authorization.ShouldBe("Bearer " + host.AccessToken);
+        graph.Sends(waId).ShouldHaveSingleItem().Json.GetProperty("text").GetProperty("body").GetString().ShouldBe(Reply);
+
+        var transcription = host.App.OpenAi.Transcriptions.ShouldHaveSingleItem();
+        transcription.ContentType.ShouldNotBeNull().ShouldStartWith("multipart/form-data");
+        transcription.Model.ShouldBe("gpt-4o-mini-transcribe");
+        transcription.FileContentType.ShouldBe("audio/ogg");
+        transcription.FileName.ShouldBe("voice-note.ogg");
+        transcription.File.ShouldBe(graph.MediaBytes);
+        transcription.Authorization.ShouldBe("Bearer " + host.App.ApiKey);
+        var responses = host.App.OpenAi.For("responses").ShouldHaveSingleItem();
+        JsonNode.Parse(responses.Body)!["input"]!.GetValue<string>().ShouldBe(host.App.OpenAi.TranscriptionText);
+
+        var logs = host.App.Logs.Text;
+        logs.ShouldContain("WA_VOICE_NOTE_ANSWERED");
+        logs.ShouldNotContain(waId);
+        logs.ShouldNotContain("Kimironko");
+        logs.ShouldNotContain("Murakoze");
+    }
+
+    [Fact]
+    public async Task A_note_too_large_gets_a_polite_reply_and_is_not_transcribed()
+    {
+        await using var graph = await FakeGraph.StartAsync();
+        await using var host = await OutboxHost.StartAsync(graph, new Dictionary<string, string?>(Fast) { ["VoiceNotes:MaxBytes"] = "8" });
+        var (messageId, waId) = (NewMessageId(), NewWaId());
+
+        await PostAsync(host, Audio(messageId, waId, "media-big"));
+        var note = await WaitForOutcomeAsync(host, messageId);
+        var sent = await WaitForSentReplyAsync(host, messageId);
+
+        note.Status.ShouldBe(VoiceNoteStatus.Rejected);
+        note.LastError.ShouldBe("too large");
+        note.Transcript.ShouldBeNull();
+        sent.Body.ShouldBe(note.ReplyText);
+        host.App.OpenAi.Transcriptions.ShouldBeEmpty();
+        host.App.OpenAi.For("responses").ShouldBeEmpty();
+        graph.Requests.ShouldNotContain(r => r.Operation == "media.download");
+    }
+
+    [Fact]
+    public async Task A_note_of_an_unsupported_type_gets_a_polite_reply_without_a_download()
+    {
+        await using var graph = await FakeGraph.StartAsync();
+        await using var host = await OutboxHost.StartAsync(graph, Fast);
+        var (messageId, waId) = (NewMessageId(), NewWaId());
+        var item = AudioItem(messageId, waId, "media-video");
+        item["audio"]!["mime_type"] = "video/mp4";
+
+        await PostAsync(host, Delivery(Entry(Change("messages", Value(contacts: [Contact(waId, "Caller")], messages: [item])))));
+        var note = await WaitForOutcomeAsync(host, messageId);
+        await WaitForSentReplyAsync(host, messageId);
+
+        note.Status.ShouldBe(VoiceNoteStatus.Rejected);
+        note.LastError.ShouldBe("unsupported type");
+        graph.Requests.ShouldNotContain(r => r.Operation == "media" || r.Operation == "media.download");
+        host.App.OpenAi.Transcriptions.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_failed_transcription_is_retried_and_then_answered()
+    {
+        await using var graph = await FakeGraph.StartAsync();
+        await using var host = await OutboxHost.StartAsync(graph, Fast);
+        host.App.OpenAi.Responder = (operation, _, attempt) => Task.FromResult(operation == "transcriptions" && attempt == 1 ? 500 : 200);
+        var messageId = NewMessageId();
+
+        await PostAsync(host, Audio(messageId, NewWaId(), "media-retry"));
+        var note = await WaitForOutcomeAsync(host, messageId);
+        await WaitForSentReplyAsync(host, messageId);
+
+        note.Status.ShouldBe(VoiceNoteStatus.Answered);
+        note.Attempts.ShouldBe(2);
+        note.LastError.ShouldBeNull();
+        host.App.OpenAi.Transcriptions.Count.ShouldBe(2);
+        host.App.Logs.Text.ShouldContain("WA_VOICE_NOTE_RETRY");
+    }
+
+    [Fact]
+    public async Task A_note_failing_every_time_ends_failed_without_a_reply()
+    {
+        await using var graph = await FakeGraph.StartAsync();
+        await using var host = await OutboxHost.StartAsync(graph, Fast);
+        host.App.OpenAi.Responder = (operation, _, _) => Task.FromResult(operation == "transcriptions" ? 503 : 200);
+        var messageId = NewMessageId();
+
+        await PostAsync(host, Audio(messageId, NewWaId(), "media-fail"));
+        var note = await WaitForOutcomeAsync(host, messageId);
+
+        note.Status.ShouldBe(VoiceNoteStatus.Failed);
+        note.Attempts.ShouldBe(3);
+        note.LastError.ShouldNotBeNull().ShouldContain("HTTP 503");
+        await using var db = host.App.Db();
+        (await db.OutboxMessages.CountAsync(m => m.DeduplicationKey == "voice-note-reply:" + messageId, Ct)).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Two_hosts_process_each_note_once()
+    {
+        await using var graph = await FakeGraph.StartAsync();
+        await using var first = await OutboxHost.StartAsync(graph, Fast);
+        await using var second = await OutboxHost.StartAsync(graph, Fast, first.App.ConnectionString, first.App.OpenAi);
+        var messageIds = Enumerable.Range(0, 6).Select(_ => NewMessageId()).ToList();
+
+        foreach (var (messageId, i) in messageIds.Select((id, i) => (id, i)))
+        {
+            await PostAsync(i % 2 == 0 ? first : second, Audio(messageId, NewWaId(), "media-" + i));
+        }
+
+        foreach (var messageId in messageIds)
+        {
+            (await WaitForOutcomeAsync(first, messageId)).Status.ShouldBe(VoiceNoteStatus.Answered);
+            await WaitForSentReplyAsync(first, messageId);
+        }
+
+        first.App.OpenAi.Transcriptions.Count.ShouldBe(messageIds.Count);
+        first.App.OpenAi.For("responses").Count.ShouldBe(messageIds.Count);
+        await using var db = first.App.Db();
+        (await db.OutboxMessages.CountAsync(m => m.DeduplicationKey.StartsWith("voice-note-reply:"), Ct)).ShouldBe(messageIds.Count);
+        (await db.VoiceNotes.Where(n => n.Attempts != 1).CountAsync(Ct)).ShouldBe(0);
+    }
+
+    private static async Task PostAsync(OutboxHost host, string body)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(body);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/whatsapp-webhook") { Content = new ByteArrayContent(bytes) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.TryAddWithoutValidation("X-Hub-Signature-256", host.Signer.Sign(bytes));
+        using var response = await host.App.CreateClient().SendAsync(request, Ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync(Ct));
+    }
+
+    private static async Task<VoiceNote> WaitForOutcomeAsync(OutboxHost host, string messageId)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            await using (var db = host.App.Db())
+            {
+                var note = await db.VoiceNotes.AsNoTracking().SingleOrDefaultAsync(n => n.MessageId == messageId, Ct);
+                if (note is { Status: not VoiceNoteStatus.Pending })
+                {
+                    return note;
+                }
+
+                if (DateTimeOffset.UtcNow > deadline)
+                {
+                    throw new TimeoutException($"Voice note {messageId} is still pending ({note?.Attempts} attempts, {note?.LastError}).");
+                }
+            }
+
+            await Task.Delay(50, Ct);
+        }
+    }
+
+    private static async Task<OutboxMessage> WaitForSentReplyAsync(OutboxHost host, string messageId)
+    {
+        var key = "voice-note-reply:" + messageId;
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            await using (var db = host.App.Db())
+            {
+                var message = await db.OutboxMessages.AsNoTracking().SingleOrDefaultAsync(m => m.DeduplicationKey == key, Ct);
+                if (message is { Status: OutboxStatus.Sent })
+                {
+                    return message;
+                }
+
+                if (DateTimeOffset.UtcNow > deadline)
+                {
+                    throw new TimeoutException($"The reply to {messageId} was not sent ({message?.Status}).");
+                }
+            }
+
+            await Task.Delay(50, Ct);
+        }
+    }
+}
