@@ -1,3 +1,4 @@
+using EasyMo.WebApi.Security;
 using System.Text;
 using System.Text.Json;
 using EasyMo.Application.Features.WhatsApp;
@@ -25,7 +26,7 @@ public static partial class WhatsAppWebhookEndpoints
         // The final configuration (environment, appsettings, test hosts): read once, like the OpenAI verifier.
         var configuration = app.ServiceProvider.GetRequiredService<IConfiguration>();
         var verifier = new WhatsAppSignatureVerifier(configuration["WhatsApp:AppSecret"]);
-        var verifyToken = new WhatsAppVerifyToken(configuration["WhatsApp:VerifyToken"]);
+        var verifyToken = new SecretToken(configuration["WhatsApp:VerifyToken"]);
         if (!verifier.IsConfigured)
         {
             NotConfigured(app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(WhatsAppWebhookEndpoints)));
@@ -40,7 +41,7 @@ public static partial class WhatsAppWebhookEndpoints
         return app;
     }
 
-    private static IResult Handshake(HttpRequest request, WhatsAppVerifyToken verifyToken, ILoggerFactory loggers)
+    private static IResult Handshake(HttpRequest request, SecretToken verifyToken, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(WhatsAppWebhookEndpoints));
         var query = request.Query;

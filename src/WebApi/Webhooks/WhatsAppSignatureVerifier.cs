@@ -70,24 +70,3 @@ public enum WhatsAppSignatureVerification
     MissingHeader,
     SignatureMismatch,
 }
-
-/// <summary>
-/// The <c>hub.verify_token</c> of Meta's subscription handshake, compared in constant time (as SHA-256 digests, so that
-/// not even the length leaks). Without a configured token no handshake succeeds.
-/// </summary>
-public sealed class WhatsAppVerifyToken
-{
-    private readonly byte[]? _digest;
-
-    public WhatsAppVerifyToken(string? token)
-    {
-        _digest = string.IsNullOrEmpty(token) ? null : SHA256.HashData(Encoding.UTF8.GetBytes(token));
-    }
-
-    public bool IsConfigured => _digest is not null;
-
-    public bool Matches(string? candidate) =>
-        _digest is not null
-        && candidate is not null
-        && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(candidate)), _digest);
-}

@@ -1,3 +1,4 @@
+using EasyMo.WebApi.Security;
 using System.Text;
 using EasyMo.WebApi.Webhooks;
 
@@ -103,12 +104,12 @@ public sealed class WhatsAppSignatureVerifierTests
 }
 
 /// <summary>The <c>hub.verify_token</c> of the subscription handshake.</summary>
-public sealed class WhatsAppVerifyTokenTests
+public sealed class SecretTokenTests
 {
     [Fact]
     public void The_configured_token_matches_exactly()
     {
-        var token = new WhatsAppVerifyToken("meatyhamhock");
+        var token = new SecretToken("meatyhamhock");
 
         token.IsConfigured.ShouldBeTrue();
         token.Matches("meatyhamhock").ShouldBeTrue();
@@ -124,7 +125,7 @@ public sealed class WhatsAppVerifyTokenTests
     [InlineData("")]
     public void Without_a_configured_token_nothing_matches(string? configured)
     {
-        var token = new WhatsAppVerifyToken(configured);
+        var token = new SecretToken(configured);
 
         token.IsConfigured.ShouldBeFalse();
         token.Matches("").ShouldBeFalse();
