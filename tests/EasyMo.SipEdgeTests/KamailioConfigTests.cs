@@ -1,0 +1,142 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using EasyMo.Infrastructure.SipEdge;
+using EasyMo.SipEdgeTests.Infrastructure;
+
+namespace EasyMo.SipEdgeTests;
+
+/// <summary>What <see cref="KamailioConfig"/> accepts, refuses and writes; the production shape checked by Kamailio itself.</summary>
+public sealed class KamailioConfigTests
+{
+    private const string ProjectId = "proj_live42";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static SipEdgeOptions Production(string directory) => new()
+    {
+        Host = "sip.easymo.example",
+        AdvertisedAddress = "sip.easymo.example",
+        ListenAddress = "127.0.0.1",
+        UdpPort = 5060,
+        TlsCertificate = Path.Combine(directory, "fullchain.pem"),
+        TlsPrivateKey = Path.Combine(directory, "privkey.pem"),
+        WhatsAppNumbers = [new WhatsAppSipNumber { Number = "+250788000001", Password = "m3ta-Generated.Pass" }],
+        Trunks =
+        [
+            new SipTrunk { Name = "mtn-rw", Sources = ["196.12.128.0/20", "41.186.3.4"], Numbers = ["+250788000010", "+250788000011"] },
+            new SipTrunk { Name = "go-mt", Sources = ["62.3.4.5"], Numbers = ["+35621000000"] },
+        ],
+    };
+
+    [Fact]
+    public async Task The_production_shape_renders_to_a_configuration_Kamailio_accepts()
+    {
+        var directory = Directory.CreateTempSubdirectory("easymo-render-").FullName;
+        try
+        {
+            WritePem(directory);
+            var files = KamailioConfig.Render(Production(directory), ProjectId);
+            var config = Path.Combine(directory, KamailioFiles.KamailioCfgName);
+            await File.WriteAllTextAsync(config, files.KamailioCfg, Ct);
+            await File.WriteAllTextAsync(Path.Combine(directory, KamailioFiles.TlsCfgName), files.TlsCfg, Ct);
+
+            var check = await SipTools.RunAsync(SipTools.Kamailio, ["-c", "-f", config], TimeSpan.FromSeconds(30), Ct);
+
+            check.ExitCode.ShouldBe(0, check.Output);
+            check.Output.ShouldContain("config file ok");
+            files.KamailioCfg.ShouldNotContain("{{");
+            files.KamailioCfg.ShouldContain("listen=tls:127.0.0.1:5061 advertise sip.easymo.example:5061");
+            files.KamailioCfg.ShouldContain("listen=udp:127.0.0.1:5060 advertise sip.easymo.example:5060");
+            files.KamailioCfg.ShouldNotContain("listen=tcp:");
+            files.KamailioCfg.ShouldContain("$ru = \"sip:proj_live42@sip.api.openai.com;transport=tls\";");
+            files.KamailioCfg.ShouldNotContain("$du =", customMessage: "without an upstream the next hop is OpenAI's host itself");
+            files.KamailioCfg.ShouldContain("is_in_subnet(\"$si\", \"196.12.128.0/20,41.186.3.4/32\")");
+            files.KamailioCfg.ShouldContain("^\\\\+?(250788000010|250788000011)$");
+            files.TlsCfg.ShouldContain($"certificate = {Path.Combine(directory, "fullchain.pem")}");
+            files.TlsCfg.ShouldContain("verify_certificate = yes");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_password_appears_once_in_the_rendered_files_and_never_in_the_TLS_file()
+    {
+        var files = KamailioConfig.Render(Production("/etc/kamailio/easymo"), ProjectId);
+
+        files.KamailioCfg.Split("m3ta-Generated.Pass").Length.ShouldBe(2);
+        files.TlsCfg.ShouldNotContain("m3ta-Generated.Pass");
+    }
+
+    public static TheoryData<string, Action<SipEdgeOptions>, string> Refusals => new()
+    {
+        { "no host", options => options.Host = null, "SipEdge:Host" },
+        { "host with a space", options => options.Host = "sip easymo", "SipEdge:Host" },
+        { "bad port", options => options.TlsPort = 70000, "SipEdge:TlsPort" },
+        { "tcp on the tls port", options => options.TcpPort = 5061, "SipEdge:TcpPort must differ" },
+        { "no certificate", options => options.TlsCertificate = null, "SipEdge:TlsCertificate is not set" },
+        { "quote in a path", options => options.TlsPrivateKey = "/etc/key\".pem", "SipEdge:TlsPrivateKey" },
+        { "number not E.164", options => options.WhatsAppNumbers[0].Number = "0788000001", "SipEdge:WhatsAppNumbers:0:Number" },
+        { "no password", options => options.WhatsAppNumbers[0].Password = null, "--fetch-credentials" },
+        { "quote in a password", options => options.WhatsAppNumbers[0].Password = "a\"b", "SipEdge:WhatsAppNumbers:0:Password" },
+        { "newline in a password", options => options.WhatsAppNumbers[0].Password = "a\nxlog(\"x\");", "SipEdge:WhatsAppNumbers:0:Password" },
+        { "trunk name with quotes", options => options.Trunks[0].Name = "mtn\"rw", "SipEdge:Trunks:0:Name" },
+        { "trunk source not an address", options => options.Trunks[1].Sources = ["carrier.example"], "SipEdge:Trunks:1:Sources" },
+        { "trunk prefix too long", options => options.Trunks[1].Sources = ["62.3.4.5/33"], "SipEdge:Trunks:1:Sources" },
+        { "trunk without numbers", options => options.Trunks[1].Numbers = [], "SipEdge:Trunks:1:Numbers" },
+        { "upstream not a SIP URI", options => options.Upstream = "http://x", "SipEdge:Upstream" },
+        { "rate of zero", options => options.InvitesPerSecondPerSource = 0, "SipEdge:InvitesPerSecondPerSource" },
+        {
+            "nothing to admit", options =>
+            {
+                options.WhatsAppNumbers = [];
+                options.Trunks = [];
+            },
+            "would refuse every call"
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(Refusals))]
+    public void Settings_that_could_break_or_bend_the_script_are_refused_with_the_key_named(string @case, Action<SipEdgeOptions> spoil, string expected)
+    {
+        var options = Production("/etc/kamailio/easymo");
+        spoil(options);
+
+        var problems = KamailioConfig.Problems(options, ProjectId);
+
+        problems.ShouldContain(problem => problem.Contains(expected, StringComparison.Ordinal), @case);
+        Should.Throw<ArgumentException>(() => KamailioConfig.Render(options, ProjectId));
+    }
+
+    [Theory]
+    [InlineData(null, "OPENAI_PROJECT_ID is not set")]
+    [InlineData("project-42", "OPENAI_PROJECT_ID must look like proj_")]
+    [InlineData("proj_x\";exit;\"", "OPENAI_PROJECT_ID must look like proj_")]
+    public void The_OpenAI_project_id_is_required_and_checked(string? projectId, string expected)
+    {
+        KamailioConfig.Problems(Production("/etc/kamailio/easymo"), projectId).ShouldContain(problem => problem.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_shipped_template_has_no_placeholder_the_renderer_does_not_fill()
+    {
+        var template = KamailioConfig.Template();
+        var rendered = KamailioConfig.Render(Production("/etc/kamailio/easymo"), ProjectId).KamailioCfg;
+
+        template.ShouldContain("{{WHATSAPP_NUMBERS}}");
+        rendered.ShouldNotContain("{{");
+        rendered.ShouldStartWith("#!KAMAILIO");
+    }
+
+    private static void WritePem(string directory)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=sip.easymo.example", key, HashAlgorithmName.SHA256);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddDays(1));
+        File.WriteAllText(Path.Combine(directory, "fullchain.pem"), certificate.ExportCertificatePem());
+        File.WriteAllText(Path.Combine(directory, "privkey.pem"), key.ExportPkcs8PrivateKeyPem());
+    }
+}
