@@ -4,6 +4,7 @@ using EasyMo.Application.Features.Calls.AcceptIncomingCall;
 using EasyMo.Infrastructure;
 using EasyMo.Infrastructure.Persistence;
 using EasyMo.WebApi;
+using EasyMo.WebApi.Cli;
 using EasyMo.WebApi.Configuration;
 using EasyMo.WebApi.Endpoints;
 using EasyMo.WebApi.ErrorHandling;
@@ -14,6 +15,12 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Serilog;
+
+// An operator command (`whatsapp show-sip`, `openai sip-uri`, …) runs and exits; anything else serves.
+if (EasyMoCli.IsCommand(args))
+{
+    return await EasyMoCli.RunAsync(args, Console.Out, Console.Error);
+}
 
 try
 {

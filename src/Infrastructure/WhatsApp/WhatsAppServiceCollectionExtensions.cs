@@ -16,16 +16,38 @@ namespace EasyMo.Infrastructure;
 public static class WhatsAppServiceCollectionExtensions
 {
     /// <summary>
-    /// Sending on WhatsApp: the Graph API's Refit client (messages, media, settings) and the media download client,
-    /// each request bounded by <see cref="WhatsAppOptions.RequestTimeout"/> and not retried here (the outbox retries),
-    /// and the outbox dispatcher.
+    /// Sending on WhatsApp: the Graph API client (<see cref="AddWhatsAppGraphClient"/>) and the outbox dispatcher, and
+    /// the voice-note worker that answers through it.
     /// </summary>
     public static IServiceCollection AddWhatsAppSending(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<WhatsAppOptions>().Bind(configuration.GetSection(WhatsAppOptions.SectionName));
+        services.AddWhatsAppGraphClient(configuration);
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<OutboxOptions>, OutboxOptionsValidator>();
 
+        services.AddHostedService<OutboxDispatcher>();
+
+        // Voice notes: transcribed (its own OpenAI client, off the hot path) and answered through the outbox.
+        services.AddOptions<VoiceNoteOptions>().Bind(configuration.GetSection(VoiceNoteOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<VoiceNoteOptions>, VoiceNoteOptionsValidator>();
+        services.AddOpenAiClient<IOpenAiAudioApi>(AudioJsonContext.Default, "openai-audio", provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<VoiceNoteOptions>>().Value;
+            return new ResilienceBudget(options.RequestTimeout, 0, TimeSpan.FromSeconds(1), options.RequestTimeout);
+        });
+        services.AddHostedService<VoiceNoteWorker>();
+        return services;
+    }
+
+    /// <summary>
+    /// The Graph API alone (messages, media, settings), for whoever talks to WhatsApp without the outbox or a database
+    /// (the operator commands): <see cref="WhatsAppOptions"/>, the Refit client and the media download client, each
+    /// request bounded by <see cref="WhatsAppOptions.RequestTimeout"/> and not retried here (the outbox retries), and
+    /// <see cref="WhatsAppGraphClient"/>.
+    /// </summary>
+    public static IServiceCollection AddWhatsAppGraphClient(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<WhatsAppOptions>().Bind(configuration.GetSection(WhatsAppOptions.SectionName));
         services.AddRefitGeneratedClient<IWhatsAppGraphApi>(new RefitSettings
             {
                 Buffered = true,
@@ -41,18 +63,6 @@ public static class WhatsAppServiceCollectionExtensions
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
             .AddResilienceHandler("whatsapp-graph-media", AttemptTimeout);
         services.AddScoped<WhatsAppGraphClient>();
-
-        services.AddHostedService<OutboxDispatcher>();
-
-        // Voice notes: transcribed (its own OpenAI client, off the hot path) and answered through the outbox.
-        services.AddOptions<VoiceNoteOptions>().Bind(configuration.GetSection(VoiceNoteOptions.SectionName)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<VoiceNoteOptions>, VoiceNoteOptionsValidator>();
-        services.AddOpenAiClient<IOpenAiAudioApi>(AudioJsonContext.Default, "openai-audio", provider =>
-        {
-            var options = provider.GetRequiredService<IOptions<VoiceNoteOptions>>().Value;
-            return new ResilienceBudget(options.RequestTimeout, 0, TimeSpan.FromSeconds(1), options.RequestTimeout);
-        });
-        services.AddHostedService<VoiceNoteWorker>();
         return services;
     }
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -44,6 +45,21 @@ public sealed class FakeGraph : IAsyncDisposable
 
     /// <summary>What <c>GET …/settings</c> answers.</summary>
     public string SettingsBody { get; set; } = """{"calling":{"status":"ENABLED","sip":{"status":"ENABLED","servers":[{"hostname":"sip.easymo.example","port":5061,"app_id":"1234","sip_user_password":"s3cret"}]}}}""";
+
+    /// <summary>
+    /// Whether a <c>POST …/settings</c> becomes what the next <c>GET …/settings</c> answers, as at Meta: each SIP server
+    /// given <see cref="SipAppId"/> and <see cref="SipPassword"/>. Off, <see cref="SettingsBody"/> stays as set.
+    /// </summary>
+    public bool SettingsFollowUpdates { get; set; } = true;
+
+    /// <summary>The app id that a configured SIP server reads back with.</summary>
+    public string SipAppId { get; set; } = "1234";
+
+    /// <summary>The SIP password Meta generates, read back with credentials.</summary>
+    public string SipPassword { get; set; } = "s3cret";
+
+    /// <summary>When set, every settings request (read or write) is answered with this error instead.</summary>
+    public GraphReply? SettingsError { get; set; }
 
     /// <summary>The bytes of every media asset.</summary>
     public byte[] MediaBytes { get; set; } = Encoding.ASCII.GetBytes("OggS-fake-voice-note");
@@ -111,11 +127,21 @@ public sealed class FakeGraph : IAsyncDisposable
                 messages = new[] { new { id = reply.MessageId } },
             }));
         }
-        else if (reply.Code is { } code)
+        else
+        {
+            await WriteErrorAsync(context, reply);
+        }
+    }
+
+    private static async Task WriteErrorAsync(HttpContext context, GraphReply reply)
+    {
+        context.Response.StatusCode = reply.Status;
+        context.Response.ContentType = "application/json";
+        if (reply.Code is { } code)
         {
             await context.Response.WriteAsync(JsonSerializer.Serialize(new
             {
-                error = new { message = $"(#{code}) Test error", type = "OAuthException", code, fbtrace_id = "AbCdEf" },
+                error = new { message = reply.ErrorMessage ?? $"(#{code}) Test error", type = "OAuthException", code, fbtrace_id = "AbCdEf" },
             }));
         }
     }
@@ -123,13 +149,37 @@ public sealed class FakeGraph : IAsyncDisposable
     private async Task HandleGetSettingsAsync(HttpContext context, string version, string phoneNumberId)
     {
         Record(context, "settings.get", version, phoneNumberId, await ReadAsync(context), null, null, 1);
+        if (SettingsError is { } error)
+        {
+            await WriteErrorAsync(context, error);
+            return;
+        }
+
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(SettingsBody);
     }
 
     private async Task HandlePostSettingsAsync(HttpContext context, string version, string phoneNumberId)
     {
-        Record(context, "settings.post", version, phoneNumberId, await ReadAsync(context), null, null, 1);
+        var request = Record(context, "settings.post", version, phoneNumberId, await ReadAsync(context), null, null, 1);
+        if (SettingsError is { } error)
+        {
+            await WriteErrorAsync(context, error);
+            return;
+        }
+
+        if (SettingsFollowUpdates)
+        {
+            var settings = JsonNode.Parse(request.Body)!.AsObject();
+            foreach (var server in settings["calling"]?["sip"]?["servers"]?.AsArray() ?? [])
+            {
+                server!["app_id"] = SipAppId;
+                server["sip_user_password"] = SipPassword;
+            }
+
+            SettingsBody = settings.ToJsonString();
+        }
+
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync("""{"success":true}""");
     }
@@ -208,6 +258,9 @@ public sealed record GraphRequest(
 /// <summary>How the fake answers a send: 200 with a <c>wamid</c>, or an HTTP error with an optional Graph error code.</summary>
 public sealed record GraphReply(int Status, int? Code, string? MessageId)
 {
+    /// <summary>The <c>error.message</c> of an error reply; by default <c>(#code) Test error</c>.</summary>
+    public string? ErrorMessage { get; init; }
+
     public static GraphReply Sent() => new(200, null, "wamid.TEST" + Convert.ToHexString(RandomNumberGenerator.GetBytes(12)));
 
     public static GraphReply Error(int status, int? code) => new(status, code, null);

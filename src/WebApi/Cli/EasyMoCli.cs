@@ -1,0 +1,144 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using EasyMo.WebApi.Configuration;
+
+namespace EasyMo.WebApi.Cli;
+
+/// <summary>
+/// The operator commands of the program (<c>dotnet run --project src/WebApi -- whatsapp show-sip</c>): when the first
+/// argument names a command group, the program runs the command and exits instead of serving.
+/// </summary>
+public static class EasyMoCli
+{
+    /// <summary>The command groups, one line each: a method that builds the group's <see cref="Command"/> for a context.</summary>
+    private static readonly Func<CliContext, Command>[] Groups =
+    [
+        OpenAiCommands.Create,
+        WhatsAppCommands.Create,
+    ];
+
+    private static readonly string[] HelpTokens = ["--help", "-h", "-?"];
+
+    /// <summary>
+    /// Whether <paramref name="args"/> start with the name (or an alias) of a command group, or ask for help (which the
+    /// web app has none of: <c>--help</c> lists the commands).
+    /// </summary>
+    public static bool IsCommand(IReadOnlyList<string> args)
+    {
+        if (args.Count == 0)
+        {
+            return false;
+        }
+
+        if (HelpTokens.Contains(args[0]))
+        {
+            return true;
+        }
+
+        var root = CreateRoot(new CliContext(TextWriter.Null, TextWriter.Null, () => throw new InvalidOperationException("Not running.")));
+        return root.Subcommands.Any(command => command.Name == args[0] || command.Aliases.Contains(args[0]));
+    }
+
+    /// <summary>
+    /// Runs one command and returns its exit code (<see cref="ExitCodes"/>). Configuration comes from the same sources as
+    /// the web app (appsettings.json and appsettings.{Environment}.json of the program, user secrets in Development,
+    /// environment variables and their aliases), then <paramref name="configurationOverrides"/>, which win.
+    /// </summary>
+    public static async Task<int> RunAsync(
+        string[] args,
+        TextWriter stdout,
+        TextWriter stderr,
+        IEnumerable<KeyValuePair<string, string?>>? configurationOverrides = null,
+        CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var context = new CliContext(stdout, stderr, () => BuildConfiguration(configurationOverrides));
+        try
+        {
+            var root = CreateRoot(context);
+            var parsed = root.Parse(args);
+            if (parsed.Action is ParseErrorAction)
+            {
+                foreach (var error in parsed.Errors)
+                {
+                    await stderr.WriteLineAsync(error.Message);
+                }
+
+                await stderr.WriteLineAsync("Add --help for usage.");
+                return ExitCodes.Usage;
+            }
+
+            var invocation = new InvocationConfiguration
+            {
+                Output = stdout,
+                Error = stderr,
+                EnableDefaultExceptionHandler = false, // an unexpected failure is one line below, never a stack trace
+                ProcessTerminationTimeout = null,      // the caller's token cancels; the host process keeps its own Ctrl+C handling
+            };
+            return await parsed.InvokeAsync(invocation, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            await stderr.WriteLineAsync("cancelled");
+            return ExitCodes.Failed;
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // An operator reads one line, not a stack trace; the message names the failure without the values involved.
+            await stderr.WriteLineAsync($"error: {exception.GetType().Name}: {exception.Message}");
+            return ExitCodes.Failed;
+        }
+        finally
+        {
+            await context.DisposeAsync();
+        }
+    }
+
+    private static RootCommand CreateRoot(CliContext context)
+    {
+        var root = new RootCommand("EasyMO Voice. Without a command the program serves; with one it runs the command and exits.");
+        foreach (var group in Groups)
+        {
+            root.Subcommands.Add(group(context));
+        }
+
+        return root;
+    }
+
+    /// <summary>The web app's configuration sources, without building a web host.</summary>
+    internal static IConfiguration BuildConfiguration(IEnumerable<KeyValuePair<string, string?>>? overrides)
+    {
+        var environment = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT")
+            ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT")
+            ?? Environments.Production;
+        var builder = new ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddJsonFile($"appsettings.{environment}.json", optional: true);
+        if (environment == Environments.Development)
+        {
+            builder.AddUserSecrets(typeof(EasyMoCli).Assembly, optional: true);
+        }
+
+        builder.AddEnvironmentVariables().AddEnvironmentAliases();
+        if (overrides is not null)
+        {
+            builder.AddInMemoryCollection(overrides);
+        }
+
+        return builder.Build();
+    }
+}
+
+/// <summary>The exit codes of every command.</summary>
+public static class ExitCodes
+{
+    /// <summary>Done.</summary>
+    public const int Ok = 0;
+
+    /// <summary>Ran, and failed: a peer refused or answered something else than expected.</summary>
+    public const int Failed = 1;
+
+    /// <summary>Did not run: a usage error, or configuration the command needs is missing or malformed.</summary>
+    public const int Usage = 2;
+}
