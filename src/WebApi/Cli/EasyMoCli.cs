@@ -15,6 +15,7 @@ public static class EasyMoCli
     [
         OpenAiCommands.Create,
         WhatsAppCommands.Create,
+        SipEdgeCommands.Create,
     ];
 
     private static readonly string[] HelpTokens = ["--help", "-h", "-?"];

@@ -137,7 +137,8 @@ public static class WhatsAppCommands
         }, ct);
     }
 
-    private static List<string> MissingConfiguration(CliContext context) =>
+    /// <summary>The Graph settings a command needs that are unset, one line each.</summary>
+    internal static List<string> MissingConfiguration(CliContext context) =>
         context.Missing(RequiredKeys).Select(variable => variable switch
         {
             "WHATSAPP_ACCESS_TOKEN" => "WHATSAPP_ACCESS_TOKEN is not set: the Graph API bearer token of the Meta app.",
@@ -146,7 +147,7 @@ public static class WhatsAppCommands
         }).ToList();
 
     /// <summary>Runs <paramref name="work"/> with the Graph API client; what Graph refuses or the network loses is one line on stderr.</summary>
-    private static async Task<int> WithGraphAsync(CliContext context, Func<WhatsAppGraphClient, Task<int>> work, CancellationToken ct)
+    internal static async Task<int> WithGraphAsync(CliContext context, Func<WhatsAppGraphClient, Task<int>> work, CancellationToken ct)
     {
         var services = context.Services((collection, configuration) => collection.AddWhatsAppGraphClient(configuration));
         await using var scope = services.CreateAsyncScope();
