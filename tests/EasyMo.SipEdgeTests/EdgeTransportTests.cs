@@ -73,6 +73,19 @@ public sealed class EdgeTransportTests(EdgeFixture edge)
     }
 
     [Fact]
+    public async Task A_trunk_caller_claiming_to_come_from_WhatsApp_is_refused()
+    {
+        using var trunk = await RawSip.ConnectAsync(EdgeFixture.TrunkSource, edge.TcpEndPoint, Ct);
+        var invite = RawSip.Invite(EdgeFixture.TrunkNumber, $"127.0.0.1:{edge.TcpPort}", "TCP", "spoof-1"); // From: …@wa.meta.vc
+        await trunk.GetStream().WriteAsync(Encoding.ASCII.GetBytes(invite), Ct);
+        var answer = await RawSip.ReadUntilQuietAsync(trunk.GetStream(), TimeSpan.FromSeconds(1), Ct);
+
+        invite.ShouldContain("@wa.meta.vc>");
+        RawSip.Count(answer, "SIP/2.0 403 ").ShouldBe(1, answer);
+        edge.Log.ShouldContain("EDGE_REFUSED reason=trunk_claims_whatsapp trunk=go-mt");
+    }
+
+    [Fact]
     public async Task A_flood_of_INVITEs_from_one_source_is_cut_while_another_source_is_still_served()
     {
         const int flood = 60;

@@ -74,6 +74,8 @@ public sealed class KamailioConfigTests
     {
         { "no host", options => options.Host = null, "SipEdge:Host" },
         { "host with a space", options => options.Host = "sip easymo", "SipEdge:Host" },
+        { "host of one label", options => options.Host = "localhost", "SipEdge:Host" },
+        { "host as an address", options => options.Host = "196.12.3.4", "SipEdge:Host" },
         { "bad port", options => options.TlsPort = 70000, "SipEdge:TlsPort" },
         { "tcp on the tls port", options => options.TcpPort = 5061, "SipEdge:TcpPort must differ" },
         { "no certificate", options => options.TlsCertificate = null, "SipEdge:TlsCertificate is not set" },

@@ -34,7 +34,8 @@ public static partial class KamailioConfig
             problems.Add("OPENAI_PROJECT_ID must look like proj_… (letters, digits, '_' and '-').");
         }
 
-        if (string.IsNullOrWhiteSpace(options.Host) || !HostName().IsMatch(options.Host))
+        if (string.IsNullOrWhiteSpace(options.Host) || !HostName().IsMatch(options.Host) || !options.Host.Contains('.', StringComparison.Ordinal)
+            || IPAddress.TryParse(options.Host, out _))
         {
             problems.Add("SipEdge:Host must be the edge's DNS name (the name on its TLS certificate), such as sip.easymo.example.");
         }
@@ -174,12 +175,18 @@ public static partial class KamailioConfig
                 	# Trunk {{trunk.Name}}: admitted by source address; it may dial {{trunk.Numbers.Count}} number(s).
                 	if (is_in_subnet("$si", "{{string.Join(',', trunk.Sources.Select(Cidr))}}")) {
                 		if (!($var(number) =~ "^\\+?({{digits}})$")) {
-                			xlog("L_WARN", "EDGE_REFUSED reason=number_not_on_trunk trunk={{trunk.Name}} number=$var(masked) source=$si\n");
+                			xlog("L_WARN", "EDGE_REFUSED reason=number_not_on_trunk trunk={{trunk.Name}} number=$avp(masked) source=$si\n");
                 			sl_send_reply("404", "Not Found");
                 			exit;
                 		}
+                		# Only Meta may say that a call is a WhatsApp call: the service reads the channel from these.
+                		if ($fd == "wa.meta.vc" || (is_present_hf("P-Asserted-Identity") && $(ai{uri.host}) == "wa.meta.vc")) {
+                			xlog("L_WARN", "EDGE_REFUSED reason=trunk_claims_whatsapp trunk={{trunk.Name}} source=$si\n");
+                			sl_send_reply("403", "Forbidden");
+                			exit;
+                		}
                 		remove_hf_re("^[xX]-[wW][aA]-[mM][eE][tT][aA]-");
-                		$var(channel) = "trunk:{{trunk.Name}}";
+                		$avp(channel) = "trunk:{{trunk.Name}}";
                 		return;
                 	}
 
