@@ -22,7 +22,10 @@ internal sealed class RealtimeScript(SandboxCall call, WebSocket socket, Sandbox
     {
         using var lifetime = call.Attach(requestAborted);
         var token = lifetime.Token;
-        var receiving = ReceiveAsync(token);
+
+        // Reading has its own token: cancelling a receive aborts the socket, and the close frame must get out first.
+        using var stopReceiving = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
+        var receiving = ReceiveAsync(stopReceiving.Token);
         try
         {
             logger.LogInformation("sideband socket of {CallId} opened", call.Id);
@@ -64,7 +67,10 @@ internal sealed class RealtimeScript(SandboxCall call, WebSocket socket, Sandbox
         finally
         {
             call.Detach(lifetime);
-            await lifetime.CancelAsync();
+
+            // After our close frame, give the client a moment to answer with its own (a clean handshake), then stop.
+            await Task.WhenAny(receiving, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None));
+            await stopReceiving.CancelAsync();
             await receiving;
         }
     }
