@@ -38,6 +38,7 @@ while IFS= read -r line; do
 done <"$dev_env"
 
 if [[ -z "${OPENAI_API_KEY:-}" ]]; then
+    log "no OpenAI key: run scripts/sandbox.sh for local stand-ins"
     export OPENAI_API_KEY=sk-local-placeholder
     log "warning: OPENAI_API_KEY is not set; OpenAI will refuse the accepts (calls end as failed). Export your key to answer real calls."
 fi

@@ -1,0 +1,268 @@
+using System.Net.WebSockets;
+using System.Text.Json;
+using System.Threading.Channels;
+
+namespace EasyMo.Sandbox;
+
+/// <summary>
+/// One sideband socket played like a real call: <c>session.created</c>, <c>session.updated</c> for every
+/// <c>session.update</c>, the agent's greeting once the service asks for it (<c>response.create</c>), then the scripted
+/// turns — caller speech as <c>conversation.item.input_audio_transcription.completed</c>, agent speech as
+/// <c>response.output_audio_transcript.done</c> + <c>response.done</c>, tools as
+/// <c>response.function_call_arguments.done</c> — and finally the caller hanging up: the socket closes.
+/// A hang-up, refer or end of the call by the service closes it as well.
+/// </summary>
+internal sealed class RealtimeScript(SandboxCall call, WebSocket socket, SandboxOptions options, ILogger logger)
+{
+    private readonly Channel<JsonElement> _received = Channel.CreateUnbounded<JsonElement>();
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private int _ids;
+
+    public async Task RunAsync(CancellationToken requestAborted)
+    {
+        using var lifetime = call.Attach(requestAborted);
+        var token = lifetime.Token;
+
+        // Reading has its own token: cancelling a receive aborts the socket, and the close frame must get out first.
+        using var stopReceiving = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
+        var receiving = ReceiveAsync(stopReceiving.Token);
+        try
+        {
+            logger.LogInformation("sideband socket of {CallId} opened", call.Id);
+            await SendAsync(new
+            {
+                type = "session.created",
+                event_id = EventId(),
+                session = new { type = "realtime", @object = "realtime.session", id = $"sess_{call.Id}", model = call.Model, instructions = call.Instructions },
+            }, token);
+
+            var greeting = await WaitForAsync("response.create", options.GreetingWait, token);
+            var language = Scripts.LanguageOf(greeting is { } create && create.TryGetProperty("response", out var response)
+                ? SandboxServer.Text(response, "instructions")
+                : call.Instructions);
+            var steps = Scripts.For(language);
+
+            // A takeover (a second socket, no greeting asked) picks the conversation up after the greeting.
+            foreach (var step in greeting is null ? steps.Skip(1) : steps)
+            {
+                await PlayAsync(step, token);
+                await Task.Delay(options.TurnDelay, token);
+            }
+
+            // The caller hangs up: OpenAI closes the socket.
+            call.Over("ended");
+            logger.LogInformation("call {CallId}: script done, caller hung up", call.Id);
+            await CloseAsync("call ended");
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // Hung up, referred or dropped by the service.
+            logger.LogInformation("call {CallId}: socket closed ({Status})", call.Id, call.Status);
+            await CloseAsync("call ended");
+        }
+        catch (WebSocketException)
+        {
+            // The service dropped the socket.
+        }
+        finally
+        {
+            call.Detach(lifetime);
+
+            // After our close frame, give the client a moment to answer with its own (a clean handshake), then stop.
+            await Task.WhenAny(receiving, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None));
+            await stopReceiving.CancelAsync();
+            await receiving;
+        }
+    }
+
+    private async Task PlayAsync(ScriptStep step, CancellationToken token)
+    {
+        switch (step)
+        {
+            case CallerSays caller:
+                var item = $"item_caller_{Next()}";
+                await SendAsync(new { type = "input_audio_buffer.speech_started", event_id = EventId(), audio_start_ms = 0, item_id = item }, token);
+                await SendAsync(new { type = "input_audio_buffer.speech_stopped", event_id = EventId(), audio_end_ms = 1200, item_id = item }, token);
+                await SendAsync(new { type = "input_audio_buffer.committed", event_id = EventId(), previous_item_id = (string?)null, item_id = item }, token);
+                await SendAsync(new
+                {
+                    type = "conversation.item.input_audio_transcription.completed",
+                    event_id = EventId(),
+                    item_id = item,
+                    content_index = 0,
+                    transcript = caller.Text,
+                }, token);
+                call.Said("caller", caller.Text);
+                break;
+
+            case AgentSays agent:
+                var responseId = $"resp_{Next()}";
+                var itemId = $"item_agent_{Next()}";
+                await SendAsync(new { type = "response.created", event_id = EventId(), response = new { id = responseId, @object = "realtime.response", status = "in_progress", output = Array.Empty<object>() } }, token);
+                await SendAsync(new
+                {
+                    type = "response.output_audio_transcript.done",
+                    event_id = EventId(),
+                    response_id = responseId,
+                    item_id = itemId,
+                    output_index = 0,
+                    content_index = 0,
+                    transcript = agent.Text,
+                }, token);
+                await SendAsync(new
+                {
+                    type = "response.done",
+                    event_id = EventId(),
+                    response = new
+                    {
+                        id = responseId,
+                        @object = "realtime.response",
+                        status = "completed",
+                        output = new[]
+                        {
+                            new { id = itemId, type = "message", role = "assistant", status = "completed", content = new[] { new { type = "output_audio", transcript = agent.Text } } },
+                        },
+                    },
+                }, token);
+                call.Said("agent", agent.Text);
+                break;
+
+            case AgentCallsTool tool:
+                var toolResponse = $"resp_{Next()}";
+                var callId = $"call_{Next()}";
+                await SendAsync(new
+                {
+                    type = "response.function_call_arguments.done",
+                    event_id = EventId(),
+                    response_id = toolResponse,
+                    item_id = $"item_tool_{Next()}",
+                    output_index = 0,
+                    call_id = callId,
+                    name = tool.Name,
+                    arguments = tool.Arguments,
+                }, token);
+                await SendAsync(new { type = "response.done", event_id = EventId(), response = new { id = toolResponse, @object = "realtime.response", status = "completed" } }, token);
+                call.Said("tool", $"{tool.Name} {tool.Arguments}");
+
+                // The service answers with the function's output and asks for the next response.
+                await WaitForAsync("response.create", options.ToolWait, token);
+                break;
+        }
+    }
+
+    /// <summary>The next client event of <paramref name="type"/> within <paramref name="timeout"/>; null when none came.</summary>
+    private async Task<JsonElement?> WaitForAsync(string type, TimeSpan timeout, CancellationToken token)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(token);
+        wait.CancelAfter(timeout);
+        try
+        {
+            while (await _received.Reader.WaitToReadAsync(wait.Token))
+            {
+                while (_received.Reader.TryRead(out var clientEvent))
+                {
+                    if (SandboxServer.Text(clientEvent, "type") == type)
+                    {
+                        return clientEvent;
+                    }
+                }
+            }
+
+            return null; // the service closed the socket
+        }
+        catch (OperationCanceledException) when (!token.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    private async Task ReceiveAsync(CancellationToken token)
+    {
+        var buffer = new byte[64 * 1024];
+        using var message = new MemoryStream();
+        try
+        {
+            while (true)
+            {
+                var result = await socket.ReceiveAsync(buffer, token);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return;
+                }
+
+                message.Write(buffer, 0, result.Count);
+                if (!result.EndOfMessage)
+                {
+                    continue;
+                }
+
+                JsonElement clientEvent;
+                try
+                {
+                    clientEvent = JsonDocument.Parse(message.ToArray()).RootElement.Clone();
+                }
+                catch (JsonException)
+                {
+                    await SendAsync(new { type = "error", event_id = EventId(), error = new { type = "invalid_request_error", code = "invalid_json", message = "The message is not JSON." } }, token);
+                    continue;
+                }
+                finally
+                {
+                    message.SetLength(0);
+                }
+
+                var type = SandboxServer.Text(clientEvent, "type");
+                call.ClientSent(type);
+                if (type == "session.update")
+                {
+                    var session = clientEvent.TryGetProperty("session", out var requested) ? requested : default;
+                    await SendAsync(new { type = "session.updated", event_id = EventId(), session }, token);
+                }
+
+                await _received.Writer.WriteAsync(clientEvent, token);
+            }
+        }
+        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // Closed or dropped.
+        }
+        finally
+        {
+            _received.Writer.TryComplete();
+        }
+    }
+
+    private async Task SendAsync(object serverEvent, CancellationToken token)
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(serverEvent);
+        await _sendLock.WaitAsync(token);
+        try
+        {
+            await socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, token);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    private async Task CloseAsync(string reason)
+    {
+        if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, reason, timeout.Token);
+            }
+            catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or ObjectDisposedException)
+            {
+                // Already gone.
+            }
+        }
+    }
+
+    private int Next() => Interlocked.Increment(ref _ids);
+
+    private string EventId() => $"event_{Next()}";
+}

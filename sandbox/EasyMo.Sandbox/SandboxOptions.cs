@@ -1,0 +1,17 @@
+namespace EasyMo.Sandbox;
+
+/// <summary>How the stand-ins behave (configuration section <c>Sandbox</c>).</summary>
+public sealed class SandboxOptions
+{
+    public const string SectionName = "Sandbox";
+    public const string DefaultUrls = "http://127.0.0.1:8090";
+
+    /// <summary>Pause between two turns of the scripted conversation.</summary>
+    public TimeSpan TurnDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long the sideband script waits for the service's greeting <c>response.create</c> before going on without it.</summary>
+    public TimeSpan GreetingWait { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long the script waits for a tool's <c>function_call_output</c> before going on.</summary>
+    public TimeSpan ToolWait { get; set; } = TimeSpan.FromSeconds(5);
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Runs EasyMO Voice against local stand-ins for OpenAI and WhatsApp's Graph API, so that a newcomer can try a whole
+# call without any account: the stand-ins (sandbox/EasyMo.Sandbox) start in the background on
+# http://127.0.0.1:8090 (SANDBOX_URL to change), then the service runs exactly as scripts/run.sh runs it (local
+# PostgreSQL, migrations applied) with OpenAI and Graph pointed at the stand-ins. Ctrl-C stops both.
+#
+#   scripts/sandbox.sh                  then, in another terminal: scripts/try-call.sh +250788123456
+#
+# SANDBOX_TURN_DELAY (default 00:00:01) is the pause between two turns of the scripted conversation.
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo_root"
+
+log() { printf 'sandbox: %s\n' "$*" >&2; }
+
+command -v dotnet >/dev/null 2>&1 || { log "error: the .NET SDK (dotnet) is not on PATH"; exit 1; }
+command -v curl >/dev/null 2>&1 || { log "error: curl is not on PATH"; exit 1; }
+
+sandbox_url="${SANDBOX_URL:-http://127.0.0.1:8090}"
+mkdir -p .local
+sandbox_log=.local/sandbox.log
+
+log "building the stand-ins"
+dotnet build sandbox/EasyMo.Sandbox -c Release -v quiet -nologo >/dev/null
+
+dotnet sandbox/EasyMo.Sandbox/bin/Release/net10.0/EasyMo.Sandbox.dll --urls "$sandbox_url" \
+    --Sandbox:TurnDelay="${SANDBOX_TURN_DELAY:-00:00:01}" >"$sandbox_log" 2>&1 &
+sandbox_pid=$!
+stop_sandbox() {
+    if kill -0 "$sandbox_pid" 2>/dev/null; then
+        kill "$sandbox_pid" 2>/dev/null || true
+        wait "$sandbox_pid" 2>/dev/null || true
+        log "stand-ins stopped"
+    fi
+}
+trap stop_sandbox EXIT
+trap 'exit 130' INT TERM
+
+for _ in $(seq 1 100); do
+    curl -fsS "$sandbox_url/" >/dev/null 2>&1 && break
+    kill -0 "$sandbox_pid" 2>/dev/null || { log "error: the stand-ins did not start:"; cat "$sandbox_log" >&2; exit 1; }
+    sleep 0.1
+done
+curl -fsS "$sandbox_url/" >/dev/null || { log "error: the stand-ins do not answer on $sandbox_url"; exit 1; }
+log "stand-ins for OpenAI and Graph on $sandbox_url (pid $sandbox_pid, log $sandbox_log, what they received: curl $sandbox_url/)"
+
+export OPENAI_BASE_URL="$sandbox_url/v1"
+export OPENAI_API_KEY=sandbox
+export WHATSAPP_GRAPH_BASE_URL="$sandbox_url"
+export WHATSAPP_ACCESS_TOKEN=sandbox
+export WHATSAPP_PHONE_NUMBER_ID=sandbox-number
+# Any WHATSAPP_* setting makes the app secret and verify token required; these are local-only values.
+export WHATSAPP_APP_SECRET="${WHATSAPP_APP_SECRET:-sandbox-app-secret}"
+export WHATSAPP_VERIFY_TOKEN="${WHATSAPP_VERIFY_TOKEN:-sandbox-verify-token}"
+# The sideband monitor follows every accepted call over ws://…/v1/realtime (derived from OPENAI_BASE_URL).
+export Sideband__Enabled=true
+# Summaries as soon as a call ends, not on the next 10-second sweep.
+export Summaries__SweepInterval="${Summaries__SweepInterval:-00:00:01}"
+
+log "then, in another terminal: scripts/try-call.sh +250788123456"
+# Not exec: the trap must stop the stand-ins when the service ends.
+scripts/run.sh "$@"

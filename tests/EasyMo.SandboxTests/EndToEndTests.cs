@@ -1,0 +1,67 @@
+namespace EasyMo.SandboxTests;
+
+/// <summary>The real service against the sandbox, as scripts/sandbox.sh runs them: a call from ring to summary.</summary>
+public sealed class EndToEndTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_simulated_call_is_accepted_followed_ended_and_summarised()
+    {
+        await using var sandbox = await SandboxHost.StartAsync();
+        await using var service = await SandboxedService.StartAsync(sandbox);
+        var callId = "rtc_e2e_" + Guid.NewGuid().ToString("N");
+
+        using (var webhook = await service.PostCallIncomingAsync(callId, "+250788123456"))
+        {
+            webhook.StatusCode.ShouldBe(HttpStatusCode.OK);
+            (await webhook.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("outcome").GetString().ShouldBe("accepted");
+        }
+
+        using var admin = service.Admin();
+        var call = await WaitForAsync(admin, callId, c => c.GetProperty("summaryStatus").GetString() == "done", TimeSpan.FromSeconds(30));
+
+        call.GetProperty("status").GetString().ShouldBe("ended");
+        call.GetProperty("language").GetString().ShouldBe("rw");
+        call.GetProperty("endReason").GetString().ShouldBe("caller_hangup");
+        call.GetProperty("transcript").EnumerateArray()
+            .Select(turn => $"{turn.GetProperty("speaker").GetString()}: {turn.GetProperty("text").GetString()}")
+            .ShouldBe(
+            [
+                "agent: Muraho, ndi umufasha wa EasyMO. Nagufasha iki?",
+                "caller: Muraho, ndashaka taxi.",
+                "agent: Yego. Uri he, kandi ujya he?",
+                "caller: Ndi i Kimironko, njya mu mujyi.",
+                "agent: Byakozwe. Umushoferi arakuvugisha kuri WhatsApp. Murakoze, murabeho!",
+            ]);
+        call.GetProperty("requests")[0].GetProperty("service").GetString().ShouldBe("rides");
+        call.GetProperty("summary").GetString().ShouldNotBeNull().ShouldStartWith("Umukiriya yashakaga taxi");
+
+        var seen = sandbox.State.FindCall(callId).ShouldNotBeNull();
+        seen.Status.ShouldBe("ended");
+        seen.Model.ShouldBe("gpt-realtime");
+        sandbox.State.Requests.ShouldContain(r => r.Operation == "responses" && r.Status == 200);
+    }
+
+    private static async Task<JsonElement> WaitForAsync(HttpClient admin, string callId, Func<JsonElement, bool> done, TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        JsonElement last = default;
+        while (DateTime.UtcNow < until)
+        {
+            using var response = await admin.GetAsync($"/api/calls/{callId}", Ct);
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                last = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+                if (done(last))
+                {
+                    return last;
+                }
+            }
+
+            await Task.Delay(200, Ct);
+        }
+
+        throw new TimeoutException($"Call {callId} did not get there in {timeout}: {last}");
+    }
+}

@@ -1,0 +1,100 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using EasyMo.WebApi.Webhooks;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+
+namespace EasyMo.SandboxTests.Infrastructure;
+
+/// <summary>
+/// The real service (its Program) in a test host, with its own migrated PostgreSQL database, configured as
+/// scripts/sandbox.sh configures it: OpenAI and Graph are the in-process sandbox, the sideband monitor is on.
+/// </summary>
+public sealed class SandboxedService : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+
+    private SandboxedService(string connectionString, SandboxHost sandbox)
+    {
+        var webhookSecret = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        AdminToken = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+        Signer = new StandardWebhookVerifier(webhookSecret, TimeProvider.System);
+        _settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:EasyMo"] = connectionString,
+            ["OpenAI:ApiKey"] = "sandbox",
+            ["OpenAI:WebhookSecret"] = webhookSecret,
+            ["OpenAI:BaseUrl"] = sandbox.OpenAiBaseUrl.ToString(),
+            ["WhatsApp:GraphBaseUrl"] = sandbox.BaseUrl.ToString(),
+            ["WhatsApp:AccessToken"] = "sandbox",
+            ["WhatsApp:PhoneNumberId"] = "sandbox-number",
+            ["WhatsApp:AppSecret"] = "sandbox-app-secret",
+            ["WhatsApp:VerifyToken"] = "sandbox-verify-token",
+            ["Admin:Token"] = AdminToken,
+            ["Database:ApplyMigrations"] = "false",
+            ["Sideband:Enabled"] = "true",
+            ["Summaries:SweepInterval"] = "00:00:00.200",
+            ["Serilog:MinimumLevel:Default"] = "Warning",
+        };
+    }
+
+    public string AdminToken { get; }
+
+    public StandardWebhookVerifier Signer { get; }
+
+    public static async Task<SandboxedService> StartAsync(SandboxHost sandbox)
+    {
+        var service = new SandboxedService(await SharedDatabase.CreateMigratedDatabaseAsync(), sandbox);
+        _ = service.Server; // start now, so that configuration errors surface here
+        return service;
+    }
+
+    public HttpClient Admin()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+        return client;
+    }
+
+    /// <summary>Posts a <c>realtime.call.incoming</c> signed as OpenAI signs it, as scripts/try-call.sh does.</summary>
+    public async Task<HttpResponseMessage> PostCallIncomingAsync(string callId, string caller, string dialed = "+250788000111")
+    {
+        var id = "wh_" + Guid.NewGuid().ToString("N");
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var body = JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            @object = "event",
+            id = "evt_" + id,
+            type = "realtime.call.incoming",
+            created_at = timestamp,
+            data = new
+            {
+                call_id = callId,
+                sip_headers = new[]
+                {
+                    new { name = "From", value = $"<sip:{caller}@trunk.example>;tag=1" },
+                    new { name = "To", value = $"<sip:{dialed}@sip.api.openai.com>" },
+                },
+            },
+        });
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/openai-sip-webhook") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.TryAddWithoutValidation("webhook-id", id);
+        request.Headers.TryAddWithoutValidation("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.TryAddWithoutValidation("webhook-signature", Signer.Sign(id, timestamp, body));
+        return await CreateClient().SendAsync(request, TestContext.Current.CancellationToken);
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(_settings));
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Npgsql.NpgsqlConnection.ClearAllPools();
+    }
+}
