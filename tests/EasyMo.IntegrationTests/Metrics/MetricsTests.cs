@@ -38,6 +38,21 @@ public sealed class MetricsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_an_OTLP_endpoint_set_calls_are_still_decided_and_metrics_still_served()
+    {
+        // Nothing listens there: the exporter's failures stay inside OpenTelemetry and never reach a request.
+        await using var app = await EasyMoApp.StartAsync(new Dictionary<string, string?>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:1",
+            ["Metrics:ScrapeCacheMilliseconds"] = "0",
+        });
+
+        using var response = await app.PostWebhookAsync(Events.CarrierCall(Events.NewCallId(), Events.NewRwandanNumber()));
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await Scrape.TakeAsync(app)).Value("easymo_calls_incoming_total").ShouldBeGreaterThanOrEqualTo(1);
+    }
+
+    [Fact]
     public async Task An_incoming_call_counts_its_decision_and_its_duration()
     {
         var before = await Scrape.TakeAsync(_app);
