@@ -1,4 +1,5 @@
 using EasyMo.Application.Calls;
+using EasyMo.Application.Common.Metrics;
 using FluentValidation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,6 +18,8 @@ public static class DependencyInjection
         services.AddSingleton<TrunkDirectory>();
         services.AddValidatorsFromAssemblyContaining<CallHandlingOptions>(ServiceLifetime.Singleton, includeInternalTypes: false);
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<EasyMoMetrics>();
         return services;
     }
 }

@@ -10,6 +10,7 @@ using EasyMo.WebApi.Endpoints;
 using EasyMo.WebApi.ErrorHandling;
 using EasyMo.WebApi.Logging;
 using EasyMo.WebApi.Security;
+using EasyMo.WebApi.Telemetry;
 using EasyMo.WebApi.Webhooks;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
@@ -34,6 +35,7 @@ try
 
     builder.Services.AddApplication(builder.Configuration);
     builder.Services.AddInfrastructure(builder.Configuration);
+    builder.Services.AddEasyMoTelemetry(builder.Configuration);
     builder.Services.AddMediator((Mediator.MediatorOptions options) =>
     {
         options.ServiceLifetime = ServiceLifetime.Scoped;
@@ -74,6 +76,7 @@ try
     app.MapOpenAiWebhooks();
     app.MapWhatsAppWebhooks();
     app.MapAdminApi();
+    app.MapEasyMoMetrics();
     app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync });
     app.MapHealthChecks("/health/ready", new HealthCheckOptions
     {

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
 
@@ -10,6 +11,8 @@ namespace EasyMo.Infrastructure.Persistence;
 /// </summary>
 public static class DatabaseConnection
 {
+    public const string MigrationsHistoryTable = "__ef_migrations_history";
+
     public static string? Resolve(IConfiguration configuration)
     {
         var raw = configuration.GetConnectionString(DependencyInjection.ConnectionStringName);
@@ -20,6 +23,13 @@ public static class DatabaseConnection
 
         return string.IsNullOrWhiteSpace(raw) ? null : Normalize(raw);
     }
+
+    /// <summary>The context's options as the service builds them, on <paramref name="connectionString"/> (already normalized).</summary>
+    public static DbContextOptions<EasyMoDbContext> ContextOptions(string connectionString) =>
+        new DbContextOptionsBuilder<EasyMoDbContext>()
+            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable(MigrationsHistoryTable))
+            .UseSnakeCaseNamingConvention()
+            .Options;
 
     public static string Normalize(string raw)
     {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using EasyMo.Application.Calls;
 using EasyMo.Application.Common.Abstractions;
+using EasyMo.Application.Common.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -20,6 +21,7 @@ internal sealed partial class CallMonitorService(
     IOptions<SidebandOptions> options,
     IOptions<CallHandlingOptions> calls,
     TimeProvider time,
+    EasyMoMetrics metrics,
     ILogger<CallMonitorService> logger)
     : BackgroundService, ICallMonitor
 {
@@ -68,6 +70,7 @@ internal sealed partial class CallMonitorService(
             return;
         }
 
+        metrics.CallFollowed();
         _ = Task.Run(async () =>
         {
             try
@@ -81,6 +84,7 @@ internal sealed partial class CallMonitorService(
             finally
             {
                 _sessions.TryRemove(callId, out _);
+                metrics.CallUnfollowed();
                 started.TrySetResult();
             }
         }, CancellationToken.None);

@@ -26,6 +26,7 @@ public static class WhatsAppServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<OutboxOptions>, OutboxOptionsValidator>();
 
         services.AddHostedService<OutboxDispatcher>();
+        services.AddHostedService<OutboxBacklogProbe>();
 
         // Voice notes: transcribed (its own OpenAI client, off the hot path) and answered through the outbox.
         services.AddOptions<VoiceNoteOptions>().Bind(configuration.GetSection(VoiceNoteOptions.SectionName)).ValidateOnStart();

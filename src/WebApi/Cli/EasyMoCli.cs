@@ -16,6 +16,10 @@ public static class EasyMoCli
         OpenAiCommands.Create,
         WhatsAppCommands.Create,
         SipEdgeCommands.Create,
+        MigrateCommand.Create,
+        SimulateCallCommand.Create,
+        DoctorCommand.Create,
+        HealthcheckCommand.Create,
     ];
 
     private static readonly string[] HelpTokens = ["--help", "-h", "-?"];

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Text.Json;
+using EasyMo.Application.Common.Metrics;
 using EasyMo.Application.Calls.Sip;
 using EasyMo.Application.Features.Calls.AcceptIncomingCall;
 using EasyMo.Application.Features.Calls.GetCall;
@@ -32,8 +34,10 @@ public static partial class OpenAiWebhookEndpoints
         HttpContext context,
         StandardWebhookVerifier verifier,
         ISender sender,
+        EasyMoMetrics metrics,
         ILoggerFactory loggerFactory)
     {
+        var received = Stopwatch.GetTimestamp();
         var logger = loggerFactory.CreateLogger(typeof(OpenAiWebhookEndpoints));
         var request = context.Request;
         var body = await RawBody.ReadAsync(request, MaxBodyBytes, context.RequestAborted);
@@ -47,6 +51,7 @@ public static partial class OpenAiWebhookEndpoints
         var verification = verifier.Verify(webhookId, request.Headers["webhook-timestamp"], request.Headers["webhook-signature"], body);
         if (verification != WebhookVerification.Valid)
         {
+            metrics.OpenAiSignatureFailed();
             SignatureRejected(logger, verification);
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Invalid webhook signature",
                 detail: verification switch
@@ -89,10 +94,12 @@ public static partial class OpenAiWebhookEndpoints
 
                 using (LogContext.PushProperty("CallId", callId))
                 {
+                    metrics.CallIncoming();
                     var headers = rawHeaders.Select(h => new SipHeader(h!.Name!, h.Value!)).ToArray();
 
                     // Not the request's token: once claimed, a decision is carried out and stored even if OpenAI stops waiting.
                     var decision = await sender.Send(new AcceptIncomingCallCommand(webhookId!, callId, headers), CancellationToken.None);
+                    metrics.CallDecided(decision.Outcome, received);
                     return TypedResults.Ok(new WebhookAnswer(type, callId, CallDetails.Wire(decision.Outcome), decision.SipStatusCode));
                 }
 

@@ -1,3 +1,4 @@
+using EasyMo.Application.Common.Metrics;
 using EasyMo.WebApi.Security;
 using System.Text;
 using System.Text.Json;
@@ -35,7 +36,7 @@ public static partial class WhatsAppWebhookEndpoints
         foreach (var path in Paths)
         {
             app.MapGet(path, (HttpRequest request, ILoggerFactory loggers) => Handshake(request, verifyToken, loggers));
-            app.MapPost(path, (HttpContext context, ISender sender, ILoggerFactory loggers) => ReceiveAsync(context, verifier, sender, loggers));
+            app.MapPost(path, (HttpContext context, ISender sender, EasyMoMetrics metrics, ILoggerFactory loggers) => ReceiveAsync(context, verifier, sender, metrics, loggers));
         }
 
         return app;
@@ -66,7 +67,7 @@ public static partial class WhatsAppWebhookEndpoints
         return TypedResults.Text(challenge, "text/plain", Encoding.UTF8);
     }
 
-    private static async Task<IResult> ReceiveAsync(HttpContext context, WhatsAppSignatureVerifier verifier, ISender sender, ILoggerFactory loggers)
+    private static async Task<IResult> ReceiveAsync(HttpContext context, WhatsAppSignatureVerifier verifier, ISender sender, EasyMoMetrics metrics, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(WhatsAppWebhookEndpoints));
         var request = context.Request;
@@ -80,6 +81,7 @@ public static partial class WhatsAppWebhookEndpoints
         var verification = verifier.Verify(request.Headers[WhatsAppSignatureVerifier.HeaderName], body);
         if (verification != WhatsAppSignatureVerification.Valid)
         {
+            metrics.WhatsAppSignatureFailed();
             SignatureRejected(logger, verification);
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Invalid webhook signature",
                 detail: verification == WhatsAppSignatureVerification.MissingHeader

@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using EasyMo.Infrastructure.Persistence;
 using EasyMo.WebApi.Webhooks;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -67,11 +69,15 @@ public sealed class EasyMoApp : WebApplicationFactory<Program>
 
     public StandardWebhookVerifier Signer { get; }
 
+    /// <summary>The loopback address of a host started with <c>kestrel: true</c>.</summary>
+    public Uri? ServerAddress { get; private set; }
+
     /// <summary>Starts a host with a fresh migrated database (or <paramref name="connectionString"/>) and a new fake OpenAI.</summary>
     public static async Task<EasyMoApp> StartAsync(
         IDictionary<string, string?>? settings = null,
         string? connectionString = null,
-        FakeOpenAi? openAi = null)
+        FakeOpenAi? openAi = null,
+        bool kestrel = false)
     {
         var app = new EasyMoApp(
             connectionString ?? await SharedDatabase.CreateMigratedDatabaseAsync(),
@@ -80,7 +86,19 @@ public sealed class EasyMoApp : WebApplicationFactory<Program>
         {
             _ownsOpenAi = openAi is null, // a shared fake belongs to the test (or the first host)
         };
-        _ = app.Server; // start now, so that configuration errors surface here
+        if (kestrel)
+        {
+            // A real socket on loopback, for clients outside the test host (the operator commands).
+            app.UseKestrel(0);
+            app.StartServer();
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            app.ServerAddress = new Uri(address.TrimEnd('/') + "/");
+        }
+        else
+        {
+            _ = app.Server; // start now, so that configuration errors surface here
+        }
+
         return app;
     }
 

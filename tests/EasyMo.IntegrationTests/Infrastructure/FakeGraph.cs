@@ -75,6 +75,7 @@ public sealed class FakeGraph : IAsyncDisposable
         app.MapGet("/{version}/{phoneNumberId}/settings", fake.HandleGetSettingsAsync);
         app.MapPost("/{version}/{phoneNumberId}/settings", fake.HandlePostSettingsAsync);
         app.MapGet("/media-download/{mediaId}", fake.HandleDownloadAsync);
+        app.MapGet("/{version}/" + PhoneNumberId, fake.HandlePhoneNumber);
         app.MapGet("/{version}/{mediaId}", fake.HandleMediaAsync);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -87,6 +88,14 @@ public sealed class FakeGraph : IAsyncDisposable
         Responder = (_, attempt) => Task.FromResult(attempt <= failures ? GraphReply.Error(status, code) : GraphReply.Sent());
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    /// <summary>When set, <c>GET /{version}/{phone-number-id}</c> answers 401 unless the bearer is this token; otherwise 200.</summary>
+    public string? PhoneNumberToken { get; set; }
+
+    private IResult HandlePhoneNumber(HttpContext context) =>
+        PhoneNumberToken is null || context.Request.Headers.Authorization.ToString() == "Bearer " + PhoneNumberToken
+            ? Results.Json(new { id = PhoneNumberId, display_phone_number = "+250 788 000 111", verified_name = "EasyMO" })
+            : Results.Json(new { error = new { message = "Invalid OAuth access token.", type = "OAuthException", code = 190 } }, statusCode: 401);
 
     private async Task HandleMessageAsync(HttpContext context, string version, string phoneNumberId)
     {

@@ -60,6 +60,7 @@ public sealed partial class FakeOpenAi : IAsyncDisposable
         var fake = new FakeOpenAi(app);
         app.MapPost("/v1/realtime/calls/{callId}/{operation}", fake.HandleAsync);
         app.MapPost("/v1/responses", fake.HandleResponsesAsync);
+        app.MapGet("/v1/models", fake.HandleModels);
         fake.MapRealtime(app);
         fake.MapAudio(app);
         await app.StartAsync();
@@ -76,6 +77,14 @@ public sealed partial class FakeOpenAi : IAsyncDisposable
         Responder = (op, _, _) => Task.FromResult(op == operation ? status : 200);
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    /// <summary>When set, <c>GET /v1/models</c> answers 401 unless the bearer is this key (as OpenAI does); otherwise 200.</summary>
+    public string? ModelsKey { get; set; }
+
+    private IResult HandleModels(HttpContext context) =>
+        ModelsKey is null || context.Request.Headers.Authorization.ToString() == "Bearer " + ModelsKey
+            ? Results.Json(new { @object = "list", data = new[] { new { id = "gpt-realtime", @object = "model" } } })
+            : Results.Json(new { error = new { message = "Incorrect API key provided.", type = "invalid_request_error", code = "invalid_api_key" } }, statusCode: 401);
 
     private async Task HandleResponsesAsync(HttpContext context)
     {

@@ -1,0 +1,30 @@
+# EasyMO Voice: build with the .NET SDK, run on the chiseled ASP.NET Core runtime (no shell, no curl, non-root).
+#   docker build -t easymo-voice .
+#   docker run --rm -p 8080:8080 --env-file deploy/compose.env easymo-voice            # serves on :8080
+#   docker run --rm --env-file deploy/compose.env easymo-voice migrate                  # any operator command
+# Not built in this repository's CI (no Docker engine there); see README, "Containers".
+
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+# Restore first, from the project files only, so that a code change keeps the restored layer.
+# global.json pins the SDK feature band (10.0.401, rolling forward): the sdk:10.0 image must be at least that.
+COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
+COPY src/Domain/EasyMo.Domain.csproj src/Domain/
+COPY src/Application/EasyMo.Application.csproj src/Application/
+COPY src/Infrastructure/EasyMo.Infrastructure.csproj src/Infrastructure/
+COPY src/WebApi/EasyMo.WebApi.csproj src/WebApi/
+RUN dotnet restore src/WebApi/EasyMo.WebApi.csproj
+COPY src/ src/
+RUN dotnet publish src/WebApi/EasyMo.WebApi.csproj -c Release --no-restore -o /app /p:UseAppHost=false
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled AS runtime
+WORKDIR /app
+COPY --from=build /app ./
+ENV ASPNETCORE_HTTP_PORTS=8080 \
+    DOTNET_RUNNING_IN_CONTAINER=true
+USER $APP_UID
+EXPOSE 8080
+# The image has no curl: the program probes itself (`healthcheck` GETs http://127.0.0.1:8080/health/live, exit 0/1).
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+    CMD ["dotnet", "EasyMo.WebApi.dll", "healthcheck"]
+ENTRYPOINT ["dotnet", "EasyMo.WebApi.dll"]

@@ -1,0 +1,208 @@
+using System.CommandLine;
+using System.Net;
+using System.Net.Http.Headers;
+using EasyMo.WebApi.Configuration;
+using Microsoft.EntityFrameworkCore;
+
+namespace EasyMo.WebApi.Cli;
+
+/// <summary>
+/// <c>doctor</c>: checks what the service needs, one line per check (<c>ok</c>, <c>warn</c>, <c>FAIL</c>) with what to do:
+/// its configuration, the database and its migrations, OpenAI and, when configured, the Graph API. Exits 1 when any
+/// check fails. Every network check gives up after a few seconds; no secret is printed.
+/// </summary>
+public static class DoctorCommand
+{
+    public static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(5);
+
+    public static Command Create(CliContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var doctor = new Command("doctor", "Check the configuration, the database and its migrations, OpenAI and the Graph API; one line per check.");
+        doctor.SetAction((_, ct) => RunAsync(context, ct));
+        return doctor;
+    }
+
+    private static async Task<int> RunAsync(CliContext context, CancellationToken ct)
+    {
+        var report = new Report(context.Out);
+        var configuration = context.Configuration;
+
+        var problems = StartupConfiguration.Validate(configuration);
+        if (problems.Count == 0)
+        {
+            await report.OkAsync("configuration", "every required setting is present and well-formed");
+        }
+
+        foreach (var problem in problems)
+        {
+            await report.FailAsync("configuration", problem);
+        }
+
+        await CheckDatabaseAsync(report, configuration, ct);
+        await CheckOpenAiAsync(report, configuration, ct);
+        await CheckGraphAsync(report, configuration, ct);
+
+        await context.Out.WriteLineAsync(report.Failures == 0
+            ? "doctor: no failure"
+            : $"doctor: {report.Failures} failure(s)");
+        return report.Failures == 0 ? ExitCodes.Ok : ExitCodes.Failed;
+    }
+
+    private static async Task CheckDatabaseAsync(Report report, IConfiguration configuration, CancellationToken ct)
+    {
+        var (connectionString, problem) = CliDatabase.Resolve(configuration);
+        if (connectionString is null)
+        {
+            await report.FailAsync("database", $"not checked: {problem}");
+            await report.WarnAsync("migrations", "not checked: no database");
+            return;
+        }
+
+        var database = CliDatabase.Describe(connectionString);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(CheckTimeout * 2);
+        try
+        {
+            await using var db = CliDatabase.Open(connectionString);
+            var pending = (await db.Database.GetPendingMigrationsAsync(timeout.Token)).ToList();
+            await report.OkAsync("database", $"{database} answers");
+            if (pending.Count == 0)
+            {
+                await report.OkAsync("migrations", $"none pending ({db.Database.GetMigrations().Count()} applied)");
+            }
+            else if (configuration.GetValue("Database:ApplyMigrations", defaultValue: false))
+            {
+                await report.WarnAsync("migrations", $"{pending.Count} pending; the service applies them at start-up (EASYMO_APPLY_MIGRATIONS=true)");
+            }
+            else
+            {
+                await report.FailAsync("migrations", $"{pending.Count} pending ({string.Join(", ", pending)}): run the `migrate` command; until then /health/ready answers 503");
+            }
+        }
+        catch (Exception exception) when (CliDatabase.IsUnreachable(exception) || (exception is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            var reason = exception is OperationCanceledException ? "timed out" : CliDatabase.Reason(exception);
+            await report.FailAsync("database", $"{database} unreachable ({reason}): check ConnectionStrings__EasyMo and that PostgreSQL runs");
+            await report.WarnAsync("migrations", "not checked: no database");
+        }
+    }
+
+    private static async Task CheckOpenAiAsync(Report report, IConfiguration configuration, CancellationToken ct)
+    {
+        var key = configuration["OpenAI:ApiKey"];
+        if (string.IsNullOrWhiteSpace(key))
+        {
+            await report.FailAsync("openai", "not checked: OPENAI_API_KEY is not set");
+            return;
+        }
+
+        var baseUrl = configuration["OpenAI:BaseUrl"] is { Length: > 0 } configured ? configured : "https://api.openai.com/v1";
+        if (!Uri.TryCreate(baseUrl.TrimEnd('/') + "/models", UriKind.Absolute, out var models))
+        {
+            await report.FailAsync("openai", "not checked: OPENAI_BASE_URL is not an absolute URL");
+            return;
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, models);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key.Trim());
+        AddHeader(request, "OpenAI-Project", configuration["OpenAI:ProjectId"]);
+        AddHeader(request, "OpenAI-Organization", configuration["OpenAI:OrganizationId"]);
+        var status = await SendAsync(report, "openai", request, ct);
+        switch (status)
+        {
+            case null:
+                return;
+            case HttpStatusCode.OK:
+                await report.OkAsync("openai", $"GET {models} answered 200: the key is accepted");
+                break;
+            case HttpStatusCode.Unauthorized:
+                await report.FailAsync("openai", $"GET {models} answered 401: the key is refused; check OPENAI_API_KEY (and OPENAI_ORG_ID, OPENAI_PROJECT_ID)");
+                break;
+            default:
+                await report.FailAsync("openai", $"GET {models} answered {(int)status}: check OPENAI_BASE_URL and the project's access");
+                break;
+        }
+    }
+
+    private static async Task CheckGraphAsync(Report report, IConfiguration configuration, CancellationToken ct)
+    {
+        var token = configuration["WhatsApp:AccessToken"];
+        var phoneNumberId = configuration["WhatsApp:PhoneNumberId"];
+        if (string.IsNullOrWhiteSpace(token) || string.IsNullOrWhiteSpace(phoneNumberId))
+        {
+            await report.WarnAsync("whatsapp", "not configured (WHATSAPP_ACCESS_TOKEN, WHATSAPP_PHONE_NUMBER_ID): no WhatsApp messages or voice notes");
+            return;
+        }
+
+        var graphBase = configuration["WhatsApp:GraphBaseUrl"] is { Length: > 0 } configured ? configured : "https://graph.facebook.com";
+        var version = configuration["WhatsApp:ApiVersion"] is { Length: > 0 } v ? v : "v24.0";
+        if (!Uri.TryCreate($"{graphBase.TrimEnd('/')}/{Uri.EscapeDataString(version)}/{Uri.EscapeDataString(phoneNumberId.Trim())}", UriKind.Absolute, out var number))
+        {
+            await report.FailAsync("whatsapp", "not checked: WHATSAPP_GRAPH_BASE_URL is not an absolute URL");
+            return;
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, number);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Trim());
+        var status = await SendAsync(report, "whatsapp", request, ct);
+        switch (status)
+        {
+            case null:
+                return;
+            case HttpStatusCode.OK:
+                await report.OkAsync("whatsapp", $"GET /{version}/{{phone-number-id}} answered 200: the token reaches the business number");
+                break;
+            case HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden:
+                await report.FailAsync("whatsapp", $"GET /{version}/{{phone-number-id}} answered {(int)status}: the token is refused; check WHATSAPP_ACCESS_TOKEN");
+                break;
+            default:
+                await report.FailAsync("whatsapp", $"GET /{version}/{{phone-number-id}} answered {(int)status}: check WHATSAPP_PHONE_NUMBER_ID and WHATSAPP_API_VERSION");
+                break;
+        }
+    }
+
+    /// <summary>The answer's status, or null (and a FAIL line) when the peer gave none in time.</summary>
+    private static async Task<HttpStatusCode?> SendAsync(Report report, string check, HttpRequestMessage request, CancellationToken ct)
+    {
+        using var http = new HttpClient { Timeout = CheckTimeout };
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            return response.StatusCode;
+        }
+        catch (HttpRequestException exception)
+        {
+            await report.FailAsync(check, $"{request.RequestUri!.GetLeftPart(UriPartial.Authority)} unreachable ({exception.HttpRequestError}): check the URL and the network");
+            return null;
+        }
+        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+        {
+            await report.FailAsync(check, $"{request.RequestUri!.GetLeftPart(UriPartial.Authority)} did not answer within {CheckTimeout.TotalSeconds:0} s");
+            return null;
+        }
+    }
+
+    private static void AddHeader(HttpRequestMessage request, string name, string? value)
+    {
+        if (!string.IsNullOrWhiteSpace(value))
+        {
+            request.Headers.TryAddWithoutValidation(name, value.Trim());
+        }
+    }
+
+    private sealed class Report(TextWriter output)
+    {
+        public int Failures { get; private set; }
+
+        public Task OkAsync(string check, string detail) => output.WriteLineAsync($"ok   {check}: {detail}");
+
+        public Task WarnAsync(string check, string detail) => output.WriteLineAsync($"warn {check}: {detail}");
+
+        public Task FailAsync(string check, string detail)
+        {
+            Failures++;
+            return output.WriteLineAsync($"FAIL {check}: {detail}");
+        }
+    }
+}

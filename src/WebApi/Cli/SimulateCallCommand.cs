@@ -1,0 +1,231 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using EasyMo.Domain.Common;
+using EasyMo.WebApi.Webhooks;
+
+namespace EasyMo.WebApi.Cli;
+
+/// <summary>
+/// <c>simulate-call</c>: sends a running service the <c>realtime.call.incoming</c> webhook OpenAI would send for a
+/// call, signed with <c>OPENAI_WEBHOOK_SECRET</c> as Standard Webhooks, and prints what the service decided.
+/// </summary>
+public static class SimulateCallCommand
+{
+    public const string DefaultUrl = "http://127.0.0.1:8080";
+    public const string DefaultDialed = "+250788000111";
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    public static Command Create(CliContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var from = new Option<string>("--from") { Description = "The caller, E.164 (+250…).", Required = true };
+        var to = new Option<string>("--to") { Description = "The dialed number, E.164.", DefaultValueFactory = _ => DefaultDialed };
+        var whatsApp = new Option<bool>("--whatsapp") { Description = "A WhatsApp call, as Meta's SIP edge sends it (From …@wa.meta.vc, x-wa-meta-* headers)." };
+        var url = new Option<string>("--url") { Description = "Base URL of the running service.", DefaultValueFactory = _ => DefaultUrl };
+        var callId = new Option<string?>("--call-id") { Description = "The OpenAI call id (default: a new rtc_sim_… id)." };
+        var command = new Command("simulate-call", "Send a running service a signed realtime.call.incoming webhook, as OpenAI does, and print the decision.")
+        {
+            from, to, whatsApp, url, callId,
+        };
+        command.SetAction((result, ct) => RunAsync(
+            context,
+            result.GetValue(from)!,
+            result.GetValue(to)!,
+            result.GetValue(whatsApp),
+            result.GetValue(url)!,
+            result.GetValue(callId),
+            ct));
+        return command;
+    }
+
+    /// <summary>The event's JSON, shaped as OpenAI sends it (compact, <c>sip_headers</c> as an ordered list).</summary>
+    public static byte[] IncomingCallEvent(string callId, PhoneNumber caller, PhoneNumber dialed, bool whatsApp, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(dialed);
+        var headers = whatsApp
+            ? new (string Name, string Value)[]
+            {
+                ("Via", "SIP/2.0/TLS 157.240.0.1:5061;branch=z9hG4bK" + Guid.NewGuid().ToString("N")[..12]),
+                ("From", $"<sip:{caller.Value}@wa.meta.vc>;tag={Guid.NewGuid().ToString("N")[..10]}"),
+                ("To", $"<sip:{dialed.Value}@sip.api.openai.com>"),
+                ("Call-ID", Guid.NewGuid().ToString()),
+                ("x-wa-meta-wacid", "wacid.SIM" + Guid.NewGuid().ToString("N")),
+                ("x-wa-meta-phone-number-id", "100000000000000"),
+            }
+            : [
+                ("Via", "SIP/2.0/TLS 10.0.0.1:5061;branch=z9hG4bK" + Guid.NewGuid().ToString("N")[..12]),
+                ("From", $"<sip:{caller.Value}@trunk.example;user=phone>;tag={Guid.NewGuid().ToString("N")[..10]}"),
+                ("To", $"<sip:{dialed.Value}@sip.api.openai.com>"),
+                ("Call-ID", Guid.NewGuid().ToString()),
+            ];
+
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("object", "event");
+            json.WriteString("id", "evt_sim_" + Guid.NewGuid().ToString("N"));
+            json.WriteString("type", "realtime.call.incoming");
+            json.WriteNumber("created_at", now.ToUnixTimeSeconds());
+            json.WriteStartObject("data");
+            json.WriteString("call_id", callId);
+            json.WriteStartArray("sip_headers");
+            foreach (var (name, value) in headers)
+            {
+                json.WriteStartObject();
+                json.WriteString("name", name);
+                json.WriteString("value", value);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static async Task<int> RunAsync(CliContext context, string fromText, string toText, bool whatsApp, string urlText, string? callIdText, CancellationToken ct)
+    {
+        var problems = new List<string>();
+        if (!PhoneNumber.TryParse(fromText, out var caller))
+        {
+            problems.Add("--from must be a phone number in E.164 form, such as +250788123456.");
+        }
+
+        if (!PhoneNumber.TryParse(toText, out var dialed))
+        {
+            problems.Add("--to must be a phone number in E.164 form, such as +250788000111.");
+        }
+
+        if (!Uri.TryCreate(urlText, UriKind.Absolute, out var baseUrl) || (baseUrl.Scheme != Uri.UriSchemeHttp && baseUrl.Scheme != Uri.UriSchemeHttps))
+        {
+            problems.Add("--url must be an absolute http(s) URL, such as http://127.0.0.1:8080.");
+        }
+
+        var secret = context.Configuration["OpenAI:WebhookSecret"];
+        if (string.IsNullOrWhiteSpace(secret))
+        {
+            problems.Add("OPENAI_WEBHOOK_SECRET is not set: the webhook signing secret (whsec_…) the service verifies with.");
+        }
+        else if (!StandardWebhookVerifier.TryDecodeSecret(secret, out _))
+        {
+            problems.Add("OPENAI_WEBHOOK_SECRET is malformed: expected whsec_ followed by base64.");
+        }
+
+        var callId = string.IsNullOrWhiteSpace(callIdText) ? "rtc_sim_" + Guid.NewGuid().ToString("N") : callIdText.Trim();
+        if (problems.Count > 0)
+        {
+            foreach (var problem in problems)
+            {
+                await context.Error.WriteLineAsync(problem);
+            }
+
+            return ExitCodes.Usage;
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        var body = IncomingCallEvent(callId, caller!, dialed!, whatsApp, now);
+        var webhookId = "wh_sim_" + Guid.NewGuid().ToString("N");
+        var timestamp = now.ToUnixTimeSeconds();
+        var signature = new StandardWebhookVerifier(secret!, TimeProvider.System).Sign(webhookId, timestamp, body);
+
+        using var http = new HttpClient { BaseAddress = baseUrl, Timeout = Timeout };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "openai-sip-webhook") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.TryAddWithoutValidation("webhook-id", webhookId);
+        request.Headers.TryAddWithoutValidation("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
+        request.Headers.TryAddWithoutValidation("webhook-signature", signature);
+
+        await context.Out.WriteLineAsync($"call {callId} ({(whatsApp ? "whatsapp" : "phone")}, from {caller!.Masked} to {dialed!.Masked})");
+        string answer;
+        int status;
+        try
+        {
+            using var response = await http.SendAsync(request, ct);
+            status = (int)response.StatusCode;
+            answer = await response.Content.ReadAsStringAsync(ct);
+        }
+        catch (Exception exception) when (exception is HttpRequestException || (exception is TaskCanceledException && !ct.IsCancellationRequested))
+        {
+            await context.Error.WriteLineAsync($"error: {baseUrl} could not be reached: {(exception is TaskCanceledException ? "timed out" : exception.Message)}");
+            return ExitCodes.Failed;
+        }
+
+        await context.Out.WriteLineAsync($"webhook: HTTP {status}");
+        if (status != 200)
+        {
+            await context.Error.WriteLineAsync($"error: the service answered HTTP {status}: {Detail(answer)}");
+            return ExitCodes.Failed;
+        }
+
+        await context.Out.WriteLineAsync($"decision: {Field(answer, "outcome") ?? "unknown"}{(Field(answer, "sipStatus") is { } sip ? $" (SIP {sip})" : string.Empty)}");
+        await PrintCallAsync(context, http, callId, ct);
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>With <c>EASYMO_ADMIN_TOKEN</c>, the call as the operators' API records it.</summary>
+    private static async Task PrintCallAsync(CliContext context, HttpClient http, string callId, CancellationToken ct)
+    {
+        var token = context.Configuration["Admin:Token"];
+        if (string.IsNullOrWhiteSpace(token))
+        {
+            await context.Out.WriteLineAsync("record: not read (EASYMO_ADMIN_TOKEN is not set)");
+            return;
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/calls/" + Uri.EscapeDataString(callId));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        try
+        {
+            using var response = await http.SendAsync(request, ct);
+            var text = await response.Content.ReadAsStringAsync(ct);
+            await context.Out.WriteLineAsync(response.IsSuccessStatusCode
+                ? $"record: status {Field(text, "status") ?? "?"}, channel {Field(text, "channel") ?? "?"}, language {Field(text, "language") ?? "?"}"
+                : $"record: not read (GET /api/calls/{callId}: HTTP {(int)response.StatusCode})");
+        }
+        catch (Exception exception) when (exception is HttpRequestException || (exception is TaskCanceledException && !ct.IsCancellationRequested))
+        {
+            await context.Out.WriteLineAsync("record: not read (the service did not answer)");
+        }
+    }
+
+    private static string? Field(string json, string name)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty(name, out var value)
+                ? value.ValueKind switch
+                {
+                    JsonValueKind.String => value.GetString(),
+                    JsonValueKind.Number => value.GetRawText(),
+                    _ => null,
+                }
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The problem's title and detail, or the start of a body that is not a problem.</summary>
+    private static string Detail(string body)
+    {
+        var title = Field(body, "title");
+        var detail = Field(body, "detail");
+        if (title is not null || detail is not null)
+        {
+            return string.Join(": ", new[] { title, detail }.Where(part => part is not null));
+        }
+
+        var text = body.ReplaceLineEndings(" ").Trim();
+        return text.Length == 0 ? "no body" : text[..Math.Min(text.Length, 200)];
+    }
+}

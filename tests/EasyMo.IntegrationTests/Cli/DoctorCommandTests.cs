@@ -1,0 +1,132 @@
+using System.Security.Cryptography;
+
+namespace EasyMo.IntegrationTests.Cli;
+
+/// <summary><c>doctor</c>: one line per check, exit 1 when any fails, never a secret.</summary>
+public sealed class DoctorCommandTests : IAsyncLifetime
+{
+    private FakeOpenAi _openAi = null!;
+    private readonly string _apiKey = "sk-test-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+
+    public async ValueTask InitializeAsync()
+    {
+        _openAi = await FakeOpenAi.StartAsync();
+        _openAi.ModelsKey = _apiKey;
+    }
+
+    public async ValueTask DisposeAsync() => await _openAi.DisposeAsync();
+
+    [Fact]
+    public async Task With_a_good_database_and_OpenAI_every_check_is_ok()
+    {
+        var settings = await SettingsAsync();
+
+        var result = await Cli.RunAsync(settings, "doctor");
+
+        result.ExitCode.ShouldBe(0, result.ToString());
+        result.Out.ShouldContain("ok   configuration");
+        result.Out.ShouldContain("ok   database");
+        result.Out.ShouldContain("ok   migrations: none pending");
+        result.Out.ShouldContain("ok   openai");
+        result.Out.ShouldContain("warn whatsapp: not configured");
+        result.Out.Split('\n').ShouldNotContain(line => line.StartsWith("FAIL", StringComparison.Ordinal));
+        result.All.ShouldNotContain(_apiKey);
+    }
+
+    [Fact]
+    public async Task An_unreachable_database_fails_and_is_named()
+    {
+        var settings = await SettingsAsync();
+        settings["ConnectionStrings:EasyMo"] = "Host=127.0.0.1;Port=1;Database=gone;Username=nobody;Password=hunter2;Timeout=2";
+
+        var result = await Cli.RunAsync(settings, "doctor");
+
+        result.ExitCode.ShouldBe(1, result.ToString());
+        result.Out.ShouldContain("FAIL database: 127.0.0.1:1/gone unreachable");
+        result.Out.ShouldContain("ok   openai");
+        result.All.ShouldNotContain("hunter2");
+        result.ShouldHaveNoStackTrace();
+    }
+
+    [Fact]
+    public async Task Pending_migrations_fail_with_what_to_run()
+    {
+        var settings = await SettingsAsync(await SharedDatabase.CreateEmptyDatabaseAsync());
+
+        var result = await Cli.RunAsync(settings, "doctor");
+
+        result.ExitCode.ShouldBe(1, result.ToString());
+        result.Out.ShouldContain("ok   database");
+        result.Out.ShouldContain("FAIL migrations");
+        result.Out.ShouldContain("migrate");
+    }
+
+    [Fact]
+    public async Task A_refused_key_fails_without_printing_it()
+    {
+        var settings = await SettingsAsync();
+        var wrongKey = "sk-wrong-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
+        settings["OpenAI:ApiKey"] = wrongKey;
+
+        var result = await Cli.RunAsync(settings, "doctor");
+
+        result.ExitCode.ShouldBe(1, result.ToString());
+        result.Out.ShouldContain("FAIL openai");
+        result.Out.ShouldContain("401");
+        result.All.ShouldNotContain(wrongKey);
+    }
+
+    [Fact]
+    public async Task The_Graph_API_is_checked_when_WhatsApp_is_configured()
+    {
+        await using var graph = await FakeGraph.StartAsync();
+        var token = Cli.NewToken();
+        graph.PhoneNumberToken = token;
+        var settings = await SettingsAsync();
+        foreach (var (key, value) in Cli.WhatsApp(graph, token))
+        {
+            settings[key] = value;
+        }
+
+        settings["WhatsApp:AppSecret"] = "app-secret-" + Guid.NewGuid().ToString("N");
+        settings["WhatsApp:VerifyToken"] = "verify";
+
+        var ok = await Cli.RunAsync(settings, "doctor");
+        ok.ExitCode.ShouldBe(0, ok.ToString());
+        ok.Out.ShouldContain("ok   whatsapp");
+        ok.All.ShouldNotContain(token);
+
+        graph.PhoneNumberToken = Cli.NewToken();
+        var refused = await Cli.RunAsync(settings, "doctor");
+        refused.ExitCode.ShouldBe(1, refused.ToString());
+        refused.Out.ShouldContain("FAIL whatsapp");
+        refused.Out.ShouldContain("WHATSAPP_ACCESS_TOKEN");
+        refused.All.ShouldNotContain(token);
+    }
+
+    [Fact]
+    public async Task Missing_configuration_is_named_on_a_line_of_its_own()
+    {
+        var settings = await SettingsAsync();
+        settings["OpenAI:WebhookSecret"] = string.Empty;
+
+        var result = await Cli.RunAsync(settings, "doctor");
+
+        result.ExitCode.ShouldBe(1, result.ToString());
+        result.Out.Split('\n').ShouldContain(line => line.StartsWith("FAIL configuration: OPENAI_WEBHOOK_SECRET", StringComparison.Ordinal));
+    }
+
+    private async Task<Dictionary<string, string?>> SettingsAsync(string? connectionString = null) => new()
+    {
+        ["ConnectionStrings:EasyMo"] = connectionString ?? await SharedDatabase.CreateMigratedDatabaseAsync(),
+        ["DATABASE_URL"] = string.Empty,
+        ["OpenAI:ApiKey"] = _apiKey,
+        ["OpenAI:WebhookSecret"] = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+        ["OpenAI:BaseUrl"] = _openAi.BaseUrl.ToString(),
+        ["Database:ApplyMigrations"] = "false",
+        ["WhatsApp:AccessToken"] = string.Empty,
+        ["WhatsApp:PhoneNumberId"] = string.Empty,
+        ["WhatsApp:AppSecret"] = string.Empty,
+        ["WhatsApp:VerifyToken"] = string.Empty,
+    };
+}
