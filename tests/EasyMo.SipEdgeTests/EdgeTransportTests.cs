@@ -25,7 +25,7 @@ public sealed class EdgeTransportTests(EdgeFixture edge)
         var target = $"127.0.0.1:{edge.TlsPort}";
         await tls.WriteAsync(Encoding.ASCII.GetBytes(RawSip.Options(target, "TLS", "tls-options-1")), Ct);
         await tls.WriteAsync(Encoding.ASCII.GetBytes(RawSip.Invite(EdgeFixture.BusinessNumber, target, "TLS", "tls-invite-1")), Ct);
-        var received = await RawSip.ReadUntilQuietAsync(tls, TimeSpan.FromSeconds(1), Ct);
+        var received = await RawSip.ReadUntilQuietAsync(tls, TimeSpan.FromSeconds(3), Ct);
 
         tls.SslProtocol.ShouldBeOneOf(SslProtocols.Tls12, SslProtocols.Tls13);
         tls.RemoteCertificate.ShouldNotBeNull().GetCertHashString().ShouldBe(edge.Certificate!.GetCertHashString());
@@ -66,7 +66,7 @@ public sealed class EdgeTransportTests(EdgeFixture edge)
 
         using var probe = await RawSip.ConnectAsync("127.0.0.1", edge.TcpEndPoint, Ct);
         await probe.GetStream().WriteAsync(Encoding.ASCII.GetBytes(RawSip.Options($"127.0.0.1:{edge.TcpPort}", "TCP", "after-garbage")), Ct);
-        var reply = await RawSip.ReadUntilQuietAsync(probe.GetStream(), TimeSpan.FromSeconds(1), Ct);
+        var reply = await RawSip.ReadUntilQuietAsync(probe.GetStream(), TimeSpan.FromSeconds(3), Ct);
 
         edge.IsRunning.ShouldBeTrue(edge.Log);
         RawSip.Count(reply, "SIP/2.0 200 ").ShouldBe(1, reply);
@@ -78,7 +78,7 @@ public sealed class EdgeTransportTests(EdgeFixture edge)
         using var trunk = await RawSip.ConnectAsync(EdgeFixture.TrunkSource, edge.TcpEndPoint, Ct);
         var invite = RawSip.Invite(EdgeFixture.TrunkNumber, $"127.0.0.1:{edge.TcpPort}", "TCP", "spoof-1"); // From: …@wa.meta.vc
         await trunk.GetStream().WriteAsync(Encoding.ASCII.GetBytes(invite), Ct);
-        var answer = await RawSip.ReadUntilQuietAsync(trunk.GetStream(), TimeSpan.FromSeconds(1), Ct);
+        var answer = await RawSip.ReadUntilQuietAsync(trunk.GetStream(), TimeSpan.FromSeconds(3), Ct);
 
         invite.ShouldContain("@wa.meta.vc>");
         RawSip.Count(answer, "SIP/2.0 403 ").ShouldBe(1, answer);
@@ -102,7 +102,7 @@ public sealed class EdgeTransportTests(EdgeFixture edge)
 
         using var neighbour = await RawSip.ConnectAsync("127.0.0.8", edge.TcpEndPoint, Ct);
         await neighbour.GetStream().WriteAsync(Encoding.ASCII.GetBytes(RawSip.Invite(EdgeFixture.BusinessNumber, target, "TCP", "neighbour-1")), Ct);
-        var neighbourAnswer = await RawSip.ReadUntilQuietAsync(neighbour.GetStream(), TimeSpan.FromSeconds(1), Ct);
+        var neighbourAnswer = await RawSip.ReadUntilQuietAsync(neighbour.GetStream(), TimeSpan.FromSeconds(3), Ct);
 
         var challenged = RawSip.Count(answered, "SIP/2.0 407 ");
         challenged.ShouldBeGreaterThan(0, $"INVITEs within the rate are challenged as usual: {answered}");

@@ -34,11 +34,11 @@ public sealed class EdgeFixture : IAsyncLifetime
 
     public string OtherPassword { get; } = Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
 
-    public int TcpPort { get; } = SipTools.FreeTcpPort();
+    public int TcpPort { get; private set; } = SipTools.FreeTcpPort();
 
-    public int TlsPort { get; } = SipTools.FreeTcpPort();
+    public int TlsPort { get; private set; } = SipTools.FreeTcpPort();
 
-    public int OpenAiPort { get; } = SipTools.FreeTcpPort();
+    public int OpenAiPort { get; private set; } = SipTools.FreeTcpPort();
 
     public IPEndPoint TcpEndPoint => new(IPAddress.Loopback, TcpPort);
 
@@ -82,6 +82,29 @@ public sealed class EdgeFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         Certificate = WriteCertificate(Path.Combine(Directory, "edge.crt"), Path.Combine(Directory, "edge.key"));
+
+        // A port picked free can be taken by a parallel test run before Kamailio binds it: then try again with new ports.
+        // The deadline is generous because CI runs the test projects side by side on two cores.
+        const int attempts = 3;
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await TryStartAsync(TimeSpan.FromSeconds(60)))
+            {
+                return;
+            }
+
+            if (attempt == attempts)
+            {
+                throw new InvalidOperationException($"Kamailio did not start from the rendered configuration ({attempts} attempts):\n{Log}");
+            }
+
+            await StopAsync();
+            (TcpPort, TlsPort, OpenAiPort) = (SipTools.FreeTcpPort(), SipTools.FreeTcpPort(), SipTools.FreeTcpPort());
+        }
+    }
+
+    private async Task<bool> TryStartAsync(TimeSpan timeout)
+    {
         Files = KamailioConfig.Render(Options(), ProjectId, "test edge");
         var config = Path.Combine(Directory, KamailioFiles.KamailioCfgName);
         await File.WriteAllTextAsync(config, Files.KamailioCfg);
@@ -91,16 +114,35 @@ public sealed class EdgeFixture : IAsyncLifetime
             ["-f", config, "-DD", "-E", "-m", "64", "-M", "8", "-P", Path.Combine(Directory, "kamailio.pid"), "-w", Directory, "-Y", Directory],
             out kamailioOutput);
 
-        var deadline = DateTime.UtcNow.AddSeconds(15);
+        var deadline = DateTime.UtcNow + timeout;
         while (!await AnswersOptionsAsync() || !await AnswersAsync(TlsPort))
         {
             if (kamailio.HasExited || DateTime.UtcNow > deadline)
             {
-                throw new InvalidOperationException($"Kamailio did not start from the rendered configuration:\n{Log}");
+                return false;
             }
 
             await Task.Delay(100);
         }
+
+        return true;
+    }
+
+    private async Task StopAsync()
+    {
+        if (kamailio is null)
+        {
+            return;
+        }
+
+        if (!kamailio.HasExited)
+        {
+            kamailio.Kill(entireProcessTree: true);
+            await kamailio.WaitForExitAsync(CancellationToken.None);
+        }
+
+        kamailio.Dispose();
+        kamailio = null;
     }
 
     /// <summary>Plays a caller's SIPp scenario against the edge's TCP listener.</summary>
@@ -111,17 +153,7 @@ public sealed class EdgeFixture : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        if (kamailio is not null)
-        {
-            if (!kamailio.HasExited)
-            {
-                kamailio.Kill(entireProcessTree: true);
-                await kamailio.WaitForExitAsync(CancellationToken.None);
-            }
-
-            kamailio.Dispose();
-        }
-
+        await StopAsync();
         Certificate?.Dispose();
         try
         {
