@@ -1,0 +1,87 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace EasyMo.Infrastructure.Persistence.Migrations
+{
+    /// <inheritdoc />
+    public partial class AdminQueries : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "ix_calls_caller",
+                table: "calls");
+
+            migrationBuilder.DropIndex(
+                name: "ix_calls_received_at",
+                table: "calls");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_webhook_deliveries_call_id",
+                table: "webhook_deliveries",
+                column: "call_id",
+                filter: "call_id IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_calls_caller_received_at_call_id",
+                table: "calls",
+                columns: new[] { "caller", "received_at", "call_id" },
+                descending: new[] { false, true, true });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_calls_profile_id_received_at",
+                table: "calls",
+                columns: new[] { "profile_id", "received_at" },
+                descending: new[] { false, true });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_calls_received_at_call_id",
+                table: "calls",
+                columns: new[] { "received_at", "call_id" },
+                descending: new bool[0]);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_calls_status_received_at_call_id",
+                table: "calls",
+                columns: new[] { "status", "received_at", "call_id" },
+                descending: new[] { false, true, true });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "ix_webhook_deliveries_call_id",
+                table: "webhook_deliveries");
+
+            migrationBuilder.DropIndex(
+                name: "ix_calls_caller_received_at_call_id",
+                table: "calls");
+
+            migrationBuilder.DropIndex(
+                name: "ix_calls_profile_id_received_at",
+                table: "calls");
+
+            migrationBuilder.DropIndex(
+                name: "ix_calls_received_at_call_id",
+                table: "calls");
+
+            migrationBuilder.DropIndex(
+                name: "ix_calls_status_received_at_call_id",
+                table: "calls");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_calls_caller",
+                table: "calls",
+                column: "caller");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_calls_received_at",
+                table: "calls",
+                column: "received_at",
+                descending: new bool[0]);
+        }
+    }
+}
