@@ -41,6 +41,7 @@ try
         options.PipelineBehaviors = [typeof(LoggingBehavior<,>), typeof(ValidationBehavior<,>)];
     });
 
+    builder.Services.AddEasyMoOpenApi();
     builder.Services.AddOptions<AdminOptions>().Bind(builder.Configuration.GetSection(AdminOptions.SectionName));
     builder.Services.AddSingleton(services => new StandardWebhookVerifier(
         services.GetRequiredService<IConfiguration>()["OpenAI:WebhookSecret"] ?? string.Empty,
@@ -74,6 +75,7 @@ try
     app.MapOpenAiWebhooks();
     app.MapWhatsAppWebhooks();
     app.MapAdminApi();
+    app.MapEasyMoOpenApi();
     app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync });
     app.MapHealthChecks("/health/ready", new HealthCheckOptions
     {
