@@ -94,7 +94,8 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
     }
 
     /// <summary>
-    /// One statement over the tables that record a call's life. The rank orders events that share a timestamp
+    /// One statement over the tables that record a call's life (<c>webhook_deliveries</c> holds only the incoming event,
+    /// which the call row already dates). The rank orders events that share a timestamp
     /// (the ring before the decision, the decision before what followed, the end last).
     /// </summary>
     public async Task<IReadOnlyList<CallEvent>> GetCallEventsAsync(Guid id, string callId, CancellationToken cancellationToken)
@@ -112,9 +113,6 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
                 SELECT at, kind, name || COALESCE(': ' || detail, ''), 2 FROM call_activities WHERE call_id = @id
                 UNION ALL
                 SELECT at, 'request', service, 2 FROM call_requests WHERE call_id = @id
-                UNION ALL
-                SELECT received_at, 'webhook', event_type, 2
-                FROM webhook_deliveries WHERE call_id = @call_id AND event_type <> 'realtime.call.incoming'
                 UNION ALL
                 SELECT connected_at, 'whatsapp_connected', NULL, 0 FROM whatsapp_calls WHERE call_id = @id AND connected_at IS NOT NULL
                 UNION ALL

@@ -13,7 +13,7 @@ public interface IAdminQueries
     /// </summary>
     Task<IReadOnlyList<CallListItem>> ListCallsAsync(CallListFilter filter, CallKeyset? after, int take, CancellationToken cancellationToken);
 
-    /// <summary>A call's lifecycle as the database recorded it (call row, activities, requests, webhooks, outbox, WhatsApp), in order.</summary>
+    /// <summary>A call's lifecycle as the database recorded it (call row, activities, requests, outbox, WhatsApp), in order.</summary>
     Task<IReadOnlyList<CallEvent>> GetCallEventsAsync(Guid id, string callId, CancellationToken cancellationToken);
 
     /// <summary>How many calls a profile made, and when the last one came in.</summary>

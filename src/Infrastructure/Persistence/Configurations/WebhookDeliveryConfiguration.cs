@@ -13,8 +13,5 @@ internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<We
         builder.Property(delivery => delivery.Source).HasMaxLength(32);
         builder.Property(delivery => delivery.EventType).HasMaxLength(64);
         builder.Property(delivery => delivery.CallId).HasMaxLength(256);
-
-        // A call's lifecycle (GET /api/calls/{callId}) lists the webhooks it received.
-        builder.HasIndex(delivery => delivery.CallId).HasFilter("call_id IS NOT NULL");
     }
 }

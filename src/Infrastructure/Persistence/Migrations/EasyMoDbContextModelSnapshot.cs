@@ -767,10 +767,6 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                     b.HasKey("WebhookId")
                         .HasName("pk_webhook_deliveries");
 
-                    b.HasIndex("CallId")
-                        .HasDatabaseName("ix_webhook_deliveries_call_id")
-                        .HasFilter("call_id IS NOT NULL");
-
                     b.ToTable("webhook_deliveries", (string)null);
                 });
 

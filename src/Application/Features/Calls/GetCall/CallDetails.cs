@@ -78,7 +78,7 @@ public sealed record CallDetails(
 /// <summary>
 /// One step of a call's lifecycle, in order: <c>ringing</c>, <c>accepted</c> / <c>rejected</c> / <c>missed</c> /
 /// <c>failed</c>, <c>monitor</c>, <c>tool_call</c>, <c>transfer</c>, <c>key_press</c>, <c>guard</c>, <c>request</c>,
-/// <c>webhook</c>, <c>whatsapp_connected</c>, <c>whatsapp_terminated</c>, <c>whatsapp_fallback_queued</c>,
+/// <c>whatsapp_connected</c>, <c>whatsapp_terminated</c>, <c>whatsapp_fallback_queued</c>,
 /// <c>whatsapp_fallback_sent</c>, <c>ended</c>.
 /// </summary>
 public sealed record CallEvent(DateTimeOffset At, string Type, string? Detail);

@@ -19,12 +19,6 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                 table: "calls");
 
             migrationBuilder.CreateIndex(
-                name: "ix_webhook_deliveries_call_id",
-                table: "webhook_deliveries",
-                column: "call_id",
-                filter: "call_id IS NOT NULL");
-
-            migrationBuilder.CreateIndex(
                 name: "ix_calls_caller_received_at_call_id",
                 table: "calls",
                 columns: new[] { "caller", "received_at", "call_id" },
@@ -52,10 +46,6 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropIndex(
-                name: "ix_webhook_deliveries_call_id",
-                table: "webhook_deliveries");
-
             migrationBuilder.DropIndex(
                 name: "ix_calls_caller_received_at_call_id",
                 table: "calls");

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace EasyMo.Infrastructure.Persistence.Migrations
 {
     [DbContext(typeof(EasyMoDbContext))]
-    [Migration("20261124145236_AdminQueries")]
+    [Migration("20261124145926_AdminQueries")]
     partial class AdminQueries
     {
         /// <inheritdoc />
@@ -769,10 +769,6 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
 
                     b.HasKey("WebhookId")
                         .HasName("pk_webhook_deliveries");
-
-                    b.HasIndex("CallId")
-                        .HasDatabaseName("ix_webhook_deliveries_call_id")
-                        .HasFilter("call_id IS NOT NULL");
 
                     b.ToTable("webhook_deliveries", (string)null);
                 });
