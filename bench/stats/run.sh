@@ -212,22 +212,32 @@ explain() { # explain NAME SQL
 for days in 7 366; do
     from="(date_trunc('day', now() at time zone 'UTC') - interval '$((days - 1)) days') at time zone 'UTC'"
     to="(date_trunc('day', now() at time zone 'UTC') + interval '1 day') at time zone 'UTC'"
-    explain "stats by day, $days days" "SELECT d.day::date, c.status, count(c.id)::int
-        FROM generate_series(current_date - $((days - 1)), current_date, interval '1 day') AS d(day)
-        LEFT JOIN calls c ON c.received_at >= d.day AT TIME ZONE 'UTC' AND c.received_at < (d.day + interval '1 day') AT TIME ZONE 'UTC'
-        GROUP BY d.day, c.status ORDER BY d.day"
-    explain "stats breakdown, $days days" "SELECT GROUPING(status, language, channel)::int, status, language, channel, count(*)::int
-        FROM calls WHERE received_at >= $from AND received_at < $to GROUP BY GROUPING SETS ((status), (language), (channel))"
-    explain "stats figures, $days days" "SELECT count(*)::int,
-           count(*) FILTER (WHERE c.accepted_at IS NOT NULL AND c.status IN ('accepted', 'ended'))::int,
-           count(*) FILTER (WHERE c.status <> 'ringing')::int, count(o.id)::int,
-           (avg(c.duration_seconds) FILTER (WHERE c.status = 'ended'))::float8,
-           percentile_cont(0.9) WITHIN GROUP (ORDER BY c.duration_seconds) FILTER (WHERE c.status = 'ended'),
-           count(*) FILTER (WHERE c.status = 'ended' AND c.duration_seconds <= 30)::int,
-           count(*) FILTER (WHERE c.status = 'ended' AND c.duration_seconds > 600)::int,
+    explain "stats counts (by day and status, language, channel), $days days" "WITH counts AS (
+            SELECT GROUPING(day, status, language, channel)::int AS grouping_set, day, status, language, channel, count(*)::int AS n
+            FROM (SELECT (received_at AT TIME ZONE 'UTC')::date AS day, status, language, channel
+                  FROM calls WHERE received_at >= $from AND received_at < $to) AS c
+            GROUP BY GROUPING SETS ((day, status), (language), (channel)))
+        SELECT 'day' AS kind, d.day::date AS day, c.status AS key, COALESCE(c.n, 0) AS n
+        FROM generate_series((current_date - $((days - 1)))::timestamp, current_date::timestamp, interval '1 day') AS d(day)
+        LEFT JOIN counts c ON c.grouping_set = 3 AND c.day = d.day::date
+        UNION ALL
+        SELECT CASE grouping_set WHEN 13 THEN 'language' ELSE 'channel' END, NULL, COALESCE(language, channel), n
+        FROM counts WHERE grouping_set IN (13, 14)"
+    explain "stats figures (rates, durations, histogram, live), $days days" "SELECT count(*)::int,
+           count(*) FILTER (WHERE accepted_at IS NOT NULL AND status IN ('accepted', 'ended'))::int,
+           count(*) FILTER (WHERE status <> 'ringing')::int,
+           (SELECT count(*) FROM outbox_messages o JOIN calls f ON f.call_id = substr(o.deduplication_key, 15)
+            WHERE o.deduplication_key LIKE 'call-fallback:%' AND f.received_at >= $from AND f.received_at < $to)::int,
+           (avg(duration_seconds) FILTER (WHERE status = 'ended'))::float8,
+           percentile_cont(0.9) WITHIN GROUP (ORDER BY duration_seconds) FILTER (WHERE status = 'ended'),
+           count(*) FILTER (WHERE status = 'ended' AND duration_seconds <= 30)::int,
+           count(*) FILTER (WHERE status = 'ended' AND duration_seconds > 30 AND duration_seconds <= 60)::int,
+           count(*) FILTER (WHERE status = 'ended' AND duration_seconds > 60 AND duration_seconds <= 120)::int,
+           count(*) FILTER (WHERE status = 'ended' AND duration_seconds > 120 AND duration_seconds <= 300)::int,
+           count(*) FILTER (WHERE status = 'ended' AND duration_seconds > 300 AND duration_seconds <= 600)::int,
+           count(*) FILTER (WHERE status = 'ended' AND duration_seconds > 600)::int,
            (SELECT count(*) FROM calls WHERE status = 'accepted')::int
-        FROM calls c LEFT JOIN outbox_messages o ON o.deduplication_key = 'call-fallback:' || c.call_id
-        WHERE c.received_at >= $from AND c.received_at < $to"
+        FROM calls WHERE received_at >= $from AND received_at < $to"
 done
 list="SELECT call_id, status, channel, language, caller, callee, trunk, received_at, accepted_at, ended_at, duration_seconds, end_reason FROM calls WHERE TRUE"
 explain "list, first page" "$list ORDER BY received_at DESC, call_id DESC LIMIT 51"

@@ -125,6 +125,8 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
                 FROM outbox_messages WHERE deduplication_key = 'call-fallback:' || @call_id AND sent_at IS NOT NULL
                 UNION ALL
                 SELECT ended_at, 'ended', end_reason, 4 FROM calls WHERE id = @id AND ended_at IS NOT NULL
+                UNION ALL
+                SELECT summary_settled_at, 'summary', summary_status, 5 FROM calls WHERE id = @id AND summary_settled_at IS NOT NULL
             ) AS events
             ORDER BY at, rank
             """;
@@ -145,41 +147,47 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
         return rows[0];
     }
 
-    /// <summary>Per day and status (every day of the range, empty ones too).</summary>
-    internal const string StatsByDaySql = """
-        SELECT d.day::date, c.status, count(c.id)::int
+    /// <summary>
+    /// Counts in one pass over the range: per day and status, per language, per channel (grouping sets), with every day
+    /// of the range from <c>generate_series</c>, empty ones too. <c>GROUPING(day, status, language, channel)</c> is a bit
+    /// mask of the columns a row is not grouped by, first column highest: 3 is (day, status), 13 language, 14 channel.
+    /// </summary>
+    internal const string StatsCountsSql = """
+        WITH counts AS (
+            SELECT GROUPING(day, status, language, channel)::int AS grouping_set, day, status, language, channel, count(*)::int AS n
+            FROM (SELECT (received_at AT TIME ZONE 'UTC')::date AS day, status, language, channel
+                  FROM calls WHERE received_at >= @from AND received_at < @to) AS c
+            GROUP BY GROUPING SETS ((day, status), (language), (channel))
+        )
+        SELECT 'day' AS kind, d.day::date AS day, c.status AS key, COALESCE(c.n, 0) AS n
         FROM generate_series(@first_day::timestamp, @last_day::timestamp, interval '1 day') AS d(day)
-        LEFT JOIN calls c ON c.received_at >= d.day AT TIME ZONE 'UTC' AND c.received_at < (d.day + interval '1 day') AT TIME ZONE 'UTC'
-        GROUP BY d.day, c.status
-        ORDER BY d.day
+        LEFT JOIN counts c ON c.grouping_set = 3 AND c.day = d.day::date
+        UNION ALL
+        SELECT CASE grouping_set WHEN 13 THEN 'language' ELSE 'channel' END, NULL, COALESCE(language, channel), n
+        FROM counts WHERE grouping_set IN (13, 14)
         """;
 
-    /// <summary>Totals by status, by language and by channel, in one pass.</summary>
-    internal const string StatsBreakdownSql = """
-        SELECT GROUPING(status, language, channel)::int, status, language, channel, count(*)::int
-        FROM calls
-        WHERE received_at >= @from AND received_at < @to
-        GROUP BY GROUPING SETS ((status), (language), (channel))
-        """;
-
-    /// <summary>Rates, duration figures and the histogram in one pass; live calls from the partial index <c>ix_calls_live</c>.</summary>
+    /// <summary>
+    /// Rates, duration figures and the histogram in a second pass; live calls from the partial index <c>ix_calls_live</c>;
+    /// fallbacks from the outbox's unique key (<c>call-fallback:{call id}</c>), each joined to its call by <c>call_id</c>.
+    /// </summary>
     internal const string StatsFiguresSql = """
         SELECT count(*)::int,
-               count(*) FILTER (WHERE c.accepted_at IS NOT NULL AND c.status IN ('accepted', 'ended'))::int,
-               count(*) FILTER (WHERE c.status <> 'ringing')::int,
-               count(o.id)::int,
-               (avg(c.duration_seconds) FILTER (WHERE c.status = 'ended'))::float8,
-               percentile_cont(0.9) WITHIN GROUP (ORDER BY c.duration_seconds) FILTER (WHERE c.status = 'ended'),
-               count(*) FILTER (WHERE c.status = 'ended' AND c.duration_seconds <= 30)::int,
-               count(*) FILTER (WHERE c.status = 'ended' AND c.duration_seconds > 30 AND c.duration_seconds <= 60)::int,
-               count(*) FILTER (WHERE c.status = 'ended' AND c.duration_seconds > 60 AND c.duration_seconds <= 120)::int,
-               count(*) FILTER (WHERE c.status = 'ended' AND c.duration_seconds > 120 AND c.duration_seconds <= 300)::int,
-               count(*) FILTER (WHERE c.status = 'ended' AND c.duration_seconds > 300 AND c.duration_seconds <= 600)::int,
-               count(*) FILTER (WHERE c.status = 'ended' AND c.duration_seconds > 600)::int,
+               count(*) FILTER (WHERE accepted_at IS NOT NULL AND status IN ('accepted', 'ended'))::int,
+               count(*) FILTER (WHERE status <> 'ringing')::int,
+               (SELECT count(*) FROM outbox_messages o JOIN calls f ON f.call_id = substr(o.deduplication_key, 15)
+                WHERE o.deduplication_key LIKE 'call-fallback:%' AND f.received_at >= @from AND f.received_at < @to)::int,
+               (avg(duration_seconds) FILTER (WHERE status = 'ended'))::float8,
+               percentile_cont(0.9) WITHIN GROUP (ORDER BY duration_seconds) FILTER (WHERE status = 'ended'),
+               count(*) FILTER (WHERE status = 'ended' AND duration_seconds <= 30)::int,
+               count(*) FILTER (WHERE status = 'ended' AND duration_seconds > 30 AND duration_seconds <= 60)::int,
+               count(*) FILTER (WHERE status = 'ended' AND duration_seconds > 60 AND duration_seconds <= 120)::int,
+               count(*) FILTER (WHERE status = 'ended' AND duration_seconds > 120 AND duration_seconds <= 300)::int,
+               count(*) FILTER (WHERE status = 'ended' AND duration_seconds > 300 AND duration_seconds <= 600)::int,
+               count(*) FILTER (WHERE status = 'ended' AND duration_seconds > 600)::int,
                (SELECT count(*) FROM calls WHERE status = 'accepted')::int
-        FROM calls c
-        LEFT JOIN outbox_messages o ON o.deduplication_key = 'call-fallback:' || c.call_id
-        WHERE c.received_at >= @from AND c.received_at < @to
+        FROM calls
+        WHERE received_at >= @from AND received_at < @to
         """;
 
     public async Task<CallStats> GetCallStatsAsync(DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken)
@@ -192,55 +200,47 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
             new("to", NpgsqlDbType.TimestampTz) { Value = to },
         ];
 
-        var dayRows = await QueryAsync(
-            StatsByDaySql,
+        var rows = await QueryAsync(
+            StatsCountsSql,
             [
+                .. Range(),
                 new NpgsqlParameter("first_day", NpgsqlDbType.Date) { Value = firstDay },
                 new NpgsqlParameter("last_day", NpgsqlDbType.Date) { Value = lastDay },
             ],
-            reader => (Day: reader.GetFieldValue<DateOnly>(0), Status: reader.IsDBNull(1) ? null : reader.GetString(1), Count: reader.GetInt32(2)),
-            cancellationToken);
-        var byDay = dayRows
-            .GroupBy(row => row.Day)
-            .OrderBy(group => group.Key)
-            .Select(group =>
-            {
-                var byStatus = Zeroes(CallListParameters.Statuses);
-                foreach (var row in group.Where(row => row.Status is not null))
-                {
-                    byStatus[row.Status!] = row.Count;
-                }
-
-                return new DayCount(group.Key, byStatus.Values.Sum(), byStatus);
-            })
-            .ToArray();
-
-        var breakdown = await QueryAsync(
-            StatsBreakdownSql,
-            Range(),
-            reader => (Grouping: reader.GetInt32(0), Status: reader.IsDBNull(1) ? null : reader.GetString(1),
-                Language: reader.IsDBNull(2) ? null : reader.GetString(2), Channel: reader.IsDBNull(3) ? null : reader.GetString(3), Count: reader.GetInt32(4)),
+            reader => (Kind: reader.GetString(0), Day: reader.IsDBNull(1) ? (DateOnly?)null : reader.GetFieldValue<DateOnly>(1),
+                Key: reader.IsDBNull(2) ? null : reader.GetString(2), Count: reader.GetInt32(3)),
             cancellationToken);
         var byStatusTotal = Zeroes(CallListParameters.Statuses);
         var byLanguage = Zeroes(CallListParameters.Languages);
         var byChannel = Zeroes(CallListParameters.Channels);
-
-        // GROUPING(status, language, channel) is a bit mask, status highest: 0b011 is the status set, 0b101 language, 0b110 channel.
-        foreach (var row in breakdown)
+        var days = new SortedDictionary<DateOnly, Dictionary<string, int>>();
+        foreach (var row in rows)
         {
-            switch (row.Grouping)
+            switch (row.Kind)
             {
-                case 0b011:
-                    byStatusTotal[row.Status!] = row.Count;
+                case "day":
+                    if (!days.TryGetValue(row.Day!.Value, out var byStatus))
+                    {
+                        days[row.Day.Value] = byStatus = Zeroes(CallListParameters.Statuses);
+                    }
+
+                    if (row.Key is not null)
+                    {
+                        byStatus[row.Key] = row.Count;
+                        byStatusTotal[row.Key] += row.Count;
+                    }
+
                     break;
-                case 0b101:
-                    byLanguage[row.Language!] = row.Count;
+                case "language":
+                    byLanguage[row.Key!] = row.Count;
                     break;
-                case 0b110:
-                    byChannel[row.Channel!] = row.Count;
+                default:
+                    byChannel[row.Key!] = row.Count;
                     break;
             }
         }
+
+        var byDay = days.Select(day => new DayCount(day.Key, day.Value.Values.Sum(), day.Value)).ToArray();
 
         var figures = (await QueryAsync(StatsFiguresSql, Range(), reader =>
         {

@@ -118,6 +118,10 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("summary_due_at");
 
+                    b.Property<DateTimeOffset?>("SummarySettledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("summary_settled_at");
+
                     b.Property<string>("SummaryStatus")
                         .IsRequired()
                         .HasMaxLength(16)

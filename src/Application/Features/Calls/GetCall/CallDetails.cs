@@ -79,7 +79,7 @@ public sealed record CallDetails(
 /// One step of a call's lifecycle, in order: <c>ringing</c>, <c>accepted</c> / <c>rejected</c> / <c>missed</c> /
 /// <c>failed</c>, <c>monitor</c>, <c>tool_call</c>, <c>transfer</c>, <c>key_press</c>, <c>guard</c>, <c>request</c>,
 /// <c>whatsapp_connected</c>, <c>whatsapp_terminated</c>, <c>whatsapp_fallback_queued</c>,
-/// <c>whatsapp_fallback_sent</c>, <c>ended</c>.
+/// <c>whatsapp_fallback_sent</c>, <c>ended</c>, <c>summary</c> (<c>done</c> or <c>failed</c>).
 /// </summary>
 public sealed record CallEvent(DateTimeOffset At, string Type, string? Detail);
 

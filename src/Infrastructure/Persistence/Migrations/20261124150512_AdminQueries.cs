@@ -1,4 +1,5 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
@@ -17,6 +18,12 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
             migrationBuilder.DropIndex(
                 name: "ix_calls_received_at",
                 table: "calls");
+
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "summary_settled_at",
+                table: "calls",
+                type: "timestamp with time zone",
+                nullable: true);
 
             migrationBuilder.CreateIndex(
                 name: "ix_calls_caller_received_at_call_id",
@@ -60,6 +67,10 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
 
             migrationBuilder.DropIndex(
                 name: "ix_calls_status_received_at_call_id",
+                table: "calls");
+
+            migrationBuilder.DropColumn(
+                name: "summary_settled_at",
                 table: "calls");
 
             migrationBuilder.CreateIndex(

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace EasyMo.Infrastructure.Persistence.Migrations
 {
     [DbContext(typeof(EasyMoDbContext))]
-    [Migration("20261124145926_AdminQueries")]
+    [Migration("20261124150512_AdminQueries")]
     partial class AdminQueries
     {
         /// <inheritdoc />
@@ -120,6 +120,10 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                     b.Property<DateTimeOffset?>("SummaryDueAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("summary_due_at");
+
+                    b.Property<DateTimeOffset?>("SummarySettledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("summary_settled_at");
 
                     b.Property<string>("SummaryStatus")
                         .IsRequired()
