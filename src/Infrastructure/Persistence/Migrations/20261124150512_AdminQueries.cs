@@ -11,6 +11,10 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            // The stats group calls by UTC day: without statistics on that expression the planner guesses a group per row
+            // and sorts a whole year of calls instead of hashing a few thousand groups.
+            migrationBuilder.Sql("CREATE STATISTICS st_calls_received_day ON ((received_at AT TIME ZONE 'UTC')::date) FROM calls;");
+
             migrationBuilder.DropIndex(
                 name: "ix_calls_caller",
                 table: "calls");
@@ -53,6 +57,8 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql("DROP STATISTICS IF EXISTS st_calls_received_day;");
+
             migrationBuilder.DropIndex(
                 name: "ix_calls_caller_received_at_call_id",
                 table: "calls");
