@@ -35,6 +35,7 @@ public static class DependencyInjection
                 (CoreEventId.SaveChangesFailed, LogLevel.Debug))));
         services.AddScoped<ICallStore, CallStore>();
         services.AddScoped<IWhatsAppStore, WhatsAppStore>();
+        services.AddScoped<IAdminQueries, AdminQueries>();
 
         // The whole operation, retries included, stays within TotalTimeout: the caller is listening to ringing.
         services.AddOpenAiClient<IOpenAiRealtimeCallsApi>(RealtimeCallsJsonContext.Default, "openai-realtime-calls", provider =>

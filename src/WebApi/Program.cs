@@ -43,6 +43,7 @@ try
         options.PipelineBehaviors = [typeof(LoggingBehavior<,>), typeof(ValidationBehavior<,>)];
     });
 
+    builder.Services.AddEasyMoOpenApi();
     builder.Services.AddOptions<AdminOptions>().Bind(builder.Configuration.GetSection(AdminOptions.SectionName));
     builder.Services.AddSingleton(services => new StandardWebhookVerifier(
         services.GetRequiredService<IConfiguration>()["OpenAI:WebhookSecret"] ?? string.Empty,
@@ -77,6 +78,7 @@ try
     app.MapWhatsAppWebhooks();
     app.MapAdminApi();
     app.MapEasyMoMetrics();
+    app.MapEasyMoOpenApi();
     app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync });
     app.MapHealthChecks("/health/ready", new HealthCheckOptions
     {

@@ -80,6 +80,9 @@ public sealed class Call
 
     public int SummaryAttempts { get; private set; }
 
+    /// <summary>When the summary was settled: stored (or found unnecessary), or given up on.</summary>
+    public DateTimeOffset? SummarySettledAt { get; private set; }
+
     /// <summary>When the summary should next be attempted; null when none is due.</summary>
     public DateTimeOffset? SummaryDueAt { get; private set; }
 
@@ -180,12 +183,13 @@ public sealed class Call
         TransferTarget = target;
     }
 
-    public void RecordSummary(string summary)
+    public void RecordSummary(string summary, DateTimeOffset at)
     {
         EnsureStatus(CallStatus.Ended, "summarise");
         Summary = string.IsNullOrWhiteSpace(summary) ? null : summary.Trim();
         SummaryStatus = SummaryStatus.Done;
         SummaryDueAt = null;
+        SummarySettledAt = at;
     }
 
     /// <summary>A summary attempt failed: try again after <paramref name="retryAfter"/>, or give up after <paramref name="maxAttempts"/>.</summary>
@@ -197,6 +201,7 @@ public sealed class Call
         {
             SummaryStatus = SummaryStatus.Failed;
             SummaryDueAt = null;
+            SummarySettledAt = at;
         }
         else
         {

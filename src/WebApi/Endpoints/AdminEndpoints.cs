@@ -1,21 +1,163 @@
+using System.Text.Json;
 using EasyMo.Application.Features.Calls.GetCall;
+using EasyMo.Application.Features.Calls.ListCalls;
+using EasyMo.Application.Features.Profiles;
+using EasyMo.Application.Features.Profiles.GetProfile;
+using EasyMo.Application.Features.Profiles.UpsertProfile;
+using EasyMo.Application.Features.Stats.GetCallStats;
 using EasyMo.WebApi.Security;
 using Mediator;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace EasyMo.WebApi.Endpoints;
 
-/// <summary>The operators' API under <c>/api</c>, behind the admin bearer token.</summary>
+/// <summary>
+/// The operators' API under <c>/api</c>, behind the admin bearer token. Query values arrive as text and are checked by
+/// the use cases' validators, so that a bad one is a 400 problem naming it rather than a binding failure.
+/// </summary>
 public static class AdminEndpoints
 {
+    /// <summary>The tag, and the security scheme the OpenAPI document gives these operations.</summary>
+    public const string Tag = "Operators";
+
+    private const int MaxProfileBodyBytes = 16 * 1024;
+
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").AddEndpointFilter<AdminTokenFilter>();
-        api.MapGet("/calls/{callId}", GetCallAsync).WithName("GetCall");
+        var api = app.MapGroup("/api")
+            .AddEndpointFilter<AdminTokenFilter>()
+            .WithTags(Tag)
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+
+        api.MapGet("/calls", ListCallsAsync)
+            .WithName("ListCalls")
+            .WithSummary("Calls, newest first, a keyset page at a time")
+            .WithDescription("Filters: status, channel (whatsapp|phone), language (en|fr|rw), from, to (ISO-8601 instants or dates; to exclusive), "
+                + "caller (E.164, with or without '+'), limit (1-200, default 50), page (the previous answer's nextPage).")
+            .ProducesValidationProblem();
+        api.MapGet("/calls/{callId}", GetCallAsync)
+            .WithName("GetCall")
+            .WithSummary("One call: its record, transcript, activities, requests and lifecycle events")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/profiles/{phone}", GetProfileAsync)
+            .WithName("GetProfile")
+            .WithSummary("A caller's profile by phone number, with how many calls they made")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPut("/profiles/{phone}", PutProfileAsync)
+            .WithName("PutProfile")
+            .WithSummary("Changes a profile's name, language or blocked flag, creating the profile when the number has none")
+            .WithDescription("Only the members present change; null clears name or language. Blocking takes effect on the next incoming call (603).")
+            .Accepts<ProfileChanges>("application/json")
+            .Produces<ProfileDetails>(StatusCodes.Status201Created)
+            .ProducesValidationProblem();
+        api.MapGet("/stats/calls", GetCallStatsAsync)
+            .WithName("GetCallStats")
+            .WithSummary("Call figures for the last N UTC calendar days (1-366, default 7), today included")
+            .ProducesValidationProblem();
         return app;
     }
 
-    private static async Task<IResult> GetCallAsync(string callId, ISender sender, CancellationToken cancellationToken) =>
+    private static async Task<Ok<CallListPage>> ListCallsAsync(
+        ISender sender,
+        CancellationToken cancellationToken,
+        string? status = null,
+        string? channel = null,
+        string? language = null,
+        string? from = null,
+        string? to = null,
+        string? caller = null,
+        string? limit = null,
+        string? page = null) =>
+        TypedResults.Ok(await sender.Send(new ListCallsQuery(status, channel, language, from, to, caller, limit, page), cancellationToken));
+
+    private static async Task<Results<Ok<CallDetails>, ProblemHttpResult>> GetCallAsync(string callId, ISender sender, CancellationToken cancellationToken) =>
         await sender.Send(new GetCallQuery(callId), cancellationToken) is { } call
             ? TypedResults.Ok(call)
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Call not found", detail: $"No call has the id '{callId}'.");
+
+    private static async Task<Results<Ok<ProfileDetails>, ProblemHttpResult>> GetProfileAsync(string phone, ISender sender, CancellationToken cancellationToken) =>
+        await sender.Send(new GetProfileQuery(phone), cancellationToken) is { } profile
+            ? TypedResults.Ok(profile)
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Profile not found", detail: "No profile has this phone number.");
+
+    private static async Task<Results<Ok<ProfileDetails>, Created<ProfileDetails>, ValidationProblem>> PutProfileAsync(
+        string phone, HttpRequest request, ISender sender, CancellationToken cancellationToken)
+    {
+        JsonElement body;
+        try
+        {
+            if (request.ContentLength is > MaxProfileBodyBytes)
+            {
+                return BodyProblem("The body is larger than 16 KiB.");
+            }
+
+            using var document = await JsonDocument.ParseAsync(request.Body, default, cancellationToken);
+            body = document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return BodyProblem("The body must be a JSON object: {\"name\"?, \"language\"?, \"blocked\"?}.");
+        }
+
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            return BodyProblem("The body must be a JSON object: {\"name\"?, \"language\"?, \"blocked\"?}.");
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var (hasName, name) = ReadString(body, "name", errors);
+        var (hasLanguage, language) = ReadString(body, "language", errors);
+        var hasBlocked = false;
+        var blocked = false;
+        if (body.TryGetProperty("blocked", out var blockedValue))
+        {
+            hasBlocked = true;
+            if (blockedValue.ValueKind is JsonValueKind.True or JsonValueKind.False)
+            {
+                blocked = blockedValue.GetBoolean();
+            }
+            else
+            {
+                errors["blocked"] = ["blocked must be true or false."];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "Invalid request");
+        }
+
+        var result = await sender.Send(new UpsertProfileCommand(phone, hasName, name, hasLanguage, language, hasBlocked, blocked), cancellationToken);
+        return result.Created
+            ? TypedResults.Created($"/api/profiles/{result.Profile.Phone}", result.Profile)
+            : TypedResults.Ok(result.Profile);
+
+        static ValidationProblem BodyProblem(string why) => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [why] }, title: "Invalid request");
+    }
+
+    private static (bool Present, string? Value) ReadString(JsonElement body, string member, Dictionary<string, string[]> errors)
+    {
+        if (!body.TryGetProperty(member, out var value))
+        {
+            return (false, null);
+        }
+
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.String:
+                return (true, value.GetString());
+            case JsonValueKind.Null:
+                return (true, null);
+            default:
+                errors[member] = [$"{member} must be a string or null."];
+                return (true, null);
+        }
+    }
+
+    private static async Task<Ok<CallStatsReport>> GetCallStatsAsync(ISender sender, CancellationToken cancellationToken, string? days = null) =>
+        TypedResults.Ok(await sender.Send(new GetCallStatsQuery(days), cancellationToken));
+
+    /// <summary>The body of <c>PUT /api/profiles/{phone}</c>, as documented; members left out are not changed.</summary>
+    internal sealed record ProfileChanges(string? Name, string? Language, bool? Blocked);
 }

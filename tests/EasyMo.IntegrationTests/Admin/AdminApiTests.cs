@@ -66,6 +66,77 @@ public sealed class AdminApiTests : IAsyncLifetime
         response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
     }
 
+    [Fact]
+    public async Task A_calls_events_tell_its_lifecycle_in_order()
+    {
+        var callId = Events.NewCallId();
+        (await _app.PostWebhookAsync(Events.CarrierCall(callId, Events.NewRwandanNumber()))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await _app.PostWebhookAsync(Events.Other("realtime.call.ended", callId))).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        using var client = _app.Admin();
+        var call = await client.GetFromJsonAsync<JsonElement>($"/api/calls/{callId}", Ct);
+
+        var events = call.GetProperty("events").EnumerateArray().ToArray();
+        events.Select(e => e.GetProperty("type").GetString()).ShouldBe(["ringing", "accepted", "ended"]);
+        events[0].GetProperty("detail").GetString().ShouldStartWith("phone");
+        events[2].GetProperty("detail").GetString().ShouldBe("remote_ended");
+        events.Select(e => e.GetProperty("at").GetDateTimeOffset()).ShouldBeInOrder();
+    }
+
+    [Fact]
+    public async Task A_failed_call_shows_its_sip_status_and_the_queued_whatsapp_fallback()
+    {
+        _app.OpenAi.Answer("accept", 500);
+        var callId = Events.NewCallId();
+        (await _app.PostWebhookAsync(Events.CarrierCall(callId, Events.NewRwandanNumber()))).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        using var client = _app.Admin();
+        var call = await client.GetFromJsonAsync<JsonElement>($"/api/calls/{callId}", Ct);
+
+        var events = call.GetProperty("events").EnumerateArray().ToArray();
+        events.Select(e => e.GetProperty("type").GetString()).ShouldBe(["ringing", "failed", "whatsapp_fallback_queued"]);
+        events[1].GetProperty("detail").GetString().ShouldBe("sip 480 accept_failed");
+    }
+
+    public static TheoryData<string, string> Endpoints() => new()
+    {
+        { "GET", "/api/calls" },
+        { "GET", "/api/calls?status=bogus" },
+        { "GET", "/api/calls/rtc_any" },
+        { "GET", "/api/profiles/+250788123456" },
+        { "PUT", "/api/profiles/+250788123456" },
+        { "GET", "/api/stats/calls" },
+        { "GET", "/api/stats/calls?days=0" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Endpoints))]
+    public async Task Every_endpoint_is_401_without_the_token_or_with_a_wrong_one(string method, string path)
+    {
+        foreach (var authorization in new[] { null, "Bearer wrong-token", "Bearer " + _app.AdminToken + "x" })
+        {
+            using var client = _app.CreateClient();
+            if (authorization is not null)
+            {
+                client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", authorization);
+            }
+
+            using var request = new HttpRequestMessage(new HttpMethod(method), path);
+            if (method == "PUT")
+            {
+                request.Content = JsonContent.Create(new { blocked = true });
+            }
+
+            using var response = await client.SendAsync(request, Ct);
+
+            response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized, $"{method} {path} with {authorization ?? "no header"}");
+            response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
+        }
+
+        await using var db = _app.Db();
+        db.Profiles.Count().ShouldBe(0); // the refused PUT changed nothing
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("Bearer wrong-token")]

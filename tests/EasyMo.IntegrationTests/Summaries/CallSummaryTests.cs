@@ -89,6 +89,10 @@ public sealed class CallSummaryTests
         ended.GetProperty("status").GetString().ShouldBe("ended");
         ended.GetProperty("summaryStatus").GetString().ShouldBe("done");
         ended.GetProperty("summary").GetString().ShouldBe(SummaryOfMoto);
+        var events = ended.GetProperty("events").EnumerateArray().ToArray();
+        events[^1].GetProperty("type").GetString().ShouldBe("summary");
+        events[^1].GetProperty("detail").GetString().ShouldBe("done");
+        live.GetProperty("events").EnumerateArray().ShouldNotContain(e => e.GetProperty("type").GetString() == "summary");
     }
 
     [Fact]

@@ -120,4 +120,23 @@ public sealed class CallTests
         call.Model.ShouldBe("gpt-realtime");
         missed.DecidedAt.ShouldBe(T0);
     }
+
+    [Fact]
+    public void A_summary_records_when_it_was_settled_stored_or_given_up()
+    {
+        var stored = Ringing();
+        stored.Accept(T0, "gpt-realtime", "marin");
+        stored.End(T0.AddMinutes(1), CallEndReason.CallerHangup);
+        stored.SummarySettledAt.ShouldBeNull();
+        stored.RecordSummary("Asked for a ride.", T0.AddMinutes(2));
+        stored.SummarySettledAt.ShouldBe(T0.AddMinutes(2));
+
+        var abandoned = Ringing();
+        abandoned.Accept(T0, "gpt-realtime", "marin");
+        abandoned.End(T0.AddMinutes(1), CallEndReason.CallerHangup);
+        abandoned.SummaryAttemptFailed(T0.AddMinutes(2), TimeSpan.FromMinutes(1), maxAttempts: 2);
+        abandoned.SummarySettledAt.ShouldBeNull();
+        abandoned.SummaryAttemptFailed(T0.AddMinutes(3), TimeSpan.FromMinutes(1), maxAttempts: 2);
+        abandoned.SummarySettledAt.ShouldBe(T0.AddMinutes(3));
+    }
 }

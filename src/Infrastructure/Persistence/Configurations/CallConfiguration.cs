@@ -36,11 +36,16 @@ internal sealed class CallConfiguration : IEntityTypeConfiguration<Call>
 
         builder.HasOne<Profile>().WithMany().HasForeignKey(call => call.ProfileId).OnDelete(DeleteBehavior.SetNull);
 
-        // Operators list calls newest first; the live-call ceiling counts recent accepted calls only.
-        builder.HasIndex(call => call.ReceivedAt).IsDescending();
+        // Operators list calls newest first, a keyset page at a time: (received_at, call_id) < (last row's), so the index
+        // carries the tie-break too. Status and caller filters have composites of their own, so that a rare status or one
+        // caller's calls are not looked for along the whole list; channel and language (two or three values) filter on the
+        // main walk. The stats read day ranges of the same index. The live-call ceiling counts recent accepted calls only.
+        builder.HasIndex(call => new { call.ReceivedAt, call.CallId }).IsDescending();
+        builder.HasIndex(call => new { call.Status, call.ReceivedAt, call.CallId }).IsDescending(false, true, true);
+        builder.HasIndex(call => new { call.Caller, call.ReceivedAt, call.CallId }).IsDescending(false, true, true);
+        builder.HasIndex(call => new { call.ProfileId, call.ReceivedAt }).IsDescending(false, true);
         builder.HasIndex(call => call.AcceptedAt).HasDatabaseName("ix_calls_live").HasFilter("status = 'accepted'");
         builder.HasIndex(call => call.WhatsAppCallId).HasFilter("whatsapp_call_id IS NOT NULL");
-        builder.HasIndex(call => call.Caller);
         builder.HasIndex(call => call.SummaryDueAt).HasDatabaseName("ix_calls_summary_due").HasFilter("summary_status = 'pending'");
         builder.HasIndex(call => new { call.ProfileId, call.EndedAt }).HasDatabaseName("ix_calls_profile_summaries").HasFilter("summary IS NOT NULL");
     }

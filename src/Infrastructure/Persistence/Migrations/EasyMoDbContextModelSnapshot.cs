@@ -118,6 +118,10 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("summary_due_at");
 
+                    b.Property<DateTimeOffset?>("SummarySettledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("summary_settled_at");
+
                     b.Property<string>("SummaryStatus")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -155,13 +159,6 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_calls_call_id");
 
-                    b.HasIndex("Caller")
-                        .HasDatabaseName("ix_calls_caller");
-
-                    b.HasIndex("ReceivedAt")
-                        .IsDescending()
-                        .HasDatabaseName("ix_calls_received_at");
-
                     b.HasIndex("SummaryDueAt")
                         .HasDatabaseName("ix_calls_summary_due")
                         .HasFilter("summary_status = 'pending'");
@@ -173,6 +170,22 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                     b.HasIndex("ProfileId", "EndedAt")
                         .HasDatabaseName("ix_calls_profile_summaries")
                         .HasFilter("summary IS NOT NULL");
+
+                    b.HasIndex("ProfileId", "ReceivedAt")
+                        .IsDescending(false, true)
+                        .HasDatabaseName("ix_calls_profile_id_received_at");
+
+                    b.HasIndex("ReceivedAt", "CallId")
+                        .IsDescending()
+                        .HasDatabaseName("ix_calls_received_at_call_id");
+
+                    b.HasIndex("Caller", "ReceivedAt", "CallId")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_calls_caller_received_at_call_id");
+
+                    b.HasIndex("Status", "ReceivedAt", "CallId")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_calls_status_received_at_call_id");
 
                     b.ToTable("calls", null, t =>
                         {

@@ -32,11 +32,17 @@ public sealed record CallDetails(
     string? TransferTarget,
     IReadOnlyList<TranscriptLine> Transcript,
     IReadOnlyList<ActivityLine> Activities,
-    IReadOnlyList<RequestLine> Requests)
+    IReadOnlyList<RequestLine> Requests,
+    IReadOnlyList<CallEvent> Events)
 {
-    public static CallDetails From(Call call) => From(call, [], [], []);
+    public static CallDetails From(Call call) => From(call, [], [], [], []);
 
-    public static CallDetails From(Call call, IReadOnlyList<TranscriptTurn> transcript, IReadOnlyList<CallActivity> activities, IReadOnlyList<CallRequest> requests) => new(
+    public static CallDetails From(
+        Call call,
+        IReadOnlyList<TranscriptTurn> transcript,
+        IReadOnlyList<CallActivity> activities,
+        IReadOnlyList<CallRequest> requests,
+        IReadOnlyList<CallEvent> events) => new(
         call.CallId,
         Wire(call.Status),
         call.Channel == CallChannel.WhatsApp ? "whatsapp" : "phone",
@@ -61,12 +67,21 @@ public sealed record CallDetails(
         call.TransferTarget,
         transcript.Select(turn => new TranscriptLine(turn.Sequence, Wire(turn.Speaker), turn.Text, turn.At)).ToArray(),
         activities.Select(activity => new ActivityLine(Wire(activity.Kind), activity.Name, activity.Detail, activity.At)).ToArray(),
-        requests.Select(request => new RequestLine(request.Service, request.Location, request.Details, request.At)).ToArray());
+        requests.Select(request => new RequestLine(request.Service, request.Location, request.Details, request.At)).ToArray(),
+        events);
 
     /// <summary>The snake_case name an enum value has on the wire and in the database (<c>CallerHangup → caller_hangup</c>).</summary>
     public static string Wire<TEnum>(TEnum value)
         where TEnum : struct, Enum => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 }
+
+/// <summary>
+/// One step of a call's lifecycle, in order: <c>ringing</c>, <c>accepted</c> / <c>rejected</c> / <c>missed</c> /
+/// <c>failed</c>, <c>monitor</c>, <c>tool_call</c>, <c>transfer</c>, <c>key_press</c>, <c>guard</c>, <c>request</c>,
+/// <c>whatsapp_connected</c>, <c>whatsapp_terminated</c>, <c>whatsapp_fallback_queued</c>,
+/// <c>whatsapp_fallback_sent</c>, <c>ended</c>, <c>summary</c> (<c>done</c> or <c>failed</c>).
+/// </summary>
+public sealed record CallEvent(DateTimeOffset At, string Type, string? Detail);
 
 /// <summary>One turn of the conversation: <c>caller</c> or <c>agent</c>.</summary>
 public sealed record TranscriptLine(int Sequence, string Speaker, string Text, DateTimeOffset At);

@@ -3,7 +3,7 @@ using Mediator;
 
 namespace EasyMo.Application.Features.Calls.GetCall;
 
-public sealed class GetCallHandler(ICallStore store, ICallHistory history) : IQueryHandler<GetCallQuery, CallDetails?>
+public sealed class GetCallHandler(ICallStore store, ICallHistory history, IAdminQueries queries) : IQueryHandler<GetCallQuery, CallDetails?>
 {
     public async ValueTask<CallDetails?> Handle(GetCallQuery query, CancellationToken cancellationToken)
     {
@@ -12,10 +12,11 @@ public sealed class GetCallHandler(ICallStore store, ICallHistory history) : IQu
             return null;
         }
 
-        // One context: the three reads run one after the other.
+        // One context: the reads run one after the other.
         var transcript = await history.GetTranscriptAsync(call.Id, cancellationToken);
         var activities = await history.GetActivitiesAsync(call.Id, cancellationToken);
         var requests = await history.GetRequestsAsync(call.Id, cancellationToken);
-        return CallDetails.From(call, transcript, activities, requests);
+        var events = await queries.GetCallEventsAsync(call.Id, call.CallId, cancellationToken);
+        return CallDetails.From(call, transcript, activities, requests, events);
     }
 }

@@ -39,7 +39,7 @@ public sealed class SummarizeCallHandler(
         var transcript = await history.GetTranscriptAsync(call.Id, cancellationToken);
         if (transcript.All(turn => string.IsNullOrWhiteSpace(turn.Text)))
         {
-            call.RecordSummary(string.Empty);
+            call.RecordSummary(string.Empty, time.GetUtcNow());
             await store.SaveChangesAsync(cancellationToken);
             SummaryLog.NothingToSummarize(logger, call.CallId);
             return SummarizeCallResult.NothingToSummarize;
@@ -72,7 +72,7 @@ public sealed class SummarizeCallHandler(
             return SummarizeCallResult.WillRetry;
         }
 
-        call.RecordSummary(summary);
+        call.RecordSummary(summary, time.GetUtcNow());
         await store.SaveChangesAsync(cancellationToken);
         SummaryLog.Stored(logger, call.CallId, summary.Length, transcript.Count, call.SummaryAttempts + 1);
         return SummarizeCallResult.Stored;

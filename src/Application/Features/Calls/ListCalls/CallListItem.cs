@@ -1,0 +1,31 @@
+namespace EasyMo.Application.Features.Calls.ListCalls;
+
+/// <summary>One row of <c>GET /api/calls</c>. <c>startedAt</c> is when the call rang (the incoming webhook).</summary>
+public sealed record CallListItem(
+    string CallId,
+    string Status,
+    string Channel,
+    string Language,
+    string? Caller,
+    string? Callee,
+    string? Trunk,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? AcceptedAt,
+    DateTimeOffset? EndedAt,
+    int? DurationSeconds,
+    string? EndReason);
+
+/// <summary>A page of calls; <c>nextPage</c> is the token of the following page, null on the last one.</summary>
+public sealed record CallListPage(IReadOnlyList<CallListItem> Items, string? NextPage);
+
+/// <summary>Filters in their database form (snake_case status, <c>phone</c>/<c>whatsapp</c>, language code, E.164); null: any.</summary>
+public sealed record CallListFilter(
+    string? Status,
+    string? Channel,
+    string? Language,
+    DateTimeOffset? From,
+    DateTimeOffset? To,
+    string? Caller);
+
+/// <summary>Where a page ends in the list's order: the last row's start time and call id.</summary>
+public sealed record CallKeyset(DateTimeOffset StartedAt, string CallId);

@@ -1,0 +1,45 @@
+namespace EasyMo.Application.Features.Stats.GetCallStats;
+
+/// <summary>
+/// What the database computes for a range of UTC days (<see cref="Common.Abstractions.IAdminQueries.GetCallStatsAsync"/>).
+/// Count maps hold every known key, zero included.
+/// </summary>
+public sealed record CallStats(
+    int Total,
+    IReadOnlyList<DayCount> ByDay,
+    IReadOnlyDictionary<string, int> ByStatus,
+    IReadOnlyDictionary<string, int> ByLanguage,
+    IReadOnlyDictionary<string, int> ByChannel,
+    int Answered,
+    int Decided,
+    int FallbacksQueued,
+    double? MeanDurationSeconds,
+    double? P90DurationSeconds,
+    IReadOnlyList<DurationBucket> DurationHistogram,
+    int LiveNow);
+
+/// <summary>One UTC calendar day: its calls, by status.</summary>
+public sealed record DayCount(DateOnly Date, int Total, IReadOnlyDictionary<string, int> ByStatus);
+
+/// <summary>
+/// Ended calls whose duration is above the previous bucket's bound and at most <see cref="UpToSeconds"/>; the last
+/// bucket (<c>null</c>) holds the longer ones.
+/// </summary>
+public sealed record DurationBucket(int? UpToSeconds, int Count);
+
+/// <summary>The answer of <c>GET /api/stats/calls</c>: <c>from</c> is the first day's midnight, <c>to</c> the end (exclusive).</summary>
+public sealed record CallStatsReport(
+    int Days,
+    DateTimeOffset From,
+    DateTimeOffset To,
+    int Total,
+    IReadOnlyList<DayCount> ByDay,
+    IReadOnlyDictionary<string, int> ByStatus,
+    IReadOnlyDictionary<string, int> ByLanguage,
+    IReadOnlyDictionary<string, int> ByChannel,
+    double AnswerRate,
+    double FallbackRate,
+    double? MeanDurationSeconds,
+    double? P90DurationSeconds,
+    IReadOnlyList<DurationBucket> DurationHistogram,
+    int LiveNow);

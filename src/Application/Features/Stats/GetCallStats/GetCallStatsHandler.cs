@@ -1,0 +1,35 @@
+using EasyMo.Application.Common.Abstractions;
+using Mediator;
+
+namespace EasyMo.Application.Features.Stats.GetCallStats;
+
+/// <summary>
+/// The figures come from the database; this only fixes the days and turns counts into rates. The answer rate is answered
+/// calls (accepted, or ended after being accepted) over decided ones (anything but ringing); the fallback rate is calls
+/// whose WhatsApp text fallback was queued over all calls. Both are 0 when there is nothing to divide by.
+/// </summary>
+public sealed class GetCallStatsHandler(IAdminQueries queries, TimeProvider time) : IQueryHandler<GetCallStatsQuery, CallStatsReport>
+{
+    public async ValueTask<CallStatsReport> Handle(GetCallStatsQuery query, CancellationToken cancellationToken)
+    {
+        GetCallStatsQuery.TryParseDays(query.Days, out var days);
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var firstDay = today.AddDays(1 - days);
+        var stats = await queries.GetCallStatsAsync(firstDay, today, cancellationToken);
+        return new CallStatsReport(
+            days,
+            new DateTimeOffset(firstDay, TimeOnly.MinValue, TimeSpan.Zero),
+            new DateTimeOffset(today.AddDays(1), TimeOnly.MinValue, TimeSpan.Zero),
+            stats.Total,
+            stats.ByDay,
+            stats.ByStatus,
+            stats.ByLanguage,
+            stats.ByChannel,
+            stats.Decided == 0 ? 0 : (double)stats.Answered / stats.Decided,
+            stats.Total == 0 ? 0 : (double)stats.FallbacksQueued / stats.Total,
+            stats.MeanDurationSeconds,
+            stats.P90DurationSeconds,
+            stats.DurationHistogram,
+            stats.LiveNow);
+    }
+}

@@ -1,0 +1,301 @@
+using System.Data.Common;
+using System.Text;
+using EasyMo.Application.Common.Abstractions;
+using EasyMo.Application.Features.Calls.GetCall;
+using EasyMo.Application.Features.Calls.ListCalls;
+using EasyMo.Application.Features.Stats.GetCallStats;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace EasyMo.Infrastructure.Persistence;
+
+/// <summary>
+/// The operators' reads, in SQL on the context's connection. The list is a keyset walk of
+/// <c>ix_calls_received_at_call_id</c> (or of the status / caller composites when those filter): no OFFSET, so a page
+/// costs the same at any depth. The stats are three aggregate statements over the range, whatever its size.
+/// </summary>
+internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
+{
+    private const string ListColumns =
+        "SELECT call_id, status, channel, language, caller, callee, trunk, received_at, accepted_at, ended_at, duration_seconds, end_reason FROM calls";
+
+    private static readonly int?[] HistogramBounds = [30, 60, 120, 300, 600, null];
+
+    public async Task<IReadOnlyList<CallListItem>> ListCallsAsync(CallListFilter filter, CallKeyset? after, int take, CancellationToken cancellationToken)
+    {
+        var (sql, parameters) = ListSql(filter, after, take);
+        return await QueryAsync(sql, parameters, reader => new CallListItem(
+            reader.GetString(0),
+            reader.GetString(1),
+            reader.GetString(2),
+            reader.GetString(3),
+            reader.IsDBNull(4) ? null : reader.GetString(4),
+            reader.IsDBNull(5) ? null : reader.GetString(5),
+            reader.IsDBNull(6) ? null : reader.GetString(6),
+            reader.GetFieldValue<DateTimeOffset>(7),
+            reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
+            reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9),
+            reader.IsDBNull(10) ? null : reader.GetInt32(10),
+            reader.IsDBNull(11) ? null : reader.GetString(11)), cancellationToken);
+    }
+
+    /// <summary>The list's statement: only the filters given appear in it, so each gets a plan of its own.</summary>
+    internal static (string Sql, NpgsqlParameter[] Parameters) ListSql(CallListFilter filter, CallKeyset? after, int take)
+    {
+        var sql = new StringBuilder(ListColumns).Append(" WHERE TRUE");
+        var parameters = new List<NpgsqlParameter>();
+        void Add(string condition, string name, object value, NpgsqlDbType type)
+        {
+            sql.Append(" AND ").Append(condition);
+            parameters.Add(new NpgsqlParameter(name, type) { Value = value });
+        }
+
+        if (filter.Status is not null)
+        {
+            Add("status = @status", "status", filter.Status, NpgsqlDbType.Varchar);
+        }
+
+        if (filter.Channel is not null)
+        {
+            Add("channel = @channel", "channel", filter.Channel, NpgsqlDbType.Varchar);
+        }
+
+        if (filter.Language is not null)
+        {
+            Add("language = @language", "language", filter.Language, NpgsqlDbType.Varchar);
+        }
+
+        if (filter.Caller is not null)
+        {
+            Add("caller = @caller", "caller", filter.Caller, NpgsqlDbType.Varchar);
+        }
+
+        if (filter.From is { } from)
+        {
+            Add("received_at >= @from", "from", from.ToUniversalTime(), NpgsqlDbType.TimestampTz);
+        }
+
+        if (filter.To is { } to)
+        {
+            Add("received_at < @to", "to", to.ToUniversalTime(), NpgsqlDbType.TimestampTz);
+        }
+
+        if (after is not null)
+        {
+            sql.Append(" AND (received_at, call_id) < (@after_at, @after_id)");
+            parameters.Add(new NpgsqlParameter("after_at", NpgsqlDbType.TimestampTz) { Value = after.StartedAt.ToUniversalTime() });
+            parameters.Add(new NpgsqlParameter("after_id", NpgsqlDbType.Varchar) { Value = after.CallId });
+        }
+
+        sql.Append(" ORDER BY received_at DESC, call_id DESC LIMIT @take");
+        parameters.Add(new NpgsqlParameter("take", NpgsqlDbType.Integer) { Value = take });
+        return (sql.ToString(), [.. parameters]);
+    }
+
+    /// <summary>
+    /// One statement over the tables that record a call's life (<c>webhook_deliveries</c> holds only the incoming event,
+    /// which the call row already dates). The rank orders events that share a timestamp
+    /// (the ring before the decision, the decision before what followed, the end last).
+    /// </summary>
+    public async Task<IReadOnlyList<CallEvent>> GetCallEventsAsync(Guid id, string callId, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT at, type, detail FROM (
+                SELECT received_at AS at, 'ringing' AS type, channel || COALESCE(' via ' || trunk, '') AS detail, 0 AS rank
+                FROM calls WHERE id = @id
+                UNION ALL
+                SELECT accepted_at, 'accepted', concat_ws(' ', model, voice), 1 FROM calls WHERE id = @id AND accepted_at IS NOT NULL
+                UNION ALL
+                SELECT decided_at, status, concat_ws(' ', 'sip ' || sip_status_code, end_reason), 1
+                FROM calls WHERE id = @id AND decided_at IS NOT NULL
+                UNION ALL
+                SELECT at, kind, name || COALESCE(': ' || detail, ''), 2 FROM call_activities WHERE call_id = @id
+                UNION ALL
+                SELECT at, 'request', service, 2 FROM call_requests WHERE call_id = @id
+                UNION ALL
+                SELECT connected_at, 'whatsapp_connected', NULL, 0 FROM whatsapp_calls WHERE call_id = @id AND connected_at IS NOT NULL
+                UNION ALL
+                SELECT terminated_at, 'whatsapp_terminated', termination_status, 4
+                FROM whatsapp_calls WHERE call_id = @id AND terminated_at IS NOT NULL
+                UNION ALL
+                SELECT created_at, 'whatsapp_fallback_queued', NULL, 3 FROM outbox_messages WHERE deduplication_key = 'call-fallback:' || @call_id
+                UNION ALL
+                SELECT sent_at, 'whatsapp_fallback_sent', delivery_status, 3
+                FROM outbox_messages WHERE deduplication_key = 'call-fallback:' || @call_id AND sent_at IS NOT NULL
+                UNION ALL
+                SELECT ended_at, 'ended', end_reason, 4 FROM calls WHERE id = @id AND ended_at IS NOT NULL
+                UNION ALL
+                SELECT summary_settled_at, 'summary', summary_status, 5 FROM calls WHERE id = @id AND summary_settled_at IS NOT NULL
+            ) AS events
+            ORDER BY at, rank
+            """;
+        return await QueryAsync(
+            sql,
+            [new NpgsqlParameter("id", NpgsqlDbType.Uuid) { Value = id }, new NpgsqlParameter("call_id", NpgsqlDbType.Varchar) { Value = callId }],
+            reader => new CallEvent(reader.GetFieldValue<DateTimeOffset>(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)),
+            cancellationToken);
+    }
+
+    public async Task<(int Calls, DateTimeOffset? LastCallAt)> CountProfileCallsAsync(Guid profileId, CancellationToken cancellationToken)
+    {
+        var rows = await QueryAsync(
+            "SELECT count(*)::int, max(received_at) FROM calls WHERE profile_id = @id",
+            [new NpgsqlParameter("id", NpgsqlDbType.Uuid) { Value = profileId }],
+            reader => (reader.GetInt32(0), reader.IsDBNull(1) ? (DateTimeOffset?)null : reader.GetFieldValue<DateTimeOffset>(1)),
+            cancellationToken);
+        return rows[0];
+    }
+
+    /// <summary>
+    /// Counts in one pass over the range: one hash aggregate by (day, status, language, channel), at most a few thousand
+    /// groups, rolled up from there per day and status (every day of the range from <c>generate_series</c>, empty ones
+    /// too), per language and per channel. <c>st_calls_received_day</c> tells the planner how many days there are.
+    /// </summary>
+    internal const string StatsCountsSql = """
+        WITH counts AS MATERIALIZED (
+            SELECT (received_at AT TIME ZONE 'UTC')::date AS day, status, language, channel, count(*) AS n
+            FROM calls WHERE received_at >= @from AND received_at < @to
+            GROUP BY 1, 2, 3, 4
+        )
+        SELECT 'day' AS kind, d.day::date AS day, c.status AS key, COALESCE(sum(c.n), 0)::int AS n
+        FROM generate_series(@first_day::timestamp, @last_day::timestamp, interval '1 day') AS d(day)
+        LEFT JOIN counts c ON c.day = d.day::date
+        GROUP BY d.day, c.status
+        UNION ALL
+        SELECT 'language', NULL, language, sum(n)::int FROM counts GROUP BY language
+        UNION ALL
+        SELECT 'channel', NULL, channel, sum(n)::int FROM counts GROUP BY channel
+        """;
+
+    /// <summary>
+    /// Rates, duration figures and the histogram in a second pass; live calls from the partial index <c>ix_calls_live</c>;
+    /// fallbacks from the outbox's unique key (<c>call-fallback:{call id}</c>), each joined to its call by <c>call_id</c>.
+    /// </summary>
+    internal const string StatsFiguresSql = """
+        SELECT count(*)::int,
+               count(*) FILTER (WHERE accepted_at IS NOT NULL AND status IN ('accepted', 'ended'))::int,
+               count(*) FILTER (WHERE status <> 'ringing')::int,
+               (SELECT count(*) FROM outbox_messages o JOIN calls f ON f.call_id = substr(o.deduplication_key, 15)
+                WHERE o.deduplication_key LIKE 'call-fallback:%' AND f.received_at >= @from AND f.received_at < @to)::int,
+               (avg(duration_seconds) FILTER (WHERE status = 'ended'))::float8,
+               percentile_cont(0.9) WITHIN GROUP (ORDER BY duration_seconds) FILTER (WHERE status = 'ended'),
+               count(*) FILTER (WHERE status = 'ended' AND duration_seconds <= 30)::int,
+               count(*) FILTER (WHERE status = 'ended' AND duration_seconds > 30 AND duration_seconds <= 60)::int,
+               count(*) FILTER (WHERE status = 'ended' AND duration_seconds > 60 AND duration_seconds <= 120)::int,
+               count(*) FILTER (WHERE status = 'ended' AND duration_seconds > 120 AND duration_seconds <= 300)::int,
+               count(*) FILTER (WHERE status = 'ended' AND duration_seconds > 300 AND duration_seconds <= 600)::int,
+               count(*) FILTER (WHERE status = 'ended' AND duration_seconds > 600)::int,
+               (SELECT count(*) FROM calls WHERE status = 'accepted')::int
+        FROM calls
+        WHERE received_at >= @from AND received_at < @to
+        """;
+
+    public async Task<CallStats> GetCallStatsAsync(DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken)
+    {
+        var from = new DateTimeOffset(firstDay, TimeOnly.MinValue, TimeSpan.Zero);
+        var to = new DateTimeOffset(lastDay.AddDays(1), TimeOnly.MinValue, TimeSpan.Zero);
+        NpgsqlParameter[] Range() =>
+        [
+            new("from", NpgsqlDbType.TimestampTz) { Value = from },
+            new("to", NpgsqlDbType.TimestampTz) { Value = to },
+        ];
+
+        var rows = await QueryAsync(
+            StatsCountsSql,
+            [
+                .. Range(),
+                new NpgsqlParameter("first_day", NpgsqlDbType.Date) { Value = firstDay },
+                new NpgsqlParameter("last_day", NpgsqlDbType.Date) { Value = lastDay },
+            ],
+            reader => (Kind: reader.GetString(0), Day: reader.IsDBNull(1) ? (DateOnly?)null : reader.GetFieldValue<DateOnly>(1),
+                Key: reader.IsDBNull(2) ? null : reader.GetString(2), Count: reader.GetInt32(3)),
+            cancellationToken);
+        var byStatusTotal = Zeroes(CallListParameters.Statuses);
+        var byLanguage = Zeroes(CallListParameters.Languages);
+        var byChannel = Zeroes(CallListParameters.Channels);
+        var days = new SortedDictionary<DateOnly, Dictionary<string, int>>();
+        foreach (var row in rows)
+        {
+            switch (row.Kind)
+            {
+                case "day":
+                    if (!days.TryGetValue(row.Day!.Value, out var byStatus))
+                    {
+                        days[row.Day.Value] = byStatus = Zeroes(CallListParameters.Statuses);
+                    }
+
+                    if (row.Key is not null)
+                    {
+                        byStatus[row.Key] = row.Count;
+                        byStatusTotal[row.Key] += row.Count;
+                    }
+
+                    break;
+                case "language":
+                    byLanguage[row.Key!] = row.Count;
+                    break;
+                default:
+                    byChannel[row.Key!] = row.Count;
+                    break;
+            }
+        }
+
+        var byDay = days.Select(day => new DayCount(day.Key, day.Value.Values.Sum(), day.Value)).ToArray();
+
+        var figures = (await QueryAsync(StatsFiguresSql, Range(), reader =>
+        {
+            var counts = Enumerable.Range(6, 6).Select(reader.GetInt32).ToArray();
+            return new
+            {
+                Total = reader.GetInt32(0),
+                Answered = reader.GetInt32(1),
+                Decided = reader.GetInt32(2),
+                Fallbacks = reader.GetInt32(3),
+                Mean = reader.IsDBNull(4) ? (double?)null : reader.GetDouble(4),
+                P90 = reader.IsDBNull(5) ? (double?)null : reader.GetDouble(5),
+                Histogram = HistogramBounds.Select((bound, index) => new DurationBucket(bound, counts[index])).ToArray(),
+                Live = reader.GetInt32(12),
+            };
+        }, cancellationToken))[0];
+
+        return new CallStats(
+            figures.Total,
+            byDay,
+            byStatusTotal,
+            byLanguage,
+            byChannel,
+            figures.Answered,
+            figures.Decided,
+            figures.Fallbacks,
+            figures.Mean,
+            figures.P90,
+            figures.Histogram,
+            figures.Live);
+    }
+
+    private static Dictionary<string, int> Zeroes(IEnumerable<string> keys) => keys.ToDictionary(key => key, _ => 0);
+
+    private async Task<List<T>> QueryAsync<T>(string sql, NpgsqlParameter[] parameters, Func<DbDataReader, T> map, CancellationToken cancellationToken)
+    {
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            command.Parameters.AddRange(parameters);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var rows = new List<T>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(map(reader));
+            }
+
+            return rows;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+}
