@@ -71,7 +71,8 @@ public sealed class EasyMoApp : WebApplicationFactory<Program>
     public static async Task<EasyMoApp> StartAsync(
         IDictionary<string, string?>? settings = null,
         string? connectionString = null,
-        FakeOpenAi? openAi = null)
+        FakeOpenAi? openAi = null,
+        bool kestrel = false)
     {
         var app = new EasyMoApp(
             connectionString ?? await SharedDatabase.CreateMigratedDatabaseAsync(),
@@ -80,9 +81,23 @@ public sealed class EasyMoApp : WebApplicationFactory<Program>
         {
             _ownsOpenAi = openAi is null, // a shared fake belongs to the test (or the first host)
         };
-        _ = app.Server; // start now, so that configuration errors surface here
+        if (kestrel)
+        {
+            // A real socket on loopback, for a browser: the test server is in-memory only.
+            app.UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
+            app.StartServer();
+        }
+        else
+        {
+            _ = app.Server; // start now, so that configuration errors surface here
+        }
+
         return app;
     }
+
+    /// <summary>Where a host started with <c>kestrel: true</c> listens (<c>http://127.0.0.1:port</c>).</summary>
+    public Uri ListeningAddress => new(Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+        .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First());
 
     public HttpClient Admin()
     {
