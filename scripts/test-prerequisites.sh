@@ -3,6 +3,7 @@
 #   postgresql                       the integration tests start a throwaway cluster from its binaries
 #   kamailio kamailio-tls-modules    the SIP edge under test (tests/EasyMo.SipEdgeTests)
 #   sip-tester                       SIPp, playing Meta, carriers and OpenAI against the edge
+#   chromium                         the dashboard's browser tests (Playwright drives Debian's Chromium; no download)
 # Idempotent: installs only what is missing. Not root and something missing: says what to install, exits 1.
 set -euo pipefail
 
@@ -27,6 +28,7 @@ has_pg_server || missing+=(postgresql)
 command -v kamailio >/dev/null 2>&1 || [[ -x /usr/sbin/kamailio ]] || missing+=(kamailio)
 has_kamailio_tls || missing+=(kamailio-tls-modules)
 command -v sipp >/dev/null 2>&1 || missing+=(sip-tester)
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
 
 if ((${#missing[@]} == 0)); then
     log "all present."
@@ -45,4 +47,5 @@ DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$
 has_pg_server || { log "error: installed postgresql but found no initdb, pg_ctl and postgres."; exit 1; }
 has_kamailio_tls || { log "error: installed kamailio but its tls module is missing."; exit 1; }
 command -v sipp >/dev/null 2>&1 || { log "error: installed sip-tester but sipp is not on PATH."; exit 1; }
+[[ -x /usr/bin/chromium ]] || { log "error: installed chromium but /usr/bin/chromium is missing."; exit 1; }
 log "installed."

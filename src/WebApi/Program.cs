@@ -79,6 +79,7 @@ try
     app.MapAdminApi();
     app.MapEasyMoMetrics();
     app.MapEasyMoOpenApi();
+    app.MapDashboard();
     app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync });
     app.MapHealthChecks("/health/ready", new HealthCheckOptions
     {

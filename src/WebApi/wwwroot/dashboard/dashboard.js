@@ -1,0 +1,260 @@
+// EasyMO Voice operator dashboard: figures from GET /api/stats/calls and the latest calls from GET /api/calls, behind
+// the admin token (kept in sessionStorage: this tab only). No build step; Chart.js is vendored (vendor/chart.js).
+"use strict";
+
+(() => {
+  const TOKEN_KEY = "easymo.adminToken";
+  const REFRESH_MS = 15000;
+  const OUTCOMES = ["ended", "accepted", "missed", "rejected", "failed", "ringing"];
+  const OUTCOME_COLOURS = {
+    ended: "#0b7a5a", accepted: "#35a47f", missed: "#e0a21b", rejected: "#c8553d", failed: "#8c1d17", ringing: "#7a8699",
+  };
+  const PALETTE = ["#0b7a5a", "#2f6fb0", "#e0a21b", "#8e5bb5", "#c8553d", "#7a8699"];
+  const LANGUAGES = { en: "English", fr: "French", rw: "Kinyarwanda" };
+
+  const $ = (id) => document.getElementById(id);
+  const charts = {};
+  let timer = null;
+
+  const token = () => sessionStorage.getItem(TOKEN_KEY);
+
+  async function api(path) {
+    const response = await fetch(path, { headers: { Authorization: `Bearer ${token()}`, Accept: "application/json" } });
+    if (response.status === 401) {
+      throw Object.assign(new Error("The admin token was refused."), { unauthorized: true });
+    }
+    if (!response.ok) {
+      let detail = `${response.status}`;
+      try { detail = (await response.json()).detail ?? detail; } catch { /* not problem details */ }
+      throw new Error(`${path}: ${detail}`);
+    }
+    return response.json();
+  }
+
+  function showGate(message) {
+    clearInterval(timer);
+    timer = null;
+    $("board").hidden = true;
+    $("controls").hidden = true;
+    $("gate").hidden = false;
+    $("gate-error").textContent = message ?? "";
+    $("token").focus();
+  }
+
+  function showBoard() {
+    $("gate").hidden = true;
+    $("board").hidden = false;
+    $("controls").hidden = false;
+  }
+
+  const percent = (rate) => (rate == null ? "–" : `${Math.round(rate * 1000) / 10}%`);
+
+  function duration(seconds) {
+    if (seconds == null) return "–";
+    const s = Math.round(seconds);
+    return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, "0")}s`;
+  }
+
+  const when = (iso) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: "short", timeStyle: "short" }) : "–");
+
+  function chart(id, config) {
+    if (typeof Chart === "undefined") return; // the figures above still show
+    if (charts[id]) {
+      charts[id].data = config.data;
+      charts[id].update("none");
+      return;
+    }
+    charts[id] = new Chart($(id), { ...config, options: { responsive: true, maintainAspectRatio: false, animation: false, ...config.options } });
+  }
+
+  function renderStats(stats) {
+    $("kpi-total").textContent = stats.total ?? 0;
+    $("kpi-answer").textContent = percent(stats.answerRate);
+    $("kpi-fallback").textContent = percent(stats.fallbackRate);
+    $("kpi-mean").textContent = duration(stats.meanDurationSeconds);
+    $("kpi-p90").textContent = duration(stats.p90DurationSeconds);
+    $("live-count").textContent = stats.liveNow ?? 0;
+
+    const days = stats.byDay ?? [];
+    const present = OUTCOMES.filter((outcome) => days.some((day) => (day.byStatus?.[outcome] ?? 0) > 0));
+    chart("chart-days", {
+      type: "bar",
+      data: {
+        labels: days.map((day) => day.date),
+        datasets: present.map((outcome) => ({
+          label: outcome,
+          data: days.map((day) => day.byStatus?.[outcome] ?? 0),
+          backgroundColor: OUTCOME_COLOURS[outcome],
+        })),
+      },
+      options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } } },
+    });
+
+    const split = (id, counts, names) => {
+      const keys = Object.keys(counts ?? {}).filter((key) => counts[key] > 0);
+      chart(id, {
+        type: "doughnut",
+        data: { labels: keys.map((key) => names?.[key] ?? key), datasets: [{ data: keys.map((key) => counts[key]), backgroundColor: PALETTE }] },
+        options: { plugins: { legend: { position: "bottom" } } },
+      });
+    };
+    split("chart-languages", stats.byLanguage, LANGUAGES);
+    split("chart-channels", stats.byChannel, { whatsapp: "WhatsApp", phone: "Phone" });
+
+    const buckets = stats.durationHistogram ?? [];
+    let previous = 0;
+    chart("chart-durations", {
+      type: "bar",
+      data: {
+        labels: buckets.map((bucket) => {
+          const label = bucket.upToSeconds == null ? `> ${duration(previous)}` : `≤ ${duration(bucket.upToSeconds)}`;
+          previous = bucket.upToSeconds ?? previous;
+          return label;
+        }),
+        datasets: [{ label: "calls", data: buckets.map((bucket) => bucket.count), backgroundColor: "#2f6fb0" }],
+      },
+      options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
+    });
+  }
+
+  function cell(row, text, className) {
+    const td = row.insertCell();
+    td.textContent = text;
+    if (className) td.className = className;
+    return td;
+  }
+
+  function renderCalls(page) {
+    const body = $("calls").tBodies[0];
+    body.replaceChildren();
+    for (const call of page.items ?? []) {
+      const row = body.insertRow();
+      row.dataset.callId = call.callId;
+      const started = cell(row, "");
+      const link = document.createElement("a");
+      link.href = `#call/${encodeURIComponent(call.callId)}`;
+      link.textContent = when(call.startedAt);
+      started.append(link);
+      cell(row, call.caller ?? "anonymous");
+      cell(row, call.channel);
+      cell(row, call.language);
+      const status = cell(row, "");
+      const badge = document.createElement("span");
+      badge.className = `status status-${call.status}`;
+      badge.textContent = call.status;
+      status.append(badge);
+      cell(row, duration(call.durationSeconds));
+    }
+    $("calls-empty").hidden = (page.items ?? []).length > 0;
+  }
+
+  function list(id, items, render) {
+    const ol = $(id);
+    ol.replaceChildren();
+    for (const item of items ?? []) {
+      const li = document.createElement("li");
+      render(li, item);
+      ol.append(li);
+    }
+  }
+
+  async function showCall(callId) {
+    const call = await api(`/api/calls/${encodeURIComponent(callId)}`);
+    $("detail").hidden = false;
+    $("detail-id").textContent = call.callId;
+    const fields = $("detail-fields");
+    fields.replaceChildren();
+    const rows = [
+      ["Status", call.status], ["Channel", call.trunk ? `${call.channel} (${call.trunk})` : call.channel],
+      ["Language", LANGUAGES[call.language] ?? call.language], ["Caller", call.callerName ? `${call.caller} (${call.callerName})` : call.caller ?? "anonymous"],
+      ["Dialled", call.callee ?? "–"], ["Started", when(call.startedAt)], ["Ended", when(call.endedAt)],
+      ["Duration", duration(call.durationSeconds)], ["End reason", call.endReason ?? "–"],
+    ];
+    for (const [name, value] of rows) {
+      const dt = document.createElement("dt");
+      dt.textContent = name;
+      const dd = document.createElement("dd");
+      dd.textContent = value ?? "–";
+      fields.append(dt, dd);
+    }
+    list("detail-events", call.events ?? call.activities, (li, event) => {
+      li.textContent = `${when(event.at)} · ${event.type ?? event.kind ?? ""} ${event.name ?? ""} ${event.detail ?? ""}`.trim();
+    });
+    list("detail-transcript", call.transcript, (li, turn) => {
+      const speaker = document.createElement("span");
+      speaker.className = "speaker";
+      speaker.textContent = `${turn.speaker}:`;
+      li.append(speaker, document.createTextNode(turn.text));
+    });
+    $("detail-summary").textContent = call.summary ?? `(${call.summaryStatus ?? "none"})`;
+    $("detail").scrollIntoView({ behavior: "smooth", block: "start" });
+  }
+
+  async function refresh() {
+    const days = $("days").value;
+    try {
+      const [stats, calls] = await Promise.all([api(`/api/stats/calls?days=${days}`), api("/api/calls?limit=20")]);
+      showBoard();
+      renderStats(stats);
+      renderCalls(calls);
+      $("error").textContent = "";
+      $("refreshed").textContent = `updated ${new Date().toLocaleTimeString()}`;
+      document.body.dataset.loaded = "true";
+    } catch (error) {
+      if (error.unauthorized) {
+        sessionStorage.removeItem(TOKEN_KEY);
+        showGate("That token was refused. Check EASYMO_ADMIN_TOKEN.");
+      } else {
+        $("error").textContent = `Could not refresh: ${error.message}`;
+      }
+    }
+  }
+
+  function start() {
+    refresh();
+    clearInterval(timer);
+    timer = setInterval(() => { if (!document.hidden) refresh(); }, REFRESH_MS);
+  }
+
+  async function route() {
+    const match = location.hash.match(/^#call\/(.+)$/);
+    if (!match) {
+      $("detail").hidden = true;
+      return;
+    }
+    try {
+      await showCall(decodeURIComponent(match[1]));
+    } catch (error) {
+      $("error").textContent = error.unauthorized ? "The admin token was refused." : `Could not open the call: ${error.message}`;
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    $("gate-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      sessionStorage.setItem(TOKEN_KEY, $("token").value.trim());
+      $("token").value = "";
+      start();
+      route();
+    });
+    $("sign-out").addEventListener("click", () => {
+      sessionStorage.removeItem(TOKEN_KEY);
+      showGate();
+    });
+    $("days").addEventListener("change", refresh);
+    $("detail-close").addEventListener("click", (event) => {
+      event.preventDefault();
+      history.replaceState(null, "", location.pathname);
+      $("detail").hidden = true;
+    });
+    window.addEventListener("hashchange", route);
+    document.addEventListener("visibilitychange", () => { if (!document.hidden && token()) refresh(); });
+
+    if (token()) {
+      start();
+      route();
+    } else {
+      showGate();
+    }
+  });
+})();

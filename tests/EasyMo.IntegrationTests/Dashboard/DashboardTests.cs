@@ -1,0 +1,149 @@
+using System.Net;
+using Microsoft.Playwright;
+
+namespace EasyMo.IntegrationTests.Dashboard;
+
+/// <summary>
+/// <c>/dashboard</c> in a real browser: Debian's Chromium, headless, driven by Playwright (no browser download), against
+/// the real service on a loopback socket with calls decided through signed webhooks.
+/// </summary>
+public sealed class DashboardTests
+{
+    private const string Chromium = "/usr/bin/chromium";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task The_page_asks_for_the_token_refuses_a_wrong_one_and_then_shows_the_seeded_calls()
+    {
+        await using var app = await EasyMoApp.StartAsync(kestrel: true);
+        var calls = await SeedCallsAsync(app, "+250788100001", "+33612345678", "+14155550123");
+        await using var browser = await LaunchAsync();
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 1000 } });
+
+        await page.GotoAsync(new Uri(app.ServerAddress!, "dashboard").ToString());
+        await Assertions.Expect(page.Locator("#gate")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#board")).ToBeHiddenAsync();
+
+        await page.FillAsync("#token", "not-the-token");
+        await page.ClickAsync("#gate-form button");
+        await Assertions.Expect(page.Locator("#gate-error")).ToContainTextAsync("refused");
+        await Assertions.Expect(page.Locator("#board")).ToBeHiddenAsync();
+
+        await page.FillAsync("#token", app.AdminToken);
+        await page.ClickAsync("#gate-form button");
+        await Assertions.Expect(page.Locator("body[data-loaded=true]")).ToHaveCountAsync(1);
+
+        await Assertions.Expect(page.Locator("#kpi-total")).ToHaveTextAsync(calls.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Assertions.Expect(page.Locator("#calls tbody tr")).ToHaveCountAsync(calls.Count);
+        foreach (var callId in calls)
+        {
+            await Assertions.Expect(page.Locator($"#calls tbody tr[data-call-id='{callId}']")).ToHaveCountAsync(1);
+        }
+
+        await Assertions.Expect(page.Locator("#calls tbody")).ToContainTextAsync("+33612345678");
+        (await page.Locator("#chart-days").BoundingBoxAsync()).ShouldNotBeNull().Height.ShouldBeGreaterThan(100);
+
+        await page.Locator($"#calls tbody tr[data-call-id='{calls[1]}'] a").ClickAsync();
+        await Assertions.Expect(page.Locator("#detail")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#detail-id")).ToHaveTextAsync(calls[1]);
+        await Assertions.Expect(page.Locator("#detail-fields")).ToContainTextAsync("French");
+
+        await SaveScreenshotAsync(page);
+    }
+
+    [Fact]
+    public async Task On_a_phone_the_page_fits_the_screen_and_the_figures_stay_readable()
+    {
+        await using var app = await EasyMoApp.StartAsync(kestrel: true);
+        await SeedCallsAsync(app, "+250788100002");
+        await using var browser = await LaunchAsync();
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 390, Height = 844 }, IsMobile = true });
+
+        await page.GotoAsync(new Uri(app.ServerAddress!, "dashboard").ToString());
+        await page.FillAsync("#token", app.AdminToken);
+        await page.ClickAsync("#gate-form button");
+        await Assertions.Expect(page.Locator("#kpi-total")).ToHaveTextAsync("1");
+
+        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+        overflow.ShouldBeLessThanOrEqualTo(0, "no sideways scrolling on a phone (the calls table scrolls inside its card)");
+        var fontSize = await page.EvaluateAsync<double>("() => parseFloat(getComputedStyle(document.querySelector('#kpi-total')).fontSize)");
+        fontSize.ShouldBeGreaterThanOrEqualTo(16);
+    }
+
+    [Fact]
+    public async Task The_page_itself_holds_no_data_and_is_served_with_a_strict_content_security_policy()
+    {
+        await using var app = await EasyMoApp.StartAsync();
+        using var client = app.CreateClient();
+
+        using var page = await client.GetAsync("/dashboard", Ct);
+        using var script = await client.GetAsync("/dashboard/vendor/chart.js/chart.umd.min.js", Ct);
+        using var licence = await client.GetAsync("/dashboard/vendor/chart.js/LICENSE.md", Ct);
+        using var data = await client.GetAsync("/api/stats/calls?days=7", Ct);
+
+        page.StatusCode.ShouldBe(HttpStatusCode.OK);
+        page.Content.Headers.ContentType!.MediaType.ShouldBe("text/html");
+        var policy = page.Headers.GetValues("Content-Security-Policy").ShouldHaveSingleItem();
+        policy.ShouldContain("script-src 'self'");
+        policy.ShouldContain("frame-ancestors 'none'");
+        policy.ShouldNotContain("unsafe-inline");
+        (await page.Content.ReadAsStringAsync(Ct)).ShouldNotContain("<script>", customMessage: "no inline script: the policy forbids it");
+        script.StatusCode.ShouldBe(HttpStatusCode.OK);
+        script.Content.Headers.ContentType!.MediaType.ShouldBe("text/javascript");
+        (await licence.Content.ReadAsStringAsync(Ct)).ShouldContain("MIT License");
+        data.StatusCode.ShouldBe(HttpStatusCode.Unauthorized, "the figures are behind the admin token");
+    }
+
+    /// <summary>Calls decided the way production decides them: a signed webhook each, accepted at the fake OpenAI.</summary>
+    private static async Task<List<string>> SeedCallsAsync(EasyMoApp app, params string[] callers)
+    {
+        var calls = new List<string>();
+        foreach (var caller in callers)
+        {
+            var callId = Events.NewCallId();
+            using var response = await app.PostWebhookAsync(Events.CarrierCall(callId, caller));
+            response.StatusCode.ShouldBe(HttpStatusCode.OK);
+            calls.Add(callId);
+            await Task.Delay(20, Ct); // distinct start times, so that the newest-first order is the seeding order reversed
+        }
+
+        return calls;
+    }
+
+    private static async Task<BrowserSession> LaunchAsync()
+    {
+        File.Exists(Chromium).ShouldBeTrue($"{Chromium} is missing: install Debian's chromium (scripts/test-prerequisites.sh does).");
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            // The machine has no network beyond the package mirrors: Chromium must not try to reach Google.
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+        return new BrowserSession(playwright, browser);
+    }
+
+    /// <summary><c>EASYMO_DASHBOARD_SCREENSHOT=docs/img/dashboard.png</c> writes the README's screenshot from this test's page.</summary>
+    private static async Task SaveScreenshotAsync(IPage page)
+    {
+        if (Environment.GetEnvironmentVariable("EASYMO_DASHBOARD_SCREENSHOT") is { Length: > 0 } path)
+        {
+            await page.EvaluateAsync("() => window.scrollTo(0, 0)");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        }
+    }
+
+    /// <summary>Playwright and its browser, closed together.</summary>
+    private sealed class BrowserSession(IPlaywright playwright, IBrowser browser) : IAsyncDisposable
+    {
+        public Task<IPage> NewPageAsync(BrowserNewPageOptions options) => browser.NewPageAsync(options);
+
+        public async ValueTask DisposeAsync()
+        {
+            await browser.CloseAsync();
+            playwright.Dispose();
+        }
+    }
+}
