@@ -14,6 +14,29 @@ public sealed class AdminApiTests : IAsyncLifetime
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
+    public async Task A_WhatsApp_call_decided_through_the_webhook_is_whatsapp_in_the_list_the_filter_the_events_and_the_stats()
+    {
+        var callId = Events.NewCallId();
+        var caller = Events.NewRwandanNumber();
+        (await _app.PostWebhookAsync(Events.CallIncoming(callId,
+            ("From", $"<sip:{caller.TrimStart('+')}@wa.meta.vc>;tag=abc"),
+            ("To", "<sip:+250788000111@edge.easymo.example>"),
+            ("x-wa-meta-wacid", "wacid.HBgLMjUwNzg4MTIzNDU2FQIAEhggQ0F")))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var client = _app.Admin();
+
+        var list = await client.GetFromJsonAsync<JsonElement>($"/api/calls?channel=whatsapp&caller={Uri.EscapeDataString(caller)}", Ct);
+        var call = await client.GetFromJsonAsync<JsonElement>($"/api/calls/{callId}", Ct);
+        var stats = await client.GetFromJsonAsync<JsonElement>("/api/stats/calls?days=1", Ct);
+
+        var item = list.GetProperty("items").EnumerateArray().ShouldHaveSingleItem();
+        item.GetProperty("callId").GetString().ShouldBe(callId);
+        item.GetProperty("channel").GetString().ShouldBe("whatsapp");
+        call.GetProperty("events")[0].GetProperty("detail").GetString().ShouldBe("whatsapp");
+        stats.GetProperty("byChannel").GetProperty("whatsapp").GetInt32().ShouldBeGreaterThanOrEqualTo(1);
+        stats.GetProperty("byChannel").EnumerateObject().Select(channel => channel.Name).ShouldBe(["whatsapp", "phone"], ignoreOrder: true);
+    }
+
+    [Fact]
     public async Task A_decided_call_is_shown_with_the_contract_fields()
     {
         var callId = Events.NewCallId();
