@@ -56,7 +56,15 @@ public sealed record WhatsAppCallItem(
     [property: JsonPropertyName("start_time"), JsonConverter(typeof(LenientStringConverter))] string? StartTime,
     [property: JsonPropertyName("end_time"), JsonConverter(typeof(LenientStringConverter))] string? EndTime,
     [property: JsonPropertyName("duration"), JsonConverter(typeof(LenientInt32Converter))] int? Duration,
-    [property: JsonPropertyName("errors")] List<WhatsAppError?>? Errors);
+    [property: JsonPropertyName("errors")] List<WhatsAppError?>? Errors)
+{
+    /// <summary>
+    /// Members not mapped above. Read only for <c>call_recording_available</c> / <c>call_transcription_available</c>,
+    /// whose payload is unconfirmed: only what looks like a reference (ids, URLs) is taken from them.
+    /// </summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Extra { get; init; }
+}
 
 /// <summary>An item of <c>statuses[]</c>: of a call (<c>type:"call"</c>) or of a message the business sent.</summary>
 public sealed record WhatsAppStatusItem(
