@@ -74,6 +74,7 @@ try
     app.MapOpenAiWebhooks();
     app.MapWhatsAppWebhooks();
     app.MapAdminApi();
+    app.MapPrivacyApi();
     app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync });
     app.MapHealthChecks("/health/ready", new HealthCheckOptions
     {
