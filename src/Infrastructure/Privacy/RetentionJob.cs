@@ -96,7 +96,13 @@ internal sealed partial class RetentionJob(
 
         if (!pseudonyms.IsConfigured)
         {
-            NoPseudonymKey(logger);
+            var due = await db.Database
+                .SqlQueryRaw<bool>("SELECT EXISTS (SELECT 1 FROM calls WHERE caller IS NOT NULL AND received_at < @cutoff) AS \"Value\"", new NpgsqlParameter("cutoff", now - settings.PseudonymiseAfter))
+                .SingleAsync(cancellationToken);
+            if (due)
+            {
+                NoPseudonymKey(logger);
+            }
         }
         else
         {

@@ -167,9 +167,6 @@ public static class WhatsAppWebhookCommands
         }
     }
 
-    private static readonly HashSet<string> ReferenceMembers =
-        ["recording", "transcription", "media", "recording_id", "transcription_id", "media_id", "url", "recording_url", "transcription_url", "link", "mime_type", "expires_at", "expiration_timestamp"];
-
     private static readonly HashSet<string> NestedReferenceMembers = ["id", "media_id", "url", "link", "mime_type", "expires_at", "expiration_timestamp"];
 
     /// <summary>
@@ -183,9 +180,10 @@ public static class WhatsAppWebhookCommands
         {
             writer.WriteStartObject();
             writer.WriteString("call_id", call.Id);
-            foreach (var (name, value) in call.Extra ?? [])
+            foreach (var (name, mapped) in new (string, JsonElement?)[]
+                { ("recording", call.Recording), ("transcription", call.Transcription), ("media", call.Media), ("media_id", call.MediaId), ("url", call.Url) })
             {
-                if (!ReferenceMembers.Contains(name))
+                if (mapped is not { } value)
                 {
                     continue;
                 }

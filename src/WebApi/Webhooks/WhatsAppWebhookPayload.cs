@@ -44,7 +44,11 @@ public sealed record WhatsAppContact(
 public sealed record WhatsAppContactProfile(
     [property: JsonPropertyName("name"), JsonConverter(typeof(LenientStringConverter))] string? Name);
 
-/// <summary>An item of <c>calls[]</c>: <c>connect</c> or <c>terminate</c>. Its <c>session</c> (SDP) is not read.</summary>
+/// <summary>
+/// An item of <c>calls[]</c>: <c>connect</c>, <c>terminate</c>, or a recording / transcription being available. Its
+/// <c>session</c> (SDP) is not read; of a recording event (payload unconfirmed) only the members that may hold a
+/// reference are mapped, and only ids and URLs are taken from them.
+/// </summary>
 public sealed record WhatsAppCallItem(
     [property: JsonPropertyName("id"), JsonConverter(typeof(LenientStringConverter))] string? Id,
     [property: JsonPropertyName("from"), JsonConverter(typeof(LenientStringConverter))] string? From,
@@ -56,15 +60,12 @@ public sealed record WhatsAppCallItem(
     [property: JsonPropertyName("start_time"), JsonConverter(typeof(LenientStringConverter))] string? StartTime,
     [property: JsonPropertyName("end_time"), JsonConverter(typeof(LenientStringConverter))] string? EndTime,
     [property: JsonPropertyName("duration"), JsonConverter(typeof(LenientInt32Converter))] int? Duration,
-    [property: JsonPropertyName("errors")] List<WhatsAppError?>? Errors)
-{
-    /// <summary>
-    /// Members not mapped above. Read only for <c>call_recording_available</c> / <c>call_transcription_available</c>,
-    /// whose payload is unconfirmed: only what looks like a reference (ids, URLs) is taken from them.
-    /// </summary>
-    [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Extra { get; init; }
-}
+    [property: JsonPropertyName("errors")] List<WhatsAppError?>? Errors,
+    [property: JsonPropertyName("recording")] JsonElement? Recording = null,
+    [property: JsonPropertyName("transcription")] JsonElement? Transcription = null,
+    [property: JsonPropertyName("media")] JsonElement? Media = null,
+    [property: JsonPropertyName("media_id")] JsonElement? MediaId = null,
+    [property: JsonPropertyName("url")] JsonElement? Url = null);
 
 /// <summary>An item of <c>statuses[]</c>: of a call (<c>type:"call"</c>) or of a message the business sent.</summary>
 public sealed record WhatsAppStatusItem(
