@@ -14,9 +14,10 @@ namespace EasyMo.Infrastructure.Privacy;
 /// Every <see cref="PrivacyOptions.RetentionInterval"/>: purges content older than <see cref="PrivacyOptions.RetainContentFor"/>
 /// (transcripts, requests, summaries, voice notes, recording references, messages no longer pending) and replaces
 /// caller numbers on call metadata older than <see cref="PrivacyOptions.PseudonymiseAfter"/> with their pseudonym.
-/// Safe with several instances: each batch runs in a transaction that first takes a PostgreSQL advisory lock with
-/// <c>pg_try_advisory_xact_lock</c>; an instance that cannot take it stops (another one is doing the work), and the
-/// rows of a batch are locked with <c>FOR UPDATE SKIP LOCKED</c>, so no row is ever worked on twice.
+/// Safe with several instances: a run first takes a PostgreSQL session advisory lock (<c>pg_try_advisory_lock</c>); an
+/// instance that cannot take it skips this run (another one is doing the work). Each batch is a short transaction whose
+/// rows are locked with <c>FOR UPDATE SKIP LOCKED</c> (they may be erased or ended at the same moment), so no row is
+/// ever worked on twice.
 /// </summary>
 internal sealed partial class RetentionJob(
     IServiceScopeFactory scopes,
@@ -70,7 +71,11 @@ internal sealed partial class RetentionJob(
         }
     }
 
-    /// <summary>One run: rows purged or pseudonymised per table (empty when another instance held the lock throughout).</summary>
+    /// <summary>
+    /// One run: rows purged or pseudonymised per table; empty when another instance's run holds the lock. The run holds
+    /// a session-level advisory lock on its own connection from start to end, so runs never overlap; each batch is a
+    /// transaction of its own, so no transaction stays open long.
+    /// </summary>
     internal async Task<IReadOnlyDictionary<string, int>> RunOnceAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
@@ -79,50 +84,28 @@ internal sealed partial class RetentionJob(
         var pseudonymised = new Dictionary<string, int>(StringComparer.Ordinal);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<EasyMoDbContext>();
-
-        foreach (var (table, sql) in Purges)
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
         {
-            var total = await BatchesAsync(db, async () => await db.Database.ExecuteSqlRawAsync(
-                sql,
-                [new NpgsqlParameter("cutoff", now - settings.RetainContentFor), new NpgsqlParameter("batch", settings.RetentionBatchSize)],
-                cancellationToken), settings.RetentionBatchSize, cancellationToken);
-            if (total is null)
+            if (!await LockAsync(db, "SELECT pg_try_advisory_lock(@key) AS \"Value\"", cancellationToken))
             {
-                return Report(purged, pseudonymised);
+                Skipped(logger);
+                return purged;
             }
 
-            Add(purged, table, total.Value);
-        }
-
-        if (!pseudonyms.IsConfigured)
-        {
-            var due = await db.Database
-                .SqlQueryRaw<bool>("SELECT EXISTS (SELECT 1 FROM calls WHERE caller IS NOT NULL AND received_at < @cutoff) AS \"Value\"", new NpgsqlParameter("cutoff", now - settings.PseudonymiseAfter))
-                .SingleAsync(cancellationToken);
-            if (due)
+            try
             {
-                NoPseudonymKey(logger);
+                await RunLockedAsync(db, settings, now, purged, pseudonymised, cancellationToken);
+            }
+            finally
+            {
+                // The connection goes back to the pool: the lock must not go with it.
+                await LockAsync(db, "SELECT pg_advisory_unlock(@key) AS \"Value\"", CancellationToken.None);
             }
         }
-        else
+        finally
         {
-            var cutoff = now - settings.PseudonymiseAfter;
-            var calls = await BatchesAsync(db, () => PseudonymiseAsync(
-                db,
-                "SELECT id, caller AS number FROM calls WHERE caller IS NOT NULL AND received_at < @cutoff LIMIT @batch FOR UPDATE SKIP LOCKED",
-                "UPDATE calls SET caller_pseudonym = COALESCE(caller_pseudonym, u.psn), caller = NULL, caller_name = NULL, profile_id = NULL FROM unnest(@ids, @psns) AS u(id, psn) WHERE calls.id = u.id",
-                cutoff,
-                settings.RetentionBatchSize,
-                cancellationToken), settings.RetentionBatchSize, cancellationToken);
-            Add(pseudonymised, "calls", calls ?? 0);
-            var whatsAppCalls = calls is null ? null : await BatchesAsync(db, () => PseudonymiseAsync(
-                db,
-                "SELECT id, COALESCE(user_phone, '+' || user_wa_id) AS number FROM whatsapp_calls WHERE (user_phone IS NOT NULL OR user_wa_id IS NOT NULL) AND created_at < @cutoff LIMIT @batch FOR UPDATE SKIP LOCKED",
-                "UPDATE whatsapp_calls SET user_pseudonym = COALESCE(user_pseudonym, u.psn), user_wa_id = NULL, user_phone = NULL, profile_id = NULL FROM unnest(@ids, @psns) AS u(id, psn) WHERE whatsapp_calls.id = u.id",
-                cutoff,
-                settings.RetentionBatchSize,
-                cancellationToken), settings.RetentionBatchSize, cancellationToken);
-            Add(pseudonymised, "whatsapp_calls", whatsAppCalls ?? 0);
+            await db.Database.CloseConnectionAsync();
         }
 
         var report = Report(purged, pseudonymised);
@@ -131,23 +114,62 @@ internal sealed partial class RetentionJob(
         return report;
     }
 
-    /// <summary>
-    /// Runs <paramref name="batch"/> in transactions of its own under the advisory lock until a batch touches fewer than
-    /// <paramref name="size"/> rows. Null when the lock was held elsewhere before anything was done.
-    /// </summary>
-    private static async Task<int?> BatchesAsync(EasyMoDbContext db, Func<Task<int>> batch, int size, CancellationToken cancellationToken)
+    private static Task<bool> LockAsync(EasyMoDbContext db, string sql, CancellationToken cancellationToken) =>
+        db.Database.SqlQueryRaw<bool>(sql, new NpgsqlParameter("key", LockKey)).SingleAsync(cancellationToken);
+
+    private async Task RunLockedAsync(
+        EasyMoDbContext db,
+        PrivacyOptions settings,
+        DateTimeOffset now,
+        Dictionary<string, int> purged,
+        Dictionary<string, int> pseudonymised,
+        CancellationToken cancellationToken)
+    {
+        foreach (var (table, sql) in Purges)
+        {
+            Add(purged, table, await BatchesAsync(db, async () => await db.Database.ExecuteSqlRawAsync(
+                sql,
+                [new NpgsqlParameter("cutoff", now - settings.RetainContentFor), new NpgsqlParameter("batch", settings.RetentionBatchSize)],
+                cancellationToken), settings.RetentionBatchSize, cancellationToken));
+        }
+
+        var cutoff = now - settings.PseudonymiseAfter;
+        if (!pseudonyms.IsConfigured)
+        {
+            var due = await db.Database
+                .SqlQueryRaw<bool>("SELECT EXISTS (SELECT 1 FROM calls WHERE caller IS NOT NULL AND received_at < @cutoff) AS \"Value\"", new NpgsqlParameter("cutoff", cutoff))
+                .SingleAsync(cancellationToken);
+            if (due)
+            {
+                NoPseudonymKey(logger);
+            }
+
+            return;
+        }
+
+        Add(pseudonymised, "calls", await BatchesAsync(db, () => PseudonymiseAsync(
+            db,
+            "SELECT id, caller AS number FROM calls WHERE caller IS NOT NULL AND received_at < @cutoff LIMIT @batch FOR UPDATE SKIP LOCKED",
+            "UPDATE calls SET caller_pseudonym = COALESCE(caller_pseudonym, u.psn), caller = NULL, caller_name = NULL, profile_id = NULL FROM unnest(@ids, @psns) AS u(id, psn) WHERE calls.id = u.id",
+            cutoff,
+            settings.RetentionBatchSize,
+            cancellationToken), settings.RetentionBatchSize, cancellationToken));
+        Add(pseudonymised, "whatsapp_calls", await BatchesAsync(db, () => PseudonymiseAsync(
+            db,
+            "SELECT id, COALESCE(user_phone, '+' || user_wa_id) AS number FROM whatsapp_calls WHERE (user_phone IS NOT NULL OR user_wa_id IS NOT NULL) AND created_at < @cutoff LIMIT @batch FOR UPDATE SKIP LOCKED",
+            "UPDATE whatsapp_calls SET user_pseudonym = COALESCE(user_pseudonym, u.psn), user_wa_id = NULL, user_phone = NULL, profile_id = NULL FROM unnest(@ids, @psns) AS u(id, psn) WHERE whatsapp_calls.id = u.id",
+            cutoff,
+            settings.RetentionBatchSize,
+            cancellationToken), settings.RetentionBatchSize, cancellationToken));
+    }
+
+    /// <summary>Runs <paramref name="batch"/>, each in a transaction of its own, until one touches fewer than <paramref name="size"/> rows.</summary>
+    private static async Task<int> BatchesAsync(EasyMoDbContext db, Func<Task<int>> batch, int size, CancellationToken cancellationToken)
     {
         var total = 0;
         while (true)
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var locked = await db.Database.SqlQueryRaw<bool>("SELECT pg_try_advisory_xact_lock(@key) AS \"Value\"", new NpgsqlParameter("key", LockKey))
-                .SingleAsync(cancellationToken);
-            if (!locked)
-            {
-                return total == 0 ? null : total;
-            }
-
             var done = await batch();
             await transaction.CommitAsync(cancellationToken);
             total += done;
@@ -214,6 +236,9 @@ internal sealed partial class RetentionJob(
 
     [LoggerMessage(EventId = 1380, EventName = "PRIVACY_RETENTION_RAN", Level = LogLevel.Information, Message = "Retention job: {Counts}")]
     private static partial void Ran(ILogger logger, string counts);
+
+    [LoggerMessage(EventId = 1383, EventName = "PRIVACY_RETENTION_SKIPPED", Level = LogLevel.Debug, Message = "Retention job: another instance is running it")]
+    private static partial void Skipped(ILogger logger);
 
     [LoggerMessage(EventId = 1381, EventName = "PRIVACY_RETENTION_NO_KEY", Level = LogLevel.Warning, Message = "Retention job: Privacy:PseudonymKey is not configured, call numbers are not pseudonymised")]
     private static partial void NoPseudonymKey(ILogger logger);
