@@ -131,6 +131,13 @@ internal sealed class WhatsAppStore(EasyMoDbContext db) : IWhatsAppStore
 
         public void Add(CallRecording recording) => db.CallRecordings.Add(recording);
 
+        public void Add(OutboxMessage message) => db.OutboxMessages.Add(message);
+
+        public async Task<IReadOnlyList<VoiceNote>> FindNotesAwaitingConsentAsync(string waId, CancellationToken cancellationToken) =>
+            await db.VoiceNotes.Where(note => note.SenderWaId == waId && note.Status == VoiceNoteStatus.AwaitingConsent).ToListAsync(cancellationToken);
+
+        public void Remove(VoiceNote note) => db.VoiceNotes.Remove(note);
+
         public async Task<(Guid? ProfileId, bool Granted)> FindCallConsentAsync(string whatsAppCallId, string? waId, CancellationToken cancellationToken)
         {
             var profile = waId is null ? null : await FindProfileAsync(waId, WhatsAppIds.Phone(waId), cancellationToken);

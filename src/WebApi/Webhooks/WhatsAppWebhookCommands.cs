@@ -7,6 +7,7 @@ using EasyMo.Application.Features.WhatsApp.RecordWhatsAppCallStatus;
 using EasyMo.Application.Features.WhatsApp.RecordWhatsAppCallTerminated;
 using EasyMo.Application.Features.WhatsApp.RecordWhatsAppMessage;
 using EasyMo.Application.Features.WhatsApp.RecordWhatsAppMessageStatus;
+using EasyMo.Application.Privacy;
 using EasyMo.Application.WhatsApp;
 using EasyMo.Domain.WhatsApp;
 using Mediator;
@@ -128,7 +129,13 @@ public static class WhatsAppWebhookCommands
             var audio = type == RecordWhatsAppMessageHandler.AudioType && message.Audio is { } item
                 ? new WhatsAppAudio(WhatsAppIds.IsId(item.Id) ? item.Id : null, Text(item.MimeType, 128), item.Voice ?? false)
                 : null;
-            commands.Add(new RecordWhatsAppMessageCommand(message.Id, sender, type, business, Timestamp(message.Timestamp), ContactName(value, sender), audio));
+            var consentAnswer = type switch
+            {
+                "text" => ConsentReply.Parse(message.Text?.Body),
+                "button" => ConsentReply.Parse(message.Button?.Payload) ?? ConsentReply.Parse(message.Button?.Text),
+                _ => null,
+            };
+            commands.Add(new RecordWhatsAppMessageCommand(message.Id, sender, type, business, Timestamp(message.Timestamp), ContactName(value, sender), audio, consentAnswer));
         }
 
         foreach (var status in value.Statuses ?? [])

@@ -167,3 +167,32 @@ public sealed class ConsentRulesTests
         Pseudonymizer.Actor("secret-admin-token").ShouldBe(actor);
     }
 }
+
+public sealed class ConsentReplyTests
+{
+    [Theory]
+    [InlineData("yes", true)]
+    [InlineData(" Yego. ", true)]
+    [InlineData("OUI!", true)]
+    [InlineData("1", true)]
+    [InlineData("no", false)]
+    [InlineData("Non", false)]
+    [InlineData("oya", false)]
+    [InlineData("2", false)]
+    [InlineData("yes please, a moto", null)]
+    [InlineData("", null)]
+    [InlineData(null, null)]
+    public void Only_a_clear_yes_or_no_is_an_answer(string? text, bool? expected) => ConsentReply.Parse(text).ShouldBe(expected);
+
+    [Fact]
+    public void The_question_is_asked_in_every_language()
+    {
+        foreach (var language in Language.All)
+        {
+            ConsentReply.Question(language).ShouldNotBeNullOrWhiteSpace();
+        }
+
+        ConsentReply.Question(Language.French).ShouldContain("OUI");
+        ConsentReply.Question(Language.Kinyarwanda).ShouldContain("YEGO");
+    }
+}

@@ -43,6 +43,15 @@ public interface IWhatsAppEventClaim : IAsyncDisposable
 
     void Add(VoiceNote note);
 
+    /// <summary>Queues a WhatsApp message with the event (the consent question).</summary>
+    void Add(OutboxMessage message);
+
+    /// <summary>The sender's voice notes that wait for their answer to the consent question, tracked.</summary>
+    Task<IReadOnlyList<VoiceNote>> FindNotesAwaitingConsentAsync(string waId, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a voice note with the event (its sender refused consent).</summary>
+    void Remove(VoiceNote note);
+
     /// <summary>Keeps a recording's or a transcription's reference with the event.</summary>
     void Add(CallRecording recording);
 
