@@ -62,6 +62,7 @@ public sealed class RetentionTests
         done["voice_notes"].ShouldBe(5);
         done["call_recordings"].ShouldBe(5);
         done["outbox_messages"].ShouldBe(5);
+        done["whatsapp_events"].ShouldBe(10);
         done["calls.pseudonymised"].ShouldBe(3);
         done["whatsapp_calls.pseudonymised"].ShouldBe(3);
 
