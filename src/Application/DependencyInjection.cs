@@ -1,5 +1,6 @@
 using EasyMo.Application.Calls;
 using EasyMo.Application.Common.Metrics;
+using EasyMo.Application.Privacy;
 using FluentValidation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,6 +15,10 @@ public static class DependencyInjection
     {
         services.AddOptions<CallHandlingOptions>().Bind(configuration.GetSection(CallHandlingOptions.SectionName));
         services.AddOptions<RealtimeAgentOptions>().Bind(configuration.GetSection(RealtimeAgentOptions.SectionName));
+        services.AddOptions<PrivacyOptions>().Bind(configuration.GetSection(PrivacyOptions.SectionName))
+            .Validate(options => options.Problems().Count == 0, "Privacy settings are invalid: see PrivacyOptions.Problems.")
+            .ValidateOnStart();
+        services.AddSingleton<Pseudonymizer>();
         services.AddSingleton<LanguageResolver>();
         services.AddSingleton<TrunkDirectory>();
         services.AddValidatorsFromAssemblyContaining<CallHandlingOptions>(ServiceLifetime.Singleton, includeInternalTypes: false);

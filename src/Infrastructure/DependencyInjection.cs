@@ -3,6 +3,7 @@ using System.Text.Json;
 using EasyMo.Application.Common.Abstractions;
 using EasyMo.Infrastructure.OpenAi;
 using EasyMo.Infrastructure.Persistence;
+using EasyMo.Infrastructure.Privacy;
 using EasyMo.Infrastructure.Realtime;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -36,6 +37,9 @@ public static class DependencyInjection
         services.AddScoped<ICallStore, CallStore>();
         services.AddScoped<IWhatsAppStore, WhatsAppStore>();
         services.AddScoped<IAdminQueries, AdminQueries>();
+        services.AddScoped<IPrivacyStore, PrivacyStore>();
+        services.AddSingleton<RetentionJob>();
+        services.AddHostedService(provider => provider.GetRequiredService<RetentionJob>());
 
         // The whole operation, retries included, stays within TotalTimeout: the caller is listening to ringing.
         services.AddOpenAiClient<IOpenAiRealtimeCallsApi>(RealtimeCallsJsonContext.Default, "openai-realtime-calls", provider =>

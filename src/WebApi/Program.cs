@@ -80,6 +80,7 @@ try
     app.MapEasyMoMetrics();
     app.MapEasyMoOpenApi();
     app.MapDashboard();
+    app.MapPrivacyApi();
     app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync });
     app.MapHealthChecks("/health/ready", new HealthCheckOptions
     {

@@ -1,4 +1,5 @@
 using EasyMo.Domain.Common;
+using EasyMo.Domain.Privacy;
 
 namespace EasyMo.Domain.Calls;
 
@@ -86,7 +87,19 @@ public sealed class Call
     /// <summary>When the summary should next be attempted; null when none is due.</summary>
     public DateTimeOffset? SummaryDueAt { get; private set; }
 
+    /// <summary>Whether the caller agreed that the conversation may be kept; without it only metadata is stored.</summary>
+    public Consent Consent { get; private set; }
+
+    /// <summary>When the caller answered (or when the remembered answer was applied).</summary>
+    public DateTimeOffset? ConsentAt { get; private set; }
+
+    /// <summary>The one-way pseudonym that replaced the caller's number (erasure, or the pseudonymisation age).</summary>
+    public string? CallerPseudonym { get; private set; }
+
     public bool IsLive => Status == CallStatus.Accepted;
+
+    /// <summary>Transcripts, summaries and requests of this call may be stored.</summary>
+    public bool KeepsContent => Consent == Consent.Granted;
 
     public static Call Receive(
         string callId,
@@ -119,6 +132,65 @@ public sealed class Call
         EnsureStatus(CallStatus.Ringing, "identify the caller of");
         ProfileId = profileId;
         Language = language;
+    }
+
+    /// <summary>The caller's remembered answer (still within the re-ask interval) applies to this call. Only while ringing.</summary>
+    public void ApplyRememberedConsent(Consent consent, DateTimeOffset at)
+    {
+        EnsureStatus(CallStatus.Ringing, "apply a remembered consent to");
+        if (consent == Consent.NotAsked)
+        {
+            return;
+        }
+
+        Consent = consent;
+        ConsentAt = at;
+    }
+
+    /// <summary>
+    /// The caller answered the consent question during the call (by voice or keypad). The latest answer stands, so a
+    /// caller may change their mind. Returns whether it changed the call's consent.
+    /// </summary>
+    public bool RecordConsent(bool granted, DateTimeOffset at)
+    {
+        EnsureStatus(CallStatus.Accepted, "record consent on");
+        var consent = granted ? Consent.Granted : Consent.Denied;
+        if (Consent == consent)
+        {
+            return false;
+        }
+
+        Consent = consent;
+        ConsentAt = at;
+        return true;
+    }
+
+    /// <summary>
+    /// Replaces everything that identifies the caller (number, display name) with a one-way pseudonym. The call's
+    /// metadata (times, outcome, language, channel) stays for statistics. Repeating it changes nothing.
+    /// </summary>
+    public void Pseudonymise(string pseudonym)
+    {
+        if (string.IsNullOrWhiteSpace(pseudonym))
+        {
+            throw new DomainException("A pseudonym cannot be empty.");
+        }
+
+        CallerPseudonym ??= Caller is null ? null : pseudonym;
+        Caller = null;
+        CallerName = null;
+        ProfileId = null;
+    }
+
+    /// <summary>Removes the conversation's content kept on the call itself (its summary).</summary>
+    public void ForgetContent()
+    {
+        Summary = null;
+        if (SummaryStatus == SummaryStatus.Pending)
+        {
+            SummaryStatus = SummaryStatus.NotKept;
+            SummaryDueAt = null;
+        }
     }
 
     public void Accept(DateTimeOffset at, string model, string voice)
@@ -166,8 +238,10 @@ public sealed class Call
         EndedAt = endedAt;
         EndReason = reason;
         DurationSeconds = (int)Math.Round((endedAt - acceptedAt).TotalSeconds, MidpointRounding.AwayFromZero);
-        SummaryStatus = SummaryStatus.Pending;
-        SummaryDueAt = endedAt;
+
+        // Without the caller's consent nothing of the conversation was kept, so there is nothing to summarise.
+        SummaryStatus = KeepsContent ? SummaryStatus.Pending : SummaryStatus.NotKept;
+        SummaryDueAt = KeepsContent ? endedAt : null;
         return true;
     }
 

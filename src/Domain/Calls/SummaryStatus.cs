@@ -13,4 +13,7 @@ public enum SummaryStatus
 
     /// <summary>Given up after the configured number of attempts.</summary>
     Failed,
+
+    /// <summary>No summary is made: the caller did not agree that the conversation may be kept.</summary>
+    NotKept,
 }

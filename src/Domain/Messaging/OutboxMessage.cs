@@ -100,6 +100,28 @@ public sealed class OutboxMessage
         };
     }
 
+    /// <summary>
+    /// The consent question sent to the sender of a voice note who has not answered it yet, once per note:
+    /// <c>consent-question:{messageId}</c>.
+    /// </summary>
+    public static OutboxMessage ConsentQuestion(string messageId, PhoneNumber recipient, Language language, string body, DateTimeOffset now)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(body);
+        return new()
+        {
+            Id = Guid.CreateVersion7(now),
+            DeduplicationKey = $"consent-question:{messageId}",
+            Recipient = recipient.Digits,
+            Body = body.Trim(),
+            Language = language,
+            Status = OutboxStatus.Pending,
+            Kind = OutboxMessageKind.Text,
+            CreatedAt = now,
+            NextAttemptAt = now,
+        };
+    }
+
     /// <summary>The attempt was accepted by WhatsApp: the message is sent, with WhatsApp's id for it.</summary>
     public void MarkSent(string? providerMessageId, DateTimeOffset now)
     {

@@ -1,4 +1,5 @@
 using EasyMo.Domain.Common;
+using EasyMo.Domain.Privacy;
 
 namespace EasyMo.Domain.Profiles;
 
@@ -23,6 +24,12 @@ public sealed class Profile
     public Language? Language { get; private set; }
 
     public bool Blocked { get; private set; }
+
+    /// <summary>The caller's last answer to the consent question (calls or voice notes).</summary>
+    public Consent Consent { get; private set; }
+
+    /// <summary>When the caller last answered; null when never asked.</summary>
+    public DateTimeOffset? ConsentAt { get; private set; }
 
     public DateTimeOffset CreatedAt { get; private set; }
 
@@ -81,6 +88,21 @@ public sealed class Profile
         Language = language;
         UpdatedAt = now;
     }
+
+    /// <summary>Remembers the caller's answer to the consent question, so they are not asked again for a while.</summary>
+    public void RememberConsent(bool granted, DateTimeOffset now)
+    {
+        Consent = granted ? Consent.Granted : Consent.Denied;
+        ConsentAt = now;
+        UpdatedAt = now;
+    }
+
+    /// <summary>
+    /// The answer that applies at <paramref name="now"/>: the remembered one when it was given less than
+    /// <paramref name="reaskAfter"/> ago, otherwise <see cref="Consent.NotAsked"/> (the caller is asked again).
+    /// </summary>
+    public Consent ConsentAsOf(DateTimeOffset now, TimeSpan reaskAfter) =>
+        ConsentAt is { } at && now - at < reaskAfter ? Consent : Consent.NotAsked;
 
     public void SetBlocked(bool blocked, DateTimeOffset now)
     {

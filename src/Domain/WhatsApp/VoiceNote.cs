@@ -77,7 +77,8 @@ public sealed class VoiceNote
         string? mimeType,
         bool isVoice,
         DateTimeOffset? sentAt,
-        DateTimeOffset now)
+        DateTimeOffset now,
+        bool awaitingConsent = false)
     {
         if (string.IsNullOrWhiteSpace(messageId) || string.IsNullOrWhiteSpace(senderWaId) || string.IsNullOrWhiteSpace(mediaId))
         {
@@ -94,11 +95,24 @@ public sealed class VoiceNote
             MediaId = mediaId,
             MimeType = string.IsNullOrWhiteSpace(mimeType) ? null : mimeType.Trim(),
             IsVoice = isVoice,
-            Status = VoiceNoteStatus.Pending,
+            Status = awaitingConsent ? VoiceNoteStatus.AwaitingConsent : VoiceNoteStatus.Pending,
             SentAt = sentAt,
             ReceivedAt = now,
             NextAttemptAt = now,
         };
+    }
+
+    /// <summary>The sender agreed that their voice notes may be kept: the note is handed to the worker now.</summary>
+    public void ConsentGiven(DateTimeOffset now)
+    {
+        if (Status != VoiceNoteStatus.AwaitingConsent)
+        {
+            return;
+        }
+
+        Status = VoiceNoteStatus.Pending;
+        NextAttemptAt = now;
+        UpdatedAt = now;
     }
 
     /// <summary>

@@ -13,4 +13,10 @@ public enum VoiceNoteStatus
 
     /// <summary>Out of attempts: nothing more is done with it.</summary>
     Failed,
+
+    /// <summary>
+    /// Kept only until the sender answers the consent question (sent by text): a yes makes it pending, a no deletes it.
+    /// Nothing of it is downloaded or transcribed meanwhile.
+    /// </summary>
+    AwaitingConsent,
 }

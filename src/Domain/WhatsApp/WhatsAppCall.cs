@@ -82,6 +82,9 @@ public sealed class WhatsAppCall
     /// <summary>Meta's error codes of the terminate (<c>errors[].code</c>, such as 138021); empty when none.</summary>
     public int[] ErrorCodes { get; private set; }
 
+    /// <summary>The one-way pseudonym that replaced the user's number and <c>wa_id</c>, once pseudonymised.</summary>
+    public string? UserPseudonym { get; private set; }
+
     public DateTimeOffset CreatedAt { get; private set; }
 
     public DateTimeOffset UpdatedAt { get; private set; }
@@ -170,6 +173,20 @@ public sealed class WhatsAppCall
             ProfileId = profileId;
             Touch(now);
         }
+    }
+
+    /// <summary>Replaces the user's number and <c>wa_id</c> with a one-way pseudonym; the call's metadata stays.</summary>
+    public void Pseudonymise(string pseudonym)
+    {
+        if (string.IsNullOrWhiteSpace(pseudonym))
+        {
+            throw new DomainException("A pseudonym cannot be empty.");
+        }
+
+        UserPseudonym ??= UserWaId is null && UserPhone is null ? null : pseudonym;
+        UserWaId = null;
+        UserPhone = null;
+        ProfileId = null;
     }
 
     private void Identify(WhatsAppCallParties parties, DateTimeOffset now)

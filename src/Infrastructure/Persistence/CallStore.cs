@@ -109,6 +109,12 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time) : ICallSt
         return stored == 1;
     }
 
+    public async Task ForgetCallContentAsync(Guid callId, CancellationToken cancellationToken)
+    {
+        await db.Transcripts.Where(turn => turn.CallId == callId).ExecuteDeleteAsync(cancellationToken);
+        await db.CallRequests.Where(request => request.CallId == callId).ExecuteDeleteAsync(cancellationToken);
+    }
+
     public void Add(CallActivity activity) => db.CallActivities.Add(activity);
 
     public void Add(CallRequest request) => db.CallRequests.Add(request);

@@ -30,6 +30,10 @@ public sealed class EasyMoDbContext(DbContextOptions<EasyMoDbContext> options) :
 
     public DbSet<WhatsAppEvent> WhatsAppEvents => Set<WhatsAppEvent>();
 
+    public DbSet<CallRecording> CallRecordings => Set<CallRecording>();
+
+    public DbSet<PrivacyAudit> PrivacyAudits => Set<PrivacyAudit>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(EasyMoDbContext).Assembly);
 }

@@ -1,6 +1,8 @@
 using EasyMo.Application.Common.Abstractions;
+using EasyMo.Application.WhatsApp;
 using EasyMo.Domain.Common;
 using EasyMo.Domain.Messaging;
+using EasyMo.Domain.Privacy;
 using EasyMo.Domain.Profiles;
 using EasyMo.Domain.WhatsApp;
 using Microsoft.EntityFrameworkCore;
@@ -126,6 +128,30 @@ internal sealed class WhatsAppStore(EasyMoDbContext db) : IWhatsAppStore
         }
 
         public void Add(VoiceNote note) => db.VoiceNotes.Add(note);
+
+        public void Add(CallRecording recording) => db.CallRecordings.Add(recording);
+
+        public void Add(OutboxMessage message) => db.OutboxMessages.Add(message);
+
+        public async Task<IReadOnlyList<VoiceNote>> FindNotesAwaitingConsentAsync(string waId, CancellationToken cancellationToken) =>
+            await db.VoiceNotes.Where(note => note.SenderWaId == waId && note.Status == VoiceNoteStatus.AwaitingConsent).ToListAsync(cancellationToken);
+
+        public void Remove(VoiceNote note) => db.VoiceNotes.Remove(note);
+
+        public async Task<(Guid? ProfileId, bool Granted)> FindCallConsentAsync(string whatsAppCallId, string? waId, CancellationToken cancellationToken)
+        {
+            var profile = waId is null ? null : await FindProfileAsync(waId, WhatsAppIds.Phone(waId), cancellationToken);
+            var callConsent = await db.Calls.AsNoTracking()
+                .Where(call => call.WhatsAppCallId == whatsAppCallId)
+                .Select(call => (Consent?)call.Consent)
+                .FirstOrDefaultAsync(cancellationToken);
+
+            // The answer given on the call itself decides; a call that was not asked goes by the caller's remembered answer.
+            var granted = callConsent is { } consent && consent != Consent.NotAsked
+                ? consent == Consent.Granted
+                : profile?.Consent == Consent.Granted;
+            return (profile?.Id, granted);
+        }
 
         public async Task<OutboxMessage?> LockOutboxMessageAsync(string providerMessageId, CancellationToken cancellationToken)
         {

@@ -1,10 +1,12 @@
 using System.Text.Json;
 using EasyMo.Application.Common.Abstractions;
 using EasyMo.Application.Features.Calls.HandleCallTool;
+using EasyMo.Application.Features.Calls.RecordCallConsent;
 using EasyMo.Application.Features.Calls.RecordCallEnded;
 using EasyMo.Application.Features.Calls.RecordTranscript;
 using EasyMo.Application.Features.Calls.TransferCall;
 using EasyMo.Domain.Calls;
+using EasyMo.Domain.Privacy;
 using EasyMo.Infrastructure.OpenAi;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,8 +17,11 @@ namespace EasyMo.Infrastructure.Realtime;
 
 /// <summary>
 /// One call followed from its accept (or a takeover) to its end: opens the sideband socket (retrying briefly), makes the
-/// agent greet first, stores transcripts, answers tools, transfers on key 0, enforces the idle and duration guards, and
-/// records the end when the socket closes. Everything it stores goes through mediator commands.
+/// agent greet first (asking for consent when the caller has no remembered answer), stores transcripts, answers tools,
+/// records consent on keys 1 and 2, transfers on key 0, enforces the idle and duration guards, and records the end when
+/// the socket closes. Everything it stores goes through mediator commands.
+/// Transcript turns spoken before the caller answered the consent question are held in memory only: stored once the
+/// caller agrees, dropped when they refuse or never answer (docs/privacy.md).
 /// </summary>
 internal sealed partial class CallSession(
     string callId,
@@ -27,8 +32,14 @@ internal sealed partial class CallSession(
     TimeProvider time,
     ILogger logger)
 {
+    /// <summary>Most turns held in memory while the caller has not answered (the question comes in the greeting).</summary>
+    private const int MaxHeldTurns = 200;
+
+    private readonly List<RecordTranscriptTurnCommand> _unconsentedTurns = [];
+
     private CallEndReason? _endReason;
     private bool _hangUpAfterResponse;
+    private Consent _consent;
 
     public async Task RunAsync(CancellationToken stoppingToken)
     {
@@ -68,9 +79,11 @@ internal sealed partial class CallSession(
         }
 
         Attached(logger, callId, fresh);
+        _consent = call.Consent;
         if (fresh)
         {
-            await socket.SendAsync(new { type = "response.create", response = new { instructions = Greetings.For(call.Language, callerName) } }, stoppingToken);
+            var instructions = Greetings.For(call.Language, callerName, askConsent: call.Consent == Consent.NotAsked);
+            await socket.SendAsync(new { type = "response.create", response = new { instructions } }, stoppingToken);
         }
 
         var reason = await FollowAsync(socket, deadline, stoppingToken);
@@ -141,11 +154,11 @@ internal sealed partial class CallSession(
         switch (RealtimeSocket.Text(serverEvent, "type"))
         {
             case "conversation.item.input_audio_transcription.completed":
-                await SendAsync(new RecordTranscriptTurnCommand(callId, Speaker.Caller, RealtimeSocket.Text(serverEvent, "transcript"), RealtimeSocket.Text(serverEvent, "item_id")), stoppingToken);
+                await RecordTurnAsync(new RecordTranscriptTurnCommand(callId, Speaker.Caller, RealtimeSocket.Text(serverEvent, "transcript"), RealtimeSocket.Text(serverEvent, "item_id")), stoppingToken);
                 break;
 
             case "response.output_audio_transcript.done":
-                await SendAsync(new RecordTranscriptTurnCommand(callId, Speaker.Agent, RealtimeSocket.Text(serverEvent, "transcript"), RealtimeSocket.Text(serverEvent, "item_id")), stoppingToken);
+                await RecordTurnAsync(new RecordTranscriptTurnCommand(callId, Speaker.Agent, RealtimeSocket.Text(serverEvent, "transcript"), RealtimeSocket.Text(serverEvent, "item_id")), stoppingToken);
                 break;
 
             case "response.function_call_arguments.done":
@@ -156,6 +169,11 @@ internal sealed partial class CallSession(
                     item = new { type = "function_call_output", call_id = RealtimeSocket.Text(serverEvent, "call_id"), output = result.Output },
                 }, stoppingToken);
                 await socket.SendAsync(new { type = "response.create" }, stoppingToken);
+                if (result.Consent is { } consent)
+                {
+                    await ConsentAnsweredAsync(consent, stoppingToken);
+                }
+
                 _hangUpAfterResponse |= result.FollowUp == ToolFollowUp.HangUpAfterResponse;
                 if (result.FollowUp == ToolFollowUp.Transferred && _endReason is null)
                 {
@@ -179,12 +197,51 @@ internal sealed partial class CallSession(
 
                 break;
 
+            case "input_audio_buffer.dtmf_event_received" when RealtimeSocket.Text(serverEvent, "event") is "1" or "2" && _endReason is null:
+                var granted = RealtimeSocket.Text(serverEvent, "event") == "1";
+                if (await SendAsync(new RecordCallConsentCommand(callId, granted, ConsentSource.Keypad), stoppingToken) is { } keyed)
+                {
+                    await ConsentAnsweredAsync(keyed, stoppingToken);
+                    await socket.SendAsync(new { type = "response.create", response = new { instructions = Greetings.KeypadConsent(granted) } }, stoppingToken);
+                }
+
+                break;
+
             case "error":
                 var error = serverEvent.TryGetProperty("error", out var detail) ? RealtimeSocket.Text(detail, "code") : string.Empty;
                 ServerError(logger, callId, error);
                 break;
         }
 
+    }
+
+    /// <summary>Stores a turn when the caller consented; holds it in memory while they have not answered; drops it otherwise.</summary>
+    private async Task RecordTurnAsync(RecordTranscriptTurnCommand turn, CancellationToken stoppingToken)
+    {
+        switch (_consent)
+        {
+            case Consent.Granted:
+                await SendAsync(turn, stoppingToken);
+                break;
+            case Consent.NotAsked when _unconsentedTurns.Count < MaxHeldTurns:
+                _unconsentedTurns.Add(turn);
+                break;
+        }
+    }
+
+    /// <summary>The caller answered: the turns held so far are stored (yes) or forgotten (no).</summary>
+    private async Task ConsentAnsweredAsync(Consent consent, CancellationToken stoppingToken)
+    {
+        _consent = consent;
+        if (consent == Consent.Granted)
+        {
+            foreach (var turn in _unconsentedTurns)
+            {
+                await SendAsync(turn, stoppingToken);
+            }
+        }
+
+        _unconsentedTurns.Clear();
     }
 
     private async Task<RealtimeSocket?> ConnectAsync(CancellationToken stoppingToken)

@@ -122,21 +122,25 @@ public static partial class WhatsAppWebhookEndpoints
         }
 
         // Not the request's token: an event started is recorded whole even if Meta stops waiting (each is its own transaction).
-        int recorded = 0, duplicates = 0;
+        int recorded = 0, duplicates = 0, ignored = plan.Ignored.Count;
         foreach (var command in plan.Commands)
         {
-            if (await sender.Send(command, CancellationToken.None) == WhatsAppEventOutcome.Recorded)
+            switch (await sender.Send(command, CancellationToken.None))
             {
-                recorded++;
-            }
-            else
-            {
-                duplicates++;
+                case WhatsAppEventOutcome.Recorded:
+                    recorded++;
+                    break;
+                case WhatsAppEventOutcome.Ignored:
+                    ignored++; // understood, deliberately not kept (a recording without consent)
+                    break;
+                default:
+                    duplicates++;
+                    break;
             }
         }
 
-        Received(logger, recorded, duplicates, plan.Ignored.Count);
-        return TypedResults.Ok(new WhatsAppWebhookAnswer(recorded, duplicates, plan.Ignored.Count));
+        Received(logger, recorded, duplicates, ignored);
+        return TypedResults.Ok(new WhatsAppWebhookAnswer(recorded, duplicates, ignored));
     }
 
     private static IResult BadPayload(string detail) =>

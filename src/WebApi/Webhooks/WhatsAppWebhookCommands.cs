@@ -1,10 +1,13 @@
 using System.Globalization;
+using System.Text.Json;
 using EasyMo.Application.Features.WhatsApp;
 using EasyMo.Application.Features.WhatsApp.RecordWhatsAppCallConnected;
+using EasyMo.Application.Features.WhatsApp.RecordWhatsAppCallRecording;
 using EasyMo.Application.Features.WhatsApp.RecordWhatsAppCallStatus;
 using EasyMo.Application.Features.WhatsApp.RecordWhatsAppCallTerminated;
 using EasyMo.Application.Features.WhatsApp.RecordWhatsAppMessage;
 using EasyMo.Application.Features.WhatsApp.RecordWhatsAppMessageStatus;
+using EasyMo.Application.Privacy;
 using EasyMo.Application.WhatsApp;
 using EasyMo.Domain.WhatsApp;
 using Mediator;
@@ -92,6 +95,12 @@ public static class WhatsAppWebhookCommands
                         errors,
                         name));
                     break;
+                case "call_recording_available":
+                    commands.Add(new RecordWhatsAppCallRecordingCommand(call.Id, "recording", user, RecordingReference(call)));
+                    break;
+                case "call_transcription_available":
+                    commands.Add(new RecordWhatsAppCallRecordingCommand(call.Id, "transcription", user, RecordingReference(call)));
+                    break;
                 default:
                     ignored.Add($"call event {Printable(call.Event)}");
                     break;
@@ -120,7 +129,13 @@ public static class WhatsAppWebhookCommands
             var audio = type == RecordWhatsAppMessageHandler.AudioType && message.Audio is { } item
                 ? new WhatsAppAudio(WhatsAppIds.IsId(item.Id) ? item.Id : null, Text(item.MimeType, 128), item.Voice ?? false)
                 : null;
-            commands.Add(new RecordWhatsAppMessageCommand(message.Id, sender, type, business, Timestamp(message.Timestamp), ContactName(value, sender), audio));
+            var consentAnswer = type switch
+            {
+                "text" => ConsentReply.Parse(message.Text?.Body),
+                "button" => ConsentReply.Parse(message.Button?.Payload) ?? ConsentReply.Parse(message.Button?.Text),
+                _ => null,
+            };
+            commands.Add(new RecordWhatsAppMessageCommand(message.Id, sender, type, business, Timestamp(message.Timestamp), ContactName(value, sender), audio, consentAnswer));
         }
 
         foreach (var status in value.Statuses ?? [])
@@ -158,6 +173,60 @@ public static class WhatsAppWebhookCommands
             commands.Add(new RecordWhatsAppMessageStatusCommand(status.Id, state));
         }
     }
+
+    private static readonly HashSet<string> NestedReferenceMembers = ["id", "media_id", "url", "link", "mime_type", "expires_at", "expiration_timestamp"];
+
+    /// <summary>
+    /// The reference of a recording or a transcription as a JSON object: the call id and, from the unconfirmed payload,
+    /// only short scalar members that name media (ids, URLs, type, expiry), one level deep. Never a text or media body.
+    /// </summary>
+    internal static string RecordingReference(WhatsAppCallItem call)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("call_id", call.Id);
+            foreach (var (name, mapped) in new (string, JsonElement?)[]
+                { ("recording", call.Recording), ("transcription", call.Transcription), ("media", call.Media), ("media_id", call.MediaId), ("url", call.Url) })
+            {
+                if (mapped is not { } value)
+                {
+                    continue;
+                }
+
+                if (ReferenceScalar(value) is { } scalar)
+                {
+                    writer.WriteString(name, scalar);
+                }
+                else if (value.ValueKind == JsonValueKind.Object)
+                {
+                    writer.WriteStartObject(name);
+                    foreach (var member in value.EnumerateObject())
+                    {
+                        if (NestedReferenceMembers.Contains(member.Name) && ReferenceScalar(member.Value) is { } nested)
+                        {
+                            writer.WriteString(member.Name, nested);
+                        }
+                    }
+
+                    writer.WriteEndObject();
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        var json = System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+        return json.Length <= EasyMo.Domain.WhatsApp.CallRecording.MaxReferenceLength ? json : JsonSerializer.Serialize(new { call_id = call.Id });
+    }
+
+    private static string? ReferenceScalar(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String when value.GetString() is { Length: > 0 and <= 1024 } text => text,
+        JsonValueKind.Number => value.GetRawText(),
+        _ => null,
+    };
 
     private static string? BusinessNumberId(WhatsAppChangeValue value) =>
         WhatsAppIds.IsId(value.Metadata?.PhoneNumberId) ? value.Metadata.PhoneNumberId : null;

@@ -8,7 +8,8 @@ namespace EasyMo.WebApi.Webhooks;
 
 // Meta's webhook envelope, read leniently: unknown members are ignored, scalar members accept a string or a number
 // (timestamps are strings, durations numbers, and Meta has changed such things before), and what the service must
-// never keep (the SDP of a call, the text of a message) is not even mapped.
+// never keep (the SDP of a call) is not even mapped; a message's text is mapped only to read a yes / no to the consent
+// question, and is never kept or logged.
 
 /// <summary>The body of a WhatsApp webhook: <c>{"object":"whatsapp_business_account","entry":[…]}</c>.</summary>
 public sealed record WhatsAppWebhookPayload(
@@ -44,7 +45,11 @@ public sealed record WhatsAppContact(
 public sealed record WhatsAppContactProfile(
     [property: JsonPropertyName("name"), JsonConverter(typeof(LenientStringConverter))] string? Name);
 
-/// <summary>An item of <c>calls[]</c>: <c>connect</c> or <c>terminate</c>. Its <c>session</c> (SDP) is not read.</summary>
+/// <summary>
+/// An item of <c>calls[]</c>: <c>connect</c>, <c>terminate</c>, or a recording / transcription being available. Its
+/// <c>session</c> (SDP) is not read; of a recording event (payload unconfirmed) only the members that may hold a
+/// reference are mapped, and only ids and URLs are taken from them.
+/// </summary>
 public sealed record WhatsAppCallItem(
     [property: JsonPropertyName("id"), JsonConverter(typeof(LenientStringConverter))] string? Id,
     [property: JsonPropertyName("from"), JsonConverter(typeof(LenientStringConverter))] string? From,
@@ -56,7 +61,12 @@ public sealed record WhatsAppCallItem(
     [property: JsonPropertyName("start_time"), JsonConverter(typeof(LenientStringConverter))] string? StartTime,
     [property: JsonPropertyName("end_time"), JsonConverter(typeof(LenientStringConverter))] string? EndTime,
     [property: JsonPropertyName("duration"), JsonConverter(typeof(LenientInt32Converter))] int? Duration,
-    [property: JsonPropertyName("errors")] List<WhatsAppError?>? Errors);
+    [property: JsonPropertyName("errors")] List<WhatsAppError?>? Errors,
+    [property: JsonPropertyName("recording")] JsonElement? Recording = null,
+    [property: JsonPropertyName("transcription")] JsonElement? Transcription = null,
+    [property: JsonPropertyName("media")] JsonElement? Media = null,
+    [property: JsonPropertyName("media_id")] JsonElement? MediaId = null,
+    [property: JsonPropertyName("url")] JsonElement? Url = null);
 
 /// <summary>An item of <c>statuses[]</c>: of a call (<c>type:"call"</c>) or of a message the business sent.</summary>
 public sealed record WhatsAppStatusItem(
@@ -66,13 +76,27 @@ public sealed record WhatsAppStatusItem(
     [property: JsonPropertyName("timestamp"), JsonConverter(typeof(LenientStringConverter))] string? Timestamp,
     [property: JsonPropertyName("recipient_id"), JsonConverter(typeof(LenientStringConverter))] string? RecipientId);
 
-/// <summary>An item of <c>messages[]</c>. Only what identifies it, and an audio message's media, is read.</summary>
+/// <summary>
+/// An item of <c>messages[]</c>. Only what identifies it, an audio message's media, and whether a text or button reply
+/// says yes or no (to the consent question) are read.
+/// </summary>
 public sealed record WhatsAppMessageItem(
     [property: JsonPropertyName("id"), JsonConverter(typeof(LenientStringConverter))] string? Id,
     [property: JsonPropertyName("from"), JsonConverter(typeof(LenientStringConverter))] string? From,
     [property: JsonPropertyName("type"), JsonConverter(typeof(LenientStringConverter))] string? Type,
     [property: JsonPropertyName("timestamp"), JsonConverter(typeof(LenientStringConverter))] string? Timestamp,
-    [property: JsonPropertyName("audio")] WhatsAppAudioItem? Audio);
+    [property: JsonPropertyName("audio")] WhatsAppAudioItem? Audio,
+    [property: JsonPropertyName("text")] WhatsAppTextItem? Text = null,
+    [property: JsonPropertyName("button")] WhatsAppButtonItem? Button = null);
+
+/// <summary>A text message's body: read only to see whether it answers the consent question, never kept.</summary>
+public sealed record WhatsAppTextItem(
+    [property: JsonPropertyName("body"), JsonConverter(typeof(LenientStringConverter))] string? Body);
+
+/// <summary>A quick-reply button's payload and text: read only as an answer to the consent question.</summary>
+public sealed record WhatsAppButtonItem(
+    [property: JsonPropertyName("payload"), JsonConverter(typeof(LenientStringConverter))] string? Payload,
+    [property: JsonPropertyName("text"), JsonConverter(typeof(LenientStringConverter))] string? Text);
 
 public sealed record WhatsAppAudioItem(
     [property: JsonPropertyName("id"), JsonConverter(typeof(LenientStringConverter))] string? Id,

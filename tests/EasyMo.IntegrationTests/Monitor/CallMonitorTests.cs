@@ -1,6 +1,5 @@
 using EasyMo.Domain.Calls;
 using EasyMo.Domain.Common;
-using EasyMo.Domain.Profiles;
 using Microsoft.EntityFrameworkCore;
 using static EasyMo.IntegrationTests.Monitor.MonitorTestKit;
 
@@ -15,12 +14,6 @@ public sealed class CallMonitorTests
     public async Task The_agent_greets_first_transcripts_are_stored_in_order_and_the_close_ends_the_call()
     {
         await using var app = await EasyMoApp.StartAsync(Settings());
-        var caller = Events.NewRwandanNumber();
-        await using (var db = app.Db())
-        {
-            db.Profiles.Add(Profile.Create(PhoneNumber.Parse(caller), null, "Aline", Language.French, DateTimeOffset.UtcNow));
-            await db.SaveChangesAsync(Ct);
-        }
 
         app.OpenAi.RealtimeScript = async session =>
         {
@@ -33,7 +26,8 @@ public sealed class CallMonitorTests
             await session.CloseAsync();
         };
 
-        var callId = await AcceptCallAsync(app, caller);
+        // A caller who agreed before that their calls may be kept (docs/privacy.md): transcripts are stored.
+        var callId = await AcceptConsentingCallAsync(app, name: "Aline", language: Language.French);
         var call = await WaitForCallAsync(app, callId, c => c.Status == CallStatus.Ended);
 
         var session = app.OpenAi.SessionsFor(callId).ShouldHaveSingleItem();

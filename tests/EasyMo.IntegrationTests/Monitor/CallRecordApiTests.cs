@@ -35,7 +35,7 @@ public sealed class CallRecordApiTests
             await session.CloseAsync();
         };
 
-        var callId = await AcceptCallAsync(app);
+        var callId = await AcceptConsentingCallAsync(app);
         await WaitForCallAsync(app, callId, c => c.Status == CallStatus.Ended && c.SummaryStatus == SummaryStatus.Done);
         using var client = app.Admin();
         var call = await client.GetFromJsonAsync<JsonElement>($"/api/calls/{callId}", Ct);

@@ -41,7 +41,7 @@ public sealed class CallToolTests
             await session.CloseAsync();
         };
 
-        var callId = await AcceptCallAsync(app);
+        var callId = await AcceptConsentingCallAsync(app);
         var call = await WaitForCallAsync(app, callId, c => c.Status == CallStatus.Ended);
 
         output.ShouldNotBeNull().ShouldContain("recorded");

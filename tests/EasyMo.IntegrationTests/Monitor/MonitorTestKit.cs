@@ -1,4 +1,6 @@
 using EasyMo.Domain.Calls;
+using EasyMo.Domain.Common;
+using EasyMo.Domain.Profiles;
 using Microsoft.EntityFrameworkCore;
 
 namespace EasyMo.IntegrationTests.Monitor;
@@ -53,6 +55,24 @@ internal static class MonitorTestKit
         using var response = await app.PostWebhookAsync(Events.CarrierCall(callId, caller ?? Events.NewRwandanNumber()));
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         return callId;
+    }
+
+    /// <summary>
+    /// Accepts a call from a caller who already agreed that their conversations may be kept (remembered on their
+    /// profile, so they are not asked again): what they say is stored, as the tests of transcripts and tools expect.
+    /// </summary>
+    public static async Task<string> AcceptConsentingCallAsync(EasyMoApp app, string? caller = null, string? name = null, Language? language = null)
+    {
+        caller ??= Events.NewRwandanNumber();
+        await using (var db = app.Db())
+        {
+            var profile = Profile.Create(PhoneNumber.Parse(caller), null, name, language, DateTimeOffset.UtcNow.AddDays(-1));
+            profile.RememberConsent(granted: true, DateTimeOffset.UtcNow.AddDays(-1));
+            db.Profiles.Add(profile);
+            await db.SaveChangesAsync();
+        }
+
+        return await AcceptCallAsync(app, caller);
     }
 
     public static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)

@@ -39,11 +39,21 @@ internal static class SummaryScenario
         return call;
     }
 
-    /// <summary>Stores transcript turns as the monitor would, numbered from 1.</summary>
+    /// <summary>
+    /// Stores transcript turns as the monitor would, numbered from 1. The monitor stores a transcript only once the
+    /// caller agreed that it may be kept, so the caller's consent is recorded first (on the call and their profile).
+    /// </summary>
     public static async Task AddTranscriptAsync(EasyMoApp app, Call call, params (Speaker Speaker, string Text)[] turns)
     {
         await using var db = app.Db();
         var at = call.AcceptedAt ?? call.ReceivedAt;
+        var tracked = await db.Calls.SingleAsync(c => c.Id == call.Id, Ct);
+        tracked.RecordConsent(granted: true, at);
+        if (tracked.ProfileId is { } profileId)
+        {
+            (await db.Profiles.SingleAsync(p => p.Id == profileId, Ct)).RememberConsent(granted: true, at);
+        }
+
         for (var i = 0; i < turns.Length; i++)
         {
             db.Transcripts.Add(TranscriptTurn.Create(call.Id, i + 1, turns[i].Speaker, turns[i].Text, $"item_{i + 1}", at.AddSeconds(i + 1)));

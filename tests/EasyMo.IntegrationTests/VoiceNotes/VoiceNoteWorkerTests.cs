@@ -34,7 +34,7 @@ public sealed class VoiceNoteWorkerTests
         await using var graph = await FakeGraph.StartAsync();
         await using var host = await OutboxHost.StartAsync(graph, Fast);
         host.App.OpenAi.ResponsesBody = _ => FakeOpenAi.ResponseWithText(Reply);
-        var (messageId, waId, mediaId) = (NewMessageId(), NewWaId(), "media-" + Guid.NewGuid().ToString("N"));
+        var (messageId, waId, mediaId) = (NewMessageId(), await Consenting.WaIdAsync(host.App), "media-" + Guid.NewGuid().ToString("N"));
 
         await PostAsync(host, Audio(messageId, waId, mediaId));
         var note = await WaitForOutcomeAsync(host, messageId);
@@ -75,7 +75,7 @@ public sealed class VoiceNoteWorkerTests
     {
         await using var graph = await FakeGraph.StartAsync();
         await using var host = await OutboxHost.StartAsync(graph, new Dictionary<string, string?>(Fast) { ["VoiceNotes:MaxBytes"] = "8" });
-        var (messageId, waId) = (NewMessageId(), NewWaId());
+        var (messageId, waId) = (NewMessageId(), await Consenting.WaIdAsync(host.App));
 
         await PostAsync(host, Audio(messageId, waId, "media-big"));
         var note = await WaitForOutcomeAsync(host, messageId);
@@ -95,7 +95,7 @@ public sealed class VoiceNoteWorkerTests
     {
         await using var graph = await FakeGraph.StartAsync();
         await using var host = await OutboxHost.StartAsync(graph, Fast);
-        var (messageId, waId) = (NewMessageId(), NewWaId());
+        var (messageId, waId) = (NewMessageId(), await Consenting.WaIdAsync(host.App));
         var item = AudioItem(messageId, waId, "media-video");
         item["audio"]!["mime_type"] = "video/mp4";
 
@@ -117,7 +117,7 @@ public sealed class VoiceNoteWorkerTests
         host.App.OpenAi.Responder = (operation, _, attempt) => Task.FromResult(operation == "transcriptions" && attempt == 1 ? 500 : 200);
         var messageId = NewMessageId();
 
-        await PostAsync(host, Audio(messageId, NewWaId(), "media-retry"));
+        await PostAsync(host, Audio(messageId, await Consenting.WaIdAsync(host.App), "media-retry"));
         var note = await WaitForOutcomeAsync(host, messageId);
         await WaitForSentReplyAsync(host, messageId);
 
@@ -136,7 +136,7 @@ public sealed class VoiceNoteWorkerTests
         host.App.OpenAi.Responder = (operation, _, _) => Task.FromResult(operation == "transcriptions" ? 503 : 200);
         var messageId = NewMessageId();
 
-        await PostAsync(host, Audio(messageId, NewWaId(), "media-fail"));
+        await PostAsync(host, Audio(messageId, await Consenting.WaIdAsync(host.App), "media-fail"));
         var note = await WaitForOutcomeAsync(host, messageId);
 
         note.Status.ShouldBe(VoiceNoteStatus.Failed);
@@ -156,7 +156,7 @@ public sealed class VoiceNoteWorkerTests
 
         foreach (var (messageId, i) in messageIds.Select((id, i) => (id, i)))
         {
-            await PostAsync(i % 2 == 0 ? first : second, Audio(messageId, NewWaId(), "media-" + i));
+            await PostAsync(i % 2 == 0 ? first : second, Audio(messageId, await Consenting.WaIdAsync(first.App), "media-" + i));
         }
 
         foreach (var messageId in messageIds)

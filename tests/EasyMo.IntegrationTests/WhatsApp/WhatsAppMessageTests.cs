@@ -23,7 +23,7 @@ public sealed class WhatsAppMessageTests : IAsyncLifetime
     public async Task A_voice_note_is_kept_pending_for_the_worker()
     {
         var messageId = NewMessageId();
-        var waId = NewWaId();
+        var waId = await Consenting.WaIdAsync(_host.App); // a sender who agreed that their notes may be kept
 
         var answer = await _host.PostOkAsync(Audio(messageId, waId, "1126891328716377"), "/wa-webhook-voice-messages");
 
@@ -49,7 +49,7 @@ public sealed class WhatsAppMessageTests : IAsyncLifetime
     public async Task A_forwarded_audio_file_is_kept_too_and_a_redelivered_note_only_once()
     {
         var messageId = NewMessageId();
-        var waId = NewWaId();
+        var waId = await Consenting.WaIdAsync(_host.App);
         var body = Delivery(Entry(Change("messages", Value(messages: [AudioItem(messageId, waId, "9988", voice: false)]))));
 
         var first = await _host.PostOkAsync(body);

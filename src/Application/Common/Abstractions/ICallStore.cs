@@ -36,6 +36,9 @@ public interface ICallStore
     /// </summary>
     Task<bool> AppendTranscriptAsync(TranscriptTurnDraft turn, CancellationToken cancellationToken);
 
+    /// <summary>Deletes what was kept of a call's conversation (transcript, requests): the caller withdrew consent.</summary>
+    Task ForgetCallContentAsync(Guid callId, CancellationToken cancellationToken);
+
     /// <summary>Adds a record (activity, request) to be saved with the next <see cref="SaveChangesAsync"/>.</summary>
     void Add(CallActivity activity);
 

@@ -43,6 +43,25 @@ public interface IWhatsAppEventClaim : IAsyncDisposable
 
     void Add(VoiceNote note);
 
+    /// <summary>Queues a WhatsApp message with the event (the consent question).</summary>
+    void Add(OutboxMessage message);
+
+    /// <summary>The sender's voice notes that wait for their answer to the consent question, tracked.</summary>
+    Task<IReadOnlyList<VoiceNote>> FindNotesAwaitingConsentAsync(string waId, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a voice note with the event (its sender refused consent).</summary>
+    void Remove(VoiceNote note);
+
+    /// <summary>Keeps a recording's or a transcription's reference with the event.</summary>
+    void Add(CallRecording recording);
+
+    /// <summary>
+    /// Whether the WhatsApp user consented to keep what they say on this call: the answer given on the call (the OpenAI
+    /// call with this <c>x-wa-meta-wacid</c>) when there was one, otherwise the answer remembered on their profile.
+    /// Never creates a profile.
+    /// </summary>
+    Task<(Guid? ProfileId, bool Granted)> FindCallConsentAsync(string whatsAppCallId, string? waId, CancellationToken cancellationToken);
+
     /// <summary>
     /// The outbox message WhatsApp knows by <paramref name="providerMessageId"/> (<c>wamid.…</c>), locked for this event;
     /// null when no outbox message was sent with that id.

@@ -7,4 +7,7 @@ public enum WhatsAppEventOutcome
 
     /// <summary>The event had been recorded before (Meta redelivers): nothing was done.</summary>
     Duplicate,
+
+    /// <summary>The event was understood and deliberately not kept (a recording without the caller's consent).</summary>
+    Ignored,
 }

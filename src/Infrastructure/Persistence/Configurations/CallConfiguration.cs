@@ -1,4 +1,5 @@
 using EasyMo.Domain.Calls;
+using EasyMo.Domain.Privacy;
 using EasyMo.Domain.Profiles;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -32,7 +33,10 @@ internal sealed class CallConfiguration : IEntityTypeConfiguration<Call>
         builder.Property(call => call.TransferTarget).HasMaxLength(256);
         builder.Property(call => call.Summary).HasMaxLength(4000);
         builder.Property(call => call.SummaryStatus).HasConversion(ValueConverters.SnakeCase<SummaryStatus>()).HasMaxLength(16);
+        builder.Property(call => call.Consent).HasConversion(ValueConverters.SnakeCase<Consent>()).HasMaxLength(16).HasDefaultValue(Consent.NotAsked).HasSentinel((Consent)(-1));
+        builder.Property(call => call.CallerPseudonym).HasMaxLength(68);
         builder.Ignore(call => call.IsLive);
+        builder.Ignore(call => call.KeepsContent);
 
         builder.HasOne<Profile>().WithMany().HasForeignKey(call => call.ProfileId).OnDelete(DeleteBehavior.SetNull);
 
@@ -46,6 +50,7 @@ internal sealed class CallConfiguration : IEntityTypeConfiguration<Call>
         builder.HasIndex(call => new { call.ProfileId, call.ReceivedAt }).IsDescending(false, true);
         builder.HasIndex(call => call.AcceptedAt).HasDatabaseName("ix_calls_live").HasFilter("status = 'accepted'");
         builder.HasIndex(call => call.WhatsAppCallId).HasFilter("whatsapp_call_id IS NOT NULL");
+        builder.HasIndex(call => call.CallerPseudonym).HasFilter("caller_pseudonym IS NOT NULL");
         builder.HasIndex(call => call.SummaryDueAt).HasDatabaseName("ix_calls_summary_due").HasFilter("summary_status = 'pending'");
         builder.HasIndex(call => new { call.ProfileId, call.EndedAt }).HasDatabaseName("ix_calls_profile_summaries").HasFilter("summary IS NOT NULL");
     }

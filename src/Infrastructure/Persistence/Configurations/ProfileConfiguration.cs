@@ -1,3 +1,4 @@
+using EasyMo.Domain.Privacy;
 using EasyMo.Domain.Profiles;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -15,6 +16,7 @@ internal sealed class ProfileConfiguration : IEntityTypeConfiguration<Profile>
         builder.Property(profile => profile.WhatsAppId).HasColumnName("wa_id").HasMaxLength(32);
         builder.Property(profile => profile.Name).HasMaxLength(120);
         builder.Property(profile => profile.Language).HasConversion(ValueConverters.OptionalLanguage).HasMaxLength(8);
+        builder.Property(profile => profile.Consent).HasConversion(ValueConverters.SnakeCase<Consent>()).HasMaxLength(16).HasDefaultValue(Consent.NotAsked).HasSentinel((Consent)(-1));
         builder.HasIndex(profile => profile.Phone).IsUnique().HasFilter("phone IS NOT NULL");
         builder.HasIndex(profile => profile.WhatsAppId).IsUnique().HasFilter("wa_id IS NOT NULL");
     }

@@ -26,6 +26,7 @@ internal sealed class WhatsAppCallConfiguration : IEntityTypeConfiguration<Whats
         builder.Property(call => call.BusinessPhoneNumberId).HasMaxLength(256);
         builder.Property(call => call.TerminationStatus).HasMaxLength(WhatsAppCall.MaxTerminationStatusLength);
         builder.Property(call => call.ErrorCodes).IsRequired();
+        builder.Property(call => call.UserPseudonym).HasMaxLength(68);
         builder.Ignore(call => call.IsTerminated);
 
         builder.HasOne<Profile>().WithMany().HasForeignKey(call => call.ProfileId).OnDelete(DeleteBehavior.SetNull);
@@ -58,6 +59,38 @@ internal sealed class VoiceNoteConfiguration : IEntityTypeConfiguration<VoiceNot
 
         // The worker that transcribes and answers notes takes the pending ones that are due (leases run out).
         builder.HasIndex(note => note.NextAttemptAt).HasDatabaseName("ix_voice_notes_pending").HasFilter("status = 'pending'");
+    }
+}
+
+internal sealed class CallRecordingConfiguration : IEntityTypeConfiguration<CallRecording>
+{
+    public void Configure(EntityTypeBuilder<CallRecording> builder)
+    {
+        builder.ToTable("call_recordings", table => table.HasCheckConstraint("ck_call_recordings_kind", "kind IN ('recording','transcription')"));
+        builder.HasKey(recording => recording.Id);
+        builder.Property(recording => recording.Id).ValueGeneratedNever();
+        builder.Property(recording => recording.WhatsAppCallId).HasColumnName("whatsapp_call_id").HasMaxLength(256).IsRequired();
+        builder.Property(recording => recording.Kind).HasMaxLength(16);
+        builder.Property(recording => recording.Reference).HasColumnType("jsonb");
+        builder.HasOne<Profile>().WithMany().HasForeignKey(recording => recording.ProfileId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(recording => new { recording.WhatsAppCallId, recording.Kind });
+        builder.HasIndex(recording => recording.ProfileId);
+        builder.HasIndex(recording => recording.ReceivedAt);
+    }
+}
+
+internal sealed class PrivacyAuditConfiguration : IEntityTypeConfiguration<PrivacyAudit>
+{
+    public void Configure(EntityTypeBuilder<PrivacyAudit> builder)
+    {
+        builder.ToTable("privacy_audit", table => table.HasCheckConstraint("ck_privacy_audit_action", "action IN ('export','erase','purge','pseudonymise')"));
+        builder.HasKey(audit => audit.Id);
+        builder.Property(audit => audit.Id).ValueGeneratedNever();
+        builder.Property(audit => audit.Action).HasMaxLength(16);
+        builder.Property(audit => audit.Actor).HasMaxLength(64);
+        builder.Property(audit => audit.Subject).HasMaxLength(68);
+        builder.Property(audit => audit.Counts).HasColumnType("jsonb");
+        builder.HasIndex(audit => audit.At);
     }
 }
 

@@ -53,11 +53,28 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(256)")
                         .HasColumnName("caller_name");
 
+                    b.Property<string>("CallerPseudonym")
+                        .HasMaxLength(68)
+                        .HasColumnType("character varying(68)")
+                        .HasColumnName("caller_pseudonym");
+
                     b.Property<string>("Channel")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("channel");
+
+                    b.Property<string>("Consent")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("not_asked")
+                        .HasColumnName("consent");
+
+                    b.Property<DateTimeOffset?>("ConsentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("consent_at");
 
                     b.Property<DateTimeOffset?>("DecidedAt")
                         .HasColumnType("timestamp with time zone")
@@ -158,6 +175,10 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                     b.HasIndex("CallId")
                         .IsUnique()
                         .HasDatabaseName("ix_calls_call_id");
+
+                    b.HasIndex("CallerPseudonym")
+                        .HasDatabaseName("ix_calls_caller_pseudonym")
+                        .HasFilter("caller_pseudonym IS NOT NULL");
 
                     b.HasIndex("SummaryDueAt")
                         .HasDatabaseName("ix_calls_summary_due")
@@ -458,6 +479,18 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("blocked");
 
+                    b.Property<string>("Consent")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("not_asked")
+                        .HasColumnName("consent");
+
+                    b.Property<DateTimeOffset?>("ConsentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("consent_at");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -500,6 +533,55 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .HasFilter("wa_id IS NOT NULL");
 
                     b.ToTable("profiles", (string)null);
+                });
+
+            modelBuilder.Entity("EasyMo.Domain.WhatsApp.CallRecording", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid?>("ProfileId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("profile_id");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("reference");
+
+                    b.Property<string>("WhatsAppCallId")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("whatsapp_call_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_call_recordings");
+
+                    b.HasIndex("ProfileId")
+                        .HasDatabaseName("ix_call_recordings_profile_id");
+
+                    b.HasIndex("ReceivedAt")
+                        .HasDatabaseName("ix_call_recordings_received_at");
+
+                    b.HasIndex("WhatsAppCallId", "Kind")
+                        .HasDatabaseName("ix_call_recordings_whatsapp_call_id_kind");
+
+                    b.ToTable("call_recordings", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_call_recordings_kind", "kind IN ('recording','transcription')");
+                        });
                 });
 
             modelBuilder.Entity("EasyMo.Domain.WhatsApp.VoiceNote", b =>
@@ -683,6 +765,11 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("user_phone");
 
+                    b.Property<string>("UserPseudonym")
+                        .HasMaxLength(68)
+                        .HasColumnType("character varying(68)")
+                        .HasColumnName("user_pseudonym");
+
                     b.Property<string>("UserWaId")
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
@@ -738,6 +825,50 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("ix_call_monitor_leases_lease_until");
 
                     b.ToTable("call_monitor_leases", (string)null);
+                });
+
+            modelBuilder.Entity("EasyMo.Infrastructure.Persistence.PrivacyAudit", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("action");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("actor");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Counts")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("counts");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(68)
+                        .HasColumnType("character varying(68)")
+                        .HasColumnName("subject");
+
+                    b.HasKey("Id")
+                        .HasName("pk_privacy_audit");
+
+                    b.HasIndex("At")
+                        .HasDatabaseName("ix_privacy_audit_at");
+
+                    b.ToTable("privacy_audit", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_privacy_audit_action", "action IN ('export','erase','purge','pseudonymise')");
+                        });
                 });
 
             modelBuilder.Entity("EasyMo.Infrastructure.Persistence.WebhookDelivery", b =>
@@ -840,6 +971,15 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_call_transcripts_calls_call_id");
+                });
+
+            modelBuilder.Entity("EasyMo.Domain.WhatsApp.CallRecording", b =>
+                {
+                    b.HasOne("EasyMo.Domain.Profiles.Profile", null)
+                        .WithMany()
+                        .HasForeignKey("ProfileId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_call_recordings_profiles_profile_id");
                 });
 
             modelBuilder.Entity("EasyMo.Domain.WhatsApp.VoiceNote", b =>

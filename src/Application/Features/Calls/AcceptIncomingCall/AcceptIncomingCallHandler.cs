@@ -2,9 +2,11 @@ using System.Diagnostics;
 using EasyMo.Application.Calls;
 using EasyMo.Application.Calls.Sip;
 using EasyMo.Application.Common.Abstractions;
+using EasyMo.Application.Privacy;
 using EasyMo.Domain.Calls;
 using EasyMo.Domain.Common;
 using EasyMo.Domain.Messaging;
+using EasyMo.Domain.Privacy;
 using EasyMo.Domain.Profiles;
 using Mediator;
 using Microsoft.Extensions.Logging;
@@ -26,6 +28,7 @@ public sealed class AcceptIncomingCallHandler(
     TrunkDirectory trunks,
     IOptions<CallHandlingOptions> callOptions,
     IOptions<RealtimeAgentOptions> agentOptions,
+    IOptions<PrivacyOptions> privacyOptions,
     TimeProvider time,
     ILogger<AcceptIncomingCallHandler> logger)
     : ICommandHandler<AcceptIncomingCallCommand, CallDecision>
@@ -63,6 +66,12 @@ public sealed class AcceptIncomingCallHandler(
             invite.Channel == CallChannel.Phone ? trunks.Find(invite.Callee) : null);
         call.Identify(profile?.Id, languages.Resolve(profile, invite.Caller));
 
+        // A caller who answered the consent question recently is not asked again: their answer applies to this call.
+        if (profile is not null)
+        {
+            call.ApplyRememberedConsent(profile.ConsentAsOf(call.ReceivedAt, privacyOptions.Value.ReaskAfter), call.ReceivedAt);
+        }
+
         await using var decision = await store.ClaimAsync(command.WebhookId, EventType, call, cancellationToken);
         if (decision is null)
         {
@@ -98,8 +107,11 @@ public sealed class AcceptIncomingCallHandler(
     {
         var agent = agentOptions.Value;
 
-        // Continuity: what the caller's last call was about. One indexed query, only for callers known before this call.
-        var lastSummary = knownCaller && profile is not null ? await history.GetLastSummaryAsync(profile.Id, cancellationToken) : null;
+        // Continuity: what the caller's last call was about. One indexed query, only for callers known before this call,
+        // and only for a caller whose consent to keep what they say stands (summaries exist only of consented calls).
+        var lastSummary = knownCaller && profile is not null && call.Consent == Consent.Granted
+            ? await history.GetLastSummaryAsync(profile.Id, cancellationToken)
+            : null;
         var session = new RealtimeSessionConfig(
             agent.RealtimeModel,
             AgentInstructions.Build(call.Language, profile?.Name, lastSummary),

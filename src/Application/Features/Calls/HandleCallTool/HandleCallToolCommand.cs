@@ -1,3 +1,4 @@
+using EasyMo.Domain.Privacy;
 using Mediator;
 
 namespace EasyMo.Application.Features.Calls.HandleCallTool;
@@ -7,9 +8,9 @@ public sealed record HandleCallToolCommand(string CallId, string ToolName, strin
 
 /// <summary>
 /// What goes back to the model (<paramref name="Output"/>, the function call's output as JSON text) and what the monitor
-/// does next.
+/// does next; <paramref name="Consent"/> is the call's consent when the tool recorded the caller's answer.
 /// </summary>
-public sealed record CallToolResult(string Output, ToolFollowUp FollowUp);
+public sealed record CallToolResult(string Output, ToolFollowUp FollowUp, Consent? Consent = null);
 
 public enum ToolFollowUp
 {

@@ -1,9 +1,11 @@
 using System.Text.Json;
 using EasyMo.Application.Calls;
 using EasyMo.Application.Common.Abstractions;
+using EasyMo.Application.Features.Calls.RecordCallConsent;
 using EasyMo.Application.Features.Calls.TransferCall;
 using EasyMo.Domain.Calls;
 using EasyMo.Domain.Common;
+using EasyMo.Domain.Privacy;
 using Mediator;
 
 namespace EasyMo.Application.Features.Calls.HandleCallTool;
@@ -43,6 +45,23 @@ public sealed class HandleCallToolHandler(ICallStore store, ISender sender, Time
             });
         }
 
+        if (command.ToolName == AgentTools.RecordConsent)
+        {
+            if (arguments.ValueKind != JsonValueKind.Object || !arguments.TryGetProperty("granted", out var granted)
+                || granted.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                return Respond(new { error = "granted must be true or false" });
+            }
+
+            var consent = await sender.Send(new RecordCallConsentCommand(command.CallId, granted.GetBoolean(), ConsentSource.Voice), cancellationToken);
+            return consent switch
+            {
+                null => Respond(new { error = "the call is not live" }),
+                Consent.Granted => new CallToolResult(Json(new { status = "granted", instruction = "Thank the caller briefly and carry on helping them." }), ToolFollowUp.Respond, consent),
+                _ => new CallToolResult(Json(new { status = "denied", instruction = "Tell the caller that is fine and nothing they say will be kept, then carry on helping them." }), ToolFollowUp.Respond, consent),
+            };
+        }
+
         var call = await store.FindCallAsync(command.CallId, cancellationToken);
         if (call is not { Status: CallStatus.Accepted })
         {
@@ -78,6 +97,18 @@ public sealed class HandleCallToolHandler(ICallStore store, ISender sender, Time
                 if (string.IsNullOrWhiteSpace(service) || string.IsNullOrWhiteSpace(location))
                 {
                     return Respond(new { error = "service and location are required; ask the caller where." });
+                }
+
+                if (!call.KeepsContent)
+                {
+                    // A request is what the caller said: without their consent it is not stored (docs/privacy.md).
+                    store.Add(CallActivity.Record(call.Id, CallActivityKind.ToolCall, command.ToolName, "not kept: no consent", now));
+                    await store.SaveChangesAsync(cancellationToken);
+                    return Respond(new
+                    {
+                        status = "not_recorded",
+                        message = "The caller has not agreed that EasyMO keeps what they say, so the request cannot be kept for a follow-up. Ask whether they agree now; if they do, record their answer and then the request again.",
+                    });
                 }
 
                 store.Add(CallRequest.Record(call.Id, call.ProfileId, service, location, Text(arguments, "details") ?? string.Empty, now));

@@ -3,12 +3,15 @@ using Mediator;
 
 namespace EasyMo.Application.Features.Calls.RecordTranscript;
 
-/// <summary>Stores a transcript turn in order; empty turns and turns already stored are skipped. Never logged.</summary>
+/// <summary>
+/// Stores a transcript turn in order; empty turns, turns already stored, and turns of a call whose caller has not
+/// consented (docs/privacy.md) are skipped. Never logged.
+/// </summary>
 public sealed class RecordTranscriptTurnHandler(ICallStore store, TimeProvider time) : ICommandHandler<RecordTranscriptTurnCommand, bool>
 {
     public async ValueTask<bool> Handle(RecordTranscriptTurnCommand command, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(command.Text) || await store.GetCallAsync(command.CallId, cancellationToken) is not { } call)
+        if (string.IsNullOrWhiteSpace(command.Text) || await store.GetCallAsync(command.CallId, cancellationToken) is not { KeepsContent: true } call)
         {
             return false;
         }

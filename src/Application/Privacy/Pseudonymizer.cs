@@ -1,0 +1,41 @@
+using System.Security.Cryptography;
+using System.Text;
+using EasyMo.Domain.Common;
+using Microsoft.Extensions.Options;
+
+namespace EasyMo.Application.Privacy;
+
+/// <summary>
+/// One-way pseudonyms of phone numbers: <c>psn_</c> and the hex of HMAC-SHA256(<see cref="PrivacyOptions.PseudonymKey"/>,
+/// E.164 number). Stable (the same number always gives the same pseudonym, so distinct callers can still be counted)
+/// and not reversible without the key, which never leaves the configuration.
+/// </summary>
+public sealed class Pseudonymizer(IOptions<PrivacyOptions> options)
+{
+    public const string Prefix = "psn_";
+
+    /// <summary>Length of a pseudonym: the prefix and 64 hex digits.</summary>
+    public const int Length = 68;
+
+    public bool IsConfigured => options.Value.HasPseudonymKey;
+
+    public string For(PhoneNumber phone) => For(phone.Value);
+
+    /// <summary>The pseudonym of a number written in E.164 (<c>+…</c>) or as a <c>wa_id</c> (digits).</summary>
+    public string For(string number)
+    {
+        var key = options.Value.PseudonymKey;
+        if (key is not { Length: >= 32 })
+        {
+            throw new InvalidOperationException("Privacy:PseudonymKey is not configured (at least 32 characters); see docs/privacy.md.");
+        }
+
+        var normalized = number.StartsWith('+') ? number : "+" + number;
+        var hash = HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(normalized));
+        return Prefix + Convert.ToHexStringLower(hash);
+    }
+
+    /// <summary>Who did it, for the audit: a short hash of the admin token, never the token.</summary>
+    public static string Actor(string adminToken) =>
+        "admin:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(adminToken)))[..16];
+}
