@@ -201,7 +201,7 @@ public sealed class ConsentTests
             earlier.Accept(DateTimeOffset.UtcNow.AddDays(-5), "m", "v");
             earlier.RecordConsent(granted: true, DateTimeOffset.UtcNow.AddDays(-5));
             earlier.End(DateTimeOffset.UtcNow.AddDays(-5).AddMinutes(2), CallEndReason.CallerHangup);
-            earlier.RecordSummary(summary);
+            earlier.RecordSummary(summary, DateTimeOffset.UtcNow.AddDays(-5).AddMinutes(3));
             db.Calls.Add(earlier);
             await db.SaveChangesAsync(Ct);
         }

@@ -60,7 +60,7 @@ internal static class PrivacyScenario
         call.Accept(at, "gpt-realtime", "marin");
         call.RecordConsent(granted: true, at);
         call.End(at.AddMinutes(3), CallEndReason.CallerHangup);
-        call.RecordSummary($"Aline ({phone}) wanted a moto from Kimironko.");
+        call.RecordSummary($"Aline ({phone}) wanted a moto from Kimironko.", at.AddMinutes(4));
         db.Calls.Add(call);
         db.Transcripts.Add(TranscriptTurn.Create(call.Id, 1, Speaker.Caller, $"My number is {phone}, I need a moto.", "item_1", at.AddSeconds(5)));
         db.Transcripts.Add(TranscriptTurn.Create(call.Id, 2, Speaker.Agent, "Where are you?", "item_2", at.AddSeconds(8)));
