@@ -12,15 +12,19 @@ public sealed record CallerSays(string Text) : ScriptStep;
 public sealed record AgentCallsTool(string Name, string Arguments) : ScriptStep;
 
 /// <summary>
-/// The conversations the stand-in plays on the sideband socket, by language: a caller asking for a taxi, the agent
-/// recording the request, the caller hanging up. The Kinyarwanda is deliberately simple and still needs a native
+/// The conversations the stand-in plays on the sideband socket, by language: the agent asking to keep the conversation,
+/// the caller agreeing (record_consent), the caller asking for a taxi, the agent recording the request, the caller
+/// hanging up. The Kinyarwanda is deliberately simple and still needs a native
 /// speaker's review; French is included because the service picks it for many country codes.
 /// </summary>
 public static partial class Scripts
 {
     public static IReadOnlyList<ScriptStep> English { get; } =
     [
-        new AgentSays("Hello, this is EasyMO's assistant. How can I help you today?"),
+        new AgentSays("Hello, this is EasyMO's AI assistant, not a person. May we keep this conversation to serve you better? Say yes or no, or press 1 for yes, 2 for no."),
+        new CallerSays("Yes."),
+        new AgentCallsTool("record_consent", """{"granted":true}"""),
+        new AgentSays("Thank you. How can I help you today?"),
         new CallerSays("Hello, I need a taxi from Kimironko to the city centre."),
         new AgentSays("Sure. A taxi from Kimironko to the city centre, now. Is that right?"),
         new CallerSays("Yes, that's right. Thank you."),
@@ -31,7 +35,10 @@ public static partial class Scripts
     // Needs review by a native speaker.
     public static IReadOnlyList<ScriptStep> Kinyarwanda { get; } =
     [
-        new AgentSays("Muraho, ndi umufasha wa EasyMO. Nagufasha iki?"),
+        new AgentSays("Muraho, ndi umufasha wa EasyMO ukoresha ubwenge bw'ubukorano. Twakwemera kubika iki kiganiro kugira ngo tukorere neza? Vuga yego cyangwa oya."),
+        new CallerSays("Yego."),
+        new AgentCallsTool("record_consent", """{"granted":true}"""),
+        new AgentSays("Murakoze. Nagufasha iki?"),
         new CallerSays("Muraho, ndashaka taxi."),
         new AgentSays("Yego. Uri he, kandi ujya he?"),
         new CallerSays("Ndi i Kimironko, njya mu mujyi."),
@@ -41,7 +48,10 @@ public static partial class Scripts
 
     public static IReadOnlyList<ScriptStep> French { get; } =
     [
-        new AgentSays("Bonjour, ici l'assistant d'EasyMO. Comment puis-je vous aider ?"),
+        new AgentSays("Bonjour, ici l'assistant IA d'EasyMO, pas une personne. Pouvons-nous conserver cette conversation pour mieux vous servir ? Dites oui ou non."),
+        new CallerSays("Oui."),
+        new AgentCallsTool("record_consent", """{"granted":true}"""),
+        new AgentSays("Merci. Comment puis-je vous aider ?"),
         new CallerSays("Bonjour, j'ai besoin d'un taxi de Kimironko au centre-ville."),
         new AgentSays("Très bien : un taxi de Kimironko au centre-ville, maintenant. C'est bien ça ?"),
         new CallerSays("Oui, merci."),

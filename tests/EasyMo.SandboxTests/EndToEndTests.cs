@@ -24,11 +24,14 @@ public sealed class EndToEndTests
         call.GetProperty("status").GetString().ShouldBe("ended");
         call.GetProperty("language").GetString().ShouldBe("rw");
         call.GetProperty("endReason").GetString().ShouldBe("caller_hangup");
+        call.GetProperty("consent").GetString().ShouldBe("granted", "the caller said yego and the agent recorded it");
         call.GetProperty("transcript").EnumerateArray()
             .Select(turn => $"{turn.GetProperty("speaker").GetString()}: {turn.GetProperty("text").GetString()}")
             .ShouldBe(
             [
-                "agent: Muraho, ndi umufasha wa EasyMO. Nagufasha iki?",
+                "agent: Muraho, ndi umufasha wa EasyMO ukoresha ubwenge bw'ubukorano. Twakwemera kubika iki kiganiro kugira ngo tukorere neza? Vuga yego cyangwa oya.",
+                "caller: Yego.",
+                "agent: Murakoze. Nagufasha iki?",
                 "caller: Muraho, ndashaka taxi.",
                 "agent: Yego. Uri he, kandi ujya he?",
                 "caller: Ndi i Kimironko, njya mu mujyi.",

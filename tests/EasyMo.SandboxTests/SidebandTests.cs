@@ -35,7 +35,10 @@ public sealed class SidebandTests
             .ToList();
         consumed.ShouldBe(
         [
-            "agent: Muraho, ndi umufasha wa EasyMO. Nagufasha iki?",
+            "agent: Muraho, ndi umufasha wa EasyMO ukoresha ubwenge bw'ubukorano. Twakwemera kubika iki kiganiro kugira ngo tukorere neza? Vuga yego cyangwa oya.",
+            "caller: Yego.",
+            "tool: record_consent",
+            "agent: Murakoze. Nagufasha iki?",
             "caller: Muraho, ndashaka taxi.",
             "agent: Yego. Uri he, kandi ujya he?",
             "caller: Ndi i Kimironko, njya mu mujyi.",
@@ -46,14 +49,16 @@ public sealed class SidebandTests
         // Every transcript item has its id (the service stores each item once), every agent turn ends with response.done.
         events.Where(e => Type(e).EndsWith("transcript.done", StringComparison.Ordinal) || Type(e).EndsWith("transcription.completed", StringComparison.Ordinal))
             .ShouldAllBe(e => !string.IsNullOrEmpty(e.GetProperty("item_id").GetString()));
-        events.Count(e => Type(e) == "response.done").ShouldBe(4);
-        var tool = events.Single(e => Type(e) == "response.function_call_arguments.done");
+        events.Count(e => Type(e) == "response.done").ShouldBe(6); // four agent turns, two tool calls
+        var tools = events.Where(e => Type(e) == "response.function_call_arguments.done").ToList();
+        JsonDocument.Parse(tools[0].GetProperty("arguments").GetString()!).RootElement.GetProperty("granted").GetBoolean().ShouldBeTrue();
+        var tool = tools.Single(e => e.GetProperty("name").GetString() == "record_request");
         JsonDocument.Parse(tool.GetProperty("arguments").GetString()!).RootElement.GetProperty("service").GetString().ShouldBe("rides");
 
         socket.CloseStatus.ShouldBe(WebSocketCloseStatus.NormalClosure);
         var call = sandbox.State.FindCall(callId).ShouldNotBeNull();
         call.Status.ShouldBe("ended");
-        call.ClientEvents.ShouldBe(["session.update", "response.create", "conversation.item.create", "response.create"]);
+        call.ClientEvents.ShouldBe(["session.update", "response.create", "conversation.item.create", "response.create", "conversation.item.create", "response.create"]);
     }
 
     [Fact]
@@ -69,9 +74,9 @@ public sealed class SidebandTests
         var events = await client.ReadToEndAsync();
 
         events.First(e => Type(e) == "response.output_audio_transcript.done").GetProperty("transcript").GetString()
-            .ShouldBe("Hello, this is EasyMO's assistant. How can I help you today?");
+            .ShouldBe("Hello, this is EasyMO's AI assistant, not a person. May we keep this conversation to serve you better? Say yes or no, or press 1 for yes, 2 for no.");
         events.First(e => Type(e) == "conversation.item.input_audio_transcription.completed").GetProperty("transcript").GetString()
-            .ShouldBe("Hello, I need a taxi from Kimironko to the city centre.");
+            .ShouldBe("Yes.");
     }
 
     [Fact]

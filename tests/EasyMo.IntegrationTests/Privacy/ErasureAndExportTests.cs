@@ -63,6 +63,18 @@ public sealed class ErasureAndExportTests
         record.GetProperty("status").GetString().ShouldBe("ended");
         record.GetProperty("transcript").GetArrayLength().ShouldBe(0);
         app.Logs.Text.ShouldNotContain(phone[4..]);
+
+        // So do the list, its caller filter and the figures the dashboard draws: the erased calls still count.
+        var byCaller = await client.GetFromJsonAsync<JsonElement>($"/api/calls?caller={Uri.EscapeDataString(phone)}", Ct);
+        byCaller.GetProperty("items").GetArrayLength().ShouldBe(0);
+        var list = await client.GetFromJsonAsync<JsonElement>("/api/calls?limit=200", Ct);
+        var erased = list.GetProperty("items").EnumerateArray().Single(item => item.GetProperty("callId").GetString() == seeded.OpenAiCallId);
+        erased.GetProperty("caller").ValueKind.ShouldBe(JsonValueKind.Null);
+        erased.GetProperty("status").GetString().ShouldBe("ended");
+        var stats = await client.GetFromJsonAsync<JsonElement>("/api/stats/calls?days=7", Ct);
+        stats.GetProperty("total").GetInt32().ShouldBe(3);
+        stats.GetProperty("byStatus").GetProperty("ended").GetInt32().ShouldBe(3);
+        stats.GetProperty("meanDurationSeconds").GetDouble().ShouldBe(180);
     }
 
     [Fact]

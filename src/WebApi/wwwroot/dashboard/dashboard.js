@@ -169,6 +169,7 @@
       ["Language", LANGUAGES[call.language] ?? call.language], ["Caller", call.callerName ? `${call.caller} (${call.callerName})` : call.caller ?? "anonymous"],
       ["Dialled", call.callee ?? "–"], ["Started", when(call.startedAt)], ["Ended", when(call.endedAt)],
       ["Duration", duration(call.durationSeconds)], ["End reason", call.endReason ?? "–"],
+      ["Consent to keep", (call.consent ?? "–").replace("_", " ")],
     ];
     for (const [name, value] of rows) {
       const dt = document.createElement("dt");

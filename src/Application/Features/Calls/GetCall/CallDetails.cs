@@ -5,7 +5,8 @@ namespace EasyMo.Application.Features.Calls.GetCall;
 /// <summary>
 /// A call as operators see it (<c>GET /api/calls/{callId}</c>). Phone numbers are shown whole: the API is behind the admin
 /// token. <c>summaryStatus</c> is <c>none</c> (not ended), <c>pending</c>, <c>done</c> (with a summary, or none for a call
-/// without transcript) or <c>failed</c>.
+/// without transcript) or <c>failed</c>. <c>consent</c> is the caller's answer to keeping the conversation:
+/// <c>granted</c>, <c>denied</c> or <c>not_asked</c>.
 /// </summary>
 public sealed record CallDetails(
     string CallId,
@@ -30,6 +31,8 @@ public sealed record CallDetails(
     string? Summary,
     string SummaryStatus,
     string? TransferTarget,
+    string Consent,
+    DateTimeOffset? ConsentAt,
     IReadOnlyList<TranscriptLine> Transcript,
     IReadOnlyList<ActivityLine> Activities,
     IReadOnlyList<RequestLine> Requests,
@@ -65,6 +68,8 @@ public sealed record CallDetails(
         call.Summary,
         Wire(call.SummaryStatus),
         call.TransferTarget,
+        Wire(call.Consent),
+        call.ConsentAt,
         transcript.Select(turn => new TranscriptLine(turn.Sequence, Wire(turn.Speaker), turn.Text, turn.At)).ToArray(),
         activities.Select(activity => new ActivityLine(Wire(activity.Kind), activity.Name, activity.Detail, activity.At)).ToArray(),
         requests.Select(request => new RequestLine(request.Service, request.Location, request.Details, request.At)).ToArray(),
