@@ -4,29 +4,25 @@
 --   the profile lookup (CallStore.GetOrCreateProfileAsync);
 --   the claim (CallStore.ClaimAsync): BEGIN and the call and webhook-delivery INSERTs, which Npgsql sends in one batch
 --     (calls.profile_id's foreign key adds PostgreSQL's own FOR KEY SHARE check on profiles);
---   the caller's last call summary for the agent's instructions (CallHistory.GetLastSummaryAsync), inside the claim;
+--   (the caller's last call summary, CallHistory.GetLastSummaryAsync, is read only for callers who agreed that their
+--   calls are kept; the bench's callers never answered the consent question, so the service does not read it);
 --   the decision (Decision.CommitAsync): the UPDATE of the call, then COMMIT.
 -- The service's connections skip the pool reset (No Reset On Close) and auto-prepare these statements, so run with
 -- -M prepared. The batch is pipelined, as Npgsql sends it.
 -- Callers: the bench pool +250788000000 … +250788000999, whose profiles the service levels created. Call ids: random.
 \set phone 250788000000 + random(0, 999)
 \set n random(1, 9000000000000000)
-SELECT p.id, p.blocked, p.created_at, p.language, p.name, p.phone, p.updated_at, p.wa_id
+SELECT p.id, p.blocked, p.consent, p.consent_at, p.created_at, p.language, p.name, p.phone, p.updated_at, p.wa_id
 FROM profiles AS p
 WHERE p.phone = '+' || :phone OR p.wa_id = :phone::text
 LIMIT 1 \gset profile_
 \startpipeline
 BEGIN TRANSACTION ISOLATION LEVEL READ COMMITTED;
-INSERT INTO calls (id, accepted_at, call_id, callee, caller, caller_name, channel, decided_at, duration_seconds, end_reason, ended_at, language, model, profile_id, received_at, sip_status_code, status, summary, summary_attempts, summary_due_at, summary_status, transfer_target, trunk, voice, whatsapp_call_id)
-VALUES (md5('pgb_' || :n)::uuid, NULL, 'rtc_pgb_' || :n, '+250788300300', '+' || :phone, '+' || :phone, 'phone', NULL, NULL, NULL, NULL, 'rw', NULL, :profile_id, now(), NULL, 'ringing', NULL, 0, NULL, 'none', NULL, 'MTN Rwanda', NULL, NULL);
+INSERT INTO calls (id, accepted_at, call_id, callee, caller, caller_name, caller_pseudonym, channel, consent, consent_at, decided_at, duration_seconds, end_reason, ended_at, language, model, profile_id, received_at, sip_status_code, status, summary, summary_attempts, summary_due_at, summary_settled_at, summary_status, transfer_target, trunk, voice, whatsapp_call_id)
+VALUES (md5('pgb_' || :n)::uuid, NULL, 'rtc_pgb_' || :n, '+250788300300', '+' || :phone, '+' || :phone, NULL, 'phone', 'not_asked', NULL, NULL, NULL, NULL, NULL, 'rw', NULL, :profile_id, now(), NULL, 'ringing', NULL, 0, NULL, NULL, 'none', NULL, 'MTN Rwanda', NULL, NULL);
 INSERT INTO webhook_deliveries (webhook_id, call_id, event_type, received_at, source)
 VALUES ('wh_pgb_' || :n, 'rtc_pgb_' || :n, 'realtime.call.incoming', now(), 'openai');
 \endpipeline
-SELECT c.summary
-FROM calls AS c
-WHERE c.profile_id = :profile_id AND c.summary IS NOT NULL
-ORDER BY c.ended_at DESC
-LIMIT 1;
 UPDATE calls SET accepted_at = now(), model = 'gpt-realtime', status = 'accepted', voice = 'alloy'
 WHERE id = md5('pgb_' || :n)::uuid;
 COMMIT;
