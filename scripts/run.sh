@@ -31,6 +31,10 @@ if [[ ! -f "$dev_env" ]]; then
     } >"$dev_env"
     log "generated $dev_env (webhook secret and admin token for local use)"
 fi
+# Added to an older .local/dev.env too: the privacy endpoints and pseudonymisation need a key (docs/privacy.md).
+if ! grep -q '^Privacy__PseudonymKey=' "$dev_env"; then
+    (umask 077; printf 'Privacy__PseudonymKey=%s\n' "$(head -c 32 /dev/urandom | base64 | tr -d '\n')" >>"$dev_env")
+fi
 while IFS= read -r line; do
     name="${line%%=*}"
     value="${line#*=}" # everything after the first '=': base64 values end in '='
