@@ -22,20 +22,13 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
 
     private static readonly int?[] HistogramBounds = [30, 60, 120, 300, 600, null];
 
-    // The channel column holds the enum as the converter writes it ("whats_app"); the API says "whatsapp".
-    private static readonly string WhatsAppStored = System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(nameof(Domain.Calls.CallChannel.WhatsApp));
-
-    private static string ChannelToWire(string stored) => stored == WhatsAppStored ? "whatsapp" : stored;
-
-    private static string ChannelToStored(string wire) => wire == "whatsapp" ? WhatsAppStored : wire;
-
     public async Task<IReadOnlyList<CallListItem>> ListCallsAsync(CallListFilter filter, CallKeyset? after, int take, CancellationToken cancellationToken)
     {
         var (sql, parameters) = ListSql(filter, after, take);
         return await QueryAsync(sql, parameters, reader => new CallListItem(
             reader.GetString(0),
             reader.GetString(1),
-            ChannelToWire(reader.GetString(2)),
+            reader.GetString(2),
             reader.GetString(3),
             reader.IsDBNull(4) ? null : reader.GetString(4),
             reader.IsDBNull(5) ? null : reader.GetString(5),
@@ -65,7 +58,7 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
 
         if (filter.Channel is not null)
         {
-            Add("channel = @channel", "channel", ChannelToStored(filter.Channel), NpgsqlDbType.Varchar);
+            Add("channel = @channel", "channel", filter.Channel, NpgsqlDbType.Varchar);
         }
 
         if (filter.Language is not null)
@@ -143,13 +136,9 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
             reader => new CallEvent(
                 reader.GetFieldValue<DateTimeOffset>(0),
                 reader.GetString(1),
-                reader.IsDBNull(2) ? null : reader.GetString(1) == "ringing" ? RingingDetail(reader.GetString(2)) : reader.GetString(2)),
+                reader.IsDBNull(2) ? null : reader.GetString(2)),
             cancellationToken);
     }
-
-    /// <summary>"whats_app via …" as stored, "whatsapp via …" as shown.</summary>
-    private static string RingingDetail(string detail) =>
-        detail.StartsWith(WhatsAppStored, StringComparison.Ordinal) ? "whatsapp" + detail[WhatsAppStored.Length..] : detail;
 
     public async Task<(int Calls, DateTimeOffset? LastCallAt)> CountProfileCallsAsync(Guid profileId, CancellationToken cancellationToken)
     {
@@ -250,7 +239,7 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
                     byLanguage[row.Key!] = row.Count;
                     break;
                 default:
-                    byChannel[ChannelToWire(row.Key!)] = row.Count;
+                    byChannel[row.Key!] = row.Count;
                     break;
             }
         }

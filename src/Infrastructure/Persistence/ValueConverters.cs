@@ -20,6 +20,14 @@ internal static class ValueConverters
         language => language.Code,
         value => Domain.Common.Language.FromCode(value));
 
+    /// <summary>
+    /// The channel as the contract and the API name it (<c>whatsapp</c>, <c>phone</c>), not in snake case (<c>whats_app</c>),
+    /// so that SQL over the column (the operators' list, filters and stats) needs no translation.
+    /// </summary>
+    public static readonly ValueConverter<Domain.Calls.CallChannel, string> Channel = new(
+        channel => channel.ToString().ToLowerInvariant(),
+        value => Enum.Parse<Domain.Calls.CallChannel>(value.Replace("_", string.Empty, StringComparison.Ordinal), true));
+
     public static ValueConverter<TEnum, string> SnakeCase<TEnum>()
         where TEnum : struct, Enum => new(
             value => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString()),

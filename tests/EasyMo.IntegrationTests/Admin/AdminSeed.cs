@@ -38,10 +38,7 @@ internal static class AdminSeed
             command.Parameters.AddWithValue("id", Guid.CreateVersion7());
             command.Parameters.AddWithValue("call_id", call.CallId);
             command.Parameters.AddWithValue("status", call.Status);
-            // stored as the application stores it: the enum in snake case ("whats_app")
-            command.Parameters.AddWithValue("channel", call.Channel == "whatsapp"
-                ? System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(nameof(EasyMo.Domain.Calls.CallChannel.WhatsApp))
-                : call.Channel);
+            command.Parameters.AddWithValue("channel", call.Channel);
             command.Parameters.AddWithValue("language", call.Language);
             command.Parameters.AddWithValue("caller", (object?)call.Caller ?? DBNull.Value);
             command.Parameters.AddWithValue("profile_id", (object?)call.ProfileId ?? DBNull.Value);

@@ -20,7 +20,7 @@ internal sealed class CallConfiguration : IEntityTypeConfiguration<Call>
         builder.Property(call => call.CallId).HasMaxLength(256).IsRequired();
         builder.HasIndex(call => call.CallId).IsUnique();
         builder.Property(call => call.Status).HasConversion(ValueConverters.SnakeCase<CallStatus>()).HasMaxLength(16);
-        builder.Property(call => call.Channel).HasConversion(ValueConverters.SnakeCase<CallChannel>()).HasMaxLength(16);
+        builder.Property(call => call.Channel).HasConversion(ValueConverters.Channel).HasMaxLength(16);
         builder.Property(call => call.Trunk).HasMaxLength(64);
         builder.Property(call => call.Language).HasConversion(ValueConverters.Language).HasMaxLength(8);
         builder.Property(call => call.Caller).HasConversion(ValueConverters.Phone).HasMaxLength(16);
