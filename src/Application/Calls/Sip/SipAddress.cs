@@ -93,6 +93,39 @@ public sealed record SipAddress(string? DisplayName, string Scheme, string? User
         return true;
     }
 
+    /// <summary>
+    /// The URI of a From or To header value as written (no unescaping, no normalising): inside <c>&lt;…&gt;</c> of a
+    /// name-addr, or up to the first <c>;</c> of an addr-spec. Null when there is none. This is Kamailio's <c>$fu</c>/<c>$tu</c>.
+    /// </summary>
+    public static string? UriOf(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        var text = value.AsSpan().Trim();
+        var open = IndexOfOutsideQuotes(text, '<');
+        ReadOnlySpan<char> uri;
+        if (open >= 0)
+        {
+            var close = text[open..].IndexOf('>');
+            if (close < 0)
+            {
+                return null;
+            }
+
+            uri = text.Slice(open + 1, close - 1).Trim();
+        }
+        else
+        {
+            var semicolon = text.IndexOf(';');
+            uri = (semicolon >= 0 ? text[..semicolon] : text).Trim();
+        }
+
+        return uri.IsEmpty ? null : uri.ToString();
+    }
+
     /// <summary>Splits a header value that lists several addresses (P-Asserted-Identity may carry a sip and a tel URI).</summary>
     public static IEnumerable<string> SplitList(string value)
     {
