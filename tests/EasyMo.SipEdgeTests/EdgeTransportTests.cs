@@ -107,7 +107,7 @@ public sealed class EdgeTransportTests(EdgeFixture edge)
         var challenged = RawSip.Count(answered, "SIP/2.0 407 ");
         challenged.ShouldBeGreaterThan(0, $"INVITEs within the rate are challenged as usual: {answered}");
         // pike samples over 2 s and lets a burst overshoot its density a little (seen: 26 of 60 at 10/s)
-        challenged.ShouldBeLessThanOrEqualTo(EdgeFixture.InvitesPerSecond * 3, $"{challenged} of {flood} answered at {EdgeFixture.InvitesPerSecond}/s");
+        challenged.ShouldBeLessThanOrEqualTo(EdgeFixture.RequestsPerSecond * 3, $"{challenged} of {flood} answered at {EdgeFixture.RequestsPerSecond}/s");
         RawSip.Count(neighbourAnswer, "SIP/2.0 407 ").ShouldBe(1, neighbourAnswer);
         edge.Log.ShouldContain("EDGE_RATE_LIMITED source=127.0.0.7");
         edge.Log.ShouldNotContain("EDGE_RATE_LIMITED source=127.0.0.8");

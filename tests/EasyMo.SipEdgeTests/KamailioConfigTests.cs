@@ -9,6 +9,7 @@ namespace EasyMo.SipEdgeTests;
 public sealed class KamailioConfigTests
 {
     private const string ProjectId = "proj_live42";
+    private const string AttestationKey = "attestation-key-of-the-test-0123456789+/=";
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -35,7 +36,7 @@ public sealed class KamailioConfigTests
         try
         {
             WritePem(directory);
-            var files = KamailioConfig.Render(Production(directory), ProjectId);
+            var files = KamailioConfig.Render(Production(directory), ProjectId, AttestationKey);
             var config = Path.Combine(directory, KamailioFiles.KamailioCfgName);
             await File.WriteAllTextAsync(config, files.KamailioCfg, Ct);
             await File.WriteAllTextAsync(Path.Combine(directory, KamailioFiles.TlsCfgName), files.TlsCfg, Ct);
@@ -54,6 +55,10 @@ public sealed class KamailioConfigTests
             files.KamailioCfg.ShouldContain("^\\\\+?(250788000010|250788000011)$");
             files.TlsCfg.ShouldContain($"certificate = {Path.Combine(directory, "fullchain.pem")}");
             files.TlsCfg.ShouldContain("verify_certificate = yes");
+            files.KamailioCfg.ShouldContain("loadmodule \"dialog.so\"");
+            files.KamailioCfg.ShouldContain("is_known_dlg()");
+            files.KamailioCfg.ShouldContain("modparam(\"auth\", \"one_time_nonce\", 1)");
+            files.KamailioCfg.ShouldContain($"crypto_hmac_sha256(\"$var(signed)\", \"{AttestationKey}\", \"$var(sig)\")");
         }
         finally
         {
@@ -62,12 +67,35 @@ public sealed class KamailioConfigTests
     }
 
     [Fact]
-    public void A_password_appears_once_in_the_rendered_files_and_never_in_the_TLS_file()
+    public void No_password_is_written_only_the_digest_HA1_of_each_form_of_the_user()
     {
-        var files = KamailioConfig.Render(Production("/etc/kamailio/easymo"), ProjectId);
+        var files = KamailioConfig.Render(Production("/etc/kamailio/easymo"), ProjectId, AttestationKey);
 
-        files.KamailioCfg.Split("m3ta-Generated.Pass").Length.ShouldBe(2);
+        files.KamailioCfg.ShouldNotContain("m3ta-Generated.Pass");
         files.TlsCfg.ShouldNotContain("m3ta-Generated.Pass");
+        // MD5("+250788000001:sip.easymo.example:m3ta-Generated.Pass") and the same without '+', computed with md5sum
+        files.KamailioCfg.ShouldContain($"$var(ha1_plus) = \"{KamailioConfig.Ha1("+250788000001", "sip.easymo.example", "m3ta-Generated.Pass")}\";");
+        KamailioConfig.Ha1("+250788000001", "sip.easymo.example", "m3ta-Generated.Pass").ShouldBe("7c8b4c4adc504ad66afa0aad50a3bd21");
+        KamailioConfig.Ha1("250788000001", "sip.easymo.example", "m3ta-Generated.Pass").ShouldBe("b3fd96718c8444e1a65842f4abec4636");
+    }
+
+    [Fact]
+    public void Only_the_first_attestation_key_signs_and_no_other_key_is_written()
+    {
+        var rendered = KamailioConfig.Render(Production("/etc/kamailio/easymo"), ProjectId, AttestationKey + ",previous-attestation-key-0123456789abcdef").KamailioCfg;
+
+        rendered.ShouldContain(AttestationKey);
+        rendered.ShouldNotContain("previous-attestation-key");
+    }
+
+    [Theory]
+    [InlineData(null, "SIP_EDGE_ATTESTATION_KEY is not set")]
+    [InlineData("too-short", "SIP_EDGE_ATTESTATION_KEY: key 1 must be")]
+    [InlineData("attestation-key-with-a-$-in-it-0123456789", "SIP_EDGE_ATTESTATION_KEY: key 1 must be")]
+    public void The_render_refuses_to_run_without_a_usable_attestation_key(string? key, string expected)
+    {
+        KamailioConfig.Problems(Production("/etc/kamailio/easymo"), ProjectId, key).ShouldContain(problem => problem.StartsWith(expected, StringComparison.Ordinal));
+        Should.Throw<ArgumentException>(() => KamailioConfig.Render(Production("/etc/kamailio/easymo"), ProjectId, key));
     }
 
     public static TheoryData<string, Action<SipEdgeOptions>, string> Refusals => new()
@@ -89,7 +117,12 @@ public sealed class KamailioConfigTests
         { "trunk prefix too long", options => options.Trunks[1].Sources = ["62.3.4.5/33"], "SipEdge:Trunks:1:Sources" },
         { "trunk without numbers", options => options.Trunks[1].Numbers = [], "SipEdge:Trunks:1:Numbers" },
         { "upstream not a SIP URI", options => options.Upstream = "http://x", "SipEdge:Upstream" },
-        { "rate of zero", options => options.InvitesPerSecondPerSource = 0, "SipEdge:InvitesPerSecondPerSource" },
+        { "upstream without a transport", options => options.Upstream = "sip:10.0.0.5:5061", "SipEdge:Upstream" },
+        { "upstream in clear", options => options.Upstream = "sip:10.0.0.5:5060;transport=udp", "SipEdge:Upstream must use transport=tls" },
+        { "trunk named like WhatsApp", options => options.Trunks[0].Name = "whatsapp", "SipEdge:Trunks:0:Name cannot be 'whatsapp'" },
+        { "trunk rate of zero", options => options.Trunks[0].RequestsPerSecond = 0, "SipEdge:Trunks:0:RequestsPerSecond" },
+        { "rate of zero", options => options.RequestsPerSecondPerSource = 0, "SipEdge:RequestsPerSecondPerSource" },
+        { "idle lifetime too short", options => options.IdleConnectionSeconds = 1, "SipEdge:IdleConnectionSeconds" },
         {
             "nothing to admit", options =>
             {
@@ -107,10 +140,10 @@ public sealed class KamailioConfigTests
         var options = Production("/etc/kamailio/easymo");
         spoil(options);
 
-        var problems = KamailioConfig.Problems(options, ProjectId);
+        var problems = KamailioConfig.Problems(options, ProjectId, AttestationKey);
 
         problems.ShouldContain(problem => problem.Contains(expected, StringComparison.Ordinal), @case);
-        Should.Throw<ArgumentException>(() => KamailioConfig.Render(options, ProjectId));
+        Should.Throw<ArgumentException>(() => KamailioConfig.Render(options, ProjectId, AttestationKey));
     }
 
     [Theory]
@@ -119,14 +152,14 @@ public sealed class KamailioConfigTests
     [InlineData("proj_x\";exit;\"", "OPENAI_PROJECT_ID must look like proj_")]
     public void The_OpenAI_project_id_is_required_and_checked(string? projectId, string expected)
     {
-        KamailioConfig.Problems(Production("/etc/kamailio/easymo"), projectId).ShouldContain(problem => problem.StartsWith(expected, StringComparison.Ordinal));
+        KamailioConfig.Problems(Production("/etc/kamailio/easymo"), projectId, AttestationKey).ShouldContain(problem => problem.StartsWith(expected, StringComparison.Ordinal));
     }
 
     [Fact]
     public void The_shipped_template_has_no_placeholder_the_renderer_does_not_fill()
     {
         var template = KamailioConfig.Template();
-        var rendered = KamailioConfig.Render(Production("/etc/kamailio/easymo"), ProjectId).KamailioCfg;
+        var rendered = KamailioConfig.Render(Production("/etc/kamailio/easymo"), ProjectId, AttestationKey).KamailioCfg;
 
         template.ShouldContain("{{WHATSAPP_NUMBERS}}");
         rendered.ShouldNotContain("{{");

@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Net;
 using System.Reflection;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using EasyMo.Application.Calls.Sip;
 
 namespace EasyMo.Infrastructure.SipEdge;
 
@@ -21,10 +23,19 @@ public static partial class KamailioConfig
 {
     private const string TemplateResource = "EasyMo.SipEdge.kamailio.cfg.template";
 
+    /// <summary>The variable holding the key the edge signs its attestations with (shared with the service).</summary>
+    public const string AttestationKeyVariable = "SIP_EDGE_ATTESTATION_KEY";
+
     /// <summary>The problems that stop a render, one line each; empty when the settings can be rendered.</summary>
-    public static IReadOnlyList<string> Problems(SipEdgeOptions options, string? projectId)
+    public static IReadOnlyList<string> Problems(SipEdgeOptions options, string? projectId, string? attestationKey)
     {
         var problems = new List<string>();
+        if (EdgeAttestationKeys.Split(attestationKey).Count == 0)
+        {
+            problems.Add($"{AttestationKeyVariable} is not set: the edge signs every INVITE it admits with it, and the service trusts no caller's number without it.");
+        }
+
+        problems.AddRange(EdgeAttestationKeys.Problems(attestationKey, AttestationKeyVariable));
         if (string.IsNullOrWhiteSpace(projectId))
         {
             problems.Add("OPENAI_PROJECT_ID is not set: the edge sends every call to sip:<project>@sip.api.openai.com.");
@@ -69,9 +80,14 @@ public static partial class KamailioConfig
         CheckPath(problems, "SipEdge:TlsPrivateKey", options.TlsPrivateKey, required: true);
         CheckPath(problems, "SipEdge:TlsCaList", options.TlsCaList, required: true);
 
-        if (options.InvitesPerSecondPerSource is < 1 or > 10_000)
+        if (options.RequestsPerSecondPerSource is < 1 or > 10_000)
         {
-            problems.Add("SipEdge:InvitesPerSecondPerSource must be between 1 and 10000.");
+            problems.Add("SipEdge:RequestsPerSecondPerSource must be between 1 and 10000.");
+        }
+
+        if (options.IdleConnectionSeconds is < 5 or > 3600)
+        {
+            problems.Add("SipEdge:IdleConnectionSeconds must be between 5 and 3600.");
         }
 
         if (options.Children is < 1 or > 64)
@@ -84,9 +100,17 @@ public static partial class KamailioConfig
             problems.Add("SipEdge:OpenAiHost must be a host name.");
         }
 
-        if (options.Upstream is { Length: > 0 } upstream && !UpstreamUri().IsMatch(upstream))
+        if (options.Upstream is { Length: > 0 } upstream)
         {
-            problems.Add("SipEdge:Upstream must be a SIP URI such as sip:10.0.0.5:5061;transport=tls.");
+            if (UpstreamUri().Match(upstream) is not { Success: true } match)
+            {
+                problems.Add("SipEdge:Upstream must be a SIP URI such as sip:10.0.0.5:5061;transport=tls.");
+            }
+            else if (match.Groups["transport"].Value != "tls" && !options.AllowCleartextUpstream)
+            {
+                // The INVITE carries the SRTP keys (SDES) of the call: in clear, anyone on the path hears it.
+                problems.Add("SipEdge:Upstream must use transport=tls (SipEdge:AllowCleartextUpstream=true for a test peer on loopback).");
+            }
         }
 
         CheckNumbers(problems, options);
@@ -95,9 +119,9 @@ public static partial class KamailioConfig
     }
 
     /// <summary>Renders both files; throws <see cref="ArgumentException"/> when <see cref="Problems"/> has any.</summary>
-    public static KamailioFiles Render(SipEdgeOptions options, string? projectId, string? notice = null)
+    public static KamailioFiles Render(SipEdgeOptions options, string? projectId, string? attestationKey, string? notice = null)
     {
-        var problems = Problems(options, projectId);
+        var problems = Problems(options, projectId, attestationKey);
         if (problems.Count > 0)
         {
             throw new ArgumentException(string.Join(Environment.NewLine, problems), nameof(options));
@@ -110,9 +134,12 @@ public static partial class KamailioConfig
             ["LISTEN"] = Listeners(options),
             ["EDGE_HOST"] = options.Host!,
             ["TLS_CONFIG"] = KamailioFiles.TlsCfgName,
-            ["INVITES_PER_SECOND"] = Invariant(options.InvitesPerSecondPerSource),
-            ["PIKE_DENSITY"] = Invariant(options.InvitesPerSecondPerSource * 2), // pike samples over 2 s
+            ["IDLE_LIFETIME"] = Invariant(options.IdleConnectionSeconds),
+            ["REQUESTS_PER_SECOND"] = Invariant(options.RequestsPerSecondPerSource),
+            ["PIKE_DENSITY"] = Invariant(options.RequestsPerSecondPerSource * 2), // pike samples over 2 s
+            ["TRUNK_SOURCES"] = TrunkSources(options),
             ["TRUNKS"] = Trunks(options),
+            ["ATTESTATION_KEY"] = EdgeAttestationKeys.Split(attestationKey)[0], // the first key signs; the service accepts every listed one
             ["WHATSAPP_NUMBERS"] = WhatsAppNumbers(options),
             ["REALM"] = options.Host!,
             ["OPENAI_URI"] = $"sip:{projectId}@{options.OpenAiHost};transport=tls",
@@ -120,6 +147,9 @@ public static partial class KamailioConfig
             ["UPSTREAM"] = options.Upstream is { Length: > 0 } upstream
                 ? $"\t$du = \"{upstream}\";"
                 : "\t# The next hop is OpenAI's host itself (DNS, TLS on 5061).",
+            ["UPSTREAM_IN_DIALOG"] = options.Upstream is { Length: > 0 } upstreamInDialog
+                ? $"\t\t$du = \"{upstreamInDialog}\";"
+                : "\t\t# On to OpenAI's host as its 2xx named it.",
         };
 
         var rendered = Placeholder().Replace(Template(), match => values.TryGetValue(match.Groups[1].Value, out var value)
@@ -165,6 +195,24 @@ public static partial class KamailioConfig
         }
     }
 
+    /// <summary>Which trunk a request comes from, by source address, with the trunk's rate (pipelimit counts per trunk).</summary>
+    private static string TrunkSources(SipEdgeOptions options)
+    {
+        var block = new StringBuilder();
+        foreach (var trunk in options.Trunks)
+        {
+            block.Append(CultureInfo.InvariantCulture, $$"""
+                	if ($var(trunk) == "" && is_in_subnet("$si", "{{string.Join(',', trunk.Sources.Select(Cidr))}}")) {
+                		$var(trunk) = "{{trunk.Name}}";
+                		$var(trunk_limit) = {{Invariant(trunk.RequestsPerSecond)}};
+                	}
+
+                """);
+        }
+
+        return block.Length == 0 ? "\t# No carrier trunks: every source is counted by pike." : block.ToString().TrimEnd('\n');
+    }
+
     private static string Trunks(SipEdgeOptions options)
     {
         var block = new StringBuilder();
@@ -180,13 +228,14 @@ public static partial class KamailioConfig
                 			exit;
                 		}
                 		# Only Meta may say that a call is a WhatsApp call: the service reads the channel from these.
-                		if ($fd == "wa.meta.vc" || (is_present_hf("P-Asserted-Identity") && $(ai{uri.host}) == "wa.meta.vc")) {
+                		if ($(fd{s.tolower}) =~ "(^|\\.)wa\\.meta\\.vc$" || $(hdr(P-Asserted-Identity){s.tolower}) =~ "wa\\.meta\\.vc") {
                 			xlog("L_WARN", "EDGE_REFUSED reason=trunk_claims_whatsapp trunk={{trunk.Name}} source=$si\n");
                 			sl_send_reply("403", "Forbidden");
                 			exit;
                 		}
                 		remove_hf_re("^[xX]-[wW][aA]-[mM][eE][tT][aA]-");
                 		$avp(channel) = "trunk:{{trunk.Name}}";
+                		$avp(admission) = "{{trunk.Name}}";
                 		return;
                 	}
 
@@ -206,7 +255,8 @@ public static partial class KamailioConfig
                 		case "{number}":
                 		case "{number[1..]}":
                 			$var(user) = "{number}";
-                			$var(password) = "{entry.Password}";
+                			$var(ha1_plus) = "{Ha1(number, options.Host!, entry.Password!)}";
+                			$var(ha1_bare) = "{Ha1(number[1..], options.Host!, entry.Password!)}";
                 			break;
 
                 """);
@@ -214,6 +264,12 @@ public static partial class KamailioConfig
 
         return block.ToString().TrimEnd('\n');
     }
+
+    /// <summary>The digest HA1 of RFC 2617: hex MD5 of <c>user:realm:password</c>. MD5 is what SIP digest (and Meta) use.</summary>
+    public static string Ha1(string user, string realm, string password) =>
+#pragma warning disable CA5351 // SIP digest is defined over MD5; the hash only keeps the password itself off the disk
+        Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes($"{user}:{realm}:{password}")));
+#pragma warning restore CA5351
 
     private static string TlsConfig(SipEdgeOptions options) => $"""
         # TLS profiles of the EasyMO SIP edge (rendered by sip-edge render; loaded by kamailio.cfg from beside it).
@@ -278,9 +334,18 @@ public static partial class KamailioConfig
             {
                 problems.Add($"{key}:Name must be a short name of lower-case letters, digits and '-' (mtn-rw).");
             }
+            else if (name == EdgeAttestation.WhatsAppAdmission)
+            {
+                problems.Add($"{key}:Name cannot be '{EdgeAttestation.WhatsAppAdmission}': the attestation names WhatsApp calls so.");
+            }
             else if (!names.Add(name))
             {
                 problems.Add($"{key}:Name {name} is used twice.");
+            }
+
+            if (trunk.RequestsPerSecond is < 1 or > 10_000)
+            {
+                problems.Add($"{key}:RequestsPerSecond must be between 1 and 10000.");
             }
 
             if (trunk.Sources.Count == 0)
@@ -374,6 +439,6 @@ public static partial class KamailioConfig
     [GeneratedRegex(@"^[A-Za-z0-9._/+@:=,-]{1,1024}$")]
     private static partial Regex SafePath();
 
-    [GeneratedRegex(@"^sips?:[A-Za-z0-9.\-\[\]:]+(;transport=(udp|tcp|tls))?$")]
+    [GeneratedRegex(@"^sips?:[A-Za-z0-9.\-\[\]:]+;transport=(?<transport>udp|tcp|tls)$")]
     private static partial Regex UpstreamUri();
 }

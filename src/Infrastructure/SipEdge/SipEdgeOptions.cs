@@ -35,8 +35,20 @@ public sealed class SipEdgeOptions
     /// <summary>The CA bundle that OpenAI's certificate is verified against.</summary>
     public string TlsCaList { get; set; } = "/etc/ssl/certs/ca-certificates.crt";
 
-    /// <summary>New INVITEs a second that one source address may send before the edge ignores it for a few seconds.</summary>
-    public int InvitesPerSecondPerSource { get; set; } = 30;
+    /// <summary>
+    /// Requests a second (every method) that one source address may send before the edge ignores it for a few seconds and
+    /// closes its connection. Carrier trunks are counted per trunk instead (<see cref="SipTrunk.RequestsPerSecond"/>).
+    /// </summary>
+    public int RequestsPerSecondPerSource { get; set; } = 60;
+
+    /// <summary>
+    /// How long a TCP/TLS connection that admitted no call may stay idle; one that brought an admitted call is kept an
+    /// hour. Short, so that connections opened and left idle cannot hold the edge's connection slots for long.
+    /// </summary>
+    public int IdleConnectionSeconds { get; set; } = 30;
+
+    /// <summary>Lets <see cref="Upstream"/> use TCP or UDP: for a test peer on loopback only (the INVITE carries SRTP keys).</summary>
+    public bool AllowCleartextUpstream { get; set; }
 
     /// <summary>Kamailio worker processes per listener.</summary>
     public int Children { get; set; } = 4;
@@ -46,7 +58,8 @@ public sealed class SipEdgeOptions
 
     /// <summary>
     /// A next hop used instead of resolving <see cref="OpenAiHost"/> (an outbound proxy, or a test peer), as a SIP URI such as
-    /// <c>sip:10.0.0.5:5061;transport=tls</c>. The Request-URI still names OpenAI's host.
+    /// <c>sip:10.0.0.5:5061;transport=tls</c> (the transport is required). The Request-URI still names OpenAI's host;
+    /// in-dialog requests towards OpenAI go there too.
     /// </summary>
     public string? Upstream { get; set; }
 
@@ -78,4 +91,7 @@ public sealed class SipTrunk
 
     /// <summary>The numbers (E.164) this trunk may deliver calls for.</summary>
     public List<string> Numbers { get; set; } = [];
+
+    /// <summary>Requests a second from the trunk's sources together; beyond it the edge answers 503 (no lock-out).</summary>
+    public int RequestsPerSecond { get; set; } = 50;
 }

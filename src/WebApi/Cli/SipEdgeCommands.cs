@@ -24,7 +24,7 @@ public static class SipEdgeCommands
             Description = "Take the digest password Meta generated for the business number from the Graph API "
                 + "(settings?include_sip_credentials=true of WHATSAPP_PHONE_NUMBER_ID) for the one entry of SipEdge:WhatsAppNumbers without a password.",
         };
-        var render = new Command("render", "Write the SIP edge's Kamailio configuration from the settings (SipEdge:*, OPENAI_PROJECT_ID).") { output, fetch };
+        var render = new Command("render", "Write the SIP edge's Kamailio configuration from the settings (SipEdge:*, OPENAI_PROJECT_ID, SIP_EDGE_ATTESTATION_KEY).") { output, fetch };
         render.SetAction((result, ct) => RenderAsync(context, result.GetValue(output)!, result.GetValue(fetch), ct));
 
         return new Command("sip-edge", "The Kamailio SIP edge that brings WhatsApp and carrier calls to OpenAI.") { render };
@@ -35,6 +35,7 @@ public static class SipEdgeCommands
         var options = new SipEdgeOptions();
         context.Configuration.GetSection(SipEdgeOptions.SectionName).Bind(options);
         var projectId = context.Configuration["OpenAI:ProjectId"];
+        var attestationKey = context.Configuration["Identity:AttestationKey"]; // SIP_EDGE_ATTESTATION_KEY, shared with the service
 
         if (fetchCredentials)
         {
@@ -79,7 +80,7 @@ public static class SipEdgeCommands
             }
         }
 
-        var problems = KamailioConfig.Problems(options, projectId);
+        var problems = KamailioConfig.Problems(options, projectId, attestationKey);
         if (problems.Count > 0)
         {
             foreach (var problem in problems)
@@ -90,7 +91,7 @@ public static class SipEdgeCommands
             return ExitCodes.Usage;
         }
 
-        var files = KamailioConfig.Render(options, projectId, $"Rendered {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC.");
+        var files = KamailioConfig.Render(options, projectId, attestationKey, $"Rendered {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC.");
         output.Create();
         var kamailioCfg = Path.Combine(output.FullName, KamailioFiles.KamailioCfgName);
         var tlsCfg = Path.Combine(output.FullName, KamailioFiles.TlsCfgName);

@@ -22,7 +22,8 @@ public sealed class EdgeFixture : IAsyncLifetime
     public const string OtherBusinessNumber = "+35699000002";
     public const string TrunkNumber = "+35621000000";
     public const string TrunkSource = "127.0.0.3";
-    public const int InvitesPerSecond = 10;
+    public const int RequestsPerSecond = 10;
+    public const int TrunkRequestsPerSecond = 20;
 
     private Process? kamailio;
     private StringBuilder kamailioOutput = new();
@@ -34,11 +35,17 @@ public sealed class EdgeFixture : IAsyncLifetime
 
     public string OtherPassword { get; } = Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
 
+    /// <summary>The key the edge signs its attestations with (generated per run).</summary>
+    public string AttestationKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
     public int TcpPort { get; private set; } = SipTools.FreeTcpPort();
 
     public int TlsPort { get; private set; } = SipTools.FreeTcpPort();
 
     public int OpenAiPort { get; private set; } = SipTools.FreeTcpPort();
+
+    /// <summary>A UDP listener as well (as for a trunk that only speaks UDP), so every listener can be attacked.</summary>
+    public int UdpPort { get; private set; } = SipTools.FreeUdpPort();
 
     public IPEndPoint TcpEndPoint => new(IPAddress.Loopback, TcpPort);
 
@@ -66,17 +73,19 @@ public sealed class EdgeFixture : IAsyncLifetime
         ListenAddress = "127.0.0.1",
         TlsPort = TlsPort,
         TcpPort = TcpPort,
+        UdpPort = UdpPort,
         TlsCertificate = Path.Combine(Directory, "edge.crt"),
         TlsPrivateKey = Path.Combine(Directory, "edge.key"),
-        InvitesPerSecondPerSource = InvitesPerSecond,
+        RequestsPerSecondPerSource = RequestsPerSecond,
         Children = 2,
         Upstream = $"sip:127.0.0.1:{OpenAiPort};transport=tcp",
+        AllowCleartextUpstream = true, // SIPp plays OpenAI and has no TLS
         WhatsAppNumbers =
         [
             new WhatsAppSipNumber { Number = BusinessNumber, Password = Password },
             new WhatsAppSipNumber { Number = OtherBusinessNumber, Password = OtherPassword },
         ],
-        Trunks = [new SipTrunk { Name = "go-mt", Sources = [TrunkSource], Numbers = [TrunkNumber] }],
+        Trunks = [new SipTrunk { Name = "go-mt", Sources = [TrunkSource], Numbers = [TrunkNumber], RequestsPerSecond = TrunkRequestsPerSecond }],
     };
 
     public async ValueTask InitializeAsync()
@@ -99,13 +108,13 @@ public sealed class EdgeFixture : IAsyncLifetime
             }
 
             await StopAsync();
-            (TcpPort, TlsPort, OpenAiPort) = (SipTools.FreeTcpPort(), SipTools.FreeTcpPort(), SipTools.FreeTcpPort());
+            (TcpPort, TlsPort, OpenAiPort, UdpPort) = (SipTools.FreeTcpPort(), SipTools.FreeTcpPort(), SipTools.FreeTcpPort(), SipTools.FreeUdpPort());
         }
     }
 
     private async Task<bool> TryStartAsync(TimeSpan timeout)
     {
-        Files = KamailioConfig.Render(Options(), ProjectId, "test edge");
+        Files = KamailioConfig.Render(Options(), ProjectId, AttestationKey, "test edge");
         var config = Path.Combine(Directory, KamailioFiles.KamailioCfgName);
         await File.WriteAllTextAsync(config, Files.KamailioCfg);
         await File.WriteAllTextAsync(Path.Combine(Directory, KamailioFiles.TlsCfgName), Files.TlsCfg);
@@ -149,7 +158,8 @@ public sealed class EdgeFixture : IAsyncLifetime
     internal Task<SippResult> CallAsync(string scenario, string localAddress, IEnumerable<string> arguments, CancellationToken cancellationToken) =>
         Sipp.CallAsync(scenario, TcpEndPoint, localAddress, Directory, arguments, cancellationToken);
 
-    internal Task<OpenAiPeer> StartOpenAiAsync(CancellationToken cancellationToken) => OpenAiPeer.StartAsync(OpenAiPort, Directory, cancellationToken);
+    internal Task<OpenAiPeer> StartOpenAiAsync(CancellationToken cancellationToken, string scenario = "openai-answers.xml") =>
+        OpenAiPeer.StartAsync(OpenAiPort, Directory, cancellationToken, scenario);
 
     public async ValueTask DisposeAsync()
     {

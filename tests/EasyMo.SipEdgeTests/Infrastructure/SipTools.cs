@@ -22,6 +22,12 @@ internal static class SipTools
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    public static int FreeUdpPort(IPAddress? address = null)
+    {
+        using var socket = new UdpClient(new IPEndPoint(address ?? IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.Client.LocalEndPoint!).Port;
+    }
+
     /// <summary>Runs a program to its end (or kills it at <paramref name="timeout"/>), with its output.</summary>
     public static async Task<ProcessResult> RunAsync(string program, IEnumerable<string> arguments, TimeSpan timeout, CancellationToken cancellationToken)
     {

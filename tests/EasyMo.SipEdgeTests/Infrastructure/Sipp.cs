@@ -92,12 +92,12 @@ internal sealed class OpenAiPeer : IAsyncDisposable
         this.trace = trace;
     }
 
-    public static async Task<OpenAiPeer> StartAsync(int port, string workDirectory, CancellationToken cancellationToken)
+    public static async Task<OpenAiPeer> StartAsync(int port, string workDirectory, CancellationToken cancellationToken, string scenario = "openai-answers.xml")
     {
         var trace = Path.Combine(workDirectory, $"openai-{Guid.NewGuid():N}.log");
         var process = SipTools.Start(SipTools.Sipp,
         [
-            "-sf", Sipp.Scenario("openai-answers.xml"), "-t", "t1", "-m", "1", "-nostdin",
+            "-sf", Sipp.Scenario(scenario), "-t", "t1", "-m", "1", "-nostdin",
             "-i", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "-trace_msg", "-message_file", trace,
         ], out var output);
