@@ -227,6 +227,9 @@ service_port="$(bench free-port)"
     # OpenAI's realtime socket until it ends, is off: the fake OpenAI has no realtime socket, and a benchmark's calls
     # have no caller to end them, so following them would pile up sockets without bound. Hence also no live-call
     # ceiling: accepted calls never end here, and the ceiling would refuse all but the first 50 with 486.
+    # The bench's INVITEs are a carrier's pointed straight at OpenAI (no SIP edge, no X-EasyMo-Edge): trusting their
+    # numbers keeps the measured path the one with the profile lookup, as before attestation existed.
+    export EASYMO_UNVERIFIED_CALLERS=trust
     export Sideband__Enabled=false
     export Calls__MaxLiveCalls=0
     exec dotnet EasyMo.WebApi.dll --urls "http://127.0.0.1:$service_port"

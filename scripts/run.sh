@@ -4,8 +4,9 @@
 # http://127.0.0.1:8080 (EASYMO_URLS to change it).
 #
 # Variables already set in the environment win. What is missing for local use is generated once
-# into .local/dev.env (a webhook signing secret and an admin token, never committed):
-# sign test webhooks with that secret, call /api with that token.
+# into .local/dev.env (a webhook signing secret, an admin token, a pseudonym key and a SIP edge attestation key, never
+# committed): sign test webhooks with that secret, call /api with that token; simulate-call and scripts/try-call.sh
+# sign their INVITEs with the attestation key as the SIP edge would, so callers are verified.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -34,6 +35,10 @@ fi
 # Added to an older .local/dev.env too: the privacy endpoints and pseudonymisation need a key (docs/privacy.md).
 if ! grep -q '^Privacy__PseudonymKey=' "$dev_env"; then
     (umask 077; printf 'Privacy__PseudonymKey=%s\n' "$(head -c 32 /dev/urandom | base64 | tr -d '\n')" >>"$dev_env")
+fi
+# Added to an older .local/dev.env too: without it every call is unverified, and known callers are not greeted.
+if ! grep -q '^SIP_EDGE_ATTESTATION_KEY=' "$dev_env"; then
+    (umask 077; printf 'SIP_EDGE_ATTESTATION_KEY=%s\n' "$(head -c 32 /dev/urandom | base64 | tr -d '\n')" >>"$dev_env")
 fi
 while IFS= read -r line; do
     name="${line%%=*}"

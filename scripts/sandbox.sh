@@ -2,7 +2,9 @@
 # Runs EasyMO Voice against local stand-ins for OpenAI and WhatsApp's Graph API, so that a newcomer can try a whole
 # call without any account: the stand-ins (sandbox/EasyMo.Sandbox) start in the background on
 # http://127.0.0.1:8090 (SANDBOX_URL to change), then the service runs exactly as scripts/run.sh runs it (local
-# PostgreSQL, migrations applied) with OpenAI and Graph pointed at the stand-ins. Ctrl-C stops both.
+# PostgreSQL, migrations applied, secrets and the SIP edge attestation key generated into .local/dev.env) with OpenAI
+# and Graph pointed at the stand-ins. Ctrl-C stops both. scripts/try-call.sh signs its INVITE with that key as the SIP
+# edge would, so a caller who called before is greeted by name.
 #
 #   scripts/sandbox.sh                  then, in another terminal: scripts/try-call.sh +250788123456
 #

@@ -18,6 +18,8 @@ public static class DependencyInjection
         services.AddOptions<PrivacyOptions>().Bind(configuration.GetSection(PrivacyOptions.SectionName))
             .Validate(options => options.Problems().Count == 0, "Privacy settings are invalid: see PrivacyOptions.Problems.")
             .ValidateOnStart();
+        services.AddOptions<CallerIdentityOptions>().Bind(configuration.GetSection(CallerIdentityOptions.SectionName));
+        services.AddSingleton<CallerIdentityVerifier>();
         services.AddSingleton<Pseudonymizer>();
         services.AddSingleton<LanguageResolver>();
         services.AddSingleton<TrunkDirectory>();

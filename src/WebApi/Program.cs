@@ -1,4 +1,5 @@
 using EasyMo.Application;
+using EasyMo.Application.Calls;
 using EasyMo.Application.Common.Behaviors;
 using EasyMo.Application.Features.Calls.AcceptIncomingCall;
 using EasyMo.Infrastructure;
@@ -67,6 +68,17 @@ try
     if (string.IsNullOrEmpty(app.Services.GetRequiredService<IOptions<AdminOptions>>().Value.Token))
     {
         app.Logger.LogWarning("EASYMO_ADMIN_TOKEN is not set: every /api request will be refused");
+    }
+
+    var identity = StartupConfiguration.Identity(app.Configuration);
+    if (identity.Policy == UnverifiedCallerPolicy.Trust)
+    {
+        app.Logger.LogWarning("EASYMO_UNVERIFIED_CALLERS=trust: callers the SIP edge did not attest are believed; anyone who reaches OpenAI's SIP address can speak as any EasyMO user");
+    }
+
+    if (!identity.HasAttestationKey)
+    {
+        app.Logger.LogWarning("SIP_EDGE_ATTESTATION_KEY is not set: every call is unverified ({Policy})", identity.Policy);
     }
 
     app.UseMiddleware<CorrelationIdMiddleware>();

@@ -1,3 +1,4 @@
+using EasyMo.Application.Calls.Sip;
 using EasyMo.Domain.Calls;
 using Microsoft.Extensions.Logging;
 
@@ -10,8 +11,8 @@ namespace EasyMo.Application.Calls;
 public static partial class CallLog
 {
     [LoggerMessage(EventId = 1000, EventName = "OPENAI_SIP_CALL_INCOMING", Level = LogLevel.Information,
-        Message = "Incoming call {CallId} on {Channel} from {Caller} to {Callee}")]
-    public static partial void Incoming(ILogger logger, string callId, CallChannel channel, string caller, string callee);
+        Message = "Incoming call {CallId} on {Channel} from {Caller} to {Callee}, identity {Identity} ({Attestation})")]
+    public static partial void Incoming(ILogger logger, string callId, CallChannel channel, string caller, string callee, CallerIdentity identity, AttestationFailure attestation);
 
     [LoggerMessage(EventId = 1001, EventName = "OPENAI_SIP_CALL_ACCEPTED", Level = LogLevel.Information,
         Message = "Accepted call {CallId} in {Language} with {Model} in {ElapsedMs} ms")]

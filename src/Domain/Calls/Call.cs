@@ -51,6 +51,12 @@ public sealed class Call
 
     public Guid? ProfileId { get; private set; }
 
+    /// <summary>
+    /// Whether the SIP edge attested the caller (<see cref="CallerIdentity.Verified"/>); an unverified call's number is a
+    /// claim, kept for operators only. Set when the call is received.
+    /// </summary>
+    public CallerIdentity Identity { get; private set; }
+
     public DateTimeOffset ReceivedAt { get; private set; }
 
     public DateTimeOffset? AcceptedAt { get; private set; }
@@ -109,7 +115,8 @@ public sealed class Call
         PhoneNumber? callee,
         DateTimeOffset receivedAt,
         string? whatsAppCallId = null,
-        string? trunk = null)
+        string? trunk = null,
+        CallerIdentity identity = CallerIdentity.Unverified)
     {
         if (string.IsNullOrWhiteSpace(callId))
         {
@@ -123,6 +130,7 @@ public sealed class Call
             Callee = callee,
             WhatsAppCallId = whatsAppCallId,
             Trunk = trunk,
+            Identity = identity,
         };
     }
 

@@ -30,6 +30,9 @@ public enum CallEndReason
     /// <summary>Rejected: more live calls than the configured ceiling.</summary>
     Busy,
 
+    /// <summary>Rejected: the caller's number is not attested by the SIP edge and unverified callers are refused.</summary>
+    Unverified,
+
     /// <summary>Missed: the caller was gone before the call could be accepted.</summary>
     CallerGone,
 

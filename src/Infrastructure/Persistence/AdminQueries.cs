@@ -18,7 +18,7 @@ namespace EasyMo.Infrastructure.Persistence;
 internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
 {
     private const string ListColumns =
-        "SELECT call_id, status, channel, language, caller, callee, trunk, received_at, accepted_at, ended_at, duration_seconds, end_reason FROM calls";
+        "SELECT call_id, status, channel, identity, language, caller, callee, trunk, received_at, accepted_at, ended_at, duration_seconds, end_reason FROM calls";
 
     private static readonly int?[] HistogramBounds = [30, 60, 120, 300, 600, null];
 
@@ -30,14 +30,15 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
             reader.GetString(1),
             reader.GetString(2),
             reader.GetString(3),
-            reader.IsDBNull(4) ? null : reader.GetString(4),
+            reader.GetString(4),
             reader.IsDBNull(5) ? null : reader.GetString(5),
             reader.IsDBNull(6) ? null : reader.GetString(6),
-            reader.GetFieldValue<DateTimeOffset>(7),
-            reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
+            reader.IsDBNull(7) ? null : reader.GetString(7),
+            reader.GetFieldValue<DateTimeOffset>(8),
             reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9),
-            reader.IsDBNull(10) ? null : reader.GetInt32(10),
-            reader.IsDBNull(11) ? null : reader.GetString(11)), cancellationToken);
+            reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10),
+            reader.IsDBNull(11) ? null : reader.GetInt32(11),
+            reader.IsDBNull(12) ? null : reader.GetString(12)), cancellationToken);
     }
 
     /// <summary>The list's statement: only the filters given appear in it, so each gets a plan of its own.</summary>
@@ -59,6 +60,11 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
         if (filter.Channel is not null)
         {
             Add("channel = @channel", "channel", filter.Channel, NpgsqlDbType.Varchar);
+        }
+
+        if (filter.Identity is not null)
+        {
+            Add("identity = @identity", "identity", filter.Identity, NpgsqlDbType.Varchar);
         }
 
         if (filter.Language is not null)
@@ -151,15 +157,15 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
     }
 
     /// <summary>
-    /// Counts in one pass over the range: one hash aggregate by (day, status, language, channel), at most a few thousand
+    /// Counts in one pass over the range: one hash aggregate by (day, status, language, channel, identity), at most a few thousand
     /// groups, rolled up from there per day and status (every day of the range from <c>generate_series</c>, empty ones
-    /// too), per language and per channel. <c>st_calls_received_day</c> tells the planner how many days there are.
+    /// too), per language, per channel and per caller identity. <c>st_calls_received_day</c> tells the planner how many days there are.
     /// </summary>
     internal const string StatsCountsSql = """
         WITH counts AS MATERIALIZED (
-            SELECT (received_at AT TIME ZONE 'UTC')::date AS day, status, language, channel, count(*) AS n
+            SELECT (received_at AT TIME ZONE 'UTC')::date AS day, status, language, channel, identity, count(*) AS n
             FROM calls WHERE received_at >= @from AND received_at < @to
-            GROUP BY 1, 2, 3, 4
+            GROUP BY 1, 2, 3, 4, 5
         )
         SELECT 'day' AS kind, d.day::date AS day, c.status AS key, COALESCE(sum(c.n), 0)::int AS n
         FROM generate_series(@first_day::timestamp, @last_day::timestamp, interval '1 day') AS d(day)
@@ -169,6 +175,8 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
         SELECT 'language', NULL, language, sum(n)::int FROM counts GROUP BY language
         UNION ALL
         SELECT 'channel', NULL, channel, sum(n)::int FROM counts GROUP BY channel
+        UNION ALL
+        SELECT 'identity', NULL, identity, sum(n)::int FROM counts GROUP BY identity
         """;
 
     /// <summary>
@@ -217,6 +225,7 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
         var byStatusTotal = Zeroes(CallListParameters.Statuses);
         var byLanguage = Zeroes(CallListParameters.Languages);
         var byChannel = Zeroes(CallListParameters.Channels);
+        var byIdentity = Zeroes(CallListParameters.Identities);
         var days = new SortedDictionary<DateOnly, Dictionary<string, int>>();
         foreach (var row in rows)
         {
@@ -237,6 +246,9 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
                     break;
                 case "language":
                     byLanguage[row.Key!] = row.Count;
+                    break;
+                case "identity":
+                    byIdentity[row.Key!] = row.Count;
                     break;
                 default:
                     byChannel[row.Key!] = row.Count;
@@ -268,6 +280,7 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
             byStatusTotal,
             byLanguage,
             byChannel,
+            byIdentity,
             figures.Answered,
             figures.Decided,
             figures.Fallbacks,

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Net;
 using System.Net.Http.Headers;
+using EasyMo.Application.Calls;
+using EasyMo.Application.Calls.Sip;
 using EasyMo.WebApi.Configuration;
 using Microsoft.EntityFrameworkCore;
 
@@ -39,6 +41,7 @@ public static class DoctorCommand
             await report.FailAsync("configuration", problem);
         }
 
+        await CheckIdentityAsync(report, configuration);
         await CheckDatabaseAsync(report, configuration, ct);
         await CheckOpenAiAsync(report, configuration, ct);
         await CheckGraphAsync(report, configuration, ct);
@@ -47,6 +50,31 @@ public static class DoctorCommand
             ? "doctor: no failure"
             : $"doctor: {report.Failures} failure(s)");
         return report.Failures == 0 ? ExitCodes.Ok : ExitCodes.Failed;
+    }
+
+    /// <summary>Whether callers can be verified, and what happens to those who are not. Warnings only: the service runs.</summary>
+    private static async Task CheckIdentityAsync(Report report, IConfiguration configuration)
+    {
+        var identity = StartupConfiguration.Identity(configuration);
+        if (identity.Problems().Count > 0)
+        {
+            return; // already a configuration failure
+        }
+
+        var keys = EdgeAttestationKeys.Split(identity.AttestationKey).Count;
+        if (keys == 0)
+        {
+            await report.WarnAsync("identity", $"{CallerIdentityOptions.AttestationKeyVariable} is not set: no call can be verified, every caller is unverified ({identity.Policy.ToString().ToLowerInvariant()})");
+        }
+        else
+        {
+            await report.OkAsync("identity", $"{keys} attestation key(s) configured; unverified callers: {identity.Policy.ToString().ToLowerInvariant()}");
+        }
+
+        if (identity.Policy == UnverifiedCallerPolicy.Trust)
+        {
+            await report.WarnAsync("identity", $"{CallerIdentityOptions.UnverifiedCallersVariable}=trust: unattested callers are believed, so anyone who reaches OpenAI's SIP address can speak as any EasyMO user (hear their name and last call, change their profile); use anonymous or reject unless a carrier is pointed straight at OpenAI");
+        }
     }
 
     private static async Task CheckDatabaseAsync(Report report, IConfiguration configuration, CancellationToken ct)

@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using EasyMo.Application.Calls;
+using EasyMo.Application.Calls.Sip;
 using EasyMo.Domain.Common;
 using EasyMo.WebApi.Webhooks;
 
@@ -10,12 +12,15 @@ namespace EasyMo.WebApi.Cli;
 
 /// <summary>
 /// <c>simulate-call</c>: sends a running service the <c>realtime.call.incoming</c> webhook OpenAI would send for a
-/// call, signed with <c>OPENAI_WEBHOOK_SECRET</c> as Standard Webhooks, and prints what the service decided.
+/// call, signed with <c>OPENAI_WEBHOOK_SECRET</c> as Standard Webhooks, and prints what the service decided. With
+/// <c>SIP_EDGE_ATTESTATION_KEY</c> set, the INVITE carries the <c>X-EasyMo-Edge</c> the SIP edge would add (admission
+/// <c>whatsapp</c>, or the trunk's name), so the caller is verified; <c>--unverified</c> leaves it out.
 /// </summary>
 public static class SimulateCallCommand
 {
     public const string DefaultUrl = "http://127.0.0.1:8080";
     public const string DefaultDialed = "+250788000111";
+    public const string DefaultTrunk = "sim-trunk";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     public static Command Create(CliContext context)
@@ -26,9 +31,11 @@ public static class SimulateCallCommand
         var whatsApp = new Option<bool>("--whatsapp") { Description = "A WhatsApp call, as Meta's SIP edge sends it (From …@wa.meta.vc, x-wa-meta-* headers)." };
         var url = new Option<string>("--url") { Description = "Base URL of the running service.", DefaultValueFactory = _ => DefaultUrl };
         var callId = new Option<string?>("--call-id") { Description = "The OpenAI call id (default: a new rtc_sim_… id)." };
+        var unverified = new Option<bool>("--unverified") { Description = "Leave out the SIP edge's X-EasyMo-Edge attestation: a caller who went straight to OpenAI." };
+        var trunk = new Option<string>("--trunk") { Description = "The trunk the edge names as admitting a phone call (lower-case letters, digits, '-').", DefaultValueFactory = _ => DefaultTrunk };
         var command = new Command("simulate-call", "Send a running service a signed realtime.call.incoming webhook, as OpenAI does, and print the decision.")
         {
-            from, to, whatsApp, url, callId,
+            from, to, whatsApp, url, callId, unverified, trunk,
         };
         command.SetAction((result, ct) => RunAsync(
             context,
@@ -37,16 +44,21 @@ public static class SimulateCallCommand
             result.GetValue(whatsApp),
             result.GetValue(url)!,
             result.GetValue(callId),
+            result.GetValue(unverified),
+            result.GetValue(trunk)!,
             ct));
         return command;
     }
 
     /// <summary>The event's JSON, shaped as OpenAI sends it (compact, <c>sip_headers</c> as an ordered list).</summary>
-    public static byte[] IncomingCallEvent(string callId, PhoneNumber caller, PhoneNumber dialed, bool whatsApp, DateTimeOffset now)
+    /// <param name="edgeKey">The key the SIP edge signs with; null: no <c>X-EasyMo-Edge</c> (an unverified caller).</param>
+    /// <param name="trunk">The admitting trunk's name the edge attests for a phone call.</param>
+    public static byte[] IncomingCallEvent(
+        string callId, PhoneNumber caller, PhoneNumber dialed, bool whatsApp, DateTimeOffset now, string? edgeKey = null, string trunk = DefaultTrunk)
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(dialed);
-        var headers = whatsApp
+        (string Name, string Value)[] headers = whatsApp
             ? new (string Name, string Value)[]
             {
                 ("Via", "SIP/2.0/TLS 157.240.0.1:5061;branch=z9hG4bK" + Guid.NewGuid().ToString("N")[..12]),
@@ -62,6 +74,16 @@ public static class SimulateCallCommand
                 ("To", $"<sip:{dialed.Value}@sip.api.openai.com>"),
                 ("Call-ID", Guid.NewGuid().ToString()),
             ];
+
+        if (edgeKey is not null)
+        {
+            // As the edge adds it: over the Call-ID and the From and To URIs, for who admitted the INVITE.
+            var sipCallId = headers.First(header => header.Name == "Call-ID").Value;
+            var fromUri = SipAddress.UriOf(headers.First(header => header.Name == "From").Value)!;
+            var toUri = SipAddress.UriOf(headers.First(header => header.Name == "To").Value)!;
+            var admission = whatsApp ? EdgeAttestation.WhatsAppAdmission : trunk;
+            headers = [.. headers, (EdgeAttestation.HeaderName, EdgeAttestation.Sign(edgeKey, admission, now.ToUnixTimeSeconds(), sipCallId, fromUri, toUri))];
+        }
 
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
@@ -90,7 +112,8 @@ public static class SimulateCallCommand
         return buffer.ToArray();
     }
 
-    private static async Task<int> RunAsync(CliContext context, string fromText, string toText, bool whatsApp, string urlText, string? callIdText, CancellationToken ct)
+    private static async Task<int> RunAsync(
+        CliContext context, string fromText, string toText, bool whatsApp, string urlText, string? callIdText, bool unverified, string trunk, CancellationToken ct)
     {
         var problems = new List<string>();
         if (!PhoneNumber.TryParse(fromText, out var caller))
@@ -118,6 +141,19 @@ public static class SimulateCallCommand
             problems.Add("OPENAI_WEBHOOK_SECRET is malformed: expected whsec_ followed by base64.");
         }
 
+        var keyText = context.Configuration[CallerIdentityOptions.AttestationKeyKey];
+        if (!unverified && EdgeAttestationKeys.Problems(keyText, CallerIdentityOptions.AttestationKeyVariable) is { Count: > 0 } keyProblems)
+        {
+            problems.AddRange(keyProblems);
+        }
+
+        if (!whatsApp && !EdgeAttestation.IsAdmission(trunk))
+        {
+            problems.Add("--trunk must be lower-case letters, digits and '-' (as the SIP edge names trunks), such as mtn-rw.");
+        }
+
+        // The edge signs with the first key (the newest, while keys rotate).
+        var edgeKey = unverified ? null : EdgeAttestationKeys.Split(keyText).FirstOrDefault();
         var callId = string.IsNullOrWhiteSpace(callIdText) ? "rtc_sim_" + Guid.NewGuid().ToString("N") : callIdText.Trim();
         if (problems.Count > 0)
         {
@@ -130,7 +166,7 @@ public static class SimulateCallCommand
         }
 
         var now = DateTimeOffset.UtcNow;
-        var body = IncomingCallEvent(callId, caller!, dialed!, whatsApp, now);
+        var body = IncomingCallEvent(callId, caller!, dialed!, whatsApp, now, edgeKey, trunk);
         var webhookId = "wh_sim_" + Guid.NewGuid().ToString("N");
         var timestamp = now.ToUnixTimeSeconds();
         var signature = new StandardWebhookVerifier(secret!, TimeProvider.System).Sign(webhookId, timestamp, body);
@@ -142,7 +178,8 @@ public static class SimulateCallCommand
         request.Headers.TryAddWithoutValidation("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
         request.Headers.TryAddWithoutValidation("webhook-signature", signature);
 
-        await context.Out.WriteLineAsync($"call {callId} ({(whatsApp ? "whatsapp" : "phone")}, from {caller!.Masked} to {dialed!.Masked})");
+        await context.Out.WriteLineAsync($"call {callId} ({(whatsApp ? "whatsapp" : "phone")}, from {caller!.Masked} to {dialed!.Masked}, "
+            + (edgeKey is not null ? "attested as the SIP edge would)" : unverified ? "no edge attestation: --unverified)" : $"no edge attestation: {CallerIdentityOptions.AttestationKeyVariable} is not set)"));
         string answer;
         int status;
         try
@@ -186,7 +223,7 @@ public static class SimulateCallCommand
             using var response = await http.SendAsync(request, ct);
             var text = await response.Content.ReadAsStringAsync(ct);
             await context.Out.WriteLineAsync(response.IsSuccessStatusCode
-                ? $"record: status {Field(text, "status") ?? "?"}, channel {Field(text, "channel") ?? "?"}, language {Field(text, "language") ?? "?"}"
+                ? $"record: status {Field(text, "status") ?? "?"}, channel {Field(text, "channel") ?? "?"}, identity {Field(text, "identity") ?? "?"}, language {Field(text, "language") ?? "?"}"
                 : $"record: not read (GET /api/calls/{callId}: HTTP {(int)response.StatusCode})");
         }
         catch (Exception exception) when (exception is HttpRequestException || (exception is TaskCanceledException && !ct.IsCancellationRequested))

@@ -1,3 +1,5 @@
+using EasyMo.Application.Calls;
+
 namespace EasyMo.WebApi.Configuration;
 
 /// <summary>
@@ -23,6 +25,8 @@ public static class EnvironmentAliases
         ["WHATSAPP_API_VERSION"] = "WhatsApp:ApiVersion",
         ["EASYMO_ADMIN_TOKEN"] = "Admin:Token",
         ["EASYMO_APPLY_MIGRATIONS"] = "Database:ApplyMigrations",
+        [CallerIdentityOptions.AttestationKeyVariable] = CallerIdentityOptions.AttestationKeyKey,
+        [CallerIdentityOptions.UnverifiedCallersVariable] = CallerIdentityOptions.UnverifiedCallersKey,
     };
 
     /// <summary>Adds the aliased variables that are set in this process's environment.</summary>

@@ -1,3 +1,4 @@
+using EasyMo.Application.Calls;
 using EasyMo.Infrastructure.Persistence;
 using EasyMo.WebApi.Webhooks;
 
@@ -66,6 +67,8 @@ public static class StartupConfiguration
             problems.Add("EASYMO_APPLY_MIGRATIONS must be true or false.");
         }
 
+        problems.AddRange(Identity(configuration).Problems());
+
         // WhatsApp is optional as a whole; once any of it is set, the webhook's two secrets must be set as well.
         var whatsApp = WhatsAppKeys.Where(key => !string.IsNullOrWhiteSpace(configuration[key])).Select(EnvironmentAliases.VariableFor).ToArray();
         if (whatsApp.Length > 0)
@@ -81,6 +84,10 @@ public static class StartupConfiguration
 
         return problems;
     }
+
+    /// <summary>The caller-identity settings as the service binds them (section <c>Identity</c>).</summary>
+    public static CallerIdentityOptions Identity(IConfiguration configuration) =>
+        configuration.GetSection(CallerIdentityOptions.SectionName).Get<CallerIdentityOptions>() ?? new CallerIdentityOptions();
 }
 
 /// <summary>The configuration cannot run the service; each line names one problem.</summary>

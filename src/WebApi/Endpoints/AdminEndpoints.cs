@@ -32,7 +32,7 @@ public static class AdminEndpoints
         api.MapGet("/calls", ListCallsAsync)
             .WithName("ListCalls")
             .WithSummary("Calls, newest first, a keyset page at a time")
-            .WithDescription("Filters: status, channel (whatsapp|phone), language (en|fr|rw), from, to (ISO-8601 instants or dates; to exclusive), "
+            .WithDescription("Filters: status, channel (whatsapp|phone), identity (verified|unverified), language (en|fr|rw), from, to (ISO-8601 instants or dates; to exclusive), "
                 + "caller (E.164, with or without '+'), limit (1-200, default 50), page (the previous answer's nextPage).")
             .ProducesValidationProblem();
         api.MapGet("/calls/{callId}", GetCallAsync)
@@ -68,8 +68,9 @@ public static class AdminEndpoints
         string? to = null,
         string? caller = null,
         string? limit = null,
-        string? page = null) =>
-        TypedResults.Ok(await sender.Send(new ListCallsQuery(status, channel, language, from, to, caller, limit, page), cancellationToken));
+        string? page = null,
+        string? identity = null) =>
+        TypedResults.Ok(await sender.Send(new ListCallsQuery(status, channel, language, from, to, caller, limit, page, identity), cancellationToken));
 
     private static async Task<Results<Ok<CallDetails>, ProblemHttpResult>> GetCallAsync(string callId, ISender sender, CancellationToken cancellationToken) =>
         await sender.Send(new GetCallQuery(callId), cancellationToken) is { } call

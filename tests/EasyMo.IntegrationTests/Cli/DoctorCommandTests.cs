@@ -34,6 +34,29 @@ public sealed class DoctorCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Without_an_attestation_key_or_with_trust_it_warns_about_caller_identity_and_still_passes()
+    {
+        var settings = await SettingsAsync();
+
+        var none = await Cli.RunAsync(settings, "doctor");
+        none.ExitCode.ShouldBe(0, none.ToString());
+        none.Out.ShouldContain("warn identity: SIP_EDGE_ATTESTATION_KEY is not set: no call can be verified");
+
+        settings["Identity:AttestationKey"] = Events.EdgeKey;
+        settings["Identity:UnverifiedCallers"] = "trust";
+        var trust = await Cli.RunAsync(settings, "doctor");
+        trust.ExitCode.ShouldBe(0, trust.ToString());
+        trust.Out.ShouldContain("ok   identity: 1 attestation key(s) configured; unverified callers: trust");
+        trust.Out.ShouldContain("warn identity: EASYMO_UNVERIFIED_CALLERS=trust");
+        trust.All.ShouldNotContain(Events.EdgeKey);
+
+        settings["Identity:UnverifiedCallers"] = "sometimes";
+        var bad = await Cli.RunAsync(settings, "doctor");
+        bad.ExitCode.ShouldBe(1, bad.ToString());
+        bad.Out.ShouldContain("FAIL configuration: EASYMO_UNVERIFIED_CALLERS must be one of anonymous, reject, trust");
+    }
+
+    [Fact]
     public async Task An_unreachable_database_fails_and_is_named()
     {
         var settings = await SettingsAsync();

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using EasyMo.WebApi.Cli;
 
 namespace EasyMo.IntegrationTests.Cli;
 
@@ -20,7 +21,7 @@ public sealed class SimulateCallCommandTests : IAsyncLifetime
     {
         var callId = Events.NewCallId();
         string[] args = ["simulate-call", "--from", Events.NewRwandanNumber(), "--url", _app.ServerAddress!.ToString(), "--call-id", callId];
-        var result = await Cli.RunAsync(Settings(_app.WebhookSecret, _app.AdminToken), whatsApp ? [.. args, "--whatsapp"] : args);
+        var result = await Cli.RunAsync(Settings(_app.WebhookSecret, _app.AdminToken, Events.EdgeKey), whatsApp ? [.. args, "--whatsapp"] : args);
 
         result.ExitCode.ShouldBe(0, result.ToString());
         result.Out.ShouldContain("HTTP 200");
@@ -28,13 +29,38 @@ public sealed class SimulateCallCommandTests : IAsyncLifetime
         result.Out.ShouldContain("decision: accepted");
         result.Out.ShouldContain($"channel {channel}");
         result.Out.ShouldContain("language rw");
+        result.Out.ShouldContain("identity verified");
         result.All.ShouldNotContain(_app.WebhookSecret);
         result.All.ShouldNotContain(_app.AdminToken);
+        result.All.ShouldNotContain(Events.EdgeKey);
 
         await using var db = _app.Db();
         var call = await db.Calls.AsNoTracking().SingleAsync(c => c.CallId == callId, Ct);
         call.Channel.ToString().ShouldBe(channel, StringCompareShould.IgnoreCase);
+        call.Identity.ShouldBe(EasyMo.Domain.Calls.CallerIdentity.Verified);
+        call.Trunk.ShouldBe(whatsApp ? null : SimulateCallCommand.DefaultTrunk);
         _app.OpenAi.For("accept", callId).Count.ShouldBe(1);
+    }
+
+    [Theory]
+    [InlineData(true, true)] // --unverified: the attestation is left out although a key is set
+    [InlineData(false, false)] // no key configured: nothing to sign with
+    public async Task Without_the_edge_attestation_the_simulated_caller_is_unverified_and_a_whatsapp_call_is_phone(bool flag, bool withKey)
+    {
+        var callId = Events.NewCallId();
+        string[] args = ["simulate-call", "--from", Events.NewRwandanNumber(), "--url", _app.ServerAddress!.ToString(), "--call-id", callId, "--whatsapp"];
+        var result = await Cli.RunAsync(Settings(_app.WebhookSecret, _app.AdminToken, withKey ? Events.EdgeKey : null), flag ? [.. args, "--unverified"] : args);
+
+        result.ExitCode.ShouldBe(0, result.ToString());
+        result.Out.ShouldContain("no edge attestation");
+        result.Out.ShouldContain("identity unverified");
+        result.Out.ShouldContain("channel phone");
+
+        await using var db = _app.Db();
+        var call = await db.Calls.AsNoTracking().SingleAsync(c => c.CallId == callId, Ct);
+        call.Identity.ShouldBe(EasyMo.Domain.Calls.CallerIdentity.Unverified);
+        call.ProfileId.ShouldBeNull();
+        call.WhatsAppCallId.ShouldBeNull();
     }
 
     [Fact]
@@ -83,9 +109,10 @@ public sealed class SimulateCallCommandTests : IAsyncLifetime
         none.ShouldHaveNoStackTrace();
     }
 
-    private static Dictionary<string, string?> Settings(string secret, string? adminToken) => new()
+    private static Dictionary<string, string?> Settings(string secret, string? adminToken, string? edgeKey = null) => new()
     {
         ["OpenAI:WebhookSecret"] = secret,
         ["Admin:Token"] = adminToken ?? string.Empty,
+        ["Identity:AttestationKey"] = edgeKey ?? string.Empty,
     };
 }

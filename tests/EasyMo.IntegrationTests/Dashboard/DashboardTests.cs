@@ -18,6 +18,16 @@ public sealed class DashboardTests
     {
         await using var app = await EasyMoApp.StartAsync(kestrel: true);
         var calls = await SeedCallsAsync(app, "+250788100001", "+33612345678", "+14155550123");
+
+        // One caller the SIP edge did not attest (no X-EasyMo-Edge): answered anonymously, shown as unverified.
+        var unverified = Events.NewCallId();
+        using (var response = await app.PostWebhookAsync(Events.CallIncomingAsSent(unverified,
+            ("From", "<sip:+250788100009@198.51.100.9>;tag=1"), ("To", "<sip:+250788000111@sip.api.openai.com>"), ("Call-ID", Guid.NewGuid().ToString()))))
+        {
+            response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        calls.Add(unverified);
         await using var browser = await LaunchAsync();
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 1000 } });
 
@@ -42,12 +52,22 @@ public sealed class DashboardTests
         }
 
         await Assertions.Expect(page.Locator("#calls tbody")).ToContainTextAsync("+33612345678");
+        await Assertions.Expect(page.Locator($"#calls tbody tr[data-call-id='{calls[0]}'] td.identity")).ToHaveTextAsync("verified");
+        await Assertions.Expect(page.Locator($"#calls tbody tr[data-call-id='{unverified}'] td.identity")).ToHaveTextAsync("unverified");
+        (await page.Locator("#chart-identities").BoundingBoxAsync()).ShouldNotBeNull().Height.ShouldBeGreaterThan(100);
         (await page.Locator("#chart-days").BoundingBoxAsync()).ShouldNotBeNull().Height.ShouldBeGreaterThan(100);
 
         await page.Locator($"#calls tbody tr[data-call-id='{calls[1]}'] a").ClickAsync();
         await Assertions.Expect(page.Locator("#detail")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#detail-id")).ToHaveTextAsync(calls[1]);
         await Assertions.Expect(page.Locator("#detail-fields")).ToContainTextAsync("French");
+        await Assertions.Expect(page.Locator("#detail-fields")).ToContainTextAsync("Caller identityverified");
+
+        await page.Locator($"#calls tbody tr[data-call-id='{unverified}'] a").ClickAsync();
+        await Assertions.Expect(page.Locator("#detail-id")).ToHaveTextAsync(unverified);
+        await Assertions.Expect(page.Locator("#detail-fields")).ToContainTextAsync("Caller identityunverified");
+        await page.Locator($"#calls tbody tr[data-call-id='{calls[1]}'] a").ClickAsync();
+        await Assertions.Expect(page.Locator("#detail-id")).ToHaveTextAsync(calls[1]);
 
         await SaveScreenshotAsync(page);
     }

@@ -40,6 +40,7 @@ public sealed class EasyMoApp : WebApplicationFactory<Program>
             ["OpenAI:AttemptTimeout"] = "00:00:00.500",
             ["OpenAI:TotalTimeout"] = "00:00:01.500",
             ["Admin:Token"] = AdminToken,
+            ["Identity:AttestationKey"] = Events.EdgeKey, // Events signs incoming calls as the SIP edge does
             ["Database:ApplyMigrations"] = "false",
             ["Sideband:Enabled"] = "false", // tests of the monitor turn it on (Monitor/CallMonitorTests)
             ["Serilog:MinimumLevel:Default"] = "Information",

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EasyMo.Application.Calls.Sip;
 
 namespace EasyMo.IntegrationTests.Infrastructure;
 
@@ -11,7 +12,23 @@ public static class Events
     /// <summary>A unique Rwandan mobile number, so that tests sharing a database never share a caller by accident.</summary>
     public static string NewRwandanNumber() => "+25078" + Random.Shared.Next(1_000_000, 9_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>The SIP edge's attestation key every test host is configured with (<c>Identity:AttestationKey</c>).</summary>
+    public const string EdgeKey = "test-edge-key-0123456789abcdefghijklmnopqrstuv";
+
+    /// <summary>The carrier trunk the edge names in the attestation of a call that is not WhatsApp's.</summary>
+    public const string EdgeTrunk = "mtn-rw";
+
+    /// <summary>
+    /// An incoming call as the SIP edge relays it: with a valid <c>X-EasyMo-Edge</c> over the headers' Call-ID, From and
+    /// To (admission <c>whatsapp</c> when the INVITE looks like Meta's, else <see cref="EdgeTrunk"/>), signed with
+    /// <see cref="EdgeKey"/> now. A missing Call-ID is added (every INVITE has one); headers that already hold an
+    /// attestation, or lack From or To, are sent as given.
+    /// </summary>
     public static string CallIncoming(string callId, params (string Name, string Value)[] headers) =>
+        CallIncomingAsSent(callId, Attested(headers));
+
+    /// <summary>An incoming call whose headers are exactly <paramref name="headers"/> (no attestation added).</summary>
+    public static string CallIncomingAsSent(string callId, params (string Name, string Value)[] headers) =>
         JsonSerializer.Serialize(new JsonObject
         {
             ["object"] = "event",
@@ -24,6 +41,37 @@ public static class Events
                 ["sip_headers"] = new JsonArray(headers.Select(h => (JsonNode)new JsonObject { ["name"] = h.Name, ["value"] = h.Value }).ToArray()),
             },
         });
+
+    /// <summary>
+    /// <paramref name="headers"/> with the edge's attestation appended, signed with <paramref name="key"/> at
+    /// <paramref name="at"/> (default: now) for <paramref name="admission"/> (default: by the headers, as above).
+    /// </summary>
+    public static (string Name, string Value)[] Attested(
+        (string Name, string Value)[] headers, string? admission = null, string key = EdgeKey, DateTimeOffset? at = null)
+    {
+        static string? Find((string Name, string Value)[] headers, params string[] names) =>
+            headers.FirstOrDefault(h => names.Any(n => h.Name.Trim().Equals(n, StringComparison.OrdinalIgnoreCase))).Value;
+
+        if (Find(headers, EdgeAttestation.HeaderName) is not null
+            || SipAddress.UriOf(Find(headers, "From", "f")) is not { } from
+            || SipAddress.UriOf(Find(headers, "To", "t")) is not { } to)
+        {
+            return headers;
+        }
+
+        if (Find(headers, "Call-ID", "i") is not { } sipCallId)
+        {
+            sipCallId = Guid.NewGuid().ToString();
+            headers = [.. headers, ("Call-ID", sipCallId)];
+        }
+
+        admission ??= headers.Any(h => h.Name.Trim().StartsWith("x-wa-meta-", StringComparison.OrdinalIgnoreCase))
+            || from.Contains("wa.meta.vc", StringComparison.OrdinalIgnoreCase)
+            ? EdgeAttestation.WhatsAppAdmission
+            : EdgeTrunk;
+        var value = EdgeAttestation.Sign(key, admission, (at ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds(), sipCallId.Trim(), from, to);
+        return [.. headers, (EdgeAttestation.HeaderName, value)];
+    }
 
     /// <summary>A carrier call: <c>From</c> the caller, <c>To</c> the dialed EasyMO number, as a trunk sends them.</summary>
     public static string CarrierCall(string callId, string caller, string dialed = "+250788000111") =>

@@ -37,7 +37,7 @@ public sealed class DecisionTableTests
         var call = await db.Calls.AsNoTracking().SingleAsync(c => c.CallId == callId, Ct);
         call.Status.ShouldBe(CallStatus.Accepted);
         call.Channel.ShouldBe(CallChannel.Phone);
-        call.Trunk.ShouldBe("MTN Rwanda");
+        call.Trunk.ShouldBe(Events.EdgeTrunk); // as the edge attested it
         call.Language.ShouldBe(Language.Kinyarwanda);
         call.Caller.ShouldBe(PhoneNumber.Parse(caller));
         call.Callee.ShouldBe(PhoneNumber.Parse("+250788000111"));

@@ -32,12 +32,16 @@ public sealed class SandboxedService : WebApplicationFactory<Program>
             ["WhatsApp:AppSecret"] = "sandbox-app-secret",
             ["WhatsApp:VerifyToken"] = "sandbox-verify-token",
             ["Admin:Token"] = AdminToken,
+            ["Identity:AttestationKey"] = EdgeKey,
             ["Database:ApplyMigrations"] = "false",
             ["Sideband:Enabled"] = "true",
             ["Summaries:SweepInterval"] = "00:00:00.200",
             ["Serilog:MinimumLevel:Default"] = "Warning",
         };
     }
+
+    /// <summary>The key the SIP edge would sign with, as scripts/run.sh generates one into .local/dev.env.</summary>
+    public const string EdgeKey = "sandbox-edge-key-0123456789abcdefghijklmnop";
 
     public string AdminToken { get; }
 
@@ -57,11 +61,15 @@ public sealed class SandboxedService : WebApplicationFactory<Program>
         return client;
     }
 
-    /// <summary>Posts a <c>realtime.call.incoming</c> signed as OpenAI signs it, as scripts/try-call.sh does.</summary>
+    /// <summary>
+    /// Posts a <c>realtime.call.incoming</c> signed as OpenAI signs it, for an INVITE the SIP edge admitted from a trunk
+    /// (with its <c>X-EasyMo-Edge</c>), as scripts/try-call.sh does.
+    /// </summary>
     public async Task<HttpResponseMessage> PostCallIncomingAsync(string callId, string caller, string dialed = "+250788000111")
     {
         var id = "wh_" + Guid.NewGuid().ToString("N");
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var sipCallId = Guid.NewGuid().ToString();
         var body = JsonSerializer.SerializeToUtf8Bytes(new
         {
             @object = "event",
@@ -75,6 +83,12 @@ public sealed class SandboxedService : WebApplicationFactory<Program>
                 {
                     new { name = "From", value = $"<sip:{caller}@trunk.example>;tag=1" },
                     new { name = "To", value = $"<sip:{dialed}@sip.api.openai.com>" },
+                    new { name = "Call-ID", value = sipCallId },
+                    new
+                    {
+                        name = EasyMo.Application.Calls.Sip.EdgeAttestation.HeaderName,
+                        value = EasyMo.Application.Calls.Sip.EdgeAttestation.Sign(EdgeKey, "sandbox-trunk", timestamp, sipCallId, $"sip:{caller}@trunk.example", $"sip:{dialed}@sip.api.openai.com"),
+                    },
                 },
             },
         });

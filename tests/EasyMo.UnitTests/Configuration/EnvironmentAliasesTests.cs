@@ -33,10 +33,19 @@ public sealed class EnvironmentAliasesTests
             "OPENAI_API_KEY", "OPENAI_WEBHOOK_SECRET", "OPENAI_PROJECT_ID", "OPENAI_ORG_ID", "OPENAI_REALTIME_MODEL",
             "OPENAI_REALTIME_VOICE", "OPENAI_BASE_URL", "WHATSAPP_ACCESS_TOKEN", "WHATSAPP_PHONE_NUMBER_ID",
             "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN", "WHATSAPP_GRAPH_BASE_URL", "WHATSAPP_API_VERSION",
-            "EASYMO_ADMIN_TOKEN", "EASYMO_APPLY_MIGRATIONS",
+            "EASYMO_ADMIN_TOKEN", "EASYMO_APPLY_MIGRATIONS", "SIP_EDGE_ATTESTATION_KEY", "EASYMO_UNVERIFIED_CALLERS",
         ],
         ignoreOrder: true);
 
     [Fact]
     public void Messages_name_the_variable_of_a_key() => EnvironmentAliases.VariableFor("OpenAI:WebhookSecret").ShouldBe("OPENAI_WEBHOOK_SECRET");
+
+    [Theory]
+    [InlineData("Identity:AttestationKey", "SIP_EDGE_ATTESTATION_KEY")]
+    [InlineData("Identity:UnverifiedCallers", "EASYMO_UNVERIFIED_CALLERS")]
+    public void The_identity_variables_map_to_the_identity_section(string key, string variable)
+    {
+        EnvironmentAliases.Keys[variable].ShouldBe(key);
+        EnvironmentAliases.VariableFor(key).ShouldBe(variable);
+    }
 }

@@ -88,6 +88,24 @@ public sealed record IncomingInvite(
             whatsAppCallId);
     }
 
+    /// <summary>
+    /// The call as the SIP edge admitted it: WhatsApp (keeping Meta's call id) only when Meta's digest was checked there,
+    /// otherwise a carrier trunk, whatever the headers claim.
+    /// </summary>
+    public IncomingInvite Admitted(EdgeAdmission admission)
+    {
+        ArgumentNullException.ThrowIfNull(admission);
+        return admission.IsWhatsApp
+            ? this with { Channel = CallChannel.WhatsApp }
+            : this with { Channel = CallChannel.Phone, WhatsAppCallId = null };
+    }
+
+    /// <summary>
+    /// A call nobody attested: <c>x-wa-meta-*</c> headers and a <c>wa.meta.vc</c> host are anyone's to send, so it is a
+    /// phone call, linked to no WhatsApp call.
+    /// </summary>
+    public IncomingInvite Unattested() => this with { Channel = CallChannel.Phone, WhatsAppCallId = null };
+
     private static bool IsWhatsAppHost(string? host) =>
         host is not null
         && (host.Equals(WhatsAppSipDomain, StringComparison.OrdinalIgnoreCase)

@@ -14,6 +14,7 @@ internal sealed class CallConfiguration : IEntityTypeConfiguration<Call>
         {
             table.HasCheckConstraint("ck_calls_status", "status IN ('ringing','accepted','rejected','missed','failed','ended')");
             table.HasCheckConstraint("ck_calls_duration", "duration_seconds IS NULL OR duration_seconds >= 0");
+            table.HasCheckConstraint("ck_calls_identity", "identity IN ('verified','unverified')");
         });
         builder.HasKey(call => call.Id);
         builder.Property(call => call.Id).ValueGeneratedNever();
@@ -35,6 +36,10 @@ internal sealed class CallConfiguration : IEntityTypeConfiguration<Call>
         builder.Property(call => call.SummaryStatus).HasConversion(ValueConverters.SnakeCase<SummaryStatus>()).HasMaxLength(16);
         builder.Property(call => call.Consent).HasConversion(ValueConverters.SnakeCase<Consent>()).HasMaxLength(16).HasDefaultValue(Consent.NotAsked).HasSentinel((Consent)(-1));
         builder.Property(call => call.CallerPseudonym).HasMaxLength(68);
+
+        // Rows from before attestation existed are unverified; the sentinel makes EF send the value on every insert.
+        builder.Property(call => call.Identity).HasConversion(ValueConverters.SnakeCase<CallerIdentity>()).HasMaxLength(16)
+            .HasDefaultValue(CallerIdentity.Unverified).HasSentinel((CallerIdentity)(-1));
         builder.Ignore(call => call.IsLive);
         builder.Ignore(call => call.KeepsContent);
 

@@ -93,6 +93,14 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("ended_at");
 
+                    b.Property<string>("Identity")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("unverified")
+                        .HasColumnName("identity");
+
                     b.Property<string>("Language")
                         .IsRequired()
                         .HasMaxLength(8)
@@ -211,6 +219,8 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                     b.ToTable("calls", null, t =>
                         {
                             t.HasCheckConstraint("ck_calls_duration", "duration_seconds IS NULL OR duration_seconds >= 0");
+
+                            t.HasCheckConstraint("ck_calls_identity", "identity IN ('verified','unverified')");
 
                             t.HasCheckConstraint("ck_calls_status", "status IN ('ringing','accepted','rejected','missed','failed','ended')");
                         });

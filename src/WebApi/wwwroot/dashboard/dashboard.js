@@ -100,6 +100,7 @@
     };
     split("chart-languages", stats.byLanguage, LANGUAGES);
     split("chart-channels", stats.byChannel, { whatsapp: "WhatsApp", phone: "Phone" });
+    split("chart-identities", stats.byIdentity, { verified: "Verified", unverified: "Unverified" });
 
     const buckets = stats.durationHistogram ?? [];
     let previous = 0;
@@ -136,6 +137,7 @@
       link.textContent = when(call.startedAt);
       started.append(link);
       cell(row, call.caller ?? "anonymous");
+      cell(row, call.identity, `identity identity-${call.identity}`);
       cell(row, call.channel);
       cell(row, call.language);
       const status = cell(row, "");
@@ -167,6 +169,7 @@
     const rows = [
       ["Status", call.status], ["Channel", call.trunk ? `${call.channel} (${call.trunk})` : call.channel],
       ["Language", LANGUAGES[call.language] ?? call.language], ["Caller", call.callerName ? `${call.caller} (${call.callerName})` : call.caller ?? "anonymous"],
+      ["Caller identity", call.identity === "unverified" ? "unverified (number not attested by the SIP edge)" : call.identity],
       ["Dialled", call.callee ?? "–"], ["Started", when(call.startedAt)], ["Ended", when(call.endedAt)],
       ["Duration", duration(call.durationSeconds)], ["End reason", call.endReason ?? "–"],
       ["Consent to keep", (call.consent ?? "–").replace("_", " ")],

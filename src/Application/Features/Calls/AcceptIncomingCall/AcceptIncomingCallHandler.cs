@@ -15,7 +15,7 @@ using Microsoft.Extensions.Options;
 namespace EasyMo.Application.Features.Calls.AcceptIncomingCall;
 
 /// <summary>
-/// The decision table: blocked → 603; over the live-call ceiling → 486; otherwise accept, where 404 means the caller
+/// The decision table: unverified caller under the <c>reject</c> policy → 603; blocked → 603; over the live-call ceiling → 486; otherwise accept, where 404 means the caller
 /// is gone (missed) and failure past the retry budget means 480 with a WhatsApp fallback (failed).
 /// The call is claimed first, so a webhook id or a call id is decided once, however many deliveries arrive.
 /// </summary>
@@ -26,6 +26,7 @@ public sealed class AcceptIncomingCallHandler(
     ICallMonitor monitor,
     LanguageResolver languages,
     TrunkDirectory trunks,
+    CallerIdentityVerifier identity,
     IOptions<CallHandlingOptions> callOptions,
     IOptions<RealtimeAgentOptions> agentOptions,
     IOptions<PrivacyOptions> privacyOptions,
@@ -42,13 +43,26 @@ public sealed class AcceptIncomingCallHandler(
     {
         var started = Stopwatch.GetTimestamp();
         var options = callOptions.Value;
-        var invite = IncomingInvite.Parse(command.SipHeaders, options.DefaultCountryCode);
-        CallLog.Incoming(logger, command.CallId, invite.Channel, invite.Caller?.Masked ?? "anonymous", invite.Callee?.Masked ?? "unknown");
+        var claimed = IncomingInvite.Parse(command.SipHeaders, options.DefaultCountryCode);
+
+        // Who the caller is, as far as can be proved: the SIP edge's attestation (one HMAC per configured key, no I/O).
+        // Without it the number is a claim: unless the policy trusts claims, nothing of that number's profile is read or
+        // written, and nothing is sent to it.
+        var attestation = identity.Verify(command.SipHeaders);
+        var level = attestation.IsVerified ? CallerIdentity.Verified : CallerIdentity.Unverified;
+        var trusted = attestation.IsVerified || identity.Policy == UnverifiedCallerPolicy.Trust;
+        var invite = attestation.Admission is { } admission ? claimed.Admitted(admission)
+            : identity.Policy == UnverifiedCallerPolicy.Trust ? claimed
+            : claimed.Unattested();
+        var trunk = attestation.Admission is { } admitted ? admitted.Trunk
+            : trusted && invite.Channel == CallChannel.Phone ? trunks.Find(invite.Callee)
+            : null;
+        CallLog.Incoming(logger, command.CallId, invite.Channel, invite.Caller?.Masked ?? "anonymous", invite.Callee?.Masked ?? "unknown", level, attestation.Failure);
 
         // The profile is read (or created) before the claim: it is idempotent, and keeps the claim's transaction short.
         // A profile created from here on is a first-time caller's, with no past call to recall (see AcceptAsync).
         var profileLookup = time.GetUtcNow();
-        Profile? profile = invite.Caller is null
+        Profile? profile = invite.Caller is null || !trusted
             ? null
             : await store.GetOrCreateProfileAsync(
                 invite.Caller,
@@ -63,7 +77,10 @@ public sealed class AcceptIncomingCallHandler(
             invite.Callee,
             time.GetUtcNow(),
             invite.WhatsAppCallId,
-            invite.Channel == CallChannel.Phone ? trunks.Find(invite.Callee) : null);
+            trunk,
+            level);
+
+        // The language may still come from the claimed number's country code: that tells nothing about a person.
         call.Identify(profile?.Id, languages.Resolve(profile, invite.Caller));
 
         // A caller who answered the consent question recently is not asked again: their answer applies to this call.
@@ -79,7 +96,11 @@ public sealed class AcceptIncomingCallHandler(
             return new CallDecision(command.CallId, CallDecisionOutcome.AlreadyDecided);
         }
 
-        if (profile is { Blocked: true })
+        if (!trusted && identity.Policy == UnverifiedCallerPolicy.Reject)
+        {
+            await RejectAsync(call, SipDecline, CallEndReason.Unverified, cancellationToken);
+        }
+        else if (profile is { Blocked: true })
         {
             await RejectAsync(call, SipDecline, CallEndReason.Blocked, cancellationToken);
         }
@@ -90,7 +111,7 @@ public sealed class AcceptIncomingCallHandler(
         }
         else
         {
-            await AcceptAsync(call, profile, profile is not null && profile.CreatedAt < profileLookup, decision, started, cancellationToken);
+            await AcceptAsync(call, profile, profile is not null && profile.CreatedAt < profileLookup, trusted, decision, started, cancellationToken);
         }
 
         await decision.CommitAsync(cancellationToken);
@@ -103,7 +124,7 @@ public sealed class AcceptIncomingCallHandler(
         return CallDecision.From(call);
     }
 
-    private async Task AcceptAsync(Call call, Profile? profile, bool knownCaller, ICallDecision decision, long started, CancellationToken cancellationToken)
+    private async Task AcceptAsync(Call call, Profile? profile, bool knownCaller, bool trusted, ICallDecision decision, long started, CancellationToken cancellationToken)
     {
         var agent = agentOptions.Value;
 
@@ -142,7 +163,8 @@ public sealed class AcceptIncomingCallHandler(
         });
         var now = time.GetUtcNow();
         call.Fail(now, rejected.Succeeded ? SipTemporarilyUnavailable : null);
-        if (call.Caller is { } caller)
+        // The business's WhatsApp number writes only to a number that was attested (or that the policy trusts).
+        if (trusted && call.Caller is { } caller)
         {
             decision.Enqueue(OutboxMessage.CallFallback(call.CallId, caller, call.Language, FallbackMessages.CallNotAnswered(call.Language), now));
             CallLog.FallbackQueued(logger, call.CallId, caller.Masked);

@@ -6,12 +6,14 @@ namespace EasyMo.Application.Features.Calls.GetCall;
 /// A call as operators see it (<c>GET /api/calls/{callId}</c>). Phone numbers are shown whole: the API is behind the admin
 /// token. <c>summaryStatus</c> is <c>none</c> (not ended), <c>pending</c>, <c>done</c> (with a summary, or none for a call
 /// without transcript) or <c>failed</c>. <c>consent</c> is the caller's answer to keeping the conversation:
-/// <c>granted</c>, <c>denied</c> or <c>not_asked</c>.
+/// <c>granted</c>, <c>denied</c> or <c>not_asked</c>. <c>identity</c> is <c>verified</c> (the SIP edge attested the
+/// INVITE) or <c>unverified</c> (the caller's number is only a claim).
 /// </summary>
 public sealed record CallDetails(
     string CallId,
     string Status,
     string Channel,
+    string Identity,
     string? Trunk,
     string Language,
     string? Caller,
@@ -49,6 +51,7 @@ public sealed record CallDetails(
         call.CallId,
         Wire(call.Status),
         call.Channel == CallChannel.WhatsApp ? "whatsapp" : "phone",
+        Wire(call.Identity),
         call.Trunk,
         call.Language.Code,
         call.Caller?.Value,

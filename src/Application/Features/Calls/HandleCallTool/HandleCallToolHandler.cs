@@ -99,6 +99,19 @@ public sealed class HandleCallToolHandler(ICallStore store, ISender sender, Time
                     return Respond(new { error = "service and location are required; ask the caller where." });
                 }
 
+                if (call.Identity == CallerIdentity.Unverified && call.ProfileId is null)
+                {
+                    // Nobody attested the caller's number: EasyMO would follow the request up on WhatsApp with whoever
+                    // owns that number, on a stranger's word. Nothing is stored.
+                    store.Add(CallActivity.Record(call.Id, CallActivityKind.ToolCall, command.ToolName, "not kept: unverified caller", now));
+                    await store.SaveChangesAsync(cancellationToken);
+                    return Respond(new
+                    {
+                        status = "not_recorded",
+                        message = "The caller's number could not be verified, so EasyMO cannot follow up on this request. Tell the caller to send the request on WhatsApp to EasyMO, or to call again from their own phone.",
+                    });
+                }
+
                 if (!call.KeepsContent)
                 {
                     // A request is what the caller said: without their consent it is not stored (docs/privacy.md).

@@ -5,6 +5,7 @@ public sealed record CallListItem(
     string CallId,
     string Status,
     string Channel,
+    string Identity,
     string Language,
     string? Caller,
     string? Callee,
@@ -18,10 +19,14 @@ public sealed record CallListItem(
 /// <summary>A page of calls; <c>nextPage</c> is the token of the following page, null on the last one.</summary>
 public sealed record CallListPage(IReadOnlyList<CallListItem> Items, string? NextPage);
 
-/// <summary>Filters in their database form (snake_case status, <c>phone</c>/<c>whatsapp</c>, language code, E.164); null: any.</summary>
+/// <summary>
+/// Filters in their database form (snake_case status, <c>phone</c>/<c>whatsapp</c>, <c>verified</c>/<c>unverified</c>,
+/// language code, E.164); null: any.
+/// </summary>
 public sealed record CallListFilter(
     string? Status,
     string? Channel,
+    string? Identity,
     string? Language,
     DateTimeOffset? From,
     DateTimeOffset? To,

@@ -14,6 +14,7 @@ public static class CallListParameters
 
     public static readonly string[] Statuses = [.. Enum.GetValues<CallStatus>().Select(status => GetCall.CallDetails.Wire(status))];
     public static readonly string[] Channels = ["whatsapp", "phone"];
+    public static readonly string[] Identities = [.. Enum.GetValues<CallerIdentity>().Select(identity => GetCall.CallDetails.Wire(identity))];
     public static readonly string[] Languages = [.. Language.All.Select(language => language.Code)];
 
     public static bool IsOneOf(string? value, string[] allowed) => value is null || allowed.Contains(value.Trim().ToLowerInvariant());

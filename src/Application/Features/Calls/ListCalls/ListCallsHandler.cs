@@ -19,6 +19,7 @@ public sealed class ListCallsHandler(IAdminQueries queries) : IQueryHandler<List
         var filter = new CallListFilter(
             CallListParameters.Normalize(query.Status),
             CallListParameters.Normalize(query.Channel),
+            CallListParameters.Normalize(query.Identity),
             CallListParameters.Normalize(query.Language),
             CallListParameters.TryParseInstant(query.From, out var from) ? from : null,
             CallListParameters.TryParseInstant(query.To, out var to) ? to : null,

@@ -14,4 +14,5 @@ public sealed record ListCallsQuery(
     string? To = null,
     string? Caller = null,
     string? Limit = null,
-    string? Page = null) : IQuery<CallListPage>;
+    string? Page = null,
+    string? Identity = null) : IQuery<CallListPage>;

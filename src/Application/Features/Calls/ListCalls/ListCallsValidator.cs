@@ -12,6 +12,8 @@ public sealed class ListCallsValidator : AbstractValidator<ListCallsQuery>
             .OverridePropertyName("status").WithMessage($"status must be one of {string.Join(", ", CallListParameters.Statuses)}.");
         RuleFor(query => query.Channel).Must(value => CallListParameters.IsOneOf(value, CallListParameters.Channels))
             .OverridePropertyName("channel").WithMessage("channel must be whatsapp or phone.");
+        RuleFor(query => query.Identity).Must(value => CallListParameters.IsOneOf(value, CallListParameters.Identities))
+            .OverridePropertyName("identity").WithMessage("identity must be verified or unverified.");
         RuleFor(query => query.Language).Must(value => CallListParameters.IsOneOf(value, CallListParameters.Languages))
             .OverridePropertyName("language").WithMessage("language must be en, fr or rw.");
         RuleFor(query => query.From).Must(value => value is null || CallListParameters.TryParseInstant(value, out _))

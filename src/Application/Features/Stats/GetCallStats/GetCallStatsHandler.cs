@@ -25,6 +25,7 @@ public sealed class GetCallStatsHandler(IAdminQueries queries, TimeProvider time
             stats.ByStatus,
             stats.ByLanguage,
             stats.ByChannel,
+            stats.ByIdentity,
             stats.Decided == 0 ? 0 : (double)stats.Answered / stats.Decided,
             stats.Total == 0 ? 0 : (double)stats.FallbacksQueued / stats.Total,
             stats.MeanDurationSeconds,
