@@ -213,6 +213,9 @@ started_pids+=("$fake_pid")
 bench wait-http --url "http://127.0.0.1:$fake_port/stats" --timeout 60 || die "the fake OpenAI did not start"
 
 secret="whsec_$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
+# The load generator signs every INVITE as the SIP edge would (X-EasyMo-Edge, admission mtn-rw) with this key, so the
+# measured path is a verified caller's: the attestation's HMAC, then the profile lookup.
+export SIP_EDGE_ATTESTATION_KEY="$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
 service_port="$(bench free-port)"
 (
     cd "$service_dir"
@@ -227,9 +230,8 @@ service_port="$(bench free-port)"
     # OpenAI's realtime socket until it ends, is off: the fake OpenAI has no realtime socket, and a benchmark's calls
     # have no caller to end them, so following them would pile up sockets without bound. Hence also no live-call
     # ceiling: accepted calls never end here, and the ceiling would refuse all but the first 50 with 486.
-    # The bench's INVITEs are a carrier's pointed straight at OpenAI (no SIP edge, no X-EasyMo-Edge): trusting their
-    # numbers keeps the measured path the one with the profile lookup, as before attestation existed.
-    export EASYMO_UNVERIFIED_CALLERS=trust
+    # The bench's INVITEs are a carrier's through the SIP edge: signed with SIP_EDGE_ATTESTATION_KEY (exported above),
+    # so every call is verified and takes the path with the profile lookup.
     export Sideband__Enabled=false
     export Calls__MaxLiveCalls=0
     exec dotnet EasyMo.WebApi.dll --urls "http://127.0.0.1:$service_port"

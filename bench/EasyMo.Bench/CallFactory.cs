@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
+using EasyMo.Application.Calls.Sip;
 using EasyMo.WebApi.Webhooks;
 
 namespace EasyMo.Bench;
@@ -9,7 +10,8 @@ namespace EasyMo.Bench;
 /// Builds signed <c>realtime.call.incoming</c> requests shaped like the ones OpenAI forwards for a carrier's SIP INVITE:
 /// <c>From</c> with the caller (a number of the pool, +2507880xxxxx), <c>To</c> with the dialed line, a SIP <c>Call-ID</c>.
 /// Each request has its own call id and webhook id; ids are prefixed with a per-process run id so that levels and runs
-/// never collide on the service's unique keys.
+/// never collide on the service's unique keys. With <c>SIP_EDGE_ATTESTATION_KEY</c> set, each INVITE carries the SIP edge's
+/// <c>X-EasyMo-Edge</c> for the trunk <c>mtn-rw</c>, as a call through the edge does.
 /// </summary>
 public sealed class CallFactory
 {
@@ -17,6 +19,7 @@ public sealed class CallFactory
     private readonly StandardWebhookVerifier _verifier;
     private readonly string _prefix;
     private readonly string[] _callers;
+    private readonly string? _attestationKey = EdgeAttestationKeys.Split(Environment.GetEnvironmentVariable("SIP_EDGE_ATTESTATION_KEY")).FirstOrDefault();
 
     public CallFactory(StandardWebhookVerifier verifier, string label, int callerCount)
     {
@@ -32,8 +35,13 @@ public sealed class CallFactory
         var id = string.Create(CultureInfo.InvariantCulture, $"{_prefix}_{sender}_{sequence}");
         var caller = _callers[callerIndex];
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var attestation = _attestationKey is null
+            ? string.Empty
+            : string.Create(CultureInfo.InvariantCulture, $$"""
+                ,{"name":"X-EasyMo-Edge","value":"{{EdgeAttestation.Sign(_attestationKey, "mtn-rw", now, $"{id}@196.12.160.10", $"sip:{caller}@196.12.160.10;user=phone", $"sip:{DialedLine}@proj_bench.sip.api.openai.com;user=phone")}}"}
+                """);
         var body = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $$$"""
-            {"object":"event","id":"evt_{{{id}}}","type":"realtime.call.incoming","created_at":{{{now}}},"data":{"call_id":"rtc_{{{id}}}","sip_headers":[{"name":"From","value":"\"{{{caller}}}\" <sip:{{{caller}}}@196.12.160.10;user=phone>;tag={{{sequence}}}a{{{sender}}}"},{"name":"To","value":"<sip:{{{DialedLine}}}@proj_bench.sip.api.openai.com;user=phone>"},{"name":"Call-ID","value":"{{{id}}}@196.12.160.10"},{"name":"Via","value":"SIP/2.0/TLS 196.12.160.10:5061;branch=z9hG4bK{{{id}}}"}]}}
+            {"object":"event","id":"evt_{{{id}}}","type":"realtime.call.incoming","created_at":{{{now}}},"data":{"call_id":"rtc_{{{id}}}","sip_headers":[{"name":"From","value":"\"{{{caller}}}\" <sip:{{{caller}}}@196.12.160.10;user=phone>;tag={{{sequence}}}a{{{sender}}}"},{"name":"To","value":"<sip:{{{DialedLine}}}@proj_bench.sip.api.openai.com;user=phone>"},{"name":"Call-ID","value":"{{{id}}}@196.12.160.10"},{"name":"Via","value":"SIP/2.0/TLS 196.12.160.10:5061;branch=z9hG4bK{{{id}}}"}{{{attestation}}}]}}
             """));
 
         var webhookId = "wh_" + id;

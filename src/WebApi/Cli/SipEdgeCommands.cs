@@ -1,4 +1,5 @@
 using System.CommandLine;
+using EasyMo.Application.Calls;
 using EasyMo.Infrastructure.SipEdge;
 using EasyMo.Infrastructure.WhatsApp;
 
@@ -35,7 +36,7 @@ public static class SipEdgeCommands
         var options = new SipEdgeOptions();
         context.Configuration.GetSection(SipEdgeOptions.SectionName).Bind(options);
         var projectId = context.Configuration["OpenAI:ProjectId"];
-        var attestationKey = context.Configuration["Identity:AttestationKey"]; // SIP_EDGE_ATTESTATION_KEY, shared with the service
+        var attestationKey = context.Configuration[CallerIdentityOptions.AttestationKeyKey]; // SIP_EDGE_ATTESTATION_KEY, shared with the service
 
         if (fetchCredentials)
         {

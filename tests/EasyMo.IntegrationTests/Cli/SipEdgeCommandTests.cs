@@ -1,9 +1,13 @@
+using System.Security.Cryptography;
+using EasyMo.Infrastructure.SipEdge;
+
 namespace EasyMo.IntegrationTests.Cli;
 
 /// <summary><c>sip-edge render</c>: the Kamailio configuration written from the settings, with Meta's password fetched when asked.</summary>
 public sealed class SipEdgeCommandTests : IDisposable
 {
     private readonly string output = Directory.CreateTempSubdirectory("easymo-sip-edge-cli-").FullName;
+    private readonly string attestationKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
     private Dictionary<string, string?> Settings(string? password) => new()
     {
@@ -16,6 +20,7 @@ public sealed class SipEdgeCommandTests : IDisposable
         ["SipEdge:Trunks:0:Name"] = "mtn-rw",
         ["SipEdge:Trunks:0:Sources:0"] = "196.12.128.0/20",
         ["SipEdge:Trunks:0:Numbers:0"] = "+250788000010",
+        ["Identity:AttestationKey"] = attestationKey,
     };
 
     public void Dispose() => Directory.Delete(output, recursive: true);
@@ -31,13 +36,16 @@ public sealed class SipEdgeCommandTests : IDisposable
         result.ExitCode.ShouldBe(0, result.ToString());
         var config = await File.ReadAllTextAsync(Path.Combine(output, "kamailio.cfg"), TestContext.Current.CancellationToken);
         config.ShouldContain("$ru = \"sip:proj_cliTest7@sip.api.openai.com;transport=tls\";");
-        config.ShouldContain($"$var(password) = \"{password}\";");
+        config.ShouldNotContain(password);
+        config.ShouldContain($"$var(ha1_plus) = \"{KamailioConfig.Ha1("+250788000001", "sip.easymo.example", password)}\";");
+        config.ShouldContain($"\"{attestationKey}\"");
         config.ShouldContain("trunk:mtn-rw");
         (await File.ReadAllTextAsync(Path.Combine(output, "tls.cfg"), TestContext.Current.CancellationToken)).ShouldContain("certificate = /etc/kamailio/easymo/fullchain.pem");
         File.GetUnixFileMode(Path.Combine(output, "kamailio.cfg")).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
         File.GetUnixFileMode(Path.Combine(output, "tls.cfg")).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
         result.Out.ShouldContain("1 WhatsApp number(s), 1 trunk(s)");
         result.All.ShouldNotContain(password);
+        result.All.ShouldNotContain(attestationKey);
     }
 
     [Fact]
@@ -45,11 +53,13 @@ public sealed class SipEdgeCommandTests : IDisposable
     {
         var settings = Settings(password: null);
         settings["OpenAI:ProjectId"] = null;
+        settings["Identity:AttestationKey"] = null;
 
         var result = await Cli.RunAsync(settings, "sip-edge", "render", "--out", output);
 
         result.ExitCode.ShouldBe(2, result.ToString());
         result.Error.ShouldContain("OPENAI_PROJECT_ID is not set");
+        result.Error.ShouldContain("SIP_EDGE_ATTESTATION_KEY is not set");
         result.Error.ShouldContain("SipEdge:WhatsAppNumbers:0:Password is not set for +250788000001");
         Directory.EnumerateFiles(output).ShouldBeEmpty();
         result.ShouldHaveNoStackTrace();
@@ -77,7 +87,8 @@ public sealed class SipEdgeCommandTests : IDisposable
         read.Operation.ShouldBe("settings.get");
         read.Query.ShouldBe("?include_sip_credentials=true");
         read.Authorization.ShouldBe($"Bearer {token}");
-        (await File.ReadAllTextAsync(Path.Combine(output, "kamailio.cfg"), TestContext.Current.CancellationToken)).ShouldContain($"$var(password) = \"{password}\";");
+        (await File.ReadAllTextAsync(Path.Combine(output, "kamailio.cfg"), TestContext.Current.CancellationToken))
+            .ShouldContain($"$var(ha1_bare) = \"{KamailioConfig.Ha1("250788000001", "sip.easymo.example", password)}\";");
         result.All.ShouldNotContain(password);
         result.All.ShouldNotContain(token);
     }
