@@ -1,4 +1,5 @@
 using EasyMo.Application.Calls.Sip;
+using EasyMo.Domain.Calls;
 using Microsoft.Extensions.Options;
 
 namespace EasyMo.Application.Calls;
@@ -32,4 +33,34 @@ public sealed class CallerIdentityVerifier
     public bool HasKeys => _keys.Count > 0;
 
     public AttestationResult Verify(IReadOnlyList<SipHeader> headers) => EdgeAttestation.Verify(headers, _keys, _time.GetUtcNow());
+
+    /// <summary>
+    /// Who is calling, as far as can be proved: the INVITE as the edge admitted it when attested; as claimed under the
+    /// <c>trust</c> policy; otherwise a phone call from a number that is only a claim.
+    /// </summary>
+    public IdentifiedCaller Identify(IncomingInvite claimed, IReadOnlyList<SipHeader> headers)
+    {
+        ArgumentNullException.ThrowIfNull(claimed);
+        var attestation = Verify(headers);
+        if (attestation.Admission is { } admission)
+        {
+            return new IdentifiedCaller(claimed.Admitted(admission), CallerIdentity.Verified, attestation.Failure, Trusted: true, admission.Trunk, Refused: false);
+        }
+
+        return Policy == UnverifiedCallerPolicy.Trust
+            ? new IdentifiedCaller(claimed, CallerIdentity.Unverified, attestation.Failure, Trusted: true, AttestedTrunk: null, Refused: false)
+            : new IdentifiedCaller(claimed.AsPhoneCall(), CallerIdentity.Unverified, attestation.Failure, Trusted: false, AttestedTrunk: null, Refused: Policy == UnverifiedCallerPolicy.Reject);
+    }
 }
+
+/// <summary>
+/// The outcome of <see cref="CallerIdentityVerifier.Identify"/>. <see cref="Trusted"/>: the caller's number may be used
+/// (profile, name, summary, consent, messages); <see cref="Refused"/>: the policy refuses the call (603).
+/// </summary>
+public sealed record IdentifiedCaller(
+    IncomingInvite Invite,
+    CallerIdentity Level,
+    AttestationFailure Attestation,
+    bool Trusted,
+    string? AttestedTrunk,
+    bool Refused);

@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using EasyMo.Application.Calls;
 using EasyMo.Application.Calls.Sip;
 
 namespace EasyMo.Infrastructure.SipEdge;
@@ -23,19 +24,16 @@ public static partial class KamailioConfig
 {
     private const string TemplateResource = "EasyMo.SipEdge.kamailio.cfg.template";
 
-    /// <summary>The variable holding the key the edge signs its attestations with (shared with the service).</summary>
-    public const string AttestationKeyVariable = "SIP_EDGE_ATTESTATION_KEY";
-
     /// <summary>The problems that stop a render, one line each; empty when the settings can be rendered.</summary>
     public static IReadOnlyList<string> Problems(SipEdgeOptions options, string? projectId, string? attestationKey)
     {
         var problems = new List<string>();
         if (EdgeAttestationKeys.Split(attestationKey).Count == 0)
         {
-            problems.Add($"{AttestationKeyVariable} is not set: the edge signs every INVITE it admits with it, and the service trusts no caller's number without it.");
+            problems.Add($"{CallerIdentityOptions.AttestationKeyVariable} is not set: the edge signs every INVITE it admits with it, and the service trusts no caller's number without it.");
         }
 
-        problems.AddRange(EdgeAttestationKeys.Problems(attestationKey, AttestationKeyVariable));
+        problems.AddRange(EdgeAttestationKeys.Problems(attestationKey, CallerIdentityOptions.AttestationKeyVariable));
         if (string.IsNullOrWhiteSpace(projectId))
         {
             problems.Add("OPENAI_PROJECT_ID is not set: the edge sends every call to sip:<project>@sip.api.openai.com.");
@@ -220,8 +218,8 @@ public static partial class KamailioConfig
         {
             var digits = string.Join('|', trunk.Numbers.Select(number => number[1..]));
             block.Append(CultureInfo.InvariantCulture, $$"""
-                	# Trunk {{trunk.Name}}: admitted by source address; it may dial {{trunk.Numbers.Count}} number(s).
-                	if (is_in_subnet("$si", "{{string.Join(',', trunk.Sources.Select(Cidr))}}")) {
+                	# Trunk {{trunk.Name}}: admitted by source address (route[REQINIT] told which); it may dial {{trunk.Numbers.Count}} number(s).
+                	if ($var(trunk) == "{{trunk.Name}}") {
                 		if (!($var(number) =~ "^\\+?({{digits}})$")) {
                 			xlog("L_WARN", "EDGE_REFUSED reason=number_not_on_trunk trunk={{trunk.Name}} number=$avp(masked) source=$si\n");
                 			sl_send_reply("404", "Not Found");

@@ -78,11 +78,9 @@ public static class SimulateCallCommand
         if (edgeKey is not null)
         {
             // As the edge adds it: over the Call-ID and the From and To URIs, for who admitted the INVITE.
-            var sipCallId = headers.First(header => header.Name == "Call-ID").Value;
-            var fromUri = SipAddress.UriOf(headers.First(header => header.Name == "From").Value)!;
-            var toUri = SipAddress.UriOf(headers.First(header => header.Name == "To").Value)!;
             var admission = whatsApp ? EdgeAttestation.WhatsAppAdmission : trunk;
-            headers = [.. headers, (EdgeAttestation.HeaderName, EdgeAttestation.Sign(edgeKey, admission, now.ToUnixTimeSeconds(), sipCallId, fromUri, toUri))];
+            var attestation = EdgeAttestation.Attest(edgeKey, admission, now.ToUnixTimeSeconds(), [.. headers.Select(header => new SipHeader(header.Name, header.Value))])!;
+            headers = [.. headers, (EdgeAttestation.HeaderName, attestation)];
         }
 
         using var buffer = new MemoryStream();

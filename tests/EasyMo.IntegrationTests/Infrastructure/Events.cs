@@ -59,17 +59,16 @@ public static class Events
             return headers;
         }
 
-        if (Find(headers, "Call-ID", "i") is not { } sipCallId)
+        if (Find(headers, "Call-ID", "i") is null)
         {
-            sipCallId = Guid.NewGuid().ToString();
-            headers = [.. headers, ("Call-ID", sipCallId)];
+            headers = [.. headers, ("Call-ID", Guid.NewGuid().ToString())];
         }
 
         admission ??= headers.Any(h => h.Name.Trim().StartsWith("x-wa-meta-", StringComparison.OrdinalIgnoreCase))
             || from.Contains("wa.meta.vc", StringComparison.OrdinalIgnoreCase)
             ? EdgeAttestation.WhatsAppAdmission
             : EdgeTrunk;
-        var value = EdgeAttestation.Sign(key, admission, (at ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds(), sipCallId.Trim(), from, to);
+        var value = EdgeAttestation.Attest(key, admission, (at ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds(), [.. headers.Select(h => new SipHeader(h.Name, h.Value))])!;
         return [.. headers, (EdgeAttestation.HeaderName, value)];
     }
 

@@ -26,7 +26,7 @@ public sealed class AttestedInviteTests
     [Fact]
     public void Unattested_is_a_phone_call_with_no_WhatsApp_call_id_but_keeps_the_claimed_number()
     {
-        var invite = WhatsAppLooking().Unattested();
+        var invite = WhatsAppLooking().AsPhoneCall();
         (invite.Channel, invite.WhatsAppCallId).ShouldBe((CallChannel.Phone, (string?)null));
         invite.Caller.ShouldBe(PhoneNumber.Parse("+250788000001"));
     }

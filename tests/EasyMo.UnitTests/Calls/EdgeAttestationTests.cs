@@ -33,6 +33,13 @@ public sealed class EdgeAttestationTests
         EdgeAttestation.Sign(Key, admission, timestamp, callId, fromUri, toUri).ShouldBe(header);
 
     [Fact]
+    public void Attests_an_INVITE_from_its_headers_as_the_edge_does_and_not_one_that_lacks_a_bound_field()
+    {
+        EdgeAttestation.Attest(Key, "whatsapp", Timestamp, Invite(null)).ShouldBe(WhatsAppVector);
+        EdgeAttestation.Attest(Key, "whatsapp", Timestamp, Invite(null).Where(h => h.Name != "To").ToList()).ShouldBeNull();
+    }
+
+    [Fact]
     public void Verifies_a_vector_and_reads_who_admitted_the_call()
     {
         var result = EdgeAttestation.Verify(Invite(WhatsAppVector), Keys(Key), Now);

@@ -77,8 +77,20 @@ public static partial class EdgeAttestation
         }
 
         var timestamp = unixSeconds.ToString(CultureInfo.InvariantCulture);
-        var mac = Mac(Encoding.UTF8.GetBytes(key), admission, timestamp, callId, fromUri, toUri);
+        var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), Text(admission, timestamp, callId, fromUri, toUri));
         return $"{Version};adm={admission};ts={timestamp};sig={Base64Url.EncodeToString(mac)}";
+    }
+
+    /// <summary>
+    /// The header value the edge adds to an INVITE with these headers (its Call-ID, From and To read as
+    /// <see cref="Verify"/> reads them); null when the INVITE lacks one of them.
+    /// </summary>
+    public static string? Attest(string key, string admission, long unixSeconds, IReadOnlyList<SipHeader> headers)
+    {
+        var fields = SignedFields.Read(headers);
+        return fields is { CallId: { Length: > 0 } callId, FromUri: { } fromUri, ToUri: { } toUri }
+            ? Sign(key, admission, unixSeconds, callId, fromUri, toUri)
+            : null;
     }
 
     /// <summary>
@@ -87,39 +99,15 @@ public static partial class EdgeAttestation
     /// </summary>
     public static AttestationResult Verify(IReadOnlyList<SipHeader> headers, IReadOnlyList<byte[]> keys, DateTimeOffset now)
     {
-        string? attestation = null;
-        string? callId = null;
-        string? from = null;
-        string? to = null;
-        foreach (var header in headers)
-        {
-            var name = header.Name.Trim();
-            if (name.Equals(HeaderName, StringComparison.OrdinalIgnoreCase))
-            {
-                if (attestation is not null)
-                {
-                    return AttestationResult.Fail(AttestationFailure.Duplicate);
-                }
-
-                attestation = header.Value;
-            }
-            else if (callId is null && (name.Equals("Call-ID", StringComparison.OrdinalIgnoreCase) || name.Equals("i", StringComparison.OrdinalIgnoreCase)))
-            {
-                callId = header.Value.Trim();
-            }
-            else if (from is null && (name.Equals("From", StringComparison.OrdinalIgnoreCase) || name.Equals("f", StringComparison.OrdinalIgnoreCase)))
-            {
-                from = header.Value;
-            }
-            else if (to is null && (name.Equals("To", StringComparison.OrdinalIgnoreCase) || name.Equals("t", StringComparison.OrdinalIgnoreCase)))
-            {
-                to = header.Value;
-            }
-        }
-
-        if (attestation is null)
+        var fields = SignedFields.Read(headers);
+        if (fields.Attestations == 0)
         {
             return AttestationResult.Fail(AttestationFailure.Missing);
+        }
+
+        if (fields.Attestations > 1)
+        {
+            return AttestationResult.Fail(AttestationFailure.Duplicate);
         }
 
         if (keys.Count == 0)
@@ -127,8 +115,8 @@ public static partial class EdgeAttestation
             return AttestationResult.Fail(AttestationFailure.NoKey);
         }
 
-        var match = Header().Match(attestation.Trim());
-        if (!match.Success || string.IsNullOrEmpty(callId) || SipAddress.UriOf(from) is not { } fromUri || SipAddress.UriOf(to) is not { } toUri)
+        var match = Header().Match(fields.Attestation!.Trim());
+        if (!match.Success || fields is not { CallId: { Length: > 0 } callId, FromUri: { } fromUri, ToUri: { } toUri })
         {
             return AttestationResult.Fail(AttestationFailure.Malformed);
         }
@@ -141,11 +129,12 @@ public static partial class EdgeAttestation
 
         var admission = match.Groups["adm"].Value;
         var timestamp = match.Groups["ts"].Value;
+        var text = Text(admission, timestamp, callId, fromUri, toUri);
         var verified = false;
         foreach (var key in keys)
         {
             // Every key is tried, so the time taken does not tell which key (or whether one) matched.
-            verified |= CryptographicOperations.FixedTimeEquals(Mac(key, admission, timestamp, callId, fromUri, toUri), signature[..SignatureBytes]);
+            verified |= CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(key, text), signature[..SignatureBytes]);
         }
 
         if (!verified)
@@ -162,8 +151,48 @@ public static partial class EdgeAttestation
     /// <summary><c>whatsapp</c>, or a trunk's name as the edge's settings allow it.</summary>
     public static bool IsAdmission(string? admission) => admission is not null && Admission().IsMatch(admission);
 
-    private static byte[] Mac(byte[] key, string admission, string timestamp, string callId, string fromUri, string toUri) =>
-        HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{Version}|{admission}|{timestamp}|{callId}|{fromUri}|{toUri}"));
+    /// <summary>What the HMAC is taken over: <c>v1|adm|ts|Call-ID|From URI|To URI</c>, UTF-8.</summary>
+    private static byte[] Text(string admission, string timestamp, string callId, string fromUri, string toUri) =>
+        Encoding.UTF8.GetBytes($"{Version}|{admission}|{timestamp}|{callId}|{fromUri}|{toUri}");
+
+    /// <summary>
+    /// What the attestation binds, read from the INVITE's headers as Kamailio reads them: the first Call-ID, From and To
+    /// (compact names too), the URIs as written; and how many <c>X-EasyMo-Edge</c> headers there are.
+    /// </summary>
+    private readonly record struct SignedFields(string? Attestation, int Attestations, string? CallId, string? FromUri, string? ToUri)
+    {
+        public static SignedFields Read(IReadOnlyList<SipHeader> headers)
+        {
+            string? attestation = null;
+            var attestations = 0;
+            string? callId = null;
+            string? from = null;
+            string? to = null;
+            foreach (var header in headers)
+            {
+                var name = header.Name.Trim();
+                if (name.Equals(HeaderName, StringComparison.OrdinalIgnoreCase))
+                {
+                    attestation ??= header.Value;
+                    attestations++;
+                }
+                else if (callId is null && (name.Equals("Call-ID", StringComparison.OrdinalIgnoreCase) || name.Equals("i", StringComparison.OrdinalIgnoreCase)))
+                {
+                    callId = header.Value.Trim();
+                }
+                else if (from is null && (name.Equals("From", StringComparison.OrdinalIgnoreCase) || name.Equals("f", StringComparison.OrdinalIgnoreCase)))
+                {
+                    from = header.Value;
+                }
+                else if (to is null && (name.Equals("To", StringComparison.OrdinalIgnoreCase) || name.Equals("t", StringComparison.OrdinalIgnoreCase)))
+                {
+                    to = header.Value;
+                }
+            }
+
+            return new SignedFields(attestation, attestations, callId, SipAddress.UriOf(from), SipAddress.UriOf(to));
+        }
+    }
 
     [GeneratedRegex("^v1;adm=(?<adm>[a-z0-9][a-z0-9-]{0,31});ts=(?<ts>[0-9]{1,12});sig=(?<sig>[A-Za-z0-9_-]{43})$")]
     private static partial Regex Header();

@@ -95,16 +95,14 @@ public sealed record IncomingInvite(
     public IncomingInvite Admitted(EdgeAdmission admission)
     {
         ArgumentNullException.ThrowIfNull(admission);
-        return admission.IsWhatsApp
-            ? this with { Channel = CallChannel.WhatsApp }
-            : this with { Channel = CallChannel.Phone, WhatsAppCallId = null };
+        return admission.IsWhatsApp ? this with { Channel = CallChannel.WhatsApp } : AsPhoneCall();
     }
 
     /// <summary>
-    /// A call nobody attested: <c>x-wa-meta-*</c> headers and a <c>wa.meta.vc</c> host are anyone's to send, so it is a
-    /// phone call, linked to no WhatsApp call.
+    /// A phone call linked to no WhatsApp call: what a trunk's admission is, and what an INVITE nobody attested is
+    /// (<c>x-wa-meta-*</c> headers and a <c>wa.meta.vc</c> host are anyone's to send).
     /// </summary>
-    public IncomingInvite Unattested() => this with { Channel = CallChannel.Phone, WhatsAppCallId = null };
+    public IncomingInvite AsPhoneCall() => this with { Channel = CallChannel.Phone, WhatsAppCallId = null };
 
     private static bool IsWhatsAppHost(string? host) =>
         host is not null

@@ -43,21 +43,14 @@ public sealed class AcceptIncomingCallHandler(
     {
         var started = Stopwatch.GetTimestamp();
         var options = callOptions.Value;
-        var claimed = IncomingInvite.Parse(command.SipHeaders, options.DefaultCountryCode);
-
         // Who the caller is, as far as can be proved: the SIP edge's attestation (one HMAC per configured key, no I/O).
         // Without it the number is a claim: unless the policy trusts claims, nothing of that number's profile is read or
         // written, and nothing is sent to it.
-        var attestation = identity.Verify(command.SipHeaders);
-        var level = attestation.IsVerified ? CallerIdentity.Verified : CallerIdentity.Unverified;
-        var trusted = attestation.IsVerified || identity.Policy == UnverifiedCallerPolicy.Trust;
-        var invite = attestation.Admission is { } admission ? claimed.Admitted(admission)
-            : identity.Policy == UnverifiedCallerPolicy.Trust ? claimed
-            : claimed.Unattested();
-        var trunk = attestation.Admission is { } admitted ? admitted.Trunk
-            : trusted && invite.Channel == CallChannel.Phone ? trunks.Find(invite.Callee)
-            : null;
-        CallLog.Incoming(logger, command.CallId, invite.Channel, invite.Caller?.Masked ?? "anonymous", invite.Callee?.Masked ?? "unknown", level, attestation.Failure);
+        var caller = identity.Identify(IncomingInvite.Parse(command.SipHeaders, options.DefaultCountryCode), command.SipHeaders);
+        var invite = caller.Invite;
+        var trusted = caller.Trusted;
+        var trunk = caller.AttestedTrunk ?? (trusted && invite.Channel == CallChannel.Phone ? trunks.Find(invite.Callee) : null);
+        CallLog.Incoming(logger, command.CallId, invite.Channel, invite.Caller?.Masked ?? "anonymous", invite.Callee?.Masked ?? "unknown", caller.Level, caller.Attestation);
 
         // The profile is read (or created) before the claim: it is idempotent, and keeps the claim's transaction short.
         // A profile created from here on is a first-time caller's, with no past call to recall (see AcceptAsync).
@@ -78,7 +71,7 @@ public sealed class AcceptIncomingCallHandler(
             time.GetUtcNow(),
             invite.WhatsAppCallId,
             trunk,
-            level);
+            caller.Level);
 
         // The language may still come from the claimed number's country code: that tells nothing about a person.
         call.Identify(profile?.Id, languages.Resolve(profile, invite.Caller));
@@ -96,7 +89,7 @@ public sealed class AcceptIncomingCallHandler(
             return new CallDecision(command.CallId, CallDecisionOutcome.AlreadyDecided);
         }
 
-        if (!trusted && identity.Policy == UnverifiedCallerPolicy.Reject)
+        if (caller.Refused)
         {
             await RejectAsync(call, SipDecline, CallEndReason.Unverified, cancellationToken);
         }
