@@ -26,6 +26,14 @@ public sealed class Call
         ReceivedAt = receivedAt;
     }
 
+    /// <summary>The longest caller display name kept (cleaned and cut to it at <see cref="Receive"/>).</summary>
+    public const int MaxCallerNameLength = 256;
+
+    /// <summary>The longest WhatsApp call id kept; a longer or non-printable one is no id of WhatsApp's.</summary>
+    public const int MaxWhatsAppCallIdLength = 256;
+
+    public const int MaxTrunkLength = 64;
+
     public Guid Id { get; private set; }
 
     /// <summary>OpenAI's id of the call (<c>rtc_…</c>); unique.</summary>
@@ -126,10 +134,11 @@ public sealed class Call
         return new Call(callId, channel, receivedAt)
         {
             Caller = caller,
-            CallerName = string.IsNullOrWhiteSpace(callerName) ? null : callerName.Trim(),
+            // Both come from SIP headers anyone can write: bounded and cleaned here, never refused by the database.
+            CallerName = UntrustedText.OneLine(callerName, MaxCallerNameLength),
             Callee = callee,
-            WhatsAppCallId = whatsAppCallId,
-            Trunk = trunk,
+            WhatsAppCallId = UntrustedText.Token(whatsAppCallId, MaxWhatsAppCallIdLength),
+            Trunk = UntrustedText.OneLine(trunk, MaxTrunkLength),
             Identity = identity,
         };
     }

@@ -1,3 +1,5 @@
+using EasyMo.Domain.Common;
+
 namespace EasyMo.Domain.Calls;
 
 /// <summary>Something that happened during a call besides talk: a tool the agent used, a transfer, a key press, a guard.</summary>
@@ -24,14 +26,18 @@ public sealed class CallActivity
 
     public DateTimeOffset At { get; private set; }
 
+    public const int MaxNameLength = 64;
+    public const int MaxDetailLength = 500;
+
+    /// <summary>What happened on a call; the name and detail may come from the model's tool calls, so both are cleaned and bounded.</summary>
     public static CallActivity Record(Guid callId, CallActivityKind kind, string name, string? detail, DateTimeOffset at) =>
         new()
         {
             Id = Guid.CreateVersion7(at),
             CallId = callId,
             Kind = kind,
-            Name = name.Length > 64 ? name[..64] : name,
-            Detail = detail is { Length: > 500 } ? detail[..500] : detail,
+            Name = UntrustedText.OneLine(name, MaxNameLength) ?? "unnamed",
+            Detail = UntrustedText.OneLine(detail, MaxDetailLength),
             At = at,
         };
 }

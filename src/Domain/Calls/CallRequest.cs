@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using EasyMo.Domain.Common;
 
 namespace EasyMo.Domain.Calls;
@@ -29,9 +30,18 @@ public sealed class CallRequest
 
     public DateTimeOffset At { get; private set; }
 
+    public const int MaxServiceLength = 64;
+    public const int MaxLocationLength = 200;
+    public const int MaxDetailsLength = 2000;
+
+    /// <summary>Whether a service and a location have anything left to keep once cleaned (what <see cref="Record"/> requires).</summary>
+    public static bool IsComplete([NotNullWhen(true)] string? service, [NotNullWhen(true)] string? location) =>
+        UntrustedText.OneLine(service, 1) is not null && UntrustedText.OneLine(location, 1) is not null;
+
+    /// <summary>A request as the agent's tool reported it (model-written from caller speech): cleaned and bounded.</summary>
     public static CallRequest Record(Guid callId, Guid? profileId, string service, string location, string details, DateTimeOffset at)
     {
-        if (string.IsNullOrWhiteSpace(service) || string.IsNullOrWhiteSpace(location))
+        if (!IsComplete(service, location))
         {
             throw new DomainException("A request needs a service and a location.");
         }
@@ -41,12 +51,10 @@ public sealed class CallRequest
             Id = Guid.CreateVersion7(at),
             CallId = callId,
             ProfileId = profileId,
-            Service = Bound(service, 64),
-            Location = Bound(location, 200),
-            Details = Bound(details ?? string.Empty, 2000),
+            Service = UntrustedText.OneLine(service, MaxServiceLength)!,
+            Location = UntrustedText.OneLine(location, MaxLocationLength)!,
+            Details = UntrustedText.OneLine(details, MaxDetailsLength) ?? string.Empty,
             At = at,
         };
     }
-
-    private static string Bound(string value, int max) => value.Trim() is var trimmed && trimmed.Length > max ? trimmed[..max] : value.Trim();
 }

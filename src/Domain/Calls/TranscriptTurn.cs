@@ -1,3 +1,5 @@
+using EasyMo.Domain.Common;
+
 namespace EasyMo.Domain.Calls;
 
 /// <summary>One turn of a call's conversation, as the sideband socket reported its transcript.</summary>
@@ -27,6 +29,8 @@ public sealed class TranscriptTurn
 
     public DateTimeOffset At { get; private set; }
 
+    public const int MaxTextLength = 8000;
+
     public static TranscriptTurn Create(Guid callId, int sequence, Speaker speaker, string text, string itemId, DateTimeOffset at) =>
         new()
         {
@@ -34,7 +38,7 @@ public sealed class TranscriptTurn
             CallId = callId,
             Sequence = sequence,
             Speaker = speaker,
-            Text = text.Length > 8000 ? text[..8000] : text,
+            Text = UntrustedText.OneLine(text, MaxTextLength) ?? string.Empty,
             ItemId = itemId,
             At = at,
         };

@@ -68,6 +68,8 @@ public sealed class VoiceNote
 
     public DateTimeOffset? UpdatedAt { get; private set; }
 
+    public const int MaxMimeTypeLength = 128;
+
     public static VoiceNote Receive(
         string messageId,
         string senderWaId,
@@ -93,7 +95,7 @@ public sealed class VoiceNote
             ProfileId = profileId,
             BusinessPhoneNumberId = string.IsNullOrWhiteSpace(businessPhoneNumberId) ? null : businessPhoneNumberId,
             MediaId = mediaId,
-            MimeType = string.IsNullOrWhiteSpace(mimeType) ? null : mimeType.Trim(),
+            MimeType = UntrustedText.OneLine(mimeType, MaxMimeTypeLength),
             IsVoice = isVoice,
             Status = awaitingConsent ? VoiceNoteStatus.AwaitingConsent : VoiceNoteStatus.Pending,
             SentAt = sentAt,

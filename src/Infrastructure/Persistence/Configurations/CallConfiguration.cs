@@ -22,12 +22,12 @@ internal sealed class CallConfiguration : IEntityTypeConfiguration<Call>
         builder.HasIndex(call => call.CallId).IsUnique();
         builder.Property(call => call.Status).HasConversion(ValueConverters.SnakeCase<CallStatus>()).HasMaxLength(16);
         builder.Property(call => call.Channel).HasConversion(ValueConverters.Channel).HasMaxLength(16);
-        builder.Property(call => call.Trunk).HasMaxLength(64);
+        builder.Property(call => call.Trunk).HasMaxLength(Call.MaxTrunkLength);
         builder.Property(call => call.Language).HasConversion(ValueConverters.Language).HasMaxLength(8);
         builder.Property(call => call.Caller).HasConversion(ValueConverters.Phone).HasMaxLength(16);
-        builder.Property(call => call.CallerName).HasMaxLength(256);
+        builder.Property(call => call.CallerName).HasMaxLength(Call.MaxCallerNameLength);
         builder.Property(call => call.Callee).HasConversion(ValueConverters.Phone).HasMaxLength(16);
-        builder.Property(call => call.WhatsAppCallId).HasColumnName("whatsapp_call_id").HasMaxLength(256);
+        builder.Property(call => call.WhatsAppCallId).HasColumnName("whatsapp_call_id").HasMaxLength(Call.MaxWhatsAppCallIdLength);
         builder.Property(call => call.EndReason).HasConversion(ValueConverters.SnakeCase<CallEndReason>()).HasMaxLength(32);
         builder.Property(call => call.Model).HasMaxLength(64);
         builder.Property(call => call.Voice).HasMaxLength(64);

@@ -12,7 +12,7 @@ internal sealed class TranscriptTurnConfiguration : IEntityTypeConfiguration<Tra
         builder.HasKey(turn => turn.Id);
         builder.Property(turn => turn.Id).ValueGeneratedNever();
         builder.Property(turn => turn.Speaker).HasConversion(ValueConverters.SnakeCase<Speaker>()).HasMaxLength(16);
-        builder.Property(turn => turn.Text).HasMaxLength(8000);
+        builder.Property(turn => turn.Text).HasMaxLength(TranscriptTurn.MaxTextLength);
         builder.Property(turn => turn.ItemId).HasMaxLength(128);
         builder.HasOne<Call>().WithMany().HasForeignKey(turn => turn.CallId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(turn => new { turn.CallId, turn.Sequence }).IsUnique();
@@ -28,8 +28,8 @@ internal sealed class CallActivityConfiguration : IEntityTypeConfiguration<CallA
         builder.HasKey(activity => activity.Id);
         builder.Property(activity => activity.Id).ValueGeneratedNever();
         builder.Property(activity => activity.Kind).HasConversion(ValueConverters.SnakeCase<CallActivityKind>()).HasMaxLength(16);
-        builder.Property(activity => activity.Name).HasMaxLength(64);
-        builder.Property(activity => activity.Detail).HasMaxLength(500);
+        builder.Property(activity => activity.Name).HasMaxLength(CallActivity.MaxNameLength);
+        builder.Property(activity => activity.Detail).HasMaxLength(CallActivity.MaxDetailLength);
         builder.HasOne<Call>().WithMany().HasForeignKey(activity => activity.CallId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(activity => activity.CallId);
     }
@@ -42,9 +42,9 @@ internal sealed class CallRequestConfiguration : IEntityTypeConfiguration<CallRe
         builder.ToTable("call_requests");
         builder.HasKey(request => request.Id);
         builder.Property(request => request.Id).ValueGeneratedNever();
-        builder.Property(request => request.Service).HasMaxLength(64);
-        builder.Property(request => request.Location).HasMaxLength(200);
-        builder.Property(request => request.Details).HasMaxLength(2000);
+        builder.Property(request => request.Service).HasMaxLength(CallRequest.MaxServiceLength);
+        builder.Property(request => request.Location).HasMaxLength(CallRequest.MaxLocationLength);
+        builder.Property(request => request.Details).HasMaxLength(CallRequest.MaxDetailsLength);
         builder.HasOne<Call>().WithMany().HasForeignKey(request => request.CallId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<EasyMo.Domain.Profiles.Profile>().WithMany().HasForeignKey(request => request.ProfileId).OnDelete(DeleteBehavior.SetNull);
         builder.HasIndex(request => request.CallId);

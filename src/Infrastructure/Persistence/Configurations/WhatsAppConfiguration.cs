@@ -48,7 +48,7 @@ internal sealed class VoiceNoteConfiguration : IEntityTypeConfiguration<VoiceNot
         builder.Property(note => note.SenderWaId).HasColumnName("sender_wa_id").HasMaxLength(32).IsRequired();
         builder.Property(note => note.BusinessPhoneNumberId).HasMaxLength(256);
         builder.Property(note => note.MediaId).HasMaxLength(256).IsRequired();
-        builder.Property(note => note.MimeType).HasMaxLength(128);
+        builder.Property(note => note.MimeType).HasMaxLength(VoiceNote.MaxMimeTypeLength);
         builder.Property(note => note.IsVoice).HasColumnName("voice");
         builder.Property(note => note.Status).HasConversion(ValueConverters.SnakeCase<VoiceNoteStatus>()).HasMaxLength(16);
         builder.Property(note => note.ReplyLanguage).HasConversion(ValueConverters.OptionalLanguage).HasMaxLength(8);

@@ -12,7 +12,7 @@ public sealed class AcceptIncomingCallValidator : AbstractValidator<AcceptIncomi
         RuleFor(command => command.CallId)
             .NotEmpty()
             .MaximumLength(256)
-            .Must(BeAnOpaqueId).WithMessage("'Call Id' must be printable ASCII without spaces.");
+            .Must(BeAnOpaqueId).WithMessage("'Call Id' must be letters, digits, '_', '-', '.' and ':' only (OpenAI's ids are rtc_…).");
         RuleFor(command => command.SipHeaders)
             .NotNull()
             .Must(headers => headers.Count <= MaxHeaders).WithMessage($"A SIP INVITE carries at most {MaxHeaders} headers here.");
@@ -23,5 +23,6 @@ public sealed class AcceptIncomingCallValidator : AbstractValidator<AcceptIncomi
         });
     }
 
-    private static bool BeAnOpaqueId(string? id) => id is null || id.All(c => c is > ' ' and < '\u007f');
+    // OpenAI's call ids are rtc_ and hex; the id goes into URL paths and logs, so nothing else is let in.
+    private static bool BeAnOpaqueId(string? id) => id is null || id.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or ':');
 }

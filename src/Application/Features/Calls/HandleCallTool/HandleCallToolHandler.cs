@@ -94,7 +94,7 @@ public sealed class HandleCallToolHandler(ICallStore store, ISender sender, Time
             case AgentTools.RecordRequest:
                 var service = Text(arguments, "service");
                 var location = Text(arguments, "location");
-                if (string.IsNullOrWhiteSpace(service) || string.IsNullOrWhiteSpace(location))
+                if (!CallRequest.IsComplete(service, location))
                 {
                     return Respond(new { error = "service and location are required; ask the caller where." });
                 }
