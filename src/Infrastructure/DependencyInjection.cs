@@ -41,12 +41,13 @@ public static class DependencyInjection
         services.AddSingleton<RetentionJob>();
         services.AddHostedService(provider => provider.GetRequiredService<RetentionJob>());
 
-        // The whole operation, retries included, stays within TotalTimeout: the caller is listening to ringing.
+        // The whole operation, retries included, stays within TotalTimeout: the caller is listening to ringing. A call's
+        // accept, reject, refer and hangup are retried only when the connection could not be made (docs/adr/0004).
         services.AddOpenAiClient<IOpenAiRealtimeCallsApi>(RealtimeCallsJsonContext.Default, "openai-realtime-calls", provider =>
         {
             var options = provider.GetRequiredService<IOptions<OpenAiOptions>>().Value;
             return new ResilienceBudget(options.TotalTimeout, Math.Max(0, options.MaxRetries), options.RetryDelay, options.AttemptTimeout);
-        });
+        }, onlyUnsent: true);
         services.AddScoped<IRealtimeCallsClient, RealtimeCallsClient>();
         services.AddCallSummaries(configuration);
         services.AddWhatsAppSending(configuration);

@@ -14,6 +14,12 @@ public sealed class CallHandlingOptions
     /// </summary>
     public TimeSpan MaxCallDuration { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// How long a claimed decision may stay unrecorded before a redelivery takes it over (its process died, or its database
+    /// went away), by the database's clock; longer than a decision can take (OpenAI's accept and reject budgets).
+    /// </summary>
+    public TimeSpan ClaimTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Country calling code (digits) for numbers a trunk sends in national form (<c>0788…</c>).</summary>
     public string DefaultCountryCode { get; set; } = "250";
 

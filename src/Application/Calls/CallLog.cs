@@ -41,6 +41,10 @@ public static partial class CallLog
     [LoggerMessage(EventId = 1007, EventName = "OPENAI_SIP_FALLBACK_QUEUED", Level = LogLevel.Information,
         Message = "Queued a WhatsApp fallback message for call {CallId} to {Recipient}")]
     public static partial void FallbackQueued(ILogger logger, string callId, string recipient);
+
+    [LoggerMessage(EventId = 1008, EventName = "OPENAI_SIP_CALL_RECONCILED", Level = LogLevel.Warning,
+        Message = "Call {CallId}: the {Operation} was in doubt ({Cause}); reconciled as {Outcome}")]
+    public static partial void Reconciled(ILogger logger, string callId, string operation, string cause, string outcome);
 }
 
 /// <summary>How the reject that follows a failed accept went, for the log line.</summary>

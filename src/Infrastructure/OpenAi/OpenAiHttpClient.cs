@@ -17,8 +17,12 @@ internal static class OpenAiHttpClient
     /// pipeline of total timeout → retries (exponential, jittered; 5xx, 408, 429, connection errors, attempt timeouts;
     /// Retry-After honoured) → attempt timeout, sized by <paramref name="budget"/>.
     /// </summary>
+    /// <param name="onlyUnsent">
+    /// Retry only requests that certainly never reached OpenAI (the connection was not made): for APIs whose POSTs are not
+    /// idempotent, such as a call's accept, where a retry after a timeout could decide a call twice.
+    /// </param>
     public static IHttpResiliencePipelineBuilder AddOpenAiClient<TApi>(
-        this IServiceCollection services, JsonSerializerContext json, string name, Func<IServiceProvider, ResilienceBudget> budget)
+        this IServiceCollection services, JsonSerializerContext json, string name, Func<IServiceProvider, ResilienceBudget> budget, bool onlyUnsent = false)
         where TApi : class =>
         services.AddRefitGeneratedClient<TApi>(new RefitSettings
             {
@@ -32,18 +36,28 @@ internal static class OpenAiHttpClient
                 pipeline.AddTimeout(limits.Total);
                 if (limits.Retries > 0)
                 {
-                    pipeline.AddRetry(new HttpRetryStrategyOptions
+                    var retry = new HttpRetryStrategyOptions
                     {
                         MaxRetryAttempts = limits.Retries,
                         BackoffType = DelayBackoffType.Exponential,
                         UseJitter = true,
                         Delay = limits.RetryDelay,
                         MaxDelay = limits.Total,
-                    });
+                    };
+                    if (onlyUnsent)
+                    {
+                        retry.ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is HttpRequestException http && NeverSent(http));
+                    }
+
+                    pipeline.AddRetry(retry);
                 }
 
                 pipeline.AddTimeout(limits.Attempt);
             });
+
+    /// <summary>The connection was never made (refused, unresolvable, TLS failed): the request did not reach OpenAI.</summary>
+    public static bool NeverSent(HttpRequestException exception) =>
+        exception.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError;
 
     public static void Configure(IServiceProvider provider, HttpClient client)
     {

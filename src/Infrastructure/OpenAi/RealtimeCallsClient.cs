@@ -50,6 +50,9 @@ internal sealed class RealtimeCallsClient(IOpenAiRealtimeCallsApi api) : IRealti
             {
                 _ when response.IsSuccessStatusCode => new RealtimeCallResult(RealtimeCallOutcome.Succeeded, status),
                 HttpStatusCode.NotFound => new RealtimeCallResult(RealtimeCallOutcome.CallNotFound, status, "call not found"),
+                _ when statusCode == HttpStatusCode.Conflict || (response.Error as ApiException)?.Content?.Contains(DecisionAlreadyMade, StringComparison.Ordinal) == true =>
+                    new RealtimeCallResult(RealtimeCallOutcome.AlreadyDecided, status, DecisionAlreadyMade),
+                _ when status >= 500 => new RealtimeCallResult(RealtimeCallOutcome.InDoubt, status, $"HTTP {status}"),
                 _ => new RealtimeCallResult(RealtimeCallOutcome.Failed, status, $"HTTP {status}"),
             };
         }
@@ -60,12 +63,19 @@ internal sealed class RealtimeCallsClient(IOpenAiRealtimeCallsApi api) : IRealti
         }
     }
 
-    /// <summary>Describes a failure without its message: exception texts can carry URLs and headers.</summary>
+    /// <summary>
+    /// Describes a failure without its message (exception texts can carry URLs and headers), and says whether the request
+    /// may have reached OpenAI: only a connection that was never made is certainly a request not sent.
+    /// </summary>
     private static RealtimeCallResult Failure(Exception? exception) => exception switch
     {
-        TimeoutRejectedException or OperationCanceledException => new(RealtimeCallOutcome.Failed, Error: "timed out"),
-        HttpRequestException http => new(RealtimeCallOutcome.Failed, Error: $"connection error ({http.HttpRequestError})"),
-        ApiException api => new(RealtimeCallOutcome.Failed, (int)api.StatusCode, $"HTTP {(int)api.StatusCode}"),
-        _ => new(RealtimeCallOutcome.Failed, Error: exception?.GetType().Name ?? "unknown error"),
+        HttpRequestException http when OpenAiHttpClient.NeverSent(http) => new(RealtimeCallOutcome.Failed, Error: $"connection error ({http.HttpRequestError})"),
+        TimeoutRejectedException or OperationCanceledException => new(RealtimeCallOutcome.InDoubt, Error: "timed out"),
+        HttpRequestException http => new(RealtimeCallOutcome.InDoubt, Error: $"connection error ({http.HttpRequestError})"),
+        ApiException api => new(RealtimeCallOutcome.InDoubt, (int)api.StatusCode, $"HTTP {(int)api.StatusCode}"),
+        _ => new(RealtimeCallOutcome.InDoubt, Error: exception?.GetType().Name ?? "unknown error"),
     };
+
+    /// <summary>OpenAI's error code for a second decision on a call ("the first accept or reject decision wins").</summary>
+    public const string DecisionAlreadyMade = "decision_already_made";
 }

@@ -1,22 +1,29 @@
+using System.Diagnostics;
 using EasyMo.Application.Common.Abstractions;
 using EasyMo.Domain.Calls;
 using EasyMo.Domain.Common;
 using EasyMo.Domain.Messaging;
 using EasyMo.Domain.Profiles;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
 namespace EasyMo.Infrastructure.Persistence;
 
 /// <summary>
 /// Calls and profiles in PostgreSQL. Exactly-once decisions rest on two unique keys, <c>webhook_deliveries.webhook_id</c>
-/// and <c>calls.call_id</c>: a claim inserts both inside a transaction that stays open until the decision is stored, so a
-/// concurrent duplicate — in this process or another instance — waits on the row lock and then fails with 23505.
+/// and <c>calls.call_id</c>: a claim inserts both and commits at once, a concurrent duplicate — in this process or another
+/// instance — fails with 23505 and waits for the decision to be recorded, and a claim whose holder died is taken over
+/// after <c>Calls:ClaimTimeout</c> by <c>calls.claimed_at</c>, the database's clock (docs/adr/0004).
 /// </summary>
 internal sealed class CallStore(EasyMoDbContext db, TimeProvider time) : ICallStore
 {
     private const string UniqueViolation = "23505";
+    private const string Ringing = "ringing";
+
+    /// <summary>The advisory lock that serialises the live-call ceiling's count (any constant no other lock uses).</summary>
+    private const long LiveCallsLock = 0x4561_7379_4d6f_0001;
+
+    private static readonly TimeSpan ClaimPoll = TimeSpan.FromMilliseconds(100);
 
     private static readonly Func<EasyMoDbContext, PhoneNumber, string, CancellationToken, Task<Profile?>> ProfileByPhone =
         EF.CompileAsyncQuery((EasyMoDbContext context, PhoneNumber phone, string digits, CancellationToken _) =>
@@ -52,13 +59,20 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time) : ICallSt
         return await ProfileByPhone(db, phone, phone.Digits, cancellationToken) ?? created;
     }
 
-    public async Task<ICallDecision?> ClaimAsync(string webhookId, string eventType, Call call, CancellationToken cancellationToken)
+    public async Task<ICallDecision?> ClaimAsync(
+        string webhookId, string eventType, Call call, LiveCallLimit? limit, TimeSpan claimTimeout, CancellationToken cancellationToken)
     {
-        // No savepoints: a failed decision rolls back whole, and each SAVEPOINT would cost a round trip on the hot path.
+        // No savepoints: a failed claim rolls back whole, and each SAVEPOINT would cost a round trip on the hot path.
         db.Database.AutoSavepointsEnabled = false;
-        var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var overLimit = false;
         try
         {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            if (limit is not null)
+            {
+                overLimit = await CountLiveCallsAsync(limit, claimTimeout, cancellationToken) >= limit.Max;
+            }
+
             db.WebhookDeliveries.Add(new WebhookDelivery
             {
                 WebhookId = webhookId,
@@ -69,19 +83,73 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time) : ICallSt
             });
             db.Calls.Add(call);
             await db.SaveChangesAsync(cancellationToken);
-            return new Decision(db, transaction, call.WhatsAppCallId, time);
+            await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateException exception) when (exception.InnerException is PostgresException { SqlState: UniqueViolation })
         {
-            await transaction.DisposeAsync();
             db.ChangeTracker.Clear();
-            return null;
+            return await AwaitOrTakeOverAsync(call.CallId, claimTimeout, cancellationToken);
         }
         catch
         {
-            await transaction.DisposeAsync();
             db.ChangeTracker.Clear();
             throw;
+        }
+
+        return new Decision(db, call, TakenOver: false, overLimit, time);
+    }
+
+    /// <summary>
+    /// The ceiling's count, one claim at a time: a transaction-scoped advisory lock, then (in a statement of its own, so
+    /// that its snapshot sees every claim committed before the lock was granted) the calls accepted and still counting as
+    /// live, and the claims still deciding. Counting stops at the ceiling.
+    /// </summary>
+    private async Task<int> CountLiveCallsAsync(LiveCallLimit limit, TimeSpan claimTimeout, CancellationToken cancellationToken)
+    {
+        await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock({LiveCallsLock})", cancellationToken);
+        return await db.Database
+            .SqlQuery<int>(
+                $"""
+                SELECT count(*)::int AS "Value"
+                FROM (SELECT 1 FROM calls
+                      WHERE (status = 'accepted' AND accepted_at > {limit.AcceptedSince})
+                         OR (status = 'ringing' AND claimed_at > now() - {claimTimeout})
+                      LIMIT {limit.Max}) AS live
+                """)
+            .SingleAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Another delivery holds the claim: wait for its decision to be recorded (then there is nothing to do), or — once
+    /// the claim is older than <paramref name="claimTimeout"/> by the database's clock and still undecided — take it over.
+    /// </summary>
+    private async Task<ICallDecision?> AwaitOrTakeOverAsync(string callId, TimeSpan claimTimeout, CancellationToken cancellationToken)
+    {
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            var state = await db.Database
+                .SqlQuery<ClaimState>($"""SELECT status, claimed_at < now() - {claimTimeout} AS stale FROM calls WHERE call_id = {callId}""")
+                .SingleOrDefaultAsync(cancellationToken);
+            if (state is null || state.Status != Ringing)
+            {
+                return null; // decided (or the webhook id was another call's)
+            }
+
+            if (state.Stale && await db.Database.ExecuteSqlInterpolatedAsync(
+                    $"UPDATE calls SET claimed_at = now() WHERE call_id = {callId} AND status = 'ringing' AND claimed_at < now() - {claimTimeout}",
+                    cancellationToken) == 1)
+            {
+                return new Decision(db, (await CallById(db, callId, cancellationToken))!, TakenOver: true, OverLimit: false, time);
+            }
+
+            if (waited.Elapsed > claimTimeout + ClaimPoll * 20)
+            {
+                // The claim's holder neither decides nor lets go (clock trouble?): OpenAI's retry will find out.
+                throw new TimeoutException($"The claim on call {callId} is still held.");
+            }
+
+            await Task.Delay(ClaimPoll, cancellationToken);
         }
     }
 
@@ -121,40 +189,22 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time) : ICallSt
 
     public Task SaveChangesAsync(CancellationToken cancellationToken) => db.SaveChangesAsync(cancellationToken);
 
-    private sealed class Decision(EasyMoDbContext db, IDbContextTransaction transaction, string? whatsAppCallId, TimeProvider time) : ICallDecision
+    /// <summary>A claim as another delivery sees it (columns named as the snake-case convention reads them).</summary>
+    private sealed record ClaimState(string Status, bool Stale);
+
+    private sealed record Decision(EasyMoDbContext Db, Call Call, bool TakenOver, bool OverLimit, TimeProvider Time) : ICallDecision
     {
-        private bool _committed;
-
-        public Task<int> CountLiveCallsAsync(DateTimeOffset acceptedSince, int limit, CancellationToken cancellationToken) =>
-            db.Database
-                .SqlQuery<int>(
-                    $"""
-                    SELECT count(*)::int AS "Value"
-                    FROM (SELECT 1 FROM calls WHERE status = 'accepted' AND accepted_at > {acceptedSince} LIMIT {limit}) AS live
-                    """)
-                .SingleAsync(cancellationToken);
-
-        public void Enqueue(OutboxMessage message) => db.OutboxMessages.Add(message);
+        public void Enqueue(OutboxMessage message) => Db.OutboxMessages.Add(message);
 
         public async Task CommitAsync(CancellationToken cancellationToken)
         {
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            _committed = true;
+            // One short transaction (SaveChanges' own): the call's outcome and anything enqueued with it.
+            await Db.SaveChangesAsync(cancellationToken);
 
             // After the commit, as the WhatsApp side does after its own: whichever commits last sees the other.
-            if (whatsAppCallId is not null)
+            if (Call.WhatsAppCallId is { } whatsAppCallId)
             {
-                await WhatsAppStore.LinkAsync(db, whatsAppCallId, time.GetUtcNow(), cancellationToken);
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await transaction.DisposeAsync();
-            if (!_committed)
-            {
-                db.ChangeTracker.Clear();
+                await WhatsAppStore.LinkAsync(Db, whatsAppCallId, Time.GetUtcNow(), cancellationToken);
             }
         }
     }

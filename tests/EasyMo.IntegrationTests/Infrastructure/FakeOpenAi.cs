@@ -118,6 +118,34 @@ public sealed partial class FakeOpenAi : IAsyncDisposable
     {
         var (_, attempt) = await RecordAsync(context, operation, callId);
         context.Response.StatusCode = await Responder(operation, callId, attempt);
+        if (context.Response.StatusCode == StatusCodes.Status409Conflict)
+        {
+            // "The first accept or reject decision wins; a later competing decision returns decision_already_made."
+            await context.Response.WriteAsJsonAsync(new { error = new { message = "A decision was already made for this call.", type = "invalid_request_error", code = "decision_already_made" } });
+        }
+    }
+
+    /// <summary>
+    /// Answers as OpenAI is assumed to (docs/adr/0004): the first accept or reject of a call wins, every later one gets
+    /// 409 <c>decision_already_made</c>; <paramref name="first"/> answers the first decision (null: 200).
+    /// </summary>
+    public void FirstDecisionWins(Func<string, int, Task<int>>? first = null)
+    {
+        var decided = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
+        Responder = async (operation, callId, attempt) =>
+        {
+            if (operation is not ("accept" or "reject"))
+            {
+                return 200;
+            }
+
+            if (!decided.TryAdd(callId, true))
+            {
+                return StatusCodes.Status409Conflict;
+            }
+
+            return first is null ? 200 : await first(operation, attempt);
+        };
     }
 }
 

@@ -137,7 +137,7 @@ public sealed class DecisionTableTests
     }
 
     [Fact]
-    public async Task Accept_failing_past_the_retry_budget_rejects_with_480_fails_the_call_and_queues_a_fallback_text()
+    public async Task Accept_failing_with_5xx_is_asked_about_with_a_480_reject_which_fails_the_call_and_queues_a_fallback_text()
     {
         await using var app = await EasyMoApp.StartAsync();
         app.OpenAi.Answer("accept", 500);
@@ -149,7 +149,7 @@ public sealed class DecisionTableTests
 
         watch.Stop();
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        app.OpenAi.For("accept", callId).Count.ShouldBe(4); // the first attempt and three retries
+        app.OpenAi.For("accept", callId).ShouldHaveSingleItem(); // a 5xx may have been taken: never sent again blind
         JsonDocument.Parse(app.OpenAi.For("reject", callId).ShouldHaveSingleItem().Body).RootElement.GetProperty("status_code").GetInt32().ShouldBe(480);
         watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(5));
         var call = await FindCallAsync(app, callId);
@@ -190,18 +190,23 @@ public sealed class DecisionTableTests
     }
 
     [Fact]
-    public async Task A_transient_failure_is_retried_and_the_call_accepted()
+    public async Task A_5xx_on_accept_is_not_retried_blind_and_a_call_OpenAI_did_accept_is_kept()
     {
+        // OpenAI took the accept but answered 503: a second accept would be a second decision. The reject that asks is
+        // answered decision_already_made, so the call is live.
         await using var app = await EasyMoApp.StartAsync();
-        app.OpenAi.Responder = (operation, _, attempt) => Task.FromResult(operation == "accept" && attempt == 1 ? 503 : 200);
+        app.OpenAi.FirstDecisionWins((operation, _) => Task.FromResult(operation == "accept" ? 503 : 200));
         var callId = Events.NewCallId();
 
         using var response = await app.PostWebhookAsync(Events.CarrierCall(callId, Events.NewRwandanNumber()));
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        app.OpenAi.For("accept", callId).Count.ShouldBe(2);
-        app.OpenAi.For("reject").ShouldBeEmpty();
+        app.OpenAi.For("accept", callId).ShouldHaveSingleItem();
+        app.OpenAi.For("reject", callId).ShouldHaveSingleItem();
         (await FindCallAsync(app, callId)).Status.ShouldBe(CallStatus.Accepted);
+        await using var db = app.Db();
+        (await db.OutboxMessages.AnyAsync(m => m.DeduplicationKey == $"call-fallback:{callId}", Ct)).ShouldBeFalse("no fallback to a caller who is live");
+        app.Logs.Text.ShouldContain("OPENAI_SIP_CALL_RECONCILED");
     }
 
     [Fact]

@@ -15,11 +15,14 @@ public interface ICallStore
     Task<Profile> GetOrCreateProfileAsync(PhoneNumber phone, string? whatsAppId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Claims the decision on a call: records the webhook delivery and the ringing call, atomically with what
-    /// <see cref="ICallDecision.CommitAsync"/> stores later. Returns null when the webhook id or the call id has been
-    /// seen before; a claim still open elsewhere (another request or service instance) is waited for first.
+    /// Claims the decision on a call and commits the claim at once (docs/adr/0004): the webhook delivery and the ringing
+    /// call are stored, and with a <paramref name="limit"/> the live calls — decisions in flight included — are counted
+    /// under one lock, so that concurrent claims cannot all pass the ceiling. No transaction stays open after it returns.
+    /// Returns null when the call is decided already (a claim in flight elsewhere is waited for). A claim older than
+    /// <paramref name="claimTimeout"/> by the database's clock, whose decision was never recorded (its process died), is
+    /// taken over: the decision returned then says so.
     /// </summary>
-    Task<ICallDecision?> ClaimAsync(string webhookId, string eventType, Call call, CancellationToken cancellationToken);
+    Task<ICallDecision?> ClaimAsync(string webhookId, string eventType, Call call, LiveCallLimit? limit, TimeSpan claimTimeout, CancellationToken cancellationToken);
 
     /// <summary>A call by OpenAI's call id, tracked for changes; null when unknown.</summary>
     Task<Call?> FindCallAsync(string callId, CancellationToken cancellationToken);
@@ -49,21 +52,27 @@ public interface ICallStore
     Task SaveChangesAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>An open decision on one call. Nothing of it is visible to others until <see cref="CommitAsync"/>.</summary>
-public interface ICallDecision : IAsyncDisposable
+/// <summary>The live-call ceiling: at most <paramref name="Max"/> calls accepted since <paramref name="AcceptedSince"/> and decisions in flight.</summary>
+public sealed record LiveCallLimit(int Max, DateTimeOffset AcceptedSince);
+
+/// <summary>A claimed decision on one call: the claim is stored; the outcome is recorded by <see cref="CommitAsync"/>.</summary>
+public interface ICallDecision
 {
-    /// <summary>
-    /// Counts calls accepted since <paramref name="acceptedSince"/> and not ended, stopping at <paramref name="limit"/>
-    /// (the count only needs to say whether a ceiling is reached).
-    /// </summary>
-    Task<int> CountLiveCallsAsync(DateTimeOffset acceptedSince, int limit, CancellationToken cancellationToken);
+    /// <summary>The call to decide: the one claimed, or the stored call of a claim taken over.</summary>
+    Call Call { get; }
+
+    /// <summary>The claim was taken over from an attempt that never recorded its decision: it may have reached OpenAI.</summary>
+    bool TakenOver { get; }
+
+    /// <summary>The live-call ceiling was reached when the call was claimed (decisions in flight counted).</summary>
+    bool OverLimit { get; }
 
     /// <summary>Queues a WhatsApp message with the decision; a message with the same purpose is never queued twice.</summary>
     void Enqueue(OutboxMessage message);
 
     /// <summary>
-    /// Stores the decided call (and anything enqueued) and releases the claim; a call from WhatsApp is then linked with
-    /// the record of its WhatsApp call (same <c>x-wa-meta-wacid</c>) when that is stored already.
+    /// Records the decided call (and anything enqueued) in one short transaction; a call from WhatsApp is then linked
+    /// with the record of its WhatsApp call (same <c>x-wa-meta-wacid</c>) when that is stored already.
     /// </summary>
     Task CommitAsync(CancellationToken cancellationToken);
 }

@@ -3,7 +3,10 @@ namespace EasyMo.Application.Common.Abstractions;
 /// <summary>OpenAI's Realtime calls API: what the service can do to a SIP call it was told about.</summary>
 public interface IRealtimeCallsClient
 {
-    /// <summary>Answers the call with the given session. Retries transient failures within a bounded budget.</summary>
+    /// <summary>
+    /// Answers the call with the given session. Retried only when the request certainly did not reach OpenAI (the
+    /// connection could not be made): OpenAI places a call's first decision, so an accept is never sent twice on a guess.
+    /// </summary>
     Task<RealtimeCallResult> AcceptAsync(string callId, RealtimeSessionConfig session, CancellationToken cancellationToken);
 
     /// <summary>Refuses the call with a SIP status (603 Decline, 486 Busy Here, 480 Temporarily Unavailable, …).</summary>
@@ -32,8 +35,20 @@ public enum RealtimeCallOutcome
     /// <summary>OpenAI answered 404: the call no longer exists (the caller hung up, or the webhook came late).</summary>
     CallNotFound,
 
-    /// <summary>Errors, timeouts or non-retryable answers past the retry budget.</summary>
+    /// <summary>The request certainly did not take effect: OpenAI refused it (4xx), or it could not be sent at all.</summary>
     Failed,
+
+    /// <summary>
+    /// OpenAI answered <c>decision_already_made</c> (409): the call's first accept or reject was made before, by this
+    /// service or another attempt of it. Which one, the answer does not say (docs/adr/0004).
+    /// </summary>
+    AlreadyDecided,
+
+    /// <summary>
+    /// The request may or may not have taken effect: it timed out, the connection broke after it was sent, or OpenAI
+    /// answered 5xx. Never retried blindly; the caller reconciles (docs/adr/0004).
+    /// </summary>
+    InDoubt,
 }
 
 public sealed record RealtimeCallResult(RealtimeCallOutcome Outcome, int? HttpStatus = null, string? Error = null)

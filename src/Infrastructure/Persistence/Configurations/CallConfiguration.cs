@@ -40,6 +40,9 @@ internal sealed class CallConfiguration : IEntityTypeConfiguration<Call>
         // Rows from before attestation existed are unverified; the sentinel makes EF send the value on every insert.
         builder.Property(call => call.Identity).HasConversion(ValueConverters.SnakeCase<CallerIdentity>()).HasMaxLength(16)
             .HasDefaultValue(CallerIdentity.Unverified).HasSentinel((CallerIdentity)(-1));
+        // When the decision was claimed, by the database's clock (a default, never sent by the service): a claim older than
+        // Calls:ClaimTimeout and still ringing is taken over, and a ringing one within it counts toward the ceiling.
+        builder.Property<DateTimeOffset>("ClaimedAt").HasColumnName("claimed_at").HasDefaultValueSql("now()").ValueGeneratedOnAdd();
         builder.Ignore(call => call.IsLive);
         builder.Ignore(call => call.KeepsContent);
 

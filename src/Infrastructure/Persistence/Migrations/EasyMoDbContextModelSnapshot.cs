@@ -64,6 +64,12 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("channel");
 
+                    b.Property<DateTimeOffset>("ClaimedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claimed_at")
+                        .HasDefaultValueSql("now()");
+
                     b.Property<string>("Consent")
                         .IsRequired()
                         .ValueGeneratedOnAdd()

@@ -17,7 +17,8 @@ namespace EasyMo.Application.Features.Calls.AcceptIncomingCall;
 /// <summary>
 /// The decision table: unverified caller under the <c>reject</c> policy → 603; blocked → 603; over the live-call ceiling → 486; otherwise accept, where 404 means the caller
 /// is gone (missed) and failure past the retry budget means 480 with a WhatsApp fallback (failed).
-/// The call is claimed first, so a webhook id or a call id is decided once, however many deliveries arrive.
+/// The call is claimed first (and the claim committed), so a webhook id or a call id is decided once, however many
+/// deliveries arrive; an accept in doubt is reconciled, never guessed (docs/adr/0004).
 /// </summary>
 public sealed class AcceptIncomingCallHandler(
     ICallStore store,
@@ -52,17 +53,10 @@ public sealed class AcceptIncomingCallHandler(
         var trunk = caller.AttestedTrunk ?? (trusted && invite.Channel == CallChannel.Phone ? trunks.Find(invite.Callee) : null);
         CallLog.Incoming(logger, command.CallId, invite.Channel, invite.Caller?.Masked ?? "anonymous", invite.Callee?.Masked ?? "unknown", caller.Level, caller.Attestation);
 
-        // The profile is read (or created) before the claim: it is idempotent, and keeps the claim's transaction short.
-        // A profile created from here on is a first-time caller's, with no past call to recall (see AcceptAsync).
-        var profileLookup = time.GetUtcNow();
-        Profile? profile = invite.Caller is null || !trusted
-            ? null
-            : await store.GetOrCreateProfileAsync(
-                invite.Caller,
-                invite.Channel == CallChannel.WhatsApp ? invite.Caller.Digits : null,
-                cancellationToken);
+        // The profile is only read before the claim: nothing is created for a caller the claim then refuses (ceiling).
+        Profile? profile = invite.Caller is null || !trusted ? null : await store.FindProfileAsync(invite.Caller, cancellationToken);
 
-        var call = Call.Receive(
+        var received = Call.Receive(
             command.CallId,
             invite.Channel,
             invite.Caller,
@@ -74,21 +68,25 @@ public sealed class AcceptIncomingCallHandler(
             caller.Level);
 
         // The language may still come from the claimed number's country code: that tells nothing about a person.
-        call.Identify(profile?.Id, languages.Resolve(profile, invite.Caller));
+        received.Identify(profile?.Id, languages.Resolve(profile, invite.Caller));
 
         // A caller who answered the consent question recently is not asked again: their answer applies to this call.
         if (profile is not null)
         {
-            call.ApplyRememberedConsent(profile.ConsentAsOf(call.ReceivedAt, privacyOptions.Value.ReaskAfter), call.ReceivedAt);
+            received.ApplyRememberedConsent(profile.ConsentAsOf(received.ReceivedAt, privacyOptions.Value.ReaskAfter), received.ReceivedAt);
         }
 
-        await using var decision = await store.ClaimAsync(command.WebhookId, EventType, call, cancellationToken);
+        // The claim is committed before OpenAI is called, and the outcome recorded after: no transaction or pooled
+        // connection is held across the round trips (docs/adr/0004). The ceiling counts decisions in flight too.
+        var limit = options.MaxLiveCalls > 0 ? new LiveCallLimit(options.MaxLiveCalls, received.ReceivedAt - options.MaxCallDuration) : null;
+        var decision = await store.ClaimAsync(command.WebhookId, EventType, received, limit, options.ClaimTimeout, cancellationToken);
         if (decision is null)
         {
             CallLog.Duplicate(logger, command.CallId, command.WebhookId);
             return new CallDecision(command.CallId, CallDecisionOutcome.AlreadyDecided);
         }
 
+        var call = decision.Call; // a claim taken over decides the stored call
         if (caller.Refused)
         {
             await RejectAsync(call, SipDecline, CallEndReason.Unverified, cancellationToken);
@@ -97,14 +95,21 @@ public sealed class AcceptIncomingCallHandler(
         {
             await RejectAsync(call, SipDecline, CallEndReason.Blocked, cancellationToken);
         }
-        else if (options.MaxLiveCalls > 0
-            && await decision.CountLiveCallsAsync(call.ReceivedAt - options.MaxCallDuration, options.MaxLiveCalls, cancellationToken) >= options.MaxLiveCalls)
+        else if (decision.OverLimit)
         {
             await RejectAsync(call, SipBusyHere, CallEndReason.Busy, cancellationToken);
         }
         else
         {
-            await AcceptAsync(call, profile, profile is not null && profile.CreatedAt < profileLookup, trusted, decision, started, cancellationToken);
+            // A first-time caller's profile is made now that the call is answered; a profile made now has no past call to recall.
+            var knownCaller = profile is not null;
+            if (profile is null && trusted && call.Caller is { } number)
+            {
+                profile = await store.GetOrCreateProfileAsync(number, call.Channel == CallChannel.WhatsApp ? number.Digits : null, cancellationToken);
+                call.Identify(profile.Id, call.Language);
+            }
+
+            await AcceptAsync(call, profile, knownCaller, trusted, decision, started, cancellationToken);
         }
 
         await decision.CommitAsync(cancellationToken);
@@ -141,13 +146,56 @@ public sealed class AcceptIncomingCallHandler(
                 call.Accept(time.GetUtcNow(), agent.RealtimeModel, agent.RealtimeVoice);
                 CallLog.Accepted(logger, call.CallId, call.Language.Code, agent.RealtimeModel, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 return;
+            case RealtimeCallOutcome.AlreadyDecided:
+                // The first decision wins at OpenAI: it was this call's accept, sent by an attempt that did not record it.
+                call.Accept(time.GetUtcNow(), agent.RealtimeModel, agent.RealtimeVoice);
+                CallLog.Reconciled(logger, call.CallId, "accept", "decision already made", "accepted");
+                return;
             case RealtimeCallOutcome.CallNotFound:
                 call.Miss(time.GetUtcNow());
                 CallLog.Missed(logger, call.CallId);
                 return;
+            case RealtimeCallOutcome.InDoubt:
+                await ReconcileAsync(call, accepted, trusted, decision, agent, cancellationToken);
+                return;
         }
 
+        // Certainly not accepted (OpenAI refused it, or it could not be sent): the caller is told no, and told why by text.
         var rejected = await openAi.RejectAsync(call.CallId, SipTemporarilyUnavailable, cancellationToken);
+        Fail(call, accepted, rejected, trusted, decision);
+    }
+
+    /// <summary>
+    /// An accept that may or may not have reached OpenAI is never guessed at: a reject (480) asks OpenAI. Taken: the call
+    /// was not live, and the caller gets the fallback text. <c>decision_already_made</c>: the accept was taken, and the
+    /// call is followed. Still no answer: the call is followed as accepted, and the monitor finds out (a call that is not
+    /// live ends at once); no fallback is sent to a caller who may be talking to the agent.
+    /// </summary>
+    private async Task ReconcileAsync(Call call, RealtimeCallResult accepted, bool trusted, ICallDecision decision, RealtimeAgentOptions agent, CancellationToken cancellationToken)
+    {
+        var probe = await openAi.RejectAsync(call.CallId, SipTemporarilyUnavailable, cancellationToken);
+        switch (probe.Outcome)
+        {
+            case RealtimeCallOutcome.Succeeded:
+                Fail(call, accepted, probe, trusted, decision);
+                return;
+            case RealtimeCallOutcome.CallNotFound:
+                call.Miss(time.GetUtcNow());
+                CallLog.Missed(logger, call.CallId);
+                return;
+            case RealtimeCallOutcome.AlreadyDecided:
+                call.Accept(time.GetUtcNow(), agent.RealtimeModel, agent.RealtimeVoice);
+                CallLog.Reconciled(logger, call.CallId, "accept", accepted.Error ?? "in doubt", "accepted");
+                return;
+            default:
+                call.Accept(time.GetUtcNow(), agent.RealtimeModel, agent.RealtimeVoice);
+                CallLog.Reconciled(logger, call.CallId, "accept", accepted.Error ?? "in doubt", "followed to find out");
+                return;
+        }
+    }
+
+    private void Fail(Call call, RealtimeCallResult accepted, RealtimeCallResult rejected, bool trusted, ICallDecision decision)
+    {
         CallLog.AcceptFailed(logger, call.CallId, accepted.HttpStatus, accepted.Error, SipTemporarilyUnavailable, rejected.Outcome switch
         {
             RealtimeCallOutcome.Succeeded => RealtimeOutcomeText.Sent,
@@ -167,7 +215,7 @@ public sealed class AcceptIncomingCallHandler(
     private async Task RejectAsync(Call call, int sipStatus, CallEndReason reason, CancellationToken cancellationToken)
     {
         var rejected = await openAi.RejectAsync(call.CallId, sipStatus, cancellationToken);
-        if (rejected.Outcome == RealtimeCallOutcome.Failed)
+        if (rejected.Outcome is RealtimeCallOutcome.Failed or RealtimeCallOutcome.InDoubt)
         {
             // The caller still hears nothing from us; the call is recorded as refused all the same, and OpenAI times it out.
             logger.LogWarning("Reject of call {CallId} failed (HTTP {HttpStatus}, {Error})", call.CallId, rejected.HttpStatus, rejected.Error);
