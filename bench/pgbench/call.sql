@@ -1,16 +1,19 @@
 -- One incoming call as the service issues it to PostgreSQL, statement for statement, for a caller whose profile exists
 -- (captured with `bench/run.sh --capture-sql`, i.e. log_statement = 'all'; checked on every run by the mirror check;
 -- see docs/benchmarks.md):
---   the profile lookup (CallStore.GetOrCreateProfileAsync);
+--   the profile lookup (CallStore.FindProfileAsync: read only; a first-time caller's profile is made after the claim);
 --   the claim (CallStore.ClaimAsync): BEGIN and the call and webhook-delivery INSERTs, which Npgsql sends in one batch
---     (calls.profile_id's foreign key adds PostgreSQL's own FOR KEY SHARE check on profiles);
+--     (calls.profile_id's foreign key adds PostgreSQL's own FOR KEY SHARE check on profiles), then COMMIT at once:
+--     no transaction is open while OpenAI answers (docs/adr/0004);
 --   (the caller's last call summary, CallHistory.GetLastSummaryAsync, is read only for callers who agreed that their
 --   calls are kept; the bench's callers never answered the consent question, so the service does not read it);
---   the decision (Decision.CommitAsync): the UPDATE of the call, then COMMIT.
+--   the record (Decision.CommitAsync): the UPDATE of the call, a transaction of its own.
+-- (With Calls:MaxLiveCalls set the claim also takes an advisory lock and counts live calls; the bench runs without a
+-- ceiling, since its accepted calls never end.)
 -- The service's connections skip the pool reset (No Reset On Close) and auto-prepare these statements, so run with
 -- -M prepared. The batch is pipelined, as Npgsql sends it.
--- The bench's INVITEs carry no X-EasyMo-Edge attestation and the service runs with EASYMO_UNVERIFIED_CALLERS=trust (a
--- carrier pointed straight at OpenAI), so the call is stored 'unverified' and takes the profile path measured before.
+-- The bench's INVITEs carry the SIP edge's X-EasyMo-Edge for the trunk mtn-rw, so the call is stored 'verified' with
+-- that trunk.
 -- Callers: the bench pool +250788000000 … +250788000999, whose profiles the service levels created. Call ids: random.
 \set phone 250788000000 + random(0, 999)
 \set n random(1, 9000000000000000)
@@ -21,10 +24,10 @@ LIMIT 1 \gset profile_
 \startpipeline
 BEGIN TRANSACTION ISOLATION LEVEL READ COMMITTED;
 INSERT INTO calls (id, accepted_at, call_id, callee, caller, caller_name, caller_pseudonym, channel, consent, consent_at, decided_at, duration_seconds, end_reason, ended_at, identity, language, model, profile_id, received_at, sip_status_code, status, summary, summary_attempts, summary_due_at, summary_settled_at, summary_status, transfer_target, trunk, voice, whatsapp_call_id)
-VALUES (md5('pgb_' || :n)::uuid, NULL, 'rtc_pgb_' || :n, '+250788300300', '+' || :phone, '+' || :phone, NULL, 'phone', 'not_asked', NULL, NULL, NULL, NULL, NULL, 'unverified', 'rw', NULL, :profile_id, now(), NULL, 'ringing', NULL, 0, NULL, NULL, 'none', NULL, 'MTN Rwanda', NULL, NULL);
+VALUES (md5('pgb_' || :n)::uuid, NULL, 'rtc_pgb_' || :n, '+250788300300', '+' || :phone, '+' || :phone, NULL, 'phone', 'not_asked', NULL, NULL, NULL, NULL, NULL, 'verified', 'rw', NULL, :profile_id, now(), NULL, 'ringing', NULL, 0, NULL, NULL, 'none', NULL, 'mtn-rw', NULL, NULL);
 INSERT INTO webhook_deliveries (webhook_id, call_id, event_type, received_at, source)
 VALUES ('wh_pgb_' || :n, 'rtc_pgb_' || :n, 'realtime.call.incoming', now(), 'openai');
 \endpipeline
+COMMIT;
 UPDATE calls SET accepted_at = now(), model = 'gpt-realtime', status = 'accepted', voice = 'alloy'
 WHERE id = md5('pgb_' || :n)::uuid;
-COMMIT;
