@@ -135,6 +135,14 @@ internal sealed partial class CallSession(
 
             if (!more)
             {
+                if (_endReason is null && !socket.ClosedCleanly)
+                {
+                    // Lost without a close frame (or a message over the limit): the call may go on at OpenAI with no
+                    // guard and out of the live-call count. A best-effort hang-up; 404 if it was over already.
+                    await HangUpAsync(CallEndReason.ConnectionLost, stoppingToken);
+                    return CallEndReason.ConnectionLost;
+                }
+
                 return _endReason ?? CallEndReason.CallerHangup;
             }
 

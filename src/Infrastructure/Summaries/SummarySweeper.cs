@@ -21,6 +21,9 @@ internal sealed partial class SummarySweeper(
     TimeProvider time,
     ILogger<SummarySweeper> logger) : BackgroundService
 {
+    /// <summary>What an item gets beyond its request timeout, for the database work around the request.</summary>
+    private static readonly TimeSpan ItemMargin = TimeSpan.FromSeconds(10);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
@@ -74,8 +77,11 @@ internal sealed partial class SummarySweeper(
 
                 try
                 {
+                    // One summary's deadline, response body included (the client's timeouts end with the headers).
+                    using var deadline = new CancellationTokenSource(settings.RequestTimeout + ItemMargin, time);
+                    using var item = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
                     await using var scope = scopes.CreateAsyncScope();
-                    await scope.ServiceProvider.GetRequiredService<ISender>().Send(new SummarizeCallCommand(callId), cancellationToken);
+                    await scope.ServiceProvider.GetRequiredService<ISender>().Send(new SummarizeCallCommand(callId), item.Token);
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {

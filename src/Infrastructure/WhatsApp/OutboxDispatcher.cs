@@ -24,6 +24,9 @@ internal sealed partial class OutboxDispatcher(
     TimeProvider time,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
+    /// <summary>What an item gets beyond its request timeout, for the database work around the request.</summary>
+    private static readonly TimeSpan ItemMargin = TimeSpan.FromSeconds(10);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
@@ -92,8 +95,11 @@ internal sealed partial class OutboxDispatcher(
 
                 try
                 {
+                    // One send's deadline, response body included (the client's timeouts end with the headers).
+                    using var deadline = new CancellationTokenSource(whatsApp.Value.RequestTimeout + ItemMargin, time);
+                    using var item = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
                     await using var scope = scopes.CreateAsyncScope();
-                    await DispatchAsync(scope.ServiceProvider, id, leaseUntil, cancellationToken);
+                    await DispatchAsync(scope.ServiceProvider, id, leaseUntil, item.Token);
                 }
                 catch (DbUpdateConcurrencyException)
                 {

@@ -91,10 +91,19 @@ internal sealed partial class VoiceNoteWorker(
                     break;
                 }
 
+                // A note is processed within what is left of its lease, never past it: another instance may take it then.
+                var left = leaseUntil - time.GetUtcNow();
+                if (left < settings.RequestTimeout)
+                {
+                    break; // the rest of the batch is due again when the lease ends
+                }
+
                 try
                 {
+                    using var deadline = new CancellationTokenSource(left, time);
+                    using var item = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
                     await using var scope = scopes.CreateAsyncScope();
-                    await ProcessAsync(scope.ServiceProvider, id, leaseUntil, cancellationToken);
+                    await ProcessAsync(scope.ServiceProvider, id, leaseUntil, item.Token);
                 }
                 catch (DbUpdateConcurrencyException)
                 {
@@ -217,8 +226,13 @@ internal sealed partial class VoiceNoteWorker(
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    private static async Task<Audio> DownloadAsync(WhatsAppGraphClient graph, VoiceNote note, VoiceNoteOptions settings, CancellationToken cancellationToken)
+    private async Task<Audio> DownloadAsync(WhatsAppGraphClient graph, VoiceNote note, VoiceNoteOptions settings, CancellationToken itemToken)
     {
+        // One deadline over the whole download, body included: the client's own timeouts end with the response headers,
+        // and a body that stalls must not hold this worker (issue 12, review M7).
+        using var deadline = new CancellationTokenSource(settings.RequestTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(itemToken, deadline.Token);
+        var cancellationToken = linked.Token;
         if (note.MimeType is not null && !settings.Accepts(note.MimeType))
         {
             return Audio.Rejected("unsupported type");
@@ -229,7 +243,7 @@ internal sealed partial class VoiceNoteWorker(
         {
             media = await graph.GetMediaAsync(note.MediaId, cancellationToken);
         }
-        catch (Exception exception) when (IsPassing(exception, cancellationToken))
+        catch (Exception exception) when (IsPassing(exception, itemToken))
         {
             throw new VoiceNoteStepException($"media lookup: {Describe(exception)}", exception);
         }
@@ -274,7 +288,7 @@ internal sealed partial class VoiceNoteWorker(
 
             return new Audio(buffer.ToArray(), mimeType!, null);
         }
-        catch (Exception exception) when (IsPassing(exception, cancellationToken))
+        catch (Exception exception) when (IsPassing(exception, itemToken))
         {
             throw new VoiceNoteStepException($"media download: {Describe(exception)}", exception);
         }

@@ -61,6 +61,12 @@ public sealed class FakeGraph : IAsyncDisposable
     /// <summary>When set, every settings request (read or write) is answered with this error instead.</summary>
     public GraphReply? SettingsError { get; set; }
 
+    /// <summary>
+    /// Media ids whose download stalls: headers with <c>Content-Length: 100000</c>, 10 bytes, then nothing until the client
+    /// gives up (a half-open connection or a stuck CDN).
+    /// </summary>
+    public HashSet<string> StalledDownloads { get; } = [];
+
     /// <summary>The bytes of every media asset.</summary>
     public byte[] MediaBytes { get; set; } = Encoding.ASCII.GetBytes("OggS-fake-voice-note");
 
@@ -218,6 +224,15 @@ public sealed class FakeGraph : IAsyncDisposable
         }
 
         context.Response.ContentType = "audio/ogg";
+        if (StalledDownloads.Contains(mediaId))
+        {
+            context.Response.ContentLength = 100_000;
+            await context.Response.Body.WriteAsync(MediaBytes.AsMemory(0, Math.Min(10, MediaBytes.Length)));
+            await context.Response.Body.FlushAsync();
+            await Task.Delay(Timeout.InfiniteTimeSpan, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+            return;
+        }
+
         await context.Response.Body.WriteAsync(MediaBytes);
     }
 

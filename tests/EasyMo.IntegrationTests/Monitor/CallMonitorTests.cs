@@ -54,7 +54,7 @@ public sealed class CallMonitorTests
     }
 
     [Fact]
-    public async Task A_socket_dropped_without_a_close_frame_is_the_caller_hanging_up()
+    public async Task A_socket_dropped_without_a_close_frame_ends_the_call_and_hangs_it_up_at_OpenAI()
     {
         await using var app = await EasyMoApp.StartAsync(Settings());
         app.OpenAi.RealtimeScript = async session =>
@@ -66,9 +66,10 @@ public sealed class CallMonitorTests
         var callId = await AcceptCallAsync(app);
         var call = await WaitForCallAsync(app, callId, c => c.Status == CallStatus.Ended);
 
-        call.EndReason.ShouldBe(CallEndReason.CallerHangup);
+        // Issue 12 (review M8): the socket may have dropped while the call goes on, so it is hung up, best effort.
+        call.EndReason.ShouldBe(CallEndReason.ConnectionLost);
         call.EndedAt.ShouldNotBeNull();
-        app.OpenAi.For("hangup", callId).ShouldBeEmpty();
+        app.OpenAi.For("hangup", callId).ShouldHaveSingleItem();
     }
 
     [Fact]

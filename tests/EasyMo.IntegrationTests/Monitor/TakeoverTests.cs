@@ -65,8 +65,9 @@ public sealed class TakeoverTests
 
         var ended = await WaitForCallAsync(survivor, callId, c => c.Status == CallStatus.Ended, TimeSpan.FromSeconds(20));
 
-        ended.EndReason.ShouldBe(CallEndReason.CallerHangup);
+        ended.EndReason.ShouldBe(CallEndReason.ConnectionLost); // the survivor's socket was dropped without a close frame
         dead.OpenAi.SessionsFor(callId).ShouldHaveSingleItem();
+        dead.OpenAi.For("hangup", callId).ShouldHaveSingleItem();
     }
 
     [Fact]

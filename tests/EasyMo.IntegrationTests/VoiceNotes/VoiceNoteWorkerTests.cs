@@ -71,6 +71,29 @@ public sealed class VoiceNoteWorkerTests
     }
 
     [Fact]
+    public async Task A_download_whose_body_stalls_is_given_up_at_its_deadline_and_the_next_note_is_answered()
+    {
+        // Issue 12 (review M7): the client's timeouts ended with the response headers, so one stalled body held the
+        // worker for good and the next note never came.
+        await using var graph = await FakeGraph.StartAsync();
+        await using var host = await OutboxHost.StartAsync(graph, new Dictionary<string, string?>(Fast) { ["VoiceNotes:RequestTimeout"] = "00:00:02" });
+        host.App.OpenAi.ResponsesBody = _ => FakeOpenAi.ResponseWithText(Reply);
+        var waId = await Consenting.WaIdAsync(host.App);
+        var (stalled, next) = (NewMessageId(), NewMessageId());
+        graph.StalledDownloads.Add("media-stalled");
+
+        await PostAsync(host, Audio(stalled, waId, "media-stalled"));
+        await PostAsync(host, Audio(next, waId, "media-" + Guid.NewGuid().ToString("N")));
+        var answered = await WaitForOutcomeAsync(host, next);
+
+        answered.Status.ShouldBe(VoiceNoteStatus.Answered);
+        await using var db = host.App.Db();
+        var first = await db.VoiceNotes.AsNoTracking().SingleAsync(n => n.MessageId == stalled, Ct);
+        first.Status.ShouldNotBe(VoiceNoteStatus.Answered);
+        first.LastError.ShouldNotBeNull().ShouldContain("media download: timed out");
+    }
+
+    [Fact]
     public async Task A_note_too_large_gets_a_polite_reply_and_is_not_transcribed()
     {
         await using var graph = await FakeGraph.StartAsync();
