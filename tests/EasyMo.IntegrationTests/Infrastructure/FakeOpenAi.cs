@@ -131,7 +131,7 @@ public sealed partial class FakeOpenAi : IAsyncDisposable
     /// </summary>
     public void FirstDecisionWins(Func<string, int, Task<int>>? first = null)
     {
-        var decided = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
+        FirstDecisions.Clear();
         Responder = async (operation, callId, attempt) =>
         {
             if (operation is not ("accept" or "reject"))
@@ -139,7 +139,7 @@ public sealed partial class FakeOpenAi : IAsyncDisposable
                 return 200;
             }
 
-            if (!decided.TryAdd(callId, true))
+            if (!FirstDecisions.TryAdd(callId, operation))
             {
                 return StatusCodes.Status409Conflict;
             }
@@ -147,6 +147,9 @@ public sealed partial class FakeOpenAi : IAsyncDisposable
             return first is null ? 200 : await first(operation, attempt);
         };
     }
+
+    /// <summary>Under <see cref="FirstDecisionWins"/>: each call's first decision (accept or reject), the one OpenAI keeps.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, string> FirstDecisions { get; } = new(StringComparer.Ordinal);
 }
 
 public sealed record RecordedRequest(
