@@ -26,7 +26,7 @@ internal sealed partial class CallMonitorService(
     : BackgroundService, ICallMonitor
 {
     private readonly Channel<(string CallId, bool Fresh)> _queue = Channel.CreateUnbounded<(string, bool)>();
-    private readonly ConcurrentDictionary<string, Task> _sessions = new();
+    private readonly ConcurrentDictionary<string, FollowedCall> _sessions = new();
 
     /// <summary>This instance's name in lease rows.</summary>
     public string InstanceId { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
@@ -59,14 +59,15 @@ internal sealed partial class CallMonitorService(
         }
 
         await sweep;
-        await Task.WhenAll(_sessions.Values);
+        await Task.WhenAll(_sessions.Values.Select(session => session.Done));
     }
 
     private void Start(string callId, bool fresh, CancellationToken stoppingToken)
     {
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_sessions.TryAdd(callId, started.Task))
+        var followed = new FollowedCall(CancellationTokenSource.CreateLinkedTokenSource(stoppingToken));
+        if (!_sessions.TryAdd(callId, followed))
         {
+            followed.Stop.Dispose();
             return;
         }
 
@@ -75,7 +76,7 @@ internal sealed partial class CallMonitorService(
         {
             try
             {
-                await FollowAsync(callId, fresh, stoppingToken);
+                await FollowAsync(callId, fresh, followed);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
@@ -85,27 +86,45 @@ internal sealed partial class CallMonitorService(
             {
                 _sessions.TryRemove(callId, out _);
                 metrics.CallUnfollowed();
-                started.TrySetResult();
+                followed.Stop.Dispose();
+                followed.Finished.TrySetResult();
             }
         }, CancellationToken.None);
     }
 
-    private async Task FollowAsync(string callId, bool fresh, CancellationToken stoppingToken)
+    /// <summary>A call this instance follows: its session stops when the service stops or the call's lease is lost.</summary>
+    private sealed class FollowedCall(CancellationTokenSource stop)
+    {
+        public CancellationTokenSource Stop { get; } = stop;
+
+        public TaskCompletionSource Finished { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Done => Finished.Task;
+
+        /// <summary>
+        /// When the lease was claimed (a <see cref="System.Diagnostics.Stopwatch"/> timestamp; 0: not yet): a heartbeat begun
+        /// after it that does not return the call means the lease was lost.
+        /// </summary>
+        public long ClaimedAt;
+    }
+
+    private async Task FollowAsync(string callId, bool fresh, FollowedCall followed)
     {
         var settings = options.Value;
         await using (var scope = scopes.CreateAsyncScope())
         {
             var leases = scope.ServiceProvider.GetRequiredService<MonitorLeases>();
-            if (!await leases.TryClaimAsync(callId, InstanceId, time.GetUtcNow(), settings.LeaseDuration, stoppingToken))
+            if (!await leases.TryClaimAsync(callId, InstanceId, settings.LeaseDuration, followed.Stop.Token))
             {
                 return;
             }
         }
 
+        Interlocked.Exchange(ref followed.ClaimedAt, System.Diagnostics.Stopwatch.GetTimestamp());
         try
         {
             var session = new CallSession(callId, fresh, scopes, settings, calls.Value.MaxCallDuration, time, logger);
-            await session.RunAsync(stoppingToken);
+            await session.RunAsync(followed.Stop.Token);
         }
         finally
         {
@@ -125,9 +144,20 @@ internal sealed partial class CallMonitorService(
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var leases = scope.ServiceProvider.GetRequiredService<MonitorLeases>();
-                var now = time.GetUtcNow();
-                await leases.HeartbeatAsync(InstanceId, now + settings.LeaseDuration, stoppingToken);
-                foreach (var callId in await leases.FindUnattendedAsync(now, now - settings.UnattendedGrace, 50, stoppingToken))
+                var beat = System.Diagnostics.Stopwatch.GetTimestamp();
+                var held = await leases.HeartbeatAsync(InstanceId, settings.LeaseDuration, stoppingToken);
+                foreach (var (callId, followed) in _sessions)
+                {
+                    var claimedAt = Interlocked.Read(ref followed.ClaimedAt);
+                    if (claimedAt != 0 && claimedAt < beat && !held.Contains(callId) && !followed.Stop.IsCancellationRequested)
+                    {
+                        // Another instance holds the call now (this one stalled past its lease): one follower per call.
+                        LeaseLost(logger, callId);
+                        await followed.Stop.CancelAsync();
+                    }
+                }
+
+                foreach (var callId in await leases.FindUnattendedAsync(settings.UnattendedGrace, 50, stoppingToken))
                 {
                     if (!_sessions.ContainsKey(callId))
                     {
@@ -158,6 +188,9 @@ internal sealed partial class CallMonitorService(
 
     [LoggerMessage(EventId = 1300, EventName = "CALL_MONITOR_TAKEOVER", Level = LogLevel.Information, Message = "Taking over live call {CallId}")]
     private static partial void TakingOver(ILogger logger, string callId);
+
+    [LoggerMessage(EventId = 1303, EventName = "CALL_MONITOR_LEASE_LOST", Level = LogLevel.Warning, Message = "Lost the lease on call {CallId}: another instance follows it; this one lets go")]
+    private static partial void LeaseLost(ILogger logger, string callId);
 
     [LoggerMessage(EventId = 1301, EventName = "CALL_MONITOR_FAILED", Level = LogLevel.Error, Message = "Following call {CallId} failed")]
     private static partial void MonitorFailed(ILogger logger, string callId, Exception exception);

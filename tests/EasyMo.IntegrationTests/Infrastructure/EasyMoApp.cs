@@ -21,6 +21,7 @@ public sealed class EasyMoApp : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
     private bool _ownsOpenAi;
+    private TimeProvider? _time;
 
     private EasyMoApp(string connectionString, FakeOpenAi openAi, IDictionary<string, string?> overrides)
     {
@@ -78,7 +79,8 @@ public sealed class EasyMoApp : WebApplicationFactory<Program>
         IDictionary<string, string?>? settings = null,
         string? connectionString = null,
         FakeOpenAi? openAi = null,
-        bool kestrel = false)
+        bool kestrel = false,
+        TimeProvider? time = null)
     {
         var app = new EasyMoApp(
             connectionString ?? await SharedDatabase.CreateMigratedDatabaseAsync(),
@@ -86,6 +88,7 @@ public sealed class EasyMoApp : WebApplicationFactory<Program>
             settings ?? new Dictionary<string, string?>())
         {
             _ownsOpenAi = openAi is null, // a shared fake belongs to the test (or the first host)
+            _time = time,
         };
         if (kestrel)
         {
@@ -156,7 +159,14 @@ public sealed class EasyMoApp : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(_settings));
-        builder.ConfigureServices(services => services.AddSingleton<ILogEventSink>(Logs));
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<ILogEventSink>(Logs);
+            if (_time is not null)
+            {
+                services.AddSingleton(_time); // this instance's own clock (a skewed one, say)
+            }
+        });
     }
 
     public override async ValueTask DisposeAsync()
