@@ -37,19 +37,18 @@ internal sealed class CallHistory(EasyMoDbContext db) : ICallHistory
     /// instance sweeping at the same moment skips them rather than waiting) and their due time is pushed to the end of
     /// the lease. A row another instance has just leased no longer qualifies when it is re-checked after its lock.
     /// </summary>
-    public async Task<IReadOnlyList<string>> ClaimDueSummariesAsync(
-        DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken) =>
+    public async Task<IReadOnlyList<string>> ClaimDueSummariesAsync(TimeSpan lease, int limit, CancellationToken cancellationToken) =>
         await db.Database
             .SqlQuery<string>(
                 $"""
                 WITH due AS (
                     SELECT id FROM calls
-                    WHERE summary_status = 'pending' AND summary_due_at <= {now}
+                    WHERE summary_status = 'pending' AND summary_due_at <= now()
                     ORDER BY summary_due_at
                     LIMIT {limit}
                     FOR UPDATE SKIP LOCKED
                 )
-                UPDATE calls SET summary_due_at = {leaseUntil}
+                UPDATE calls SET summary_due_at = now() + {lease}
                 FROM due
                 WHERE calls.id = due.id
                 RETURNING calls.call_id AS "Value"

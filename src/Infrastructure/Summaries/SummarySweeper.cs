@@ -58,9 +58,8 @@ internal sealed partial class SummarySweeper(
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                var now = time.GetUtcNow();
                 claimed = await scope.ServiceProvider.GetRequiredService<ICallHistory>()
-                    .ClaimDueSummariesAsync(now, now + Lease(settings), settings.BatchSize, cancellationToken);
+                    .ClaimDueSummariesAsync(Lease(settings), settings.BatchSize, cancellationToken);
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using EasyMo.Application.WhatsApp;
 using EasyMo.Domain.Messaging;
 using EasyMo.Infrastructure.Persistence;
@@ -64,14 +65,14 @@ internal sealed partial class OutboxDispatcher(
         var claimedInAll = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
-            IReadOnlyList<Guid> claimed;
-            DateTimeOffset leaseUntil;
+            IReadOnlyList<DueRows.Leased> claimed;
+            long claimedAt;
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                var now = time.GetUtcNow();
-                leaseUntil = ToDatabasePrecision(now + settings.LeaseDuration);
-                claimed = await ClaimAsync(scope.ServiceProvider.GetRequiredService<EasyMoDbContext>(), now, leaseUntil, settings.BatchSize, cancellationToken);
+                claimedAt = Stopwatch.GetTimestamp();
+                claimed = await DueRows.ClaimAsync(
+                    scope.ServiceProvider.GetRequiredService<EasyMoDbContext>(), DueRows.OutboxMessages, settings.LeaseDuration, settings.BatchSize, cancellationToken);
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -79,14 +80,15 @@ internal sealed partial class OutboxDispatcher(
                 return claimedInAll;
             }
 
-            foreach (var id in claimed)
+            foreach (var (id, leaseUntil) in claimed)
             {
                 if (cancellationToken.IsCancellationRequested)
                 {
                     break;
                 }
 
-                if (time.GetUtcNow() + whatsApp.Value.RequestTimeout >= leaseUntil)
+                // What is left of the lease, measured here: the lease itself is on the database's clock.
+                if (settings.LeaseDuration - Stopwatch.GetElapsedTime(claimedAt) <= whatsApp.Value.RequestTimeout)
                 {
                     // Too little of the lease is left for a send: the rest of the batch is due again when it ends.
                     LeaseRunningOut(logger, claimed.Count);
@@ -121,29 +123,6 @@ internal sealed partial class OutboxDispatcher(
 
         return claimedInAll;
     }
-
-    /// <summary>
-    /// One statement, so one short transaction: due pending rows locked with <c>FOR UPDATE SKIP LOCKED</c> (a dispatcher
-    /// claiming at the same moment skips them) and leased; a row leased meanwhile no longer qualifies when re-checked.
-    /// </summary>
-    internal static async Task<IReadOnlyList<Guid>> ClaimAsync(
-        EasyMoDbContext db, DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken) =>
-        await db.Database
-            .SqlQuery<Guid>(
-                $"""
-                WITH due AS (
-                    SELECT id FROM outbox_messages
-                    WHERE status = 'pending' AND next_attempt_at <= {now}
-                    ORDER BY next_attempt_at
-                    LIMIT {limit}
-                    FOR UPDATE SKIP LOCKED
-                )
-                UPDATE outbox_messages SET next_attempt_at = {leaseUntil}
-                FROM due
-                WHERE outbox_messages.id = due.id
-                RETURNING outbox_messages.id AS "Value"
-                """)
-            .ToListAsync(cancellationToken);
 
     private async Task DispatchAsync(IServiceProvider services, Guid id, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
     {
@@ -219,10 +198,6 @@ internal sealed partial class OutboxDispatcher(
         var jittered = capped * (0.5 + Random.Shared.NextDouble());
         return TimeSpan.FromMilliseconds(Math.Min(jittered, settings.MaxDelay.TotalMilliseconds));
     }
-
-    /// <summary>PostgreSQL keeps microseconds: the lease must read back equal to what was written.</summary>
-    private static DateTimeOffset ToDatabasePrecision(DateTimeOffset value) =>
-        new(value.UtcTicks - (value.UtcTicks % 10), TimeSpan.Zero);
 
     [LoggerMessage(EventId = 1550, EventName = "WA_OUTBOX_SENT", Level = LogLevel.Information,
         Message = "Outbox message {OutboxMessageId} ({DeduplicationKey}) sent to {Recipient} as {Kind}: {ProviderMessageId}, attempt {Attempts}")]

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using EasyMo.Application.Calls;
 using EasyMo.Application.WhatsApp;
 using EasyMo.Domain.Common;
@@ -69,14 +70,14 @@ internal sealed partial class VoiceNoteWorker(
         var claimedInAll = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
-            IReadOnlyList<Guid> claimed;
-            DateTimeOffset leaseUntil;
+            IReadOnlyList<DueRows.Leased> claimed;
+            long claimedAt;
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                var now = time.GetUtcNow();
-                leaseUntil = ToDatabasePrecision(now + settings.LeaseDuration);
-                claimed = await ClaimAsync(scope.ServiceProvider.GetRequiredService<EasyMoDbContext>(), now, leaseUntil, settings.BatchSize, cancellationToken);
+                claimedAt = Stopwatch.GetTimestamp();
+                claimed = await DueRows.ClaimAsync(
+                    scope.ServiceProvider.GetRequiredService<EasyMoDbContext>(), DueRows.VoiceNotes, settings.LeaseDuration, settings.BatchSize, cancellationToken);
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -84,7 +85,7 @@ internal sealed partial class VoiceNoteWorker(
                 return claimedInAll;
             }
 
-            foreach (var id in claimed)
+            foreach (var (id, leaseUntil) in claimed)
             {
                 if (cancellationToken.IsCancellationRequested)
                 {
@@ -92,7 +93,7 @@ internal sealed partial class VoiceNoteWorker(
                 }
 
                 // A note is processed within what is left of its lease, never past it: another instance may take it then.
-                var left = leaseUntil - time.GetUtcNow();
+                var left = settings.LeaseDuration - Stopwatch.GetElapsedTime(claimedAt); // the lease is on the database's clock
                 if (left < settings.RequestTimeout)
                 {
                     break; // the rest of the batch is due again when the lease ends
@@ -125,26 +126,6 @@ internal sealed partial class VoiceNoteWorker(
 
         return claimedInAll;
     }
-
-    /// <summary>One statement: due pending notes locked with <c>FOR UPDATE SKIP LOCKED</c> and leased.</summary>
-    internal static async Task<IReadOnlyList<Guid>> ClaimAsync(
-        EasyMoDbContext db, DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken) =>
-        await db.Database
-            .SqlQuery<Guid>(
-                $"""
-                WITH due AS (
-                    SELECT id FROM voice_notes
-                    WHERE status = 'pending' AND next_attempt_at <= {now}
-                    ORDER BY next_attempt_at
-                    LIMIT {limit}
-                    FOR UPDATE SKIP LOCKED
-                )
-                UPDATE voice_notes SET next_attempt_at = {leaseUntil}
-                FROM due
-                WHERE voice_notes.id = due.id
-                RETURNING voice_notes.id AS "Value"
-                """)
-            .ToListAsync(cancellationToken);
 
     private async Task ProcessAsync(IServiceProvider services, Guid id, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
     {
@@ -394,10 +375,6 @@ internal sealed partial class VoiceNoteWorker(
         ApiException api => $"HTTP {(int)api.StatusCode}",
         _ => exception?.GetType().Name ?? "unknown error",
     };
-
-    /// <summary>PostgreSQL keeps microseconds: the lease must read back equal to what was written.</summary>
-    private static DateTimeOffset ToDatabasePrecision(DateTimeOffset value) =>
-        new(value.UtcTicks - (value.UtcTicks % 10), TimeSpan.Zero);
 
     private sealed record Audio(byte[] Bytes, string MimeType, string? Rejection)
     {

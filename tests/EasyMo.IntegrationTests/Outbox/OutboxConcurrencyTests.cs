@@ -45,6 +45,45 @@ public sealed class OutboxConcurrencyTests
     }
 
     [Fact]
+    public async Task Two_dispatchers_with_clocks_five_minutes_apart_never_send_one_message_twice()
+    {
+        // Issue 12 (review M6): leases used to be set and compared on each instance's clock, so the one ahead saw the
+        // other's leases as run out and sent their messages again. Now both are on the database's clock.
+        await using var graph = await FakeGraph.StartAsync();
+        graph.Responder = async (_, _) =>
+        {
+            await Task.Delay(300); // a send in flight for a while: the window in which the instance ahead would take it
+            return GraphReply.Sent();
+        };
+        var fast = new Dictionary<string, string?> { ["Outbox:SweepInterval"] = "00:00:00.020", ["Outbox:BatchSize"] = "2" };
+        await using var behind = await OutboxHost.StartAsync(graph, fast);
+        await using var ahead = await OutboxHost.StartAsync(graph, fast, behind.App.ConnectionString, behind.App.OpenAi, behind.AccessToken,
+            new SkewedClock(TimeSpan.FromMinutes(5)));
+
+        var recipients = Enumerable.Range(0, 12).Select(_ => WhatsAppPayloads.NewWaId()).Distinct().ToArray();
+        var queued = new List<OutboxMessage>();
+        foreach (var to in recipients)
+        {
+            queued.Add(await OutboxHost.QueueAsync(behind.App, to));
+        }
+
+        foreach (var message in queued)
+        {
+            (await behind.WaitForOutcomeAsync(message.Id)).Status.ShouldBe(OutboxStatus.Sent);
+        }
+
+        await Task.Delay(1_000, Ct);
+        graph.Sends().Count.ShouldBe(recipients.Length, "each message sent once");
+        recipients.ShouldAllBe(to => graph.Sends(to).Count == 1);
+    }
+
+    /// <summary>An instance's clock, <paramref name="offset"/> off the real one.</summary>
+    private sealed class SkewedClock(TimeSpan offset) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + offset;
+    }
+
+    [Fact]
     public async Task A_message_claimed_by_a_dispatcher_that_stops_mid_send_is_sent_by_the_next_one_after_the_lease()
     {
         await using var graph = await FakeGraph.StartAsync();

@@ -33,7 +33,8 @@ internal sealed class OutboxHost : IAsyncDisposable
         IDictionary<string, string?>? settings = null,
         string? connectionString = null,
         FakeOpenAi? openAi = null,
-        string? accessToken = null)
+        string? accessToken = null,
+        TimeProvider? time = null)
     {
         var appSecret = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
         var token = accessToken ?? "EAAG" + Convert.ToHexString(RandomNumberGenerator.GetBytes(20));
@@ -57,7 +58,7 @@ internal sealed class OutboxHost : IAsyncDisposable
             all[key] = value;
         }
 
-        return new OutboxHost(await EasyMoApp.StartAsync(all, connectionString, openAi), token, appSecret);
+        return new OutboxHost(await EasyMoApp.StartAsync(all, connectionString, openAi, time: time), token, appSecret);
     }
 
     /// <summary>Queues a call fallback for <paramref name="digits"/> as the call decision does.</summary>

@@ -18,9 +18,9 @@ public interface ICallHistory
     Task<string?> GetLastSummaryAsync(Guid profileId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Claims up to <paramref name="limit"/> calls whose summary is pending and due at <paramref name="now"/>, and leases
-    /// them until <paramref name="leaseUntil"/> (they are not due again before then, here or on another instance).
-    /// Returns OpenAI's call ids of the claimed calls.
+    /// Claims up to <paramref name="limit"/> calls whose summary is pending and due now, and leases them for
+    /// <paramref name="lease"/> (they are not due again before then, here or on another instance); both by the database's
+    /// clock. Returns OpenAI's call ids of the claimed calls.
     /// </summary>
-    Task<IReadOnlyList<string>> ClaimDueSummariesAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken);
+    Task<IReadOnlyList<string>> ClaimDueSummariesAsync(TimeSpan lease, int limit, CancellationToken cancellationToken);
 }
