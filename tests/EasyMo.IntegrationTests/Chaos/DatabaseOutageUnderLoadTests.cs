@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using EasyMo.Domain.Calls;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace EasyMo.IntegrationTests.Chaos;
@@ -76,23 +74,6 @@ public sealed class DatabaseOutageUnderLoadTests
         statuses.Keys.ShouldAllBe(status => status == 200 || status == 503, "a database outage is a 503, never a 500");
         deliveries.ShouldAllBe(d => answered[d.WebhookId] == 200);
 
-        await using var db = new EasyMoApp.DbFor(direct).Context;
-        var calls = await db.Calls.AsNoTracking().ToDictionaryAsync(c => c.CallId, Ct);
-        var fallbacks = (await db.OutboxMessages.AsNoTracking().Select(m => m.DeduplicationKey).ToListAsync(Ct)).ToHashSet(StringComparer.Ordinal);
-        calls.Count.ShouldBe(Calls);
-        foreach (var (_, callId, _) in deliveries)
-        {
-            var first = app.OpenAi.FirstDecisions.GetValueOrDefault(callId);
-            calls[callId].Status.ShouldBe(first == "accept" ? CallStatus.Accepted : calls[callId].Status);
-            calls[callId].Status.ShouldNotBe(CallStatus.Ringing);
-            if (first == "accept")
-            {
-                fallbacks.ShouldNotContain($"call-fallback:{callId}");
-            }
-            else
-            {
-                calls[callId].Status.ShouldNotBe(CallStatus.Accepted, $"OpenAI did not accept {callId}");
-            }
-        }
+        await FirstDecisionAudit.CheckAsync(direct, app.OpenAi, [.. deliveries.Select(d => d.CallId)]);
     }
 }
