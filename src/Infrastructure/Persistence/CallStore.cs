@@ -40,6 +40,9 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time) : ICallSt
     public Task<Profile?> FindProfileAsync(PhoneNumber phone, CancellationToken cancellationToken) =>
         db.Profiles.FirstOrDefaultAsync(profile => profile.Phone == phone || profile.WhatsAppId == phone.Digits, cancellationToken);
 
+    public Task<Profile?> ReadProfileAsync(PhoneNumber phone, CancellationToken cancellationToken) =>
+        ProfileByPhone(db, phone, phone.Digits, cancellationToken);
+
     public async Task<Profile> GetOrCreateProfileAsync(PhoneNumber phone, string? whatsAppId, CancellationToken cancellationToken)
     {
         if (await ProfileByPhone(db, phone, phone.Digits, cancellationToken) is { } existing)

@@ -8,8 +8,11 @@ namespace EasyMo.Application.Common.Abstractions;
 /// <summary>Where calls and their callers' profiles are kept.</summary>
 public interface ICallStore
 {
-    /// <summary>Finds the profile of a phone number (by number, or by WhatsApp id for the same digits).</summary>
+    /// <summary>Finds the profile of a phone number (by number, or by WhatsApp id for the same digits), tracked for changes.</summary>
     Task<Profile?> FindProfileAsync(PhoneNumber phone, CancellationToken cancellationToken);
+
+    /// <summary>The same lookup, read-only (one compiled query): what the decision on a call needs.</summary>
+    Task<Profile?> ReadProfileAsync(PhoneNumber phone, CancellationToken cancellationToken);
 
     /// <summary>Returns the profile of a phone number, creating it when there is none; safe under concurrent first calls.</summary>
     Task<Profile> GetOrCreateProfileAsync(PhoneNumber phone, string? whatsAppId, CancellationToken cancellationToken);

@@ -54,7 +54,7 @@ public sealed class AcceptIncomingCallHandler(
         CallLog.Incoming(logger, command.CallId, invite.Channel, invite.Caller?.Masked ?? "anonymous", invite.Callee?.Masked ?? "unknown", caller.Level, caller.Attestation);
 
         // The profile is only read before the claim: nothing is created for a caller the claim then refuses (ceiling).
-        Profile? profile = invite.Caller is null || !trusted ? null : await store.FindProfileAsync(invite.Caller, cancellationToken);
+        Profile? profile = invite.Caller is null || !trusted ? null : await store.ReadProfileAsync(invite.Caller, cancellationToken);
 
         var received = Call.Receive(
             command.CallId,
