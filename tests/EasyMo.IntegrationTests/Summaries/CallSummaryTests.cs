@@ -46,7 +46,12 @@ public sealed class CallSummaryTests
             + "Caller: Ndashaka moto i Kimironko jyana mu mujyi saa tatu.\n"
             + "Agent: Nibyo, tuzakwandikira kuri WhatsApp.");
 
-        // Logged by event name, without what was said.
+        // Logged by event name, without what was said (the line follows the commit that the wait above saw: a moment).
+        for (var waited = 0; waited < 40 && !app.Logs.Text.Contains("\"Name\":\"CALL_SUMMARY_STORED\"", StringComparison.Ordinal); waited++)
+        {
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
         var logs = app.Logs.Text;
         logs.ShouldContain("\"Name\":\"CALL_SUMMARY_STORED\"");
         logs.ShouldNotContain("Kimironko");
