@@ -5,6 +5,7 @@ using EasyMo.Infrastructure.OpenAi;
 using EasyMo.Infrastructure.Persistence;
 using EasyMo.Infrastructure.Privacy;
 using EasyMo.Infrastructure.Realtime;
+using EasyMo.Infrastructure.Work;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Logging;
@@ -38,8 +39,8 @@ public static class DependencyInjection
         services.AddScoped<IWhatsAppStore, WhatsAppStore>();
         services.AddScoped<IAdminQueries, AdminQueries>();
         services.AddScoped<IPrivacyStore, PrivacyStore>();
-        services.AddSingleton<RetentionJob>();
-        services.AddHostedService(provider => provider.GetRequiredService<RetentionJob>());
+        services.AddSingleton<WorkInstance>();
+        services.AddLeasedWork<RetentionJob, string>();
 
         // The whole operation, retries included, stays within TotalTimeout: the caller is listening to ringing. A call's
         // accept, reject, refer and hangup are retried only when the connection could not be made (docs/adr/0004).

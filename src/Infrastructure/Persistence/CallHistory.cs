@@ -31,27 +31,4 @@ internal sealed class CallHistory(EasyMoDbContext db) : ICallHistory
         await db.CallRequests.AsNoTracking().Where(request => request.CallId == callId).OrderBy(request => request.At).ThenBy(request => request.Id).ToListAsync(cancellationToken);
 
     public Task<string?> GetLastSummaryAsync(Guid profileId, CancellationToken cancellationToken) => LastSummary(db, profileId, cancellationToken);
-
-    /// <summary>
-    /// One statement, so one short transaction: the due rows are locked with <c>FOR UPDATE SKIP LOCKED</c> (another
-    /// instance sweeping at the same moment skips them rather than waiting) and their due time is pushed to the end of
-    /// the lease. A row another instance has just leased no longer qualifies when it is re-checked after its lock.
-    /// </summary>
-    public async Task<IReadOnlyList<string>> ClaimDueSummariesAsync(TimeSpan lease, int limit, CancellationToken cancellationToken) =>
-        await db.Database
-            .SqlQuery<string>(
-                $"""
-                WITH due AS (
-                    SELECT id FROM calls
-                    WHERE summary_status = 'pending' AND summary_due_at <= now()
-                    ORDER BY summary_due_at
-                    LIMIT {limit}
-                    FOR UPDATE SKIP LOCKED
-                )
-                UPDATE calls SET summary_due_at = now() + {lease}
-                FROM due
-                WHERE calls.id = due.id
-                RETURNING calls.call_id AS "Value"
-                """)
-            .ToListAsync(cancellationToken);
 }

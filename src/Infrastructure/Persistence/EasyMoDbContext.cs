@@ -22,7 +22,7 @@ public sealed class EasyMoDbContext(DbContextOptions<EasyMoDbContext> options) :
 
     public DbSet<CallRequest> CallRequests => Set<CallRequest>();
 
-    public DbSet<CallMonitorLease> MonitorLeases => Set<CallMonitorLease>();
+    public DbSet<WorkLease> WorkLeases => Set<WorkLease>();
 
     public DbSet<WhatsAppCall> WhatsAppCalls => Set<WhatsAppCall>();
 

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using EasyMo.Application.Privacy;
 using EasyMo.Infrastructure.Persistence;
+using EasyMo.Infrastructure.Work;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -14,22 +14,28 @@ namespace EasyMo.Infrastructure.Privacy;
 /// Every <see cref="PrivacyOptions.RetentionInterval"/>: purges content older than <see cref="PrivacyOptions.RetainContentFor"/>
 /// (transcripts, requests, summaries, voice notes, recording references, messages no longer pending) and replaces
 /// caller numbers on call metadata older than <see cref="PrivacyOptions.PseudonymiseAfter"/> with their pseudonym.
-/// Safe with several instances: a run first takes a PostgreSQL session advisory lock (<c>pg_try_advisory_lock</c>); an
-/// instance that cannot take it skips this run (another one is doing the work). Each batch is a short transaction whose
-/// rows are locked with <c>FOR UPDATE SKIP LOCKED</c> (they may be erased or ended at the same moment), so no row is
-/// ever worked on twice.
+/// A work of the <see cref="WorkRunner{TWork,TKey}"/>, safe with several instances: a run first takes the
+/// <c>retention</c> lease in <c>work_leases</c> (by the database's clock; no session lock, so it works behind a
+/// transaction-pooling proxy too); an instance that cannot take it skips this run (another one is doing the work). A run
+/// stops at its deadline, inside the lease; what is left is done by the next one. Each batch is a short transaction
+/// whose rows are locked with <c>FOR UPDATE SKIP LOCKED</c> (they may be erased or ended at the same moment), so no row
+/// is ever worked on twice.
 /// </summary>
 internal sealed partial class RetentionJob(
     IServiceScopeFactory scopes,
     IOptions<PrivacyOptions> options,
     Pseudonymizer pseudonyms,
+    WorkInstance instance,
     TimeProvider time,
-    ILogger<RetentionJob> logger) : BackgroundService
+    ILogger<RetentionJob> logger) : ILeasedWork<string>
 {
     public const string Actor = "retention-job";
 
-    /// <summary>The advisory lock's key ("EasyMO retention").</summary>
-    private const long LockKey = 0x45_4D_4F_52_45_54_4E;
+    /// <summary>The lease a run holds in <c>work_leases</c>.</summary>
+    public const string LeaseName = "retention";
+
+    /// <summary>The most one run may take; the rest waits for the next run.</summary>
+    private static readonly TimeSpan RunDeadline = TimeSpan.FromMinutes(10);
 
     private static readonly (string Table, string Sql)[] Purges =
     [
@@ -44,81 +50,82 @@ internal sealed partial class RetentionJob(
         ("whatsapp_events", "DELETE FROM whatsapp_events WHERE event_key IN (SELECT event_key FROM whatsapp_events WHERE received_at < @cutoff LIMIT @batch FOR UPDATE SKIP LOCKED)"),
     ];
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public string Name => "retention";
+
+    public WorkSchedule Schedule => new(options.Value.RetentionInterval, 1, RunDeadline + TimeSpan.FromMinutes(1), RunDeadline);
+
+    public bool CanRun() => options.Value.RetentionEnabled;
+
+    /// <summary>The one item, when this instance takes the run's lease; none when another instance holds it.</summary>
+    public async Task<IReadOnlyList<WorkItem<string>>> ClaimAsync(IServiceProvider services, TimeSpan lease, int limit, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
-        if (!settings.RetentionEnabled)
+        var claimedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+        var until = await WorkLeases.TryTakeAsync(services.GetRequiredService<EasyMoDbContext>(), LeaseName, instance.Id, lease, cancellationToken);
+        if (until is null)
         {
-            return;
+            Skipped(logger);
+            return [];
         }
 
-        using var timer = new PeriodicTimer(settings.RetentionInterval, time);
+        return [new WorkItem<string>(LeaseName, until.Value, lease, claimedAt)];
+    }
+
+    public async Task ProcessAsync(IServiceProvider services, WorkItem<string> item, CancellationToken cancellationToken)
+    {
+        var db = services.GetRequiredService<EasyMoDbContext>();
         try
         {
-            do
-            {
-                try
-                {
-                    await RunOnceAsync(stoppingToken);
-                }
-                catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-                {
-                    Failed(logger, exception.GetType().Name);
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
+            await RunAsync(db, cancellationToken);
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        finally
         {
-            // Stopping: what is left is done by the next run, here or on another instance.
+            await WorkLeases.ReleaseAsync(db, LeaseName, instance.Id, CancellationToken.None);
         }
     }
 
     /// <summary>
-    /// One run: rows purged or pseudonymised per table; empty when another instance's run holds the lock. The run holds
-    /// a session-level advisory lock on its own connection from start to end, so runs never overlap; each batch is a
-    /// transaction of its own, so no transaction stays open long.
+    /// One run now, as the runner would do it: rows purged or pseudonymised per table; empty when another instance's run
+    /// holds the lease.
     /// </summary>
     internal async Task<IReadOnlyDictionary<string, int>> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var claimed = await ClaimAsync(scope.ServiceProvider, Schedule.Lease, 1, cancellationToken);
+        if (claimed.Count == 0)
+        {
+            return new Dictionary<string, int>(StringComparer.Ordinal);
+        }
+
+        var db = scope.ServiceProvider.GetRequiredService<EasyMoDbContext>();
+        try
+        {
+            return await RunAsync(db, cancellationToken);
+        }
+        finally
+        {
+            await WorkLeases.ReleaseAsync(db, LeaseName, instance.Id, CancellationToken.None);
+        }
+    }
+
+    private async Task<IReadOnlyDictionary<string, int>> RunAsync(EasyMoDbContext db, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var now = time.GetUtcNow();
         var purged = new Dictionary<string, int>(StringComparer.Ordinal);
         var pseudonymised = new Dictionary<string, int>(StringComparer.Ordinal);
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<EasyMoDbContext>();
-        await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            if (!await LockAsync(db, "SELECT pg_try_advisory_lock(@key) AS \"Value\"", cancellationToken))
-            {
-                Skipped(logger);
-                return purged;
-            }
-
-            try
-            {
-                await RunLockedAsync(db, settings, now, purged, pseudonymised, cancellationToken);
-            }
-            finally
-            {
-                // The connection goes back to the pool: the lock must not go with it.
-                await LockAsync(db, "SELECT pg_advisory_unlock(@key) AS \"Value\"", CancellationToken.None);
-            }
+            await RunLockedAsync(db, settings, now, purged, pseudonymised, cancellationToken);
         }
         finally
         {
-            await db.Database.CloseConnectionAsync();
+            // What was done is reported and audited even when the run stopped at its deadline or failed part-way.
+            await AuditAsync(db, "purge", purged, now, CancellationToken.None);
+            await AuditAsync(db, "pseudonymise", pseudonymised, now, CancellationToken.None);
         }
 
-        var report = Report(purged, pseudonymised);
-        await AuditAsync(db, "purge", purged, now, cancellationToken);
-        await AuditAsync(db, "pseudonymise", pseudonymised, now, cancellationToken);
-        return report;
+        return Report(purged, pseudonymised);
     }
-
-    private static Task<bool> LockAsync(EasyMoDbContext db, string sql, CancellationToken cancellationToken) =>
-        db.Database.SqlQueryRaw<bool>(sql, new NpgsqlParameter("key", LockKey)).SingleAsync(cancellationToken);
 
     private async Task RunLockedAsync(
         EasyMoDbContext db,
@@ -245,7 +252,4 @@ internal sealed partial class RetentionJob(
 
     [LoggerMessage(EventId = 1381, EventName = "PRIVACY_RETENTION_NO_KEY", Level = LogLevel.Warning, Message = "Retention job: Privacy:PseudonymKey is not configured, call numbers are not pseudonymised")]
     private static partial void NoPseudonymKey(ILogger logger);
-
-    [LoggerMessage(EventId = 1382, EventName = "PRIVACY_RETENTION_FAILED", Level = LogLevel.Warning, Message = "Retention job failed ({Error}); it runs again at the next interval")]
-    private static partial void Failed(ILogger logger, string error);
 }

@@ -13,8 +13,9 @@ namespace EasyMo.Infrastructure.Realtime;
 /// <summary>
 /// Follows every accepted call over OpenAI's sideband socket until it ends (there is no "call ended" webhook).
 /// Calls arrive from the accept step (<see cref="Follow"/>) and, for calls nobody follows — an instance died, or this
-/// one restarted — from a periodic sweep that also extends this instance's leases. Each call is followed by exactly one
-/// instance at a time (<see cref="MonitorLeases"/>).
+/// one restarted — from a periodic sweep whose heartbeat extends this instance's one lease for all its calls. Each call is
+/// followed by exactly one instance at a time (<see cref="MonitorLeases"/>). The queue of calls to follow is bounded: a
+/// call that does not fit is found by the sweep after <see cref="SidebandOptions.UnattendedGrace"/>.
 /// </summary>
 internal sealed partial class CallMonitorService(
     IServiceScopeFactory scopes,
@@ -25,17 +26,19 @@ internal sealed partial class CallMonitorService(
     ILogger<CallMonitorService> logger)
     : BackgroundService, ICallMonitor
 {
-    private readonly Channel<(string CallId, bool Fresh)> _queue = Channel.CreateUnbounded<(string, bool)>();
-    private readonly ConcurrentDictionary<string, FollowedCall> _sessions = new();
+    /// <summary>Calls waiting to be followed; beyond this, a call waits for the sweep.</summary>
+    internal const int QueueCapacity = 1024;
 
-    /// <summary>This instance's name in lease rows.</summary>
-    public string InstanceId { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
+    private readonly Channel<(string CallId, bool Fresh)> _queue = Channel.CreateBounded<(string, bool)>(
+        new BoundedChannelOptions(QueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+
+    private readonly ConcurrentDictionary<string, FollowedCall> _sessions = new();
 
     public void Follow(string callId)
     {
-        if (options.Value.Enabled)
+        if (options.Value.Enabled && !_queue.Writer.TryWrite((callId, true)))
         {
-            _queue.Writer.TryWrite((callId, true));
+            QueueFull(logger, QueueCapacity, callId);
         }
     }
 
@@ -46,6 +49,8 @@ internal sealed partial class CallMonitorService(
             return;
         }
 
+        // This instance's lease comes first: a call is claimed only under it.
+        await HeartbeatAsync(stoppingToken);
         var sweep = SweepAsync(stoppingToken);
         try
         {
@@ -60,6 +65,30 @@ internal sealed partial class CallMonitorService(
 
         await sweep;
         await Task.WhenAll(_sessions.Values.Select(session => session.Done));
+        try
+        {
+            // Every call was let go above; ending the lease tells the other instances at once that nothing is held here.
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<MonitorLeases>().EndAsync(CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            SweepFailed(logger, exception.GetType().Name); // it runs out by itself
+        }
+    }
+
+    private async Task<HashSet<string>?> HeartbeatAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<MonitorLeases>().HeartbeatAsync(options.Value.LeaseDuration, stoppingToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            SweepFailed(logger, exception.GetType().Name);
+            return null;
+        }
     }
 
     private void Start(string callId, bool fresh, CancellationToken stoppingToken)
@@ -114,7 +143,7 @@ internal sealed partial class CallMonitorService(
         await using (var scope = scopes.CreateAsyncScope())
         {
             var leases = scope.ServiceProvider.GetRequiredService<MonitorLeases>();
-            if (!await leases.TryClaimAsync(callId, InstanceId, settings.LeaseDuration, followed.Stop.Token))
+            if (!await leases.TryClaimAsync(callId, followed.Stop.Token))
             {
                 return;
             }
@@ -130,7 +159,7 @@ internal sealed partial class CallMonitorService(
         {
             // On shutdown too: another instance takes the call over as soon as its sweep sees no lease.
             await using var scope = scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<MonitorLeases>().ReleaseAsync(callId, InstanceId, CancellationToken.None);
+            await scope.ServiceProvider.GetRequiredService<MonitorLeases>().ReleaseAsync(callId, CancellationToken.None);
         }
     }
 
@@ -145,7 +174,7 @@ internal sealed partial class CallMonitorService(
                 await using var scope = scopes.CreateAsyncScope();
                 var leases = scope.ServiceProvider.GetRequiredService<MonitorLeases>();
                 var beat = System.Diagnostics.Stopwatch.GetTimestamp();
-                var held = await leases.HeartbeatAsync(InstanceId, settings.LeaseDuration, stoppingToken);
+                var held = await leases.HeartbeatAsync(settings.LeaseDuration, stoppingToken);
                 foreach (var (callId, followed) in _sessions)
                 {
                     var claimedAt = Interlocked.Read(ref followed.ClaimedAt);
@@ -185,6 +214,10 @@ internal sealed partial class CallMonitorService(
             return false;
         }
     }
+
+    [LoggerMessage(EventId = 1304, EventName = "CALL_MONITOR_QUEUE_FULL", Level = LogLevel.Warning,
+        Message = "{Capacity} calls are already waiting to be followed; call {CallId} is taken up by the sweep instead")]
+    private static partial void QueueFull(ILogger logger, int capacity, string callId);
 
     [LoggerMessage(EventId = 1300, EventName = "CALL_MONITOR_TAKEOVER", Level = LogLevel.Information, Message = "Taking over live call {CallId}")]
     private static partial void TakingOver(ILogger logger, string callId);

@@ -1,57 +1,70 @@
 using EasyMo.Infrastructure.Persistence;
+using EasyMo.Infrastructure.Work;
 using Microsoft.EntityFrameworkCore;
 
 namespace EasyMo.Infrastructure.Realtime;
 
 /// <summary>
-/// Which instance follows which live call: a row per call in <c>call_monitor_leases</c>, claimed atomically, extended
-/// by heartbeat, deleted when the instance lets go. A lease that runs out means its instance died. Every lease is set and
-/// compared with the database's clock (<c>now()</c>), never an instance's own: two instances whose clocks disagree still
-/// agree on who holds a call.
+/// Which instance follows which live call. An instance holds all its calls under one lease of its own
+/// (<c>work_leases</c>, <c>instance:{id}</c>): a call names its follower in <c>calls.monitor_owner</c>, and the
+/// instance's heartbeat extends one row however many calls it follows. A call whose follower's lease ran out (the
+/// instance died or stalled) is free for any other instance to take. Every lease is set and compared with the
+/// database's clock (<c>now()</c>), never an instance's own: two instances whose clocks disagree still agree on who
+/// follows a call.
 /// </summary>
-internal sealed class MonitorLeases(EasyMoDbContext db)
+internal sealed class MonitorLeases(EasyMoDbContext db, WorkInstance instance)
 {
-    /// <summary>Claims a live call for <paramref name="owner"/> when nobody holds it, its holder's lease ran out, or it is ours.</summary>
-    public async Task<bool> TryClaimAsync(string callId, string owner, TimeSpan duration, CancellationToken cancellationToken)
+    /// <summary>
+    /// Extends this instance's lease (taking it anew after it ran out), and says which calls it still holds (OpenAI's
+    /// call ids): a call followed here that is not among them was taken over, and its session must stop. One statement.
+    /// </summary>
+    public async Task<HashSet<string>> HeartbeatAsync(TimeSpan duration, CancellationToken cancellationToken) =>
+        (await db.Database.SqlQuery<string>(
+            $"""
+            WITH beat AS (
+                INSERT INTO work_leases (name, holder, lease_until) VALUES ({instance.LeaseName}, {instance.Id}, now() + {duration})
+                ON CONFLICT (name) DO UPDATE SET lease_until = EXCLUDED.lease_until
+                RETURNING 1
+            )
+            SELECT c.call_id AS "Value" FROM calls c WHERE c.monitor_owner = {instance.Id} AND c.status = 'accepted'
+            """).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Claims a live call for this instance when nobody follows it, its follower's lease ran out, or it is ours; only
+    /// while this instance's own lease holds (an instance that stalled past it claims nothing until its next heartbeat).
+    /// </summary>
+    public async Task<bool> TryClaimAsync(string callId, CancellationToken cancellationToken)
     {
         var claimed = await db.Database.SqlQuery<Guid>(
             $"""
-            INSERT INTO call_monitor_leases (call_id, owner, lease_until)
-            SELECT id, {owner}, now() + {duration} FROM calls WHERE call_id = {callId} AND status = 'accepted'
-            ON CONFLICT (call_id) DO UPDATE SET owner = EXCLUDED.owner, lease_until = EXCLUDED.lease_until
-            WHERE call_monitor_leases.lease_until < now() OR call_monitor_leases.owner = EXCLUDED.owner
-            RETURNING call_id AS "Value"
+            UPDATE calls c SET monitor_owner = {instance.Id}
+            WHERE c.call_id = {callId} AND c.status = 'accepted'
+              AND (c.monitor_owner IS NULL OR c.monitor_owner = {instance.Id}
+                   OR NOT EXISTS (SELECT 1 FROM work_leases f WHERE f.name = 'instance:' || c.monitor_owner AND f.lease_until >= now()))
+              AND EXISTS (SELECT 1 FROM work_leases m WHERE m.name = {instance.LeaseName} AND m.lease_until >= now())
+            RETURNING c.id AS "Value"
             """).ToListAsync(cancellationToken);
         return claimed.Count == 1;
     }
 
-    /// <summary>
-    /// Extends every lease <paramref name="owner"/> still holds, and says which calls those are (OpenAI's call ids): a
-    /// call followed here that is not among them was taken over, and its session must stop.
-    /// </summary>
-    public async Task<HashSet<string>> HeartbeatAsync(string owner, TimeSpan duration, CancellationToken cancellationToken) =>
-        (await db.Database.SqlQuery<string>(
-            $"""
-            UPDATE call_monitor_leases l SET lease_until = now() + {duration}
-            FROM calls c WHERE l.call_id = c.id AND l.owner = {owner}
-            RETURNING c.call_id AS "Value"
-            """).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
-
-    public Task<int> ReleaseAsync(string callId, string owner, CancellationToken cancellationToken) =>
+    /// <summary>Lets a call go (it ended, or this instance stops): another instance may follow it at once.</summary>
+    public Task<int> ReleaseAsync(string callId, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlInterpolatedAsync(
-            $"""
-            DELETE FROM call_monitor_leases l USING calls c
-            WHERE l.call_id = c.id AND c.call_id = {callId} AND l.owner = {owner}
-            """,
+            $"UPDATE calls SET monitor_owner = NULL WHERE call_id = {callId} AND monitor_owner = {instance.Id}",
             cancellationToken);
 
-    /// <summary>Live calls nobody follows: no lease after the grace period, or a lease that ran out.</summary>
+    /// <summary>Ends this instance's lease (it stops): the calls it still names are free at once.</summary>
+    public Task<int> EndAsync(CancellationToken cancellationToken) =>
+        WorkLeases.ReleaseAsync(db, instance.LeaseName, instance.Id, cancellationToken);
+
+    /// <summary>Live calls nobody follows: no follower after the grace period, or one whose lease ran out.</summary>
     public Task<List<string>> FindUnattendedAsync(TimeSpan grace, int limit, CancellationToken cancellationToken) =>
         db.Database.SqlQuery<string>(
             $"""
             SELECT c.call_id AS "Value" FROM calls c
-            LEFT JOIN call_monitor_leases l ON l.call_id = c.id
-            WHERE c.status = 'accepted' AND c.accepted_at < now() - {grace} AND (l.call_id IS NULL OR l.lease_until < now())
+            WHERE c.status = 'accepted' AND c.accepted_at < now() - {grace}
+              AND (c.monitor_owner IS NULL
+                   OR NOT EXISTS (SELECT 1 FROM work_leases f WHERE f.name = 'instance:' || c.monitor_owner AND f.lease_until >= now()))
             ORDER BY c.accepted_at
             LIMIT {limit}
             """).ToListAsync(cancellationToken);

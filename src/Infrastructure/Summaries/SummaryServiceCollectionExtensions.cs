@@ -4,6 +4,7 @@ using EasyMo.Application.Common.Abstractions;
 using EasyMo.Infrastructure.OpenAi;
 using EasyMo.Infrastructure.Persistence;
 using EasyMo.Infrastructure.Summaries;
+using EasyMo.Infrastructure.Work;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
@@ -33,7 +34,7 @@ public static class SummaryServiceCollectionExtensions
         });
         services.AddScoped<ICallSummarizer, ResponsesCallSummarizer>();
 
-        services.AddHostedService<SummarySweeper>();
+        services.AddLeasedWork<SummarySweeper, string>();
         return services;
     }
 

@@ -1,132 +1,61 @@
-using System.Diagnostics;
 using EasyMo.Application.WhatsApp;
 using EasyMo.Domain.Messaging;
 using EasyMo.Infrastructure.Persistence;
+using EasyMo.Infrastructure.Work;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace EasyMo.Infrastructure.WhatsApp;
 
 /// <summary>
-/// Drains <c>outbox_messages</c> through the Graph API, on every instance at once. Every
-/// <see cref="OutboxOptions.SweepInterval"/> it claims due pending messages in one statement
-/// (<c>FOR UPDATE SKIP LOCKED</c>, <c>next_attempt_at</c> pushed to the end of a lease) and sends them one by one, each
-/// in a DI scope of its own; the result is saved only while the row still carries this dispatcher's lease (a
-/// concurrency token), and a send that could outlast the lease is not started. A message whose dispatcher stopped or
-/// died is due again when the lease ends: sent at least once, recorded once.
+/// Drains <c>outbox_messages</c> through the Graph API, on every instance at once, as a work of the
+/// <see cref="WorkRunner{TWork,TKey}"/>: due pending messages are claimed in batches under a lease (their
+/// <c>next_attempt_at</c> pushed to its end, by the database's clock) and sent one by one; a result is saved only while
+/// the row still carries this lease (a concurrency token). A message whose dispatcher stopped or died is due again when
+/// the lease ends: sent at least once, recorded once.
 /// </summary>
 internal sealed partial class OutboxDispatcher(
-    IServiceScopeFactory scopes,
     IOptions<OutboxOptions> options,
     IOptions<WhatsAppOptions> whatsApp,
-    TimeProvider time,
-    ILogger<OutboxDispatcher> logger) : BackgroundService
+    ILogger<OutboxDispatcher> logger) : ILeasedWork<Guid>
 {
-    /// <summary>What an item gets beyond its request timeout, for the database work around the request.</summary>
-    private static readonly TimeSpan ItemMargin = TimeSpan.FromSeconds(10);
+    /// <summary>What a send gets beyond its request timeout, for the database work around the request.</summary>
+    private static readonly TimeSpan ItemMargin = TimeSpan.FromSeconds(1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public string Name => "outbox";
+
+    public WorkSchedule Schedule => new(
+        options.Value.SweepInterval, options.Value.BatchSize, options.Value.LeaseDuration, whatsApp.Value.RequestTimeout + ItemMargin);
+
+    public bool CanRun()
     {
-        var settings = options.Value;
-        if (!settings.Enabled)
+        if (!options.Value.Enabled)
         {
             Disabled(logger);
-            return;
+            return false;
         }
 
         if (!whatsApp.Value.CanSend)
         {
             NotConfigured(logger);
-            return;
+            return false;
         }
 
-        using var timer = new PeriodicTimer(settings.SweepInterval, time);
-        try
-        {
-            do
-            {
-                await SweepAsync(stoppingToken);
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping: claimed messages not yet sent are due again when their lease ends.
-        }
+        return true;
     }
 
-    /// <summary>Sends the messages due now, batch after batch; returns how many were claimed.</summary>
-    internal async Task<int> SweepAsync(CancellationToken cancellationToken)
-    {
-        var settings = options.Value;
-        var claimedInAll = 0;
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            IReadOnlyList<DueRows.Leased> claimed;
-            long claimedAt;
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                claimedAt = Stopwatch.GetTimestamp();
-                claimed = await DueRows.ClaimAsync(
-                    scope.ServiceProvider.GetRequiredService<EasyMoDbContext>(), DueRows.OutboxMessages, settings.LeaseDuration, settings.BatchSize, cancellationToken);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                SweepFailed(logger, exception.GetType().Name);
-                return claimedInAll;
-            }
+    public Task<IReadOnlyList<WorkItem<Guid>>> ClaimAsync(IServiceProvider services, TimeSpan lease, int limit, CancellationToken cancellationToken) =>
+        DueRows.ClaimAsync<Guid>(services.GetRequiredService<EasyMoDbContext>(), DueRows.OutboxMessages, lease, limit, cancellationToken);
 
-            foreach (var (id, leaseUntil) in claimed)
-            {
-                if (cancellationToken.IsCancellationRequested)
-                {
-                    break;
-                }
+    public Task ProcessAsync(IServiceProvider services, WorkItem<Guid> item, CancellationToken cancellationToken) =>
+        DispatchAsync(services, item, cancellationToken);
 
-                // What is left of the lease, measured here: the lease itself is on the database's clock.
-                if (settings.LeaseDuration - Stopwatch.GetElapsedTime(claimedAt) <= whatsApp.Value.RequestTimeout)
-                {
-                    // Too little of the lease is left for a send: the rest of the batch is due again when it ends.
-                    LeaseRunningOut(logger, claimed.Count);
-                    break;
-                }
-
-                try
-                {
-                    // One send's deadline, response body included (the client's timeouts end with the headers).
-                    using var deadline = new CancellationTokenSource(whatsApp.Value.RequestTimeout + ItemMargin, time);
-                    using var item = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-                    await using var scope = scopes.CreateAsyncScope();
-                    await DispatchAsync(scope.ServiceProvider, id, leaseUntil, item.Token);
-                }
-                catch (DbUpdateConcurrencyException)
-                {
-                    LeaseLost(logger, id);
-                }
-                catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    // A database error after a send, say: the message is due again after its lease (sent at least once).
-                    DispatchError(logger, id, exception.GetType().Name);
-                }
-            }
-
-            claimedInAll += claimed.Count;
-            if (claimed.Count < settings.BatchSize)
-            {
-                break;
-            }
-        }
-
-        return claimedInAll;
-    }
-
-    private async Task DispatchAsync(IServiceProvider services, Guid id, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    private async Task DispatchAsync(IServiceProvider services, WorkItem<Guid> item, CancellationToken cancellationToken)
     {
         var db = services.GetRequiredService<EasyMoDbContext>();
+        var (id, leaseUntil) = (item.Key, item.LeaseUntil);
         var message = await db.OutboxMessages.SingleOrDefaultAsync(
             row => row.Id == id && row.Status == OutboxStatus.Pending && row.NextAttemptAt == leaseUntil, cancellationToken);
         if (message is null)
@@ -141,7 +70,7 @@ internal sealed partial class OutboxDispatcher(
             ? GraphSendMessageRequest.ForTemplate(message.Recipient, message.TemplateName!, message.TemplateLanguage!)
             : GraphSendMessageRequest.ForText(message.Recipient, message.Body);
         var result = await services.GetRequiredService<WhatsAppGraphClient>().SendAsync(request, cancellationToken);
-        var now = time.GetUtcNow();
+        var now = item.DatabaseNow; // retries are due by the database's clock, which compares them
         switch (result.Outcome)
         {
             case GraphSendOutcome.Sent:
@@ -218,18 +147,6 @@ internal sealed partial class OutboxDispatcher(
     [LoggerMessage(EventId = 1554, EventName = "WA_OUTBOX_LEASE_LOST", Level = LogLevel.Warning,
         Message = "Outbox message {OutboxMessageId} is no longer held by this instance; its result is left to the holder")]
     private static partial void LeaseLost(ILogger logger, Guid outboxMessageId);
-
-    [LoggerMessage(EventId = 1555, EventName = "WA_OUTBOX_LEASE_RUNNING_OUT", Level = LogLevel.Warning,
-        Message = "Too little of the outbox lease is left to send the rest of a batch of {Count}; those messages are due again when it ends")]
-    private static partial void LeaseRunningOut(ILogger logger, int count);
-
-    [LoggerMessage(EventId = 1556, EventName = "WA_OUTBOX_ERROR", Level = LogLevel.Error,
-        Message = "Dispatching outbox message {OutboxMessageId} failed ({ExceptionType}); it is due again when its lease ends")]
-    private static partial void DispatchError(ILogger logger, Guid outboxMessageId, string exceptionType);
-
-    [LoggerMessage(EventId = 1557, EventName = "WA_OUTBOX_SWEEP_FAILED", Level = LogLevel.Warning,
-        Message = "Could not look for due outbox messages ({ExceptionType}); trying again at the next sweep")]
-    private static partial void SweepFailed(ILogger logger, string exceptionType);
 
     [LoggerMessage(EventId = 1558, EventName = "WA_OUTBOX_DISABLED", Level = LogLevel.Information,
         Message = "The WhatsApp outbox is not drained on this instance (Outbox:Enabled = false)")]

@@ -34,7 +34,7 @@ public sealed class VoiceNoteOptions
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>How long a claimed note belongs to its worker; a note of a worker that died is due again after it.</summary>
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(3);
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>The transcription model (<c>POST /audio/transcriptions</c>).</summary>
     public string TranscriptionModel { get; set; } = "gpt-4o-mini-transcribe";
@@ -46,6 +46,12 @@ public sealed class VoiceNoteOptions
 
     /// <summary>One OpenAI request (transcription or reply), retries included.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// The most one note may take: its three requests (media, transcription, reply), each within
+    /// <see cref="RequestTimeout"/>, and a second for the database. A note is started only while this much of its lease is left.
+    /// </summary>
+    public TimeSpan ItemDeadline => (RequestTimeout * 3) + TimeSpan.FromSeconds(1);
 
     public IReadOnlyList<string> MimeTypes => AllowedMimeTypes.Count > 0 ? [.. AllowedMimeTypes] : DefaultMimeTypes;
 
@@ -93,6 +99,10 @@ public sealed class VoiceNoteOptions
         if (LeaseDuration <= TimeSpan.Zero || RequestTimeout <= TimeSpan.Zero)
         {
             problems.Add("VoiceNotes:LeaseDuration and VoiceNotes:RequestTimeout must be positive.");
+        }
+        else if (LeaseDuration <= ItemDeadline)
+        {
+            problems.Add("VoiceNotes:LeaseDuration must be longer than three VoiceNotes:RequestTimeout and a second (one note's three requests).");
         }
 
         return problems;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using EasyMo.Application.Calls;
 using EasyMo.Application.WhatsApp;
 using EasyMo.Domain.Common;
@@ -6,9 +5,9 @@ using EasyMo.Domain.Messaging;
 using EasyMo.Domain.WhatsApp;
 using EasyMo.Infrastructure.OpenAi;
 using EasyMo.Infrastructure.Persistence;
+using EasyMo.Infrastructure.Work;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly.Timeout;
@@ -27,109 +26,40 @@ namespace EasyMo.Infrastructure.WhatsApp;
 /// Transcripts and replies are never logged; numbers only masked.
 /// </summary>
 internal sealed partial class VoiceNoteWorker(
-    IServiceScopeFactory scopes,
     IOptions<VoiceNoteOptions> options,
     IOptions<WhatsAppOptions> whatsApp,
     TimeProvider time,
-    ILogger<VoiceNoteWorker> logger) : BackgroundService
+    ILogger<VoiceNoteWorker> logger) : ILeasedWork<Guid>
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public string Name => "voice-notes";
+
+    public WorkSchedule Schedule => new(
+        options.Value.SweepInterval, options.Value.BatchSize, options.Value.LeaseDuration, options.Value.ItemDeadline);
+
+    public bool CanRun()
     {
-        var settings = options.Value;
-        if (!settings.Enabled)
+        if (!options.Value.Enabled)
         {
             Disabled(logger);
-            return;
+            return false;
         }
 
         if (!whatsApp.Value.CanSend)
         {
             NotConfigured(logger);
-            return;
+            return false;
         }
 
-        using var timer = new PeriodicTimer(settings.SweepInterval, time);
-        try
-        {
-            do
-            {
-                await SweepAsync(stoppingToken);
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping: claimed notes not yet answered are due again when their lease ends.
-        }
+        return true;
     }
 
-    /// <summary>Processes the notes due now, batch after batch; returns how many were claimed.</summary>
-    internal async Task<int> SweepAsync(CancellationToken cancellationToken)
-    {
-        var settings = options.Value;
-        var claimedInAll = 0;
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            IReadOnlyList<DueRows.Leased> claimed;
-            long claimedAt;
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                claimedAt = Stopwatch.GetTimestamp();
-                claimed = await DueRows.ClaimAsync(
-                    scope.ServiceProvider.GetRequiredService<EasyMoDbContext>(), DueRows.VoiceNotes, settings.LeaseDuration, settings.BatchSize, cancellationToken);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                SweepFailed(logger, exception.GetType().Name);
-                return claimedInAll;
-            }
+    public Task<IReadOnlyList<WorkItem<Guid>>> ClaimAsync(IServiceProvider services, TimeSpan lease, int limit, CancellationToken cancellationToken) =>
+        DueRows.ClaimAsync<Guid>(services.GetRequiredService<EasyMoDbContext>(), DueRows.VoiceNotes, lease, limit, cancellationToken);
 
-            foreach (var (id, leaseUntil) in claimed)
-            {
-                if (cancellationToken.IsCancellationRequested)
-                {
-                    break;
-                }
-
-                // A note is processed within what is left of its lease, never past it: another instance may take it then.
-                var left = settings.LeaseDuration - Stopwatch.GetElapsedTime(claimedAt); // the lease is on the database's clock
-                if (left < settings.RequestTimeout)
-                {
-                    break; // the rest of the batch is due again when the lease ends
-                }
-
-                try
-                {
-                    using var deadline = new CancellationTokenSource(left, time);
-                    using var item = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-                    await using var scope = scopes.CreateAsyncScope();
-                    await ProcessAsync(scope.ServiceProvider, id, leaseUntil, item.Token);
-                }
-                catch (DbUpdateConcurrencyException)
-                {
-                    LeaseLost(logger, id);
-                }
-                catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    // A database error, say: the note is due again after its lease.
-                    ProcessError(logger, id, exception.GetType().Name);
-                }
-            }
-
-            claimedInAll += claimed.Count;
-            if (claimed.Count < settings.BatchSize)
-            {
-                break;
-            }
-        }
-
-        return claimedInAll;
-    }
-
-    private async Task ProcessAsync(IServiceProvider services, Guid id, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    public async Task ProcessAsync(IServiceProvider services, WorkItem<Guid> item, CancellationToken cancellationToken)
     {
         var db = services.GetRequiredService<EasyMoDbContext>();
+        var (id, leaseUntil) = (item.Key, item.LeaseUntil);
         var note = await db.VoiceNotes.SingleOrDefaultAsync(
             row => row.Id == id && row.Status == VoiceNoteStatus.Pending && row.NextAttemptAt == leaseUntil, cancellationToken);
         if (note is null)
@@ -143,7 +73,7 @@ internal sealed partial class VoiceNoteWorker(
         var phone = WhatsAppIds.Phone(note.SenderWaId);
         if (phone is null)
         {
-            note.Fail("the sender is not a phone number", time.GetUtcNow());
+            note.Fail("the sender is not a phone number", item.DatabaseNow);
             await db.SaveChangesAsync(cancellationToken);
             Failed(logger, note.Id, sender, note.LastError!, note.Attempts);
             return;
@@ -161,25 +91,25 @@ internal sealed partial class VoiceNoteWorker(
                 var audio = await DownloadAsync(services.GetRequiredService<WhatsAppGraphClient>(), note, settings, cancellationToken);
                 if (audio.Rejection is { } rejection)
                 {
-                    note.Reject(rejection, PoliteRefusal(language), language, time.GetUtcNow());
-                    await QueueReplyAsync(db, note, phone, language, cancellationToken);
+                    note.Reject(rejection, PoliteRefusal(language), language, item.DatabaseNow);
+                    await QueueReplyAsync(db, note, phone, language, item.DatabaseNow, cancellationToken);
                     Rejected(logger, note.Id, sender, rejection);
                     return;
                 }
 
                 var transcript = await TranscribeAsync(services.GetRequiredService<IOpenAiAudioApi>(), audio, settings, cancellationToken);
-                note.RecordTranscript(transcript, time.GetUtcNow());
+                note.RecordTranscript(transcript, item.DatabaseNow);
                 await db.SaveChangesAsync(cancellationToken);
             }
 
             var reply = await ReplyAsync(services.GetRequiredService<IOpenAiResponsesApi>(), note.Transcript!, language, settings, cancellationToken);
-            note.Answer(reply, language, time.GetUtcNow());
-            await QueueReplyAsync(db, note, phone, language, cancellationToken);
+            note.Answer(reply, language, item.DatabaseNow);
+            await QueueReplyAsync(db, note, phone, language, item.DatabaseNow, cancellationToken);
             Answered(logger, note.Id, sender, language.Code, note.Attempts);
         }
         catch (VoiceNoteStepException exception)
         {
-            var now = time.GetUtcNow();
+            var now = item.DatabaseNow;
             if (note.Attempts + 1 >= settings.MaxAttempts)
             {
                 note.Fail($"{exception.Message}; gave up after {settings.MaxAttempts} attempts", now);
@@ -196,9 +126,10 @@ internal sealed partial class VoiceNoteWorker(
     }
 
     /// <summary>Stores the note's outcome and queues its reply in one transaction, once per note.</summary>
-    private async Task QueueReplyAsync(EasyMoDbContext db, VoiceNote note, PhoneNumber phone, Language language, CancellationToken cancellationToken)
+    private static async Task QueueReplyAsync(
+        EasyMoDbContext db, VoiceNote note, PhoneNumber phone, Language language, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var message = OutboxMessage.VoiceNoteReply(note.MessageId, phone, language, note.ReplyText!, time.GetUtcNow());
+        var message = OutboxMessage.VoiceNoteReply(note.MessageId, phone, language, note.ReplyText!, now);
         if (!await db.OutboxMessages.AnyAsync(row => row.DeduplicationKey == message.DeduplicationKey, cancellationToken))
         {
             db.OutboxMessages.Add(message);
@@ -411,14 +342,6 @@ internal sealed partial class VoiceNoteWorker(
     [LoggerMessage(EventId = 1574, EventName = "WA_VOICE_NOTE_LEASE_LOST", Level = LogLevel.Warning,
         Message = "Voice note {VoiceNoteId} is no longer held by this instance; its result is left to the holder")]
     private static partial void LeaseLost(ILogger logger, Guid voiceNoteId);
-
-    [LoggerMessage(EventId = 1575, EventName = "WA_VOICE_NOTE_ERROR", Level = LogLevel.Error,
-        Message = "Processing voice note {VoiceNoteId} failed ({ExceptionType}); it is due again when its lease ends")]
-    private static partial void ProcessError(ILogger logger, Guid voiceNoteId, string exceptionType);
-
-    [LoggerMessage(EventId = 1576, EventName = "WA_VOICE_NOTE_SWEEP_FAILED", Level = LogLevel.Warning,
-        Message = "Could not look for due voice notes ({ExceptionType}); trying again at the next sweep")]
-    private static partial void SweepFailed(ILogger logger, string exceptionType);
 
     [LoggerMessage(EventId = 1577, EventName = "WA_VOICE_NOTES_DISABLED", Level = LogLevel.Information,
         Message = "Voice notes are not answered on this instance (VoiceNotes:Enabled = false)")]

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using EasyMo.Infrastructure.OpenAi;
 using EasyMo.Infrastructure.WhatsApp;
+using EasyMo.Infrastructure.Work;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
@@ -25,7 +26,7 @@ public static class WhatsAppServiceCollectionExtensions
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<OutboxOptions>, OutboxOptionsValidator>();
 
-        services.AddHostedService<OutboxDispatcher>();
+        services.AddLeasedWork<OutboxDispatcher, Guid>();
         services.AddHostedService<OutboxBacklogProbe>();
 
         // Voice notes: transcribed (its own OpenAI client, off the hot path) and answered through the outbox.
@@ -36,7 +37,7 @@ public static class WhatsAppServiceCollectionExtensions
             var options = provider.GetRequiredService<IOptions<VoiceNoteOptions>>().Value;
             return new ResilienceBudget(options.RequestTimeout, 0, TimeSpan.FromSeconds(1), options.RequestTimeout);
         });
-        services.AddHostedService<VoiceNoteWorker>();
+        services.AddLeasedWork<VoiceNoteWorker, Guid>();
         return services;
     }
 

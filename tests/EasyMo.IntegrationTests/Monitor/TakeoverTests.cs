@@ -1,5 +1,6 @@
 using EasyMo.Domain.Calls;
 using EasyMo.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
 using static EasyMo.IntegrationTests.Monitor.MonitorTestKit;
 
 namespace EasyMo.IntegrationTests.Monitor;
@@ -45,14 +46,15 @@ public sealed class TakeoverTests
     [Fact]
     public async Task A_call_whose_followers_lease_ran_out_is_taken_over()
     {
-        // An instance that died: its lease is there, expired, and nobody released it.
+        // An instance that died: the call names it as its follower, its lease is there, run out, and nobody released it.
         await using var dead = await EasyMoApp.StartAsync(Settings(("Sideband:Enabled", "false")));
         var callId = await AcceptCallAsync(dead);
         await using (var db = dead.Db())
         {
-            var call = db.Calls.Single(c => c.CallId == callId);
-            db.MonitorLeases.Add(new CallMonitorLease { CallId = call.Id, Owner = "dead-instance", LeaseUntil = DateTimeOffset.UtcNow.AddSeconds(-1) });
+            db.WorkLeases.Add(new WorkLease { Name = "instance:dead-instance", Holder = "dead-instance", LeaseUntil = DateTimeOffset.UtcNow.AddSeconds(-1) });
             await db.SaveChangesAsync(Ct);
+            await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.ExecuteSqlInterpolatedAsync(db.Database,
+                $"UPDATE calls SET monitor_owner = 'dead-instance' WHERE call_id = {callId}", Ct);
         }
 
         dead.OpenAi.RealtimeScript = async session =>
@@ -68,6 +70,59 @@ public sealed class TakeoverTests
         ended.EndReason.ShouldBe(CallEndReason.ConnectionLost); // the survivor's socket was dropped without a close frame
         dead.OpenAi.SessionsFor(callId).ShouldHaveSingleItem();
         dead.OpenAi.For("hangup", callId).ShouldHaveSingleItem();
+    }
+
+    [Fact]
+    public async Task An_instance_holds_all_its_calls_under_one_lease_and_frees_them_when_it_stops()
+    {
+        // Issue 12/17: one heartbeat for all of an instance's calls, not a lease row per call per beat.
+        var app = await EasyMoApp.StartAsync(Settings());
+        var stopped = false;
+        try
+        {
+            app.OpenAi.RealtimeScript = session => session.ClientClosed; // every call stays live until its follower lets go
+            var callIds = new List<string>();
+            for (var i = 0; i < 3; i++)
+            {
+                callIds.Add(await AcceptCallAsync(app));
+            }
+
+            foreach (var callId in callIds)
+            {
+                await app.OpenAi.WaitForSessionAsync(callId);
+            }
+
+            var (owners, leases) = await ReadLeasesAsync(app, callIds);
+            owners.Distinct().ShouldHaveSingleItem().ShouldNotBeNull();
+            var lease = leases.ShouldHaveSingleItem();
+            lease.Name.ShouldBe("instance:" + owners[0]);
+
+            await Task.Delay(600, Ct); // a few heartbeats
+            var (_, later) = await ReadLeasesAsync(app, callIds);
+            later.ShouldHaveSingleItem().LeaseUntil.ShouldBeGreaterThan(lease.LeaseUntil);
+
+            await app.DisposeAsync();
+            stopped = true;
+            var (afterwards, gone) = await ReadLeasesAsync(app, callIds);
+            afterwards.ShouldAllBe(owner => owner == null); // free at once for another instance
+            gone.ShouldBeEmpty();
+        }
+        finally
+        {
+            if (!stopped)
+            {
+                await app.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<(List<string?> Owners, List<WorkLease> Leases)> ReadLeasesAsync(EasyMoApp app, List<string> callIds)
+    {
+        await using var db = app.Db();
+        var owners = await db.Calls.AsNoTracking().Where(call => callIds.Contains(call.CallId))
+            .Select(call => Microsoft.EntityFrameworkCore.EF.Property<string?>(call, "MonitorOwner")).ToListAsync(Ct);
+        var leases = await db.WorkLeases.AsNoTracking().Where(lease => lease.Name.StartsWith("instance:")).ToListAsync(Ct);
+        return (owners, leases);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using EasyMo.Domain.Messaging;
 using EasyMo.IntegrationTests.WhatsApp;
+using Microsoft.EntityFrameworkCore;
 
 namespace EasyMo.IntegrationTests.Outbox;
 
@@ -75,6 +76,39 @@ public sealed class OutboxConcurrencyTests
         await Task.Delay(1_000, Ct);
         graph.Sends().Count.ShouldBe(recipients.Length, "each message sent once");
         recipients.ShouldAllBe(to => graph.Sends(to).Count == 1);
+    }
+
+    [Theory]
+    [InlineData(60)]
+    [InlineData(-60)]
+    public async Task A_retry_is_due_by_the_databases_clock_whatever_the_instances_clock_says(int minutesOff)
+    {
+        // A retry time set on the instance's own clock would be an hour late on an instance ahead (the message waits),
+        // and already due on one behind (no backoff at all). It is set by the database's clock, which finds it due.
+        await using var graph = await FakeGraph.StartAsync();
+        graph.Responder = (_, attempt) => Task.FromResult(attempt == 1 ? GraphReply.Error(503, null) : GraphReply.Sent());
+        await using var host = await OutboxHost.StartAsync(graph, new Dictionary<string, string?>
+        {
+            ["Outbox:BaseDelay"] = "00:00:01",
+            ["Outbox:MaxDelay"] = "00:00:01",
+        }, time: new SkewedClock(TimeSpan.FromMinutes(minutesOff)));
+        var to = WhatsAppPayloads.NewWaId();
+
+        var queued = await host.QueueAsync(to);
+        await WaitUntilAsync(() => graph.Sends(to).Count == 1);
+        await Task.Delay(200, Ct); // the retry is recorded
+        var retrying = await OutboxHost.ReadAsync(host.App, queued.Id);
+        await using (var db = host.App.Db())
+        {
+            var databaseNow = await db.Database.SqlQuery<DateTimeOffset>($"SELECT now() AS \"Value\"").SingleAsync(Ct);
+            retrying.Status.ShouldBe(OutboxStatus.Pending);
+            retrying.Attempts.ShouldBe(1);
+            (retrying.NextAttemptAt - databaseNow).ShouldBeInRange(TimeSpan.FromSeconds(-1), TimeSpan.FromSeconds(1)); // backoff 0.5–1 s
+        }
+
+        var message = await host.WaitForOutcomeAsync(queued.Id);
+        message.Status.ShouldBe(OutboxStatus.Sent);
+        graph.Sends(to).Count.ShouldBe(2);
     }
 
     /// <summary>An instance's clock, <paramref name="offset"/> off the real one.</summary>

@@ -1,5 +1,6 @@
 using EasyMo.Application.Privacy;
 using EasyMo.Infrastructure.Privacy;
+using EasyMo.Infrastructure.Work;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -21,6 +22,7 @@ public sealed class RetentionTests
             app.Services.GetRequiredService<IServiceScopeFactory>(),
             Options.Create(options),
             new Pseudonymizer(Options.Create(options)),
+            new WorkInstance(), // each job is an instance of its own
             clock,
             NullLogger<RetentionJob>.Instance);
     }
@@ -109,7 +111,7 @@ public sealed class RetentionTests
         }
 
         var options = new PrivacyOptions();
-        var job = new RetentionJob(app.Services.GetRequiredService<IServiceScopeFactory>(), Options.Create(options), new Pseudonymizer(Options.Create(options)), new FakeTimeProvider(now), NullLogger<RetentionJob>.Instance);
+        var job = new RetentionJob(app.Services.GetRequiredService<IServiceScopeFactory>(), Options.Create(options), new Pseudonymizer(Options.Create(options)), new WorkInstance(), new FakeTimeProvider(now), NullLogger<RetentionJob>.Instance);
         var done = await job.RunOnceAsync(Ct);
 
         done["call_transcripts"].ShouldBe(2);

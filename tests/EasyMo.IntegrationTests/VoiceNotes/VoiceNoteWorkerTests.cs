@@ -22,7 +22,7 @@ public sealed class VoiceNoteWorkerTests
         ["VoiceNotes:BaseDelay"] = "00:00:00.050",
         ["VoiceNotes:MaxDelay"] = "00:00:00.200",
         ["VoiceNotes:MaxAttempts"] = "3",
-        ["VoiceNotes:LeaseDuration"] = "00:00:10",
+        ["VoiceNotes:LeaseDuration"] = "00:00:15",
         ["VoiceNotes:RequestTimeout"] = "00:00:03",
     };
 

@@ -8,6 +8,9 @@ namespace EasyMo.Infrastructure.Persistence.Configurations;
 
 internal sealed class CallConfiguration : IEntityTypeConfiguration<Call>
 {
+    /// <summary>The shadow property (<c>monitor_owner</c>) naming the instance that follows a live call.</summary>
+    public const string MonitorOwner = "MonitorOwner";
+
     public void Configure(EntityTypeBuilder<Call> builder)
     {
         builder.ToTable("calls", table =>
@@ -57,6 +60,11 @@ internal sealed class CallConfiguration : IEntityTypeConfiguration<Call>
         builder.HasIndex(call => new { call.Caller, call.ReceivedAt, call.CallId }).IsDescending(false, true, true);
         builder.HasIndex(call => new { call.ProfileId, call.ReceivedAt }).IsDescending(false, true);
         builder.HasIndex(call => call.AcceptedAt).HasDatabaseName("ix_calls_live").HasFilter("status = 'accepted'");
+
+        // Which instance follows a live call over the sideband socket: held under that instance's lease in work_leases
+        // (one heartbeat for all its calls), so not the domain's business.
+        builder.Property<string?>(MonitorOwner).HasMaxLength(WorkLease.MaxNameLength);
+        builder.HasIndex(MonitorOwner).HasDatabaseName("ix_calls_monitor_owner").HasFilter("status = 'accepted'");
         builder.HasIndex(call => call.WhatsAppCallId).HasFilter("whatsapp_call_id IS NOT NULL");
         builder.HasIndex(call => call.CallerPseudonym).HasFilter("caller_pseudonym IS NOT NULL");
         builder.HasIndex(call => call.SummaryDueAt).HasDatabaseName("ix_calls_summary_due").HasFilter("summary_status = 'pending'");

@@ -52,14 +52,13 @@ internal sealed class CallRequestConfiguration : IEntityTypeConfiguration<CallRe
     }
 }
 
-internal sealed class CallMonitorLeaseConfiguration : IEntityTypeConfiguration<CallMonitorLease>
+internal sealed class WorkLeaseConfiguration : IEntityTypeConfiguration<WorkLease>
 {
-    public void Configure(EntityTypeBuilder<CallMonitorLease> builder)
+    public void Configure(EntityTypeBuilder<WorkLease> builder)
     {
-        builder.ToTable("call_monitor_leases");
-        builder.HasKey(lease => lease.CallId);
-        builder.Property(lease => lease.Owner).HasMaxLength(128);
-        builder.HasOne<Call>().WithOne().HasForeignKey<CallMonitorLease>(lease => lease.CallId).OnDelete(DeleteBehavior.Cascade);
-        builder.HasIndex(lease => lease.LeaseUntil);
+        builder.ToTable("work_leases");
+        builder.HasKey(lease => lease.Name);
+        builder.Property(lease => lease.Name).HasMaxLength(WorkLease.MaxNameLength);
+        builder.Property(lease => lease.Holder).HasMaxLength(WorkLease.MaxNameLength);
     }
 }

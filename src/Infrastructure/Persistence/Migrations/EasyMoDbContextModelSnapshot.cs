@@ -118,6 +118,11 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("model");
 
+                    b.Property<string>("MonitorOwner")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("monitor_owner");
+
                     b.Property<Guid?>("ProfileId")
                         .HasColumnType("uuid")
                         .HasColumnName("profile_id");
@@ -193,6 +198,10 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                     b.HasIndex("CallerPseudonym")
                         .HasDatabaseName("ix_calls_caller_pseudonym")
                         .HasFilter("caller_pseudonym IS NOT NULL");
+
+                    b.HasIndex("MonitorOwner")
+                        .HasDatabaseName("ix_calls_monitor_owner")
+                        .HasFilter("status = 'accepted'");
 
                     b.HasIndex("SummaryDueAt")
                         .HasDatabaseName("ix_calls_summary_due")
@@ -818,31 +827,6 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         });
                 });
 
-            modelBuilder.Entity("EasyMo.Infrastructure.Persistence.CallMonitorLease", b =>
-                {
-                    b.Property<Guid>("CallId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("call_id");
-
-                    b.Property<DateTimeOffset>("LeaseUntil")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("lease_until");
-
-                    b.Property<string>("Owner")
-                        .IsRequired()
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)")
-                        .HasColumnName("owner");
-
-                    b.HasKey("CallId")
-                        .HasName("pk_call_monitor_leases");
-
-                    b.HasIndex("LeaseUntil")
-                        .HasDatabaseName("ix_call_monitor_leases_lease_until");
-
-                    b.ToTable("call_monitor_leases", (string)null);
-                });
-
             modelBuilder.Entity("EasyMo.Infrastructure.Persistence.PrivacyAudit", b =>
                 {
                     b.Property<Guid>("Id")
@@ -944,6 +928,29 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                     b.ToTable("whatsapp_events", (string)null);
                 });
 
+            modelBuilder.Entity("EasyMo.Infrastructure.Persistence.WorkLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("holder");
+
+                    b.Property<DateTimeOffset>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_until");
+
+                    b.HasKey("Name")
+                        .HasName("pk_work_leases");
+
+                    b.ToTable("work_leases", (string)null);
+                });
+
             modelBuilder.Entity("EasyMo.Domain.Calls.Call", b =>
                 {
                     b.HasOne("EasyMo.Domain.Profiles.Profile", null)
@@ -1020,16 +1027,6 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .HasForeignKey("ProfileId")
                         .OnDelete(DeleteBehavior.SetNull)
                         .HasConstraintName("fk_whatsapp_calls_profiles_profile_id");
-                });
-
-            modelBuilder.Entity("EasyMo.Infrastructure.Persistence.CallMonitorLease", b =>
-                {
-                    b.HasOne("EasyMo.Domain.Calls.Call", null)
-                        .WithOne()
-                        .HasForeignKey("EasyMo.Infrastructure.Persistence.CallMonitorLease", "CallId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_call_monitor_leases_calls_call_id");
                 });
 #pragma warning restore 612, 618
         }

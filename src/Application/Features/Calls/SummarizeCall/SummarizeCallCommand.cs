@@ -6,7 +6,12 @@ namespace EasyMo.Application.Features.Calls.SummarizeCall;
 /// Writes the post-call summary of an ended call (OpenAI's call id) whose summary is pending, or records why it could
 /// not be written now. Sent by the summary sweeper for each due call it has claimed.
 /// </summary>
-public sealed record SummarizeCallCommand(string CallId) : ICommand<SummarizeCallResult>;
+/// <param name="CallId">OpenAI's call id.</param>
+/// <param name="At">
+/// When this attempt is made, by the database's clock: a retry is due by the clock that compares due times, whatever the
+/// instance's own clock says.
+/// </param>
+public sealed record SummarizeCallCommand(string CallId, DateTimeOffset At) : ICommand<SummarizeCallResult>;
 
 public enum SummarizeCallResult
 {

@@ -57,9 +57,9 @@ public sealed class SummarizeCallHandler(
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // Only the summary's bookkeeping changes: the call's record stays as it ended.
-            var now = time.GetUtcNow();
-            call.SummaryAttemptFailed(now, RetryDelay(options.RetryDelay, call.SummaryAttempts), options.MaxAttempts);
+            // Only the summary's bookkeeping changes: the call's record stays as it ended. The retry is due by the
+            // database's clock (command.At), which is the clock that finds it due.
+            call.SummaryAttemptFailed(command.At, RetryDelay(options.RetryDelay, call.SummaryAttempts), options.MaxAttempts);
             await store.SaveChangesAsync(cancellationToken);
             var error = exception is SummaryUnavailableException ? exception.Message : exception.GetType().Name;
             if (call.SummaryStatus == SummaryStatus.Failed)
