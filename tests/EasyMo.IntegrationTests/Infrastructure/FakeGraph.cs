@@ -130,6 +130,12 @@ public sealed class FakeGraph : IAsyncDisposable
             return;
         }
 
+        if (reply.Status < 0)
+        {
+            context.Abort(); // the connection reset after the request was read: the sender cannot know whether it went out
+            return;
+        }
+
         context.Response.StatusCode = reply.Status;
         context.Response.ContentType = "application/json";
         if (reply.Status == 200)
@@ -288,4 +294,7 @@ public sealed record GraphReply(int Status, int? Code, string? MessageId)
     public static GraphReply Sent() => new(200, null, "wamid.TEST" + Convert.ToHexString(RandomNumberGenerator.GetBytes(12)));
 
     public static GraphReply Error(int status, int? code) => new(status, code, null);
+
+    /// <summary>No answer: the connection reset (TCP RST) once the request was read.</summary>
+    public static GraphReply Reset() => new(-1, null, null);
 }

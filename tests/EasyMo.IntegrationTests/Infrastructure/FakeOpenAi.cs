@@ -31,6 +31,15 @@ public sealed partial class FakeOpenAi : IAsyncDisposable
     /// </summary>
     public Func<string, string, int, Task<int>> Responder { get; set; } = (_, _, _) => Task.FromResult(200);
 
+    /// <summary>A <see cref="Responder"/> answer: no answer at all, the connection reset (TCP RST) after the request was read.</summary>
+    public const int Reset = -1;
+
+    /// <summary>
+    /// Under <see cref="FirstDecisionWins"/>: the connection reset before the decision was taken (the request never
+    /// counted); the client cannot tell it from <see cref="Reset"/>.
+    /// </summary>
+    public const int ResetUndecided = -2;
+
     public IReadOnlyList<RecordedRequest> Requests => _requests.ToArray();
 
     /// <summary>
@@ -117,7 +126,14 @@ public sealed partial class FakeOpenAi : IAsyncDisposable
     private async Task HandleAsync(HttpContext context, string callId, string operation)
     {
         var (_, attempt) = await RecordAsync(context, operation, callId);
-        context.Response.StatusCode = await Responder(operation, callId, attempt);
+        var status = await Responder(operation, callId, attempt);
+        if (status < 0)
+        {
+            context.Abort();
+            return;
+        }
+
+        context.Response.StatusCode = status;
         if (context.Response.StatusCode == StatusCodes.Status409Conflict)
         {
             // "The first accept or reject decision wins; a later competing decision returns decision_already_made."
@@ -144,7 +160,13 @@ public sealed partial class FakeOpenAi : IAsyncDisposable
                 return StatusCodes.Status409Conflict;
             }
 
-            return first is null ? 200 : await first(operation, attempt);
+            var status = first is null ? 200 : await first(operation, attempt);
+            if (status == ResetUndecided)
+            {
+                FirstDecisions.TryRemove(callId, out _); // the decision was never taken
+            }
+
+            return status;
         };
     }
 

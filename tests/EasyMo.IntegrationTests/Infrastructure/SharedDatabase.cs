@@ -51,6 +51,17 @@ public sealed class SharedDatabase : IAsyncLifetime
         return await server.CreateDatabaseAsync($"easymo_empty_{Environment.ProcessId}_{Interlocked.Increment(ref _counter)}");
     }
 
+    /// <summary>Applies the real EF Core migrations to the database <paramref name="connectionString"/> names.</summary>
+    public static async Task MigrateAsync(string connectionString)
+    {
+        var options = new DbContextOptionsBuilder<EasyMoDbContext>()
+            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+            .UseSnakeCaseNamingConvention()
+            .Options;
+        await using var db = new EasyMoDbContext(options);
+        await db.Database.MigrateAsync();
+    }
+
     public static async Task<string> ServerConnectionStringAsync() => (await ServerAsync()).ConnectionString;
 
     private static async Task<TestPostgres> ServerAsync()
@@ -67,14 +78,7 @@ public sealed class SharedDatabase : IAsyncLifetime
             {
                 var server = await TestPostgres.StartAsync();
                 var template = await server.CreateDatabaseAsync(Template);
-                var options = new DbContextOptionsBuilder<EasyMoDbContext>()
-                    .UseNpgsql(template, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
-                    .UseSnakeCaseNamingConvention()
-                    .Options;
-                await using (var db = new EasyMoDbContext(options))
-                {
-                    await db.Database.MigrateAsync();
-                }
+                await MigrateAsync(template);
 
                 // CREATE DATABASE … TEMPLATE needs the template to have no open connections.
                 NpgsqlConnection.ClearAllPools();

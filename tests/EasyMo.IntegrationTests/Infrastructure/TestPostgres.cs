@@ -22,6 +22,7 @@ public sealed class TestPostgres : IAsyncDisposable
     private static readonly string ClustersRoot = Path.Combine(Path.GetTempPath(), "easymo-test-pg");
 
     private readonly Func<Task> _stop;
+    private Func<TimeSpan, Task>? _restart;
     private readonly bool _dropDatabasesOnDispose;
     private readonly List<string> _createdDatabases = [];
     private int _disposed;
@@ -35,6 +36,23 @@ public sealed class TestPostgres : IAsyncDisposable
 
     /// <summary>A server-level connection string (a superuser, database <c>postgres</c>).</summary>
     public string ConnectionString { get; }
+
+    /// <summary>
+    /// A cluster of its own from the local PostgreSQL binaries, which <see cref="RestartAsync"/> can crash and start
+    /// again (chaos tests): never the shared server, nor a container.
+    /// </summary>
+    /// <remarks>
+    /// Its commits are durable (<c>synchronous_commit = on</c>), as in production: the shared server's speed-ups would let
+    /// a crash lose commits it had acknowledged, which no service can survive.
+    /// </remarks>
+    public static Task<TestPostgres> StartLocalAsync(CancellationToken ct = default) => StartLocalClusterAsync(ct, durable: true);
+
+    /// <summary>
+    /// Stops the server as a crash does (<c>pg_ctl -m immediate</c>: every connection dropped, no checkpoint), keeps it
+    /// down for <paramref name="down"/>, and starts it again on the same port (crash recovery first). Local clusters only.
+    /// </summary>
+    public Task RestartAsync(TimeSpan down) =>
+        (_restart ?? throw new InvalidOperationException("Only a cluster from StartLocalAsync can be restarted."))(down);
 
     public static async Task<TestPostgres> StartAsync(CancellationToken ct = default)
     {
@@ -177,7 +195,7 @@ public sealed class TestPostgres : IAsyncDisposable
         }
     }
 
-    private static async Task<TestPostgres> StartLocalClusterAsync(CancellationToken ct)
+    private static async Task<TestPostgres> StartLocalClusterAsync(CancellationToken ct, bool durable = false)
     {
         var binDir = await FindServerBinDirAsync(ct) ?? throw new InvalidOperationException(
             "No PostgreSQL server binaries (initdb, pg_ctl, postgres) were found in /usr/lib/postgresql/*/bin, "
@@ -213,7 +231,7 @@ public sealed class TestPostgres : IAsyncDisposable
                 listen_addresses = '127.0.0.1'
                 unix_socket_directories = '{dir}'
                 fsync = off
-                synchronous_commit = off
+                synchronous_commit = {(durable ? "on" : "off")}
                 full_page_writes = off
                 max_connections = 300
                 shared_buffers = 128MB
@@ -235,7 +253,15 @@ public sealed class TestPostgres : IAsyncDisposable
                         Database = "postgres",
                         Username = "postgres",
                     }.ConnectionString;
-                    return new TestPostgres(connectionString, () => StopAndDeleteAsync(binDir, dir, asPostgres), dropDatabasesOnDispose: false);
+                    return new TestPostgres(connectionString, () => StopAndDeleteAsync(binDir, dir, asPostgres), dropDatabasesOnDispose: false)
+                    {
+                        _restart = async down =>
+                        {
+                            await RunToolAsync(binDir, "pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"], asPostgres, dir, CancellationToken.None);
+                            await Task.Delay(down);
+                            await RunToolAsync(binDir, "pg_ctl", ["-D", data, "-l", log, "-w", "-t", "60", "-o", $"-p {port}", "start"], asPostgres, dir, CancellationToken.None);
+                        },
+                    };
                 }
 
                 if (attempt == 3)
