@@ -68,6 +68,27 @@ public sealed class DecisionFaultTests
     }
 
     [Fact]
+    public async Task An_accept_in_doubt_whose_reconciling_reject_is_lost_too_is_followed_to_find_out_and_no_fallback_is_sent()
+    {
+        // Both answers lost (connections reset): the call may be live, so it is neither failed nor texted; the monitor
+        // follows it, and a call that is not live ends when its socket cannot be had.
+        await using var app = await EasyMoApp.StartAsync(Monitor.MonitorTestKit.Settings());
+        app.OpenAi.Responder = (operation, _, _) => Task.FromResult(operation is "accept" or "reject" ? FakeOpenAi.Reset : 200);
+        var callId = Events.NewCallId();
+
+        using var response = await app.PostWebhookAsync(Events.CarrierCall(callId, Events.NewRwandanNumber()));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        app.OpenAi.For("accept", callId).ShouldHaveSingleItem();
+        app.OpenAi.For("reject", callId).ShouldHaveSingleItem();
+        app.Logs.Text.ShouldContain("followed to find out");
+        await using var db = app.Db();
+        (await db.OutboxMessages.AnyAsync(m => m.DeduplicationKey == $"call-fallback:{callId}", Ct)).ShouldBeFalse();
+        (await db.Calls.AsNoTracking().SingleAsync(c => c.CallId == callId, Ct)).Status.ShouldBe(CallStatus.Accepted);
+        await app.OpenAi.WaitForSessionAsync(callId); // followed: the sideband tells whether the call is live
+    }
+
+    [Fact]
     public async Task Forty_calls_at_once_with_a_ceiling_of_five_accept_five_and_create_nothing_for_the_rest()
     {
         // The review's M1: before, every decision counted only committed calls, and all forty were accepted.
@@ -113,11 +134,14 @@ public sealed class DecisionFaultTests
 
         var pending = app.PostWebhookAsync(Events.CarrierCall(callId, Events.NewRwandanNumber()));
         await deciding.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        await Task.Delay(400, Ct); // the accept has been at OpenAI a while
         await using (var connection = new NpgsqlConnection(app.ConnectionString))
         {
             await connection.OpenAsync(Ct);
+
+            // Open for 300 ms or more: a background batch's transaction (retention, say) lasts milliseconds.
             await using var command = new NpgsqlCommand(
-                "SELECT count(*)::int FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'",
+                "SELECT count(*)::int FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%' AND xact_start < now() - interval '300 milliseconds'",
                 connection);
             ((int)(await command.ExecuteScalarAsync(Ct))!).ShouldBe(0, "a transaction is held while the accept is at OpenAI");
         }
