@@ -11,11 +11,8 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            // A follower of a live call re-claims it under its instance's lease: a call left without one is taken up by
-            // a sweep after Sideband:UnattendedGrace.
-            migrationBuilder.DropTable(
-                name: "call_monitor_leases");
-
+            // Expand, then contract: call_monitor_leases stays while instances of the previous release may still run and
+            // use it (a rolling deployment); a later migration drops it. The model no longer maps it.
             migrationBuilder.AddColumn<string>(
                 name: "monitor_owner",
                 table: "calls",
@@ -56,30 +53,6 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
             migrationBuilder.DropColumn(
                 name: "monitor_owner",
                 table: "calls");
-
-            migrationBuilder.CreateTable(
-                name: "call_monitor_leases",
-                columns: table => new
-                {
-                    call_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    lease_until = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    owner = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("pk_call_monitor_leases", x => x.call_id);
-                    table.ForeignKey(
-                        name: "fk_call_monitor_leases_calls_call_id",
-                        column: x => x.call_id,
-                        principalTable: "calls",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Cascade);
-                });
-
-            migrationBuilder.CreateIndex(
-                name: "ix_call_monitor_leases_lease_until",
-                table: "call_monitor_leases",
-                column: "lease_until");
         }
     }
 }
