@@ -62,9 +62,10 @@ internal sealed class CallConfiguration : IEntityTypeConfiguration<Call>
         builder.HasIndex(call => call.AcceptedAt).HasDatabaseName("ix_calls_live").HasFilter("status = 'accepted'");
 
         // Which instance follows a live call over the sideband socket: held under that instance's lease in work_leases
-        // (one heartbeat for all its calls), so not the domain's business.
+        // (one heartbeat for all its calls), so not the domain's business. Indexed only while set, so that the decision's
+        // UPDATE of a call (owner still NULL) does not maintain it.
         builder.Property<string?>(MonitorOwner).HasMaxLength(WorkLease.MaxNameLength);
-        builder.HasIndex(MonitorOwner).HasDatabaseName("ix_calls_monitor_owner").HasFilter("status = 'accepted'");
+        builder.HasIndex(MonitorOwner).HasDatabaseName("ix_calls_monitor_owner").HasFilter("monitor_owner IS NOT NULL");
         builder.HasIndex(call => call.WhatsAppCallId).HasFilter("whatsapp_call_id IS NOT NULL");
         builder.HasIndex(call => call.CallerPseudonym).HasFilter("caller_pseudonym IS NOT NULL");
         builder.HasIndex(call => call.SummaryDueAt).HasDatabaseName("ix_calls_summary_due").HasFilter("summary_status = 'pending'");

@@ -37,7 +37,7 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                 name: "ix_calls_monitor_owner",
                 table: "calls",
                 column: "monitor_owner",
-                filter: "status = 'accepted'");
+                filter: "monitor_owner IS NOT NULL");
         }
 
         /// <inheritdoc />

@@ -201,7 +201,7 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
 
                     b.HasIndex("MonitorOwner")
                         .HasDatabaseName("ix_calls_monitor_owner")
-                        .HasFilter("status = 'accepted'");
+                        .HasFilter("monitor_owner IS NOT NULL");
 
                     b.HasIndex("SummaryDueAt")
                         .HasDatabaseName("ix_calls_summary_due")
