@@ -256,6 +256,7 @@ POSTGRES_PID=$pg_pid
 FAKE_PID=$fake_pid
 FAKE_STATS=http://127.0.0.1:$fake_port/stats
 PGPORT=$pg_port
+SIP_EDGE_ATTESTATION_KEY=$SIP_EDGE_ATTESTATION_KEY
 EOF
     log "serving: see $results/serve.env; Ctrl+C or SIGTERM to tear down"
     while kill -0 "$service_pid" 2>/dev/null; do sleep 1; done

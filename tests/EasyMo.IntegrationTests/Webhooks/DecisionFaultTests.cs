@@ -88,6 +88,34 @@ public sealed class DecisionFaultTests
         await app.OpenAi.WaitForSessionAsync(callId); // followed: the sideband tells whether the call is live
     }
 
+    [Theory]
+    [InlineData("0")] // no ceiling
+    [InlineData("50")] // a ceiling: the count joins the claim's transaction
+    public async Task A_claim_that_fails_half_way_stores_nothing_of_it(string maxLiveCalls)
+    {
+        // A webhook id reused for another call: the call's INSERT goes through, the delivery's fails on its key. The
+        // claim must leave neither row: a ringing call nobody decides would count against the ceiling and never end.
+        await using var app = await EasyMoApp.StartAsync(new Dictionary<string, string?> { ["Calls:MaxLiveCalls"] = maxLiveCalls });
+        var webhookId = "wh_" + Guid.NewGuid().ToString("N");
+        var first = Events.NewCallId();
+        var second = Events.NewCallId();
+
+        using (var response = await app.PostWebhookAsync(Events.CarrierCall(first, Events.NewRwandanNumber()), webhookId))
+        {
+            response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        using (var response = await app.PostWebhookAsync(Events.CarrierCall(second, Events.NewRwandanNumber()), webhookId))
+        {
+            ((int)response.StatusCode).ShouldBeLessThan(500);
+        }
+
+        await using var db = app.Db();
+        (await db.Calls.AsNoTracking().SingleAsync(c => c.CallId == first, Ct)).Status.ShouldBe(CallStatus.Accepted);
+        (await db.Calls.AsNoTracking().AnyAsync(c => c.CallId == second, Ct)).ShouldBeFalse("half a claim was stored");
+        app.OpenAi.For("accept", second).ShouldBeEmpty();
+    }
+
     [Fact]
     public async Task Forty_calls_at_once_with_a_ceiling_of_five_accept_five_and_create_nothing_for_the_rest()
     {
