@@ -52,7 +52,8 @@ internal sealed partial class RetentionJob(
 
     public string Name => "retention";
 
-    public WorkSchedule Schedule => new(options.Value.RetentionInterval, 1, RunDeadline + TimeSpan.FromMinutes(1), RunDeadline);
+    /// <summary>One run per interval: its one item is due again as soon as it is done, so a sweep takes one batch.</summary>
+    public WorkSchedule Schedule => new(options.Value.RetentionInterval, 1, RunDeadline + TimeSpan.FromMinutes(1), RunDeadline, Drain: false);
 
     public bool CanRun() => options.Value.RetentionEnabled;
 

@@ -33,14 +33,18 @@ internal interface ILeasedWork<TKey>
 }
 
 /// <summary>How often a work is swept and how much of it is taken at a time.</summary>
-/// <param name="Interval">Between sweeps (a sweep takes batch after batch until fewer than a batch are due).</param>
+/// <param name="Interval">Between sweeps.</param>
 /// <param name="BatchSize">Items claimed at a time.</param>
 /// <param name="Lease">How long a claimed item is held: long enough for a batch of items, each within its deadline.</param>
 /// <param name="ItemDeadline">
 /// The most one item may take, its response bodies included; an item is started only while at least this much of its
 /// lease is left.
 /// </param>
-internal sealed record WorkSchedule(TimeSpan Interval, int BatchSize, TimeSpan Lease, TimeSpan ItemDeadline);
+/// <param name="Drain">
+/// Whether a sweep takes batch after batch until fewer than a batch are due (rows of work), or one batch only (a
+/// periodic job, whose one item is due again as soon as it is done).
+/// </param>
+internal sealed record WorkSchedule(TimeSpan Interval, int BatchSize, TimeSpan Lease, TimeSpan ItemDeadline, bool Drain = true);
 
 /// <summary>
 /// An item claimed until <paramref name="LeaseUntil"/> (the database's time; also the item's token: a row that no

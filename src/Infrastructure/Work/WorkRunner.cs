@@ -9,7 +9,8 @@ namespace EasyMo.Infrastructure.Work;
 /// Runs one <see cref="ILeasedWork{TKey}"/> on this instance: every <see cref="WorkSchedule.Interval"/> it claims a
 /// batch of due items (leased by the database's clock) and does them one by one, each in a DI scope of its own and
 /// under a deadline of <see cref="WorkSchedule.ItemDeadline"/>, started only while that much of the lease is left. A
-/// sweep takes batch after batch until fewer than a batch are due, so at most one batch is ever held in memory.
+/// sweep takes batch after batch until fewer than a batch are due (a periodic job: one batch), so at most one batch is ever
+/// held in memory.
 /// Nothing an item does can stop the loop: a failure, a stalled peer or a lost lease costs that item one lease, after
 /// which it is due again (here or on another instance). On stop, claimed items not yet done wait for their lease.
 /// </summary>
@@ -82,7 +83,7 @@ internal sealed partial class WorkRunner<TWork, TKey>(
             }
 
             claimedInAll += claimed.Count;
-            if (claimed.Count < schedule.BatchSize)
+            if (!schedule.Drain || claimed.Count < schedule.BatchSize)
             {
                 break;
             }

@@ -89,6 +89,22 @@ public sealed class WorkRunnerTests
     }
 
     [Fact]
+    public async Task A_periodic_job_runs_once_a_sweep_though_its_item_is_always_due()
+    {
+        // A singleton job (retention) claims its one item whenever its lease is free, which is right after each run: a
+        // sweep that drained would run it again and again, back to back.
+        var work = new ScriptedWork(new WorkSchedule(TimeSpan.FromMilliseconds(50), 1, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(1), Drain: false))
+        {
+            Batches = { new[] { "run 1" }, new[] { "run 2" }, new[] { "run 3" } },
+        };
+        var (runner, _) = Runner(work);
+
+        (await runner.SweepAsync(Ct)).ShouldBe(1);
+
+        work.Done.ShouldBe(["run 1"]);
+    }
+
+    [Fact]
     public async Task A_claim_that_fails_is_tried_again_at_the_next_sweep()
     {
         var work = new ScriptedWork(new WorkSchedule(TimeSpan.FromMilliseconds(50), 10, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(1)))
