@@ -107,21 +107,29 @@ public static class AdminEndpoints
         }
 
         var errors = new Dictionary<string, string[]>();
-        var (hasName, name) = ReadString(body, "name", errors);
-        var (hasLanguage, language) = ReadString(body, "language", errors);
-        var hasBlocked = false;
-        var blocked = false;
-        if (body.TryGetProperty("blocked", out var blockedValue))
+        bool hasName, hasLanguage, hasBlocked = false, blocked = false;
+        string? name, language;
+        try
         {
-            hasBlocked = true;
-            if (blockedValue.ValueKind is JsonValueKind.True or JsonValueKind.False)
+            (hasName, name) = ReadString(body, "name", errors);
+            (hasLanguage, language) = ReadString(body, "language", errors);
+            if (body.TryGetProperty("blocked", out var blockedValue))
             {
-                blocked = blockedValue.GetBoolean();
+                hasBlocked = true;
+                if (blockedValue.ValueKind is JsonValueKind.True or JsonValueKind.False)
+                {
+                    blocked = blockedValue.GetBoolean();
+                }
+                else
+                {
+                    errors["blocked"] = ["blocked must be true or false."];
+                }
             }
-            else
-            {
-                errors["blocked"] = ["blocked must be true or false."];
-            }
+        }
+        catch (InvalidOperationException)
+        {
+            // An escaped unpaired surrogate ("\ud800") in a name or a value: valid JSON, but not text.
+            return BodyProblem("The body holds a string that is not text (an unpaired surrogate).");
         }
 
         if (errors.Count > 0)

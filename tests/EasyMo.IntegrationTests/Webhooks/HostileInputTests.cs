@@ -21,7 +21,7 @@ public sealed class HostileInputTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>Strings a hostile sender would try: any UTF-16 (lone surrogates and NUL included), long ones, and classics.</summary>
-    private static readonly Gen<string> Hostile = Gen.Frequency(
+    internal static readonly Gen<string> Hostile = Gen.Frequency(
         (4, Gen.String[0, 40]),
         (2, Gen.String[200, 700]),
         (1, Gen.Int[0, 9000].Select(length => new string('9', length))),
@@ -185,7 +185,7 @@ public sealed class HostileInputTests
         $$"""{"object":"event","id":"evt_{{Guid.NewGuid():N}}","type":{{Json(type)}},"created_at":{{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}},"data":{{data}}}""";
 
     /// <summary>A JSON string literal with every character outside printable ASCII escaped, lone surrogates included, as a sender may.</summary>
-    private static string Json(string value)
+    internal static string Json(string value)
     {
         var builder = new StringBuilder(value.Length + 2).Append('"');
         foreach (var c in value)

@@ -1,3 +1,4 @@
+using EasyMo.Domain.Calls;
 using FluentValidation;
 
 namespace EasyMo.Application.Features.Calls.AcceptIncomingCall;
@@ -11,8 +12,8 @@ public sealed class AcceptIncomingCallValidator : AbstractValidator<AcceptIncomi
         RuleFor(command => command.WebhookId).NotEmpty().MaximumLength(256);
         RuleFor(command => command.CallId)
             .NotEmpty()
-            .MaximumLength(256)
-            .Must(BeAnOpaqueId).WithMessage("'Call Id' must be letters, digits, '_', '-', '.' and ':' only (OpenAI's ids are rtc_…).");
+            .MaximumLength(Call.MaxCallIdLength)
+            .Must(id => id is null || id.Length == 0 || Call.IsWellFormedCallId(id)).WithMessage("'Call Id' must be letters, digits, '_', '-', '.' and ':' only (OpenAI's ids are rtc_…).");
         RuleFor(command => command.SipHeaders)
             .NotNull()
             .Must(headers => headers.Count <= MaxHeaders).WithMessage($"A SIP INVITE carries at most {MaxHeaders} headers here.");
@@ -22,7 +23,4 @@ public sealed class AcceptIncomingCallValidator : AbstractValidator<AcceptIncomi
             header.RuleFor(h => h.Value).NotNull().MaximumLength(8192);
         });
     }
-
-    // OpenAI's call ids are rtc_ and hex; the id goes into URL paths and logs, so nothing else is let in.
-    private static bool BeAnOpaqueId(string? id) => id is null || id.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or ':');
 }
