@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Npgsql;
 
 namespace EasyMo.IntegrationTests.Chaos;
@@ -30,50 +29,24 @@ public sealed class DatabaseOutageUnderLoadTests
             await Task.Delay(Random.Shared.Next(5, 30));
             return 200;
         });
-        var deliveries = Enumerable.Range(0, Calls)
-            .Select(_ => (WebhookId: "wh_" + Guid.NewGuid().ToString("N"), CallId: Events.NewCallId(), Caller: Events.NewRwandanNumber()))
-            .Select(d => (d.WebhookId, d.CallId, Body: Events.CarrierCall(d.CallId, d.Caller)))
-            .ToList();
-        var answered = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
-        var statuses = new ConcurrentDictionary<int, int>();
-        var client = app.CreateClient();
+        var burst = WebhookBurst.OfCarrierCalls(Calls);
 
-        async Task DeliverAsync((string WebhookId, string CallId, string Body) delivery)
+        await burst.SendAsync(app, Senders, before: i =>
         {
-            using var response = await app.PostWebhookAsync(delivery.Body, delivery.WebhookId, client: client);
-            answered[delivery.WebhookId] = (int)response.StatusCode;
-            statuses.AddOrUpdate((int)response.StatusCode, 1, (_, n) => n + 1);
-        }
-
-        var next = -1;
-        await Task.WhenAll(Enumerable.Range(0, Senders).Select(async sender =>
-        {
-            while (Interlocked.Increment(ref next) is var i && i < Calls)
+            if (i == Calls / 3)
             {
-                if (i == Calls / 3)
-                {
-                    proxy.Cut(); // the database goes away, connections and all
-                    _ = Task.Delay(1_500, Ct).ContinueWith(_ => proxy.Resume(), TaskScheduler.Default);
-                }
-
-                await DeliverAsync(deliveries[i]);
+                proxy.Cut(); // the database goes away, connections and all
+                _ = Task.Delay(1_500, Ct).ContinueWith(_ => proxy.Resume(), TaskScheduler.Default);
             }
-        }));
+        });
+        var refused = burst.Unanswered;
+        await burst.RedeliverAsync(app, Senders, rounds: 10, pause: TimeSpan.FromMilliseconds(500));
 
-        var refused = deliveries.Count(d => answered[d.WebhookId] != 200);
-        for (var round = 0; round < 10 && deliveries.Any(d => answered[d.WebhookId] != 200); round++)
-        {
-            await Task.Delay(500, Ct); // OpenAI's retries come later
-            await Parallel.ForEachAsync(deliveries.Where(d => answered[d.WebhookId] != 200).ToList(),
-                new ParallelOptions { MaxDegreeOfParallelism = Senders, CancellationToken = Ct }, async (delivery, _) => await DeliverAsync(delivery));
-        }
-
-        TestContext.Current.TestOutputHelper?.WriteLine(
-            $"calls {Calls}; not answered 200 in the burst {refused}; answers {string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}: {s.Value}"))}");
+        TestContext.Current.TestOutputHelper?.WriteLine($"calls {Calls}; not answered 200 in the burst {refused}; answers {burst.StatusSummary()}");
         refused.ShouldBeGreaterThan(0, "the outage landed during the burst");
-        statuses.Keys.ShouldAllBe(status => status == 200 || status == 503, "a database outage is a 503, never a 500");
-        deliveries.ShouldAllBe(d => answered[d.WebhookId] == 200);
+        burst.Statuses.Keys.ShouldAllBe(status => status == 200 || status == 503, "a database outage is a 503, never a 500");
+        burst.AllAnswered.ShouldBeTrue();
 
-        await FirstDecisionAudit.CheckAsync(direct, app.OpenAi, [.. deliveries.Select(d => d.CallId)]);
+        await FirstDecisionAudit.CheckAsync(direct, app.OpenAi, burst.CallIds);
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Npgsql;
 
 namespace EasyMo.IntegrationTests.Chaos;
@@ -31,57 +30,32 @@ public sealed class DatabaseRestartUnderLoadTests
             await Task.Delay(Random.Shared.Next(5, 30));
             return 200;
         });
-        var deliveries = Enumerable.Range(0, Calls)
-            .Select(_ => (WebhookId: "wh_" + Guid.NewGuid().ToString("N"), CallId: Events.NewCallId(), Caller: Events.NewRwandanNumber()))
-            .Select(d => (d.WebhookId, d.CallId, Body: Events.CarrierCall(d.CallId, d.Caller)))
-            .ToList();
-        var answered = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
-        var statuses = new ConcurrentDictionary<int, int>();
-        var client = app.CreateClient();
-
-        async Task DeliverAsync((string WebhookId, string CallId, string Body) delivery)
-        {
-            using var response = await app.PostWebhookAsync(delivery.Body, delivery.WebhookId, client: client);
-            answered[delivery.WebhookId] = (int)response.StatusCode;
-            statuses.AddOrUpdate((int)response.StatusCode, 1, (_, n) => n + 1);
-        }
+        var burst = WebhookBurst.OfCarrierCalls(Calls);
 
         Task restart = Task.CompletedTask;
-        var next = -1;
-        await Task.WhenAll(Enumerable.Range(0, Senders).Select(async sender =>
+        await burst.SendAsync(app, Senders, before: i =>
         {
-            while (Interlocked.Increment(ref next) is var i && i < Calls)
+            if (i == Calls / 3)
             {
-                if (i == Calls / 3)
-                {
-                    restart = server.RestartAsync(TimeSpan.FromSeconds(1)); // the server crashes; back a second later
-                }
-
-                await DeliverAsync(deliveries[i]);
+                restart = server.RestartAsync(TimeSpan.FromSeconds(1)); // the server crashes; back a second later
             }
-        }));
+        });
         await restart;
-
-        var refused = deliveries.Count(d => answered[d.WebhookId] != 200);
-        for (var round = 0; round < 20 && deliveries.Any(d => answered[d.WebhookId] != 200); round++)
-        {
-            await Task.Delay(500, Ct); // OpenAI's retries come later
-            await Parallel.ForEachAsync(deliveries.Where(d => answered[d.WebhookId] != 200).ToList(),
-                new ParallelOptions { MaxDegreeOfParallelism = Senders, CancellationToken = Ct }, async (delivery, _) => await DeliverAsync(delivery));
-        }
+        var refused = burst.Unanswered;
+        await burst.RedeliverAsync(app, Senders, rounds: 20, pause: TimeSpan.FromMilliseconds(500));
 
         TestContext.Current.TestOutputHelper?.WriteLine(
-            $"calls {Calls}; not answered 200 in the burst {refused}; answers {string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}: {s.Value}"))}; "
+            $"calls {Calls}; not answered 200 in the burst {refused}; answers {burst.StatusSummary()}; "
             + $"accepts sent {app.OpenAi.For("accept").Count} (a claim taken over sends its accept again, and OpenAI's 409 says the call is live)");
         refused.ShouldBeGreaterThan(0, "the restart landed during the burst");
-        statuses.Keys.ShouldAllBe(status => status == 200 || status == 503, "a database restart is a 503, never a 500");
-        deliveries.ShouldAllBe(d => answered[d.WebhookId] == 200);
+        burst.Statuses.Keys.ShouldAllBe(status => status == 200 || status == 503, "a database restart is a 503, never a 500");
+        burst.AllAnswered.ShouldBeTrue();
 
-        await FirstDecisionAudit.CheckAsync(connectionString, app.OpenAi, [.. deliveries.Select(d => d.CallId)]);
+        await FirstDecisionAudit.CheckAsync(connectionString, app.OpenAi, burst.CallIds);
 
         // The service is whole again: a new call is decided at once.
         var after = Events.NewCallId();
-        using var late = await app.PostWebhookAsync(Events.CarrierCall(after, Events.NewRwandanNumber()), client: client);
+        using var late = await app.PostWebhookAsync(Events.CarrierCall(after, Events.NewRwandanNumber()));
         late.StatusCode.ShouldBe(HttpStatusCode.OK);
         app.OpenAi.FirstDecisions.GetValueOrDefault(after).ShouldBe("accept");
     }

@@ -41,40 +41,21 @@ public sealed class PeerResetsUnderLoadTests
                     return 200;
             }
         });
-        var deliveries = Enumerable.Range(0, Calls)
-            .Select(_ => (WebhookId: "wh_" + Guid.NewGuid().ToString("N"), CallId: Events.NewCallId(), Caller: Events.NewRwandanNumber()))
-            .Select(d => (d.WebhookId, d.CallId, Body: Events.CarrierCall(d.CallId, d.Caller)))
-            .ToList();
-        var answered = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
-        var statuses = new ConcurrentDictionary<int, int>();
-        var client = app.CreateClient();
+        var burst = WebhookBurst.OfCarrierCalls(Calls);
 
-        async Task DeliverAsync((string WebhookId, string CallId, string Body) delivery)
-        {
-            using var response = await app.PostWebhookAsync(delivery.Body, delivery.WebhookId, client: client);
-            answered[delivery.WebhookId] = (int)response.StatusCode;
-            statuses.AddOrUpdate((int)response.StatusCode, 1, (_, n) => n + 1);
-        }
-
-        await Parallel.ForEachAsync(deliveries, new ParallelOptions { MaxDegreeOfParallelism = Senders, CancellationToken = Ct },
-            async (delivery, _) => await DeliverAsync(delivery));
-        for (var round = 0; round < 10 && deliveries.Any(d => answered[d.WebhookId] != 200); round++)
-        {
-            await Task.Delay(300, Ct); // OpenAI redelivers what was not answered 200
-            await Parallel.ForEachAsync(deliveries.Where(d => answered[d.WebhookId] != 200).ToList(),
-                new ParallelOptions { MaxDegreeOfParallelism = Senders, CancellationToken = Ct }, async (delivery, _) => await DeliverAsync(delivery));
-        }
+        await burst.SendAsync(app, Senders);
+        await burst.RedeliverAsync(app, Senders, rounds: 10, pause: TimeSpan.FromMilliseconds(300));
 
         var reconciled = app.Logs.Lines.Count(line => line.Contains("OPENAI_SIP_CALL_RECONCILED", StringComparison.Ordinal));
         TestContext.Current.TestOutputHelper?.WriteLine(
-            $"calls {Calls}; connections reset {resets}; reconciled {reconciled}; answers {string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}: {s.Value}"))}; "
+            $"calls {Calls}; connections reset {resets}; reconciled {reconciled}; answers {burst.StatusSummary()}; "
             + $"accepted {app.OpenAi.FirstDecisions.Values.Count(d => d == "accept")}, rejected {app.OpenAi.FirstDecisions.Values.Count(d => d == "reject")}");
         resets.ShouldBeGreaterThan(0);
-        statuses.Keys.ShouldAllBe(status => status == 200 || status == 503, "a reset is reconciled or retried, never a 500");
-        deliveries.ShouldAllBe(d => answered[d.WebhookId] == 200);
+        burst.Statuses.Keys.ShouldAllBe(status => status == 200 || status == 503, "a reset is reconciled or retried, never a 500");
+        burst.AllAnswered.ShouldBeTrue();
         app.OpenAi.For("accept").GroupBy(r => r.CallId).ShouldAllBe(g => g.Count() == 1, "an accept in doubt is reconciled, never sent again");
 
-        await FirstDecisionAudit.CheckAsync(app.ConnectionString, app.OpenAi, [.. deliveries.Select(d => d.CallId)]);
+        await FirstDecisionAudit.CheckAsync(app.ConnectionString, app.OpenAi, burst.CallIds);
     }
 
     [Fact]
