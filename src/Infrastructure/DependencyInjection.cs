@@ -27,9 +27,8 @@ public static class DependencyInjection
         services.AddOptions<OpenAiOptions>().Bind(configuration.GetSection(OpenAiOptions.SectionName));
 
         // Read when the first context is made, so that hosts (and test hosts) may still add configuration after this call.
-        services.AddDbContextPool<EasyMoDbContext>((provider, options) => options
-            .UseNpgsql(DatabaseConnection.Resolve(provider.GetRequiredService<IConfiguration>()) ?? string.Empty, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
-            .UseSnakeCaseNamingConvention()
+        services.AddDbContextPool<EasyMoDbContext>((provider, options) => DatabaseConnection
+            .Configure(options, DatabaseConnection.Resolve(provider.GetRequiredService<IConfiguration>()) ?? string.Empty)
             // A duplicate delivery ends in a unique violation that the store expects and answers; it is not an error to log.
             // Real database failures still surface through the exception handler's own events.
             .ConfigureWarnings(warnings => warnings.Log(

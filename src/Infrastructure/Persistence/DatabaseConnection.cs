@@ -24,12 +24,18 @@ public static class DatabaseConnection
         return string.IsNullOrWhiteSpace(raw) ? null : Normalize(raw);
     }
 
+    /// <summary>
+    /// The one place the context's database options are set (the service, <c>dotnet ef</c>, the CLI and the tests all come
+    /// here): Npgsql on <paramref name="connectionString"/> (already normalized), the migrations' history table, snake_case.
+    /// </summary>
+    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, string connectionString) =>
+        options
+            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable(MigrationsHistoryTable))
+            .UseSnakeCaseNamingConvention();
+
     /// <summary>The context's options as the service builds them, on <paramref name="connectionString"/> (already normalized).</summary>
     public static DbContextOptions<EasyMoDbContext> ContextOptions(string connectionString) =>
-        new DbContextOptionsBuilder<EasyMoDbContext>()
-            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable(MigrationsHistoryTable))
-            .UseSnakeCaseNamingConvention()
-            .Options;
+        ((DbContextOptionsBuilder<EasyMoDbContext>)Configure(new DbContextOptionsBuilder<EasyMoDbContext>(), connectionString)).Options;
 
     public static string Normalize(string raw)
     {

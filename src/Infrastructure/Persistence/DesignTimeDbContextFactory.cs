@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 
 namespace EasyMo.Infrastructure.Persistence;
@@ -13,10 +12,6 @@ internal sealed class DesignTimeDbContextFactory : IDesignTimeDbContextFactory<E
     {
         var connectionString = Environment.GetEnvironmentVariable("ConnectionStrings__EasyMo")
             ?? "Host=127.0.0.1;Port=54329;Database=easymo;Username=postgres";
-        var options = new DbContextOptionsBuilder<EasyMoDbContext>()
-            .UseNpgsql(DatabaseConnection.Normalize(connectionString), npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
-            .UseSnakeCaseNamingConvention()
-            .Options;
-        return new EasyMoDbContext(options);
+        return new EasyMoDbContext(DatabaseConnection.ContextOptions(DatabaseConnection.Normalize(connectionString)));
     }
 }

@@ -149,10 +149,7 @@ public sealed class EasyMoApp : WebApplicationFactory<Program>
     /// <summary>A context on any test database, for arranging and asserting.</summary>
     public sealed class DbFor(string connectionString)
     {
-        public EasyMoDbContext Context { get; } = new(new DbContextOptionsBuilder<EasyMoDbContext>()
-            .UseNpgsql(connectionString)
-            .UseSnakeCaseNamingConvention()
-            .Options);
+        public EasyMoDbContext Context { get; } = new(DatabaseConnection.ContextOptions(connectionString));
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

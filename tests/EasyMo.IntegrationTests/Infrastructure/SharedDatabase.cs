@@ -54,11 +54,7 @@ public sealed class SharedDatabase : IAsyncLifetime
     /// <summary>Applies the real EF Core migrations to the database <paramref name="connectionString"/> names.</summary>
     public static async Task MigrateAsync(string connectionString)
     {
-        var options = new DbContextOptionsBuilder<EasyMoDbContext>()
-            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
-            .UseSnakeCaseNamingConvention()
-            .Options;
-        await using var db = new EasyMoDbContext(options);
+        await using var db = new EasyMoDbContext(DatabaseConnection.ContextOptions(connectionString));
         await db.Database.MigrateAsync();
     }
 

@@ -25,6 +25,6 @@ public sealed partial class LoggingBehavior<TMessage, TResponse>(ILogger<Logging
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Handled {MessageType} in {ElapsedMs:0.0} ms")]
+    [LoggerMessage(EventId = 1950, EventName = "MEDIATOR_HANDLED", Level = LogLevel.Debug, Message = "Handled {MessageType} in {ElapsedMs:0.0} ms")]
     private static partial void Handled(ILogger logger, string messageType, double elapsedMs);
 }
