@@ -47,57 +47,7 @@ public static class AgentInstructions
     /// A last-call summary is model-written from caller speech: one line of printable text (no control or format
     /// characters, no line breaks, no double quotes to close the quotation around it), cut at <see cref="MaxSummaryLength"/>.
     /// </summary>
-    internal static string? SanitizeSummary(string? summary)
-    {
-        if (string.IsNullOrWhiteSpace(summary))
-        {
-            return null;
-        }
-
-        var builder = new StringBuilder(Math.Min(summary.Length, MaxSummaryLength + 1));
-        var lastWasSpace = true;
-        foreach (var c in summary)
-        {
-            if (builder.Length > MaxSummaryLength)
-            {
-                break;
-            }
-
-            if (char.IsWhiteSpace(c) || char.IsControl(c))
-            {
-                if (!lastWasSpace)
-                {
-                    builder.Append(' ');
-                    lastWasSpace = true;
-                }
-            }
-            else if (char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Format or System.Globalization.UnicodeCategory.Surrogate
-                or System.Globalization.UnicodeCategory.PrivateUse or System.Globalization.UnicodeCategory.OtherNotAssigned)
-            {
-                // Bidi overrides, zero-width characters, anything outside the basic plane (emoji): nothing a summary needs.
-            }
-            else
-            {
-                builder.Append(c switch
-                {
-                    '"' or '“' or '”' or '«' or '»' => '\'',
-                    '{' => '(',
-                    '}' => ')',
-                    _ => c,
-                });
-                lastWasSpace = false;
-            }
-        }
-
-        var clean = builder.ToString().Trim();
-        if (clean.Length > MaxSummaryLength)
-        {
-            var cut = clean.LastIndexOf(' ', MaxSummaryLength - 1);
-            clean = (cut > MaxSummaryLength / 2 ? clean[..cut] : clean[..(MaxSummaryLength - 1)]).TrimEnd() + "…";
-        }
-
-        return clean.Length == 0 ? null : clean;
-    }
+    internal static string? SanitizeSummary(string? summary) => UntrustedText.Quotable(summary, MaxSummaryLength);
 
     /// <summary>Fills the last-summary line of a template, or removes the whole line when there is no summary.</summary>
     private static string WithLastSummary(string instructions, string? summary)
@@ -119,38 +69,7 @@ public static class AgentInstructions
     }
 
     /// <summary>Names come from profiles that callers can influence: keep letters, marks, spaces and a few separators only.</summary>
-    public static string? SanitizeName(string? name)
-    {
-        if (string.IsNullOrWhiteSpace(name))
-        {
-            return null;
-        }
-
-        var builder = new StringBuilder(Math.Min(name.Length, MaxNameLength));
-        var lastWasSpace = false;
-        foreach (var c in name.Trim())
-        {
-            if (builder.Length == MaxNameLength)
-            {
-                break;
-            }
-
-            if (char.IsLetter(c) || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.NonSpacingMark
-                || c is '\'' or '’' or '-' or '.')
-            {
-                builder.Append(c);
-                lastWasSpace = false;
-            }
-            else if (char.IsWhiteSpace(c) && !lastWasSpace && builder.Length > 0)
-            {
-                builder.Append(' ');
-                lastWasSpace = true;
-            }
-        }
-
-        var clean = builder.ToString().Trim();
-        return clean.Length == 0 ? null : clean;
-    }
+    public static string? SanitizeName(string? name) => UntrustedText.Name(name, MaxNameLength);
 
     private static string ReadTemplate(string fileName)
     {

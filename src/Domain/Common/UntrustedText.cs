@@ -60,6 +60,68 @@ public static class UntrustedText
     }
 
     /// <summary>
+    /// A person's name as a model's instructions may quote it (names come from profiles callers can influence): letters,
+    /// combining marks, apostrophes, hyphens, dots and single spaces, nothing else (no digits, quotes, braces or line
+    /// breaks), cut at <paramref name="maxLength"/>. Null when nothing is left.
+    /// </summary>
+    public static string? Name(string? text, int maxLength) =>
+        string.IsNullOrWhiteSpace(text) ? null : OneLine(Map(text, c =>
+            char.IsLetter(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark || c is '\'' or '’' or '-' or '.' ? c
+            : char.IsWhiteSpace(c) ? ' '
+            : null), maxLength);
+
+    /// <summary>
+    /// Text a model's instructions quote (a summary written from caller speech): <see cref="OneLine"/>, with control
+    /// characters taken as spaces, quotation marks turned to apostrophes and braces to parentheses (nothing can close the
+    /// quotation or look like a placeholder), characters outside the Basic Multilingual Plane (emoji) dropped, and cut at
+    /// a word near <paramref name="maxLength"/> with an ellipsis. Null when nothing is left.
+    /// </summary>
+    public static string? Quotable(string? text, int maxLength)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        var mapped = Map(text, c => c switch
+        {
+            '"' or '“' or '”' or '«' or '»' => '\'',
+            '{' => '(',
+            '}' => ')',
+            _ when char.IsSurrogate(c) => null,
+            _ when char.IsControl(c) => ' ',
+            _ => c,
+        });
+        if (OneLine(mapped, mapped.Length + 1) is not { } line)
+        {
+            return null;
+        }
+
+        if (line.Length <= maxLength)
+        {
+            return line;
+        }
+
+        var cut = line.LastIndexOf(' ', maxLength - 1);
+        return (cut > maxLength / 2 ? line[..cut] : line[..(maxLength - 1)]).TrimEnd() + "…";
+    }
+
+    /// <summary>Each character of <paramref name="text"/> through <paramref name="map"/>: kept, replaced, or dropped (null).</summary>
+    private static string Map(string text, Func<char, char?> map)
+    {
+        var builder = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (map(c) is { } mapped)
+            {
+                builder.Append(mapped);
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>
     /// An opaque id (a WhatsApp call or message id, a media id): printable ASCII without spaces, at most
     /// <paramref name="maxLength"/> characters. Anything else is no id at all (null): an id cut or cleaned would name
     /// something else.

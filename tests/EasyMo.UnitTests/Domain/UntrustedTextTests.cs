@@ -40,4 +40,22 @@ public sealed class UntrustedTextTests
         UntrustedText.IsToken(text, max).ShouldBe(token);
         UntrustedText.Token(text, max).ShouldBe(token ? text : null);
     }
+
+    [Theory]
+    [InlineData("Aline 😀 Uwase", "Aline Uwase")]
+    [InlineData("Jean\u202e-Pierre\u0000", "Jean-Pierre")]
+    [InlineData("{{caller}}\"", "caller")]
+    public void A_name_for_a_prompt_keeps_letters_and_a_few_separators(string text, string expected) =>
+        UntrustedText.Name(text, 60).ShouldBe(expected);
+
+    [Theory]
+    [InlineData("Took a 🏍 to Kimironko", "Took a to Kimironko")] // OneLine would keep the emoji
+    [InlineData("He said \"stop\" {now}", "He said 'stop' (now)")]
+    [InlineData("a\u0000b", "a b")]
+    public void Quotable_text_cannot_close_a_quotation_or_open_a_placeholder(string text, string expected) =>
+        UntrustedText.Quotable(text, 400).ShouldBe(expected);
+
+    [Fact]
+    public void Quotable_text_is_cut_at_a_word_with_an_ellipsis() =>
+        UntrustedText.Quotable("one two three four five six", 12).ShouldBe("one two…");
 }
