@@ -1,5 +1,6 @@
 using EasyMo.Application.Calls;
 using EasyMo.Application.Common.Metrics;
+using EasyMo.Application.Common.Options;
 using EasyMo.Application.Privacy;
 using FluentValidation;
 using Microsoft.Extensions.Configuration;
@@ -15,9 +16,7 @@ public static class DependencyInjection
     {
         services.AddOptions<CallHandlingOptions>().Bind(configuration.GetSection(CallHandlingOptions.SectionName));
         services.AddOptions<RealtimeAgentOptions>().Bind(configuration.GetSection(RealtimeAgentOptions.SectionName));
-        services.AddOptions<PrivacyOptions>().Bind(configuration.GetSection(PrivacyOptions.SectionName))
-            .Validate(options => options.Problems().Count == 0, "Privacy settings are invalid: see PrivacyOptions.Problems.")
-            .ValidateOnStart();
+        services.AddOptions<PrivacyOptions>().Bind(configuration.GetSection(PrivacyOptions.SectionName)).ValidateProblemsOnStart();
         services.AddOptions<CallerIdentityOptions>().Bind(configuration.GetSection(CallerIdentityOptions.SectionName));
         services.AddSingleton<CallerIdentityVerifier>();
         services.AddSingleton<Pseudonymizer>();

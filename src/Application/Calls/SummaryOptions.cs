@@ -1,7 +1,9 @@
+using EasyMo.Application.Common.Options;
+
 namespace EasyMo.Application.Calls;
 
 /// <summary>Post-call summaries (configuration section <c>Summaries</c>).</summary>
-public sealed class SummaryOptions
+public sealed class SummaryOptions : IValidatedOptions
 {
     public const string SectionName = "Summaries";
 

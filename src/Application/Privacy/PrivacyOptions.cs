@@ -1,7 +1,9 @@
+using EasyMo.Application.Common.Options;
+
 namespace EasyMo.Application.Privacy;
 
 /// <summary>Consent, retention and pseudonymisation (configuration section <c>Privacy</c>); see docs/privacy.md.</summary>
-public sealed class PrivacyOptions
+public sealed class PrivacyOptions : IValidatedOptions
 {
     public const string SectionName = "Privacy";
 

@@ -120,6 +120,7 @@ public sealed class Call
     /// <summary>The one-way pseudonym that replaced the caller's number (erasure, or the pseudonymisation age).</summary>
     public string? CallerPseudonym { get; private set; }
 
+    /// <summary>The call is answered and not over: the agent talks with the caller, and the call may be followed, transferred or hung up.</summary>
     public bool IsLive => Status == CallStatus.Accepted;
 
     /// <summary>Transcripts, summaries and requests of this call may be stored.</summary>

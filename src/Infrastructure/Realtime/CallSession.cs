@@ -52,7 +52,7 @@ internal sealed partial class CallSession(
             callerName = call?.ProfileId is { } profileId ? (await store.FindProfileByIdAsync(profileId, stoppingToken))?.Name : null;
         }
 
-        if (call is not { Status: CallStatus.Accepted })
+        if (call is not { IsLive: true })
         {
             return;
         }

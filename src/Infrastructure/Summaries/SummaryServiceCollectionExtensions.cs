@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EasyMo.Application.Calls;
 using EasyMo.Application.Common.Abstractions;
+using EasyMo.Application.Common.Options;
 using EasyMo.Infrastructure.OpenAi;
 using EasyMo.Infrastructure.Persistence;
 using EasyMo.Infrastructure.Summaries;
@@ -23,8 +24,7 @@ public static class SummaryServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddCallSummaries(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<SummaryOptions>().Bind(configuration.GetSection(SummaryOptions.SectionName)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SummaryOptions>, SummaryOptionsValidator>();
+        services.AddOptions<SummaryOptions>().Bind(configuration.GetSection(SummaryOptions.SectionName)).ValidateProblemsOnStart();
         services.AddScoped<ICallHistory, CallHistory>();
 
         services.AddOpenAiClient<IOpenAiResponsesApi>(ResponsesJsonContext.Default, "openai-responses", provider =>
@@ -36,11 +36,5 @@ public static class SummaryServiceCollectionExtensions
 
         services.AddLeasedWork<SummarySweeper, string>();
         return services;
-    }
-
-    private sealed class SummaryOptionsValidator : IValidateOptions<SummaryOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, SummaryOptions options) =>
-            options.Problems() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
     }
 }

@@ -99,7 +99,7 @@ internal sealed partial class OutboxDispatcher(
                 break;
 
             case GraphSendOutcome.Retry:
-                var delay = Backoff(settings, message.Attempts + 1);
+                var delay = RetryBackoff.After(message.Attempts + 1, settings.BaseDelay, settings.MaxDelay);
                 message.RetryAt(now + delay, result.ErrorCode, result.Reason ?? "failed", now);
                 await db.SaveChangesAsync(cancellationToken);
                 Retrying(logger, message.Id, message.DeduplicationKey, recipient, result.ErrorCode, result.Reason, message.Attempts, delay);
@@ -117,15 +117,6 @@ internal sealed partial class OutboxDispatcher(
         message.GiveUp(code, reason, now);
         await db.SaveChangesAsync(cancellationToken);
         GaveUp(logger, message.Id, message.DeduplicationKey, recipient, code, reason, message.Attempts);
-    }
-
-    /// <summary>Exponential from <see cref="OutboxOptions.BaseDelay"/> after attempt <paramref name="attempts"/>, jittered ±50 %, capped.</summary>
-    internal static TimeSpan Backoff(OutboxOptions settings, int attempts)
-    {
-        var exponential = settings.BaseDelay.TotalMilliseconds * Math.Pow(2, Math.Clamp(attempts - 1, 0, 30));
-        var capped = Math.Min(exponential, settings.MaxDelay.TotalMilliseconds);
-        var jittered = capped * (0.5 + Random.Shared.NextDouble());
-        return TimeSpan.FromMilliseconds(Math.Min(jittered, settings.MaxDelay.TotalMilliseconds));
     }
 
     [LoggerMessage(EventId = 1550, EventName = "WA_OUTBOX_SENT", Level = LogLevel.Information,

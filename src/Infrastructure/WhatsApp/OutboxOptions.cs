@@ -1,7 +1,9 @@
+using EasyMo.Application.Common.Options;
+
 namespace EasyMo.Infrastructure.WhatsApp;
 
 /// <summary>The outbox dispatcher (configuration section <c>Outbox</c>).</summary>
-public sealed class OutboxOptions
+public sealed class OutboxOptions : IValidatedOptions
 {
     public const string SectionName = "Outbox";
 

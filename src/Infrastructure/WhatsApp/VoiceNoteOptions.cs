@@ -1,7 +1,9 @@
+using EasyMo.Application.Common.Options;
+
 namespace EasyMo.Infrastructure.WhatsApp;
 
 /// <summary>The voice note worker (configuration section <c>VoiceNotes</c>).</summary>
-public sealed class VoiceNoteOptions
+public sealed class VoiceNoteOptions : IValidatedOptions
 {
     public const string SectionName = "VoiceNotes";
 

@@ -118,7 +118,7 @@ internal sealed partial class VoiceNoteWorker(
                 return;
             }
 
-            var delay = Backoff(settings, note.Attempts + 1);
+            var delay = RetryBackoff.After(note.Attempts + 1, settings.BaseDelay, settings.MaxDelay);
             note.RetryAt(now + delay, exception.Message, now);
             await db.SaveChangesAsync(cancellationToken);
             Retrying(logger, note.Id, sender, exception.Message, note.Attempts, delay);
@@ -272,15 +272,6 @@ internal sealed partial class VoiceNoteWorker(
         "rw" => "Murakoze ku butumwa bw'ijwi! Ntitwashoboye kubwumva (ni burebure cyane cyangwa ubwoko bwabwo ntibushyigikiwe). Mwatwoherereza ubutumwa bw'ijwi bugufi cyangwa mukatwandikira?",
         _ => "Thanks for your voice note! Unfortunately we could not listen to it (it is too long or in a format we do not support). Could you send a shorter voice note or type your message?",
     };
-
-    /// <summary>Exponential from <see cref="VoiceNoteOptions.BaseDelay"/> after attempt <paramref name="attempts"/>, jittered ±50 %, capped.</summary>
-    internal static TimeSpan Backoff(VoiceNoteOptions settings, int attempts)
-    {
-        var exponential = settings.BaseDelay.TotalMilliseconds * Math.Pow(2, Math.Clamp(attempts - 1, 0, 30));
-        var capped = Math.Min(exponential, settings.MaxDelay.TotalMilliseconds);
-        var jittered = capped * (0.5 + Random.Shared.NextDouble());
-        return TimeSpan.FromMilliseconds(Math.Min(jittered, settings.MaxDelay.TotalMilliseconds));
-    }
 
     private static string Extension(string mimeType) => mimeType switch
     {

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using EasyMo.Application.Common.Options;
 using EasyMo.Infrastructure.OpenAi;
 using EasyMo.Infrastructure.WhatsApp;
 using EasyMo.Infrastructure.Work;
@@ -23,15 +24,13 @@ public static class WhatsAppServiceCollectionExtensions
     public static IServiceCollection AddWhatsAppSending(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddWhatsAppGraphClient(configuration);
-        services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.SectionName)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<OutboxOptions>, OutboxOptionsValidator>();
+        services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.SectionName)).ValidateProblemsOnStart();
 
         services.AddLeasedWork<OutboxDispatcher, Guid>();
         services.AddHostedService<OutboxBacklogProbe>();
 
         // Voice notes: transcribed (its own OpenAI client, off the hot path) and answered through the outbox.
-        services.AddOptions<VoiceNoteOptions>().Bind(configuration.GetSection(VoiceNoteOptions.SectionName)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<VoiceNoteOptions>, VoiceNoteOptionsValidator>();
+        services.AddOptions<VoiceNoteOptions>().Bind(configuration.GetSection(VoiceNoteOptions.SectionName)).ValidateProblemsOnStart();
         services.AddOpenAiClient<IOpenAiAudioApi>(AudioJsonContext.Default, "openai-audio", provider =>
         {
             var options = provider.GetRequiredService<IOptions<VoiceNoteOptions>>().Value;
@@ -80,17 +79,5 @@ public static class WhatsAppServiceCollectionExtensions
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.AccessToken);
         }
-    }
-
-    private sealed class VoiceNoteOptionsValidator : IValidateOptions<VoiceNoteOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, VoiceNoteOptions options) =>
-            options.Problems() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
-    }
-
-    private sealed class OutboxOptionsValidator : IValidateOptions<OutboxOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, OutboxOptions options) =>
-            options.Problems() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using EasyMo.Domain.Common;
 using EasyMo.Domain.Messaging;
 using EasyMo.Infrastructure.WhatsApp;
+using EasyMo.Infrastructure.Work;
 
 namespace EasyMo.UnitTests.Domain;
 
@@ -94,9 +95,9 @@ public sealed class OutboxMessageTests
 
         for (var i = 0; i < 50; i++)
         {
-            OutboxDispatcher.Backoff(options, 1).ShouldBeInRange(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15));
-            OutboxDispatcher.Backoff(options, 2).ShouldBeInRange(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30));
-            OutboxDispatcher.Backoff(options, 20).ShouldBeLessThanOrEqualTo(TimeSpan.FromMinutes(1));
+            RetryBackoff.After(1, options.BaseDelay, options.MaxDelay).ShouldBeInRange(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15));
+            RetryBackoff.After(2, options.BaseDelay, options.MaxDelay).ShouldBeInRange(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30));
+            RetryBackoff.After(20, options.BaseDelay, options.MaxDelay).ShouldBeLessThanOrEqualTo(TimeSpan.FromMinutes(1));
         }
     }
 }

@@ -79,21 +79,6 @@ internal sealed class CallRecordingConfiguration : IEntityTypeConfiguration<Call
     }
 }
 
-internal sealed class PrivacyAuditConfiguration : IEntityTypeConfiguration<PrivacyAudit>
-{
-    public void Configure(EntityTypeBuilder<PrivacyAudit> builder)
-    {
-        builder.ToTable("privacy_audit", table => table.HasCheckConstraint("ck_privacy_audit_action", "action IN ('export','erase','purge','pseudonymise')"));
-        builder.HasKey(audit => audit.Id);
-        builder.Property(audit => audit.Id).ValueGeneratedNever();
-        builder.Property(audit => audit.Action).HasMaxLength(16);
-        builder.Property(audit => audit.Actor).HasMaxLength(64);
-        builder.Property(audit => audit.Subject).HasMaxLength(68);
-        builder.Property(audit => audit.Counts).HasColumnType("jsonb");
-        builder.HasIndex(audit => audit.At);
-    }
-}
-
 internal sealed class WhatsAppEventConfiguration : IEntityTypeConfiguration<WhatsAppEvent>
 {
     public void Configure(EntityTypeBuilder<WhatsAppEvent> builder)

@@ -63,7 +63,7 @@ public sealed class HandleCallToolHandler(ICallStore store, ISender sender, Time
         }
 
         var call = await store.FindCallAsync(command.CallId, cancellationToken);
-        if (call is not { Status: CallStatus.Accepted })
+        if (call is not { IsLive: true })
         {
             return Respond(new { error = "the call is not live" });
         }

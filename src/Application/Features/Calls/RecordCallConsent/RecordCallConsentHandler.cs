@@ -18,7 +18,7 @@ public sealed partial class RecordCallConsentHandler(ICallStore store, TimeProvi
     public async ValueTask<Consent?> Handle(RecordCallConsentCommand command, CancellationToken cancellationToken)
     {
         var call = await store.FindCallAsync(command.CallId, cancellationToken);
-        if (call is not { Status: CallStatus.Accepted })
+        if (call is not { IsLive: true })
         {
             return null;
         }

@@ -18,7 +18,7 @@ public sealed partial class TransferCallHandler(
     public async ValueTask<TransferOutcome> Handle(TransferCallCommand command, CancellationToken cancellationToken)
     {
         var call = await store.FindCallAsync(command.CallId, cancellationToken);
-        if (call is not { Status: CallStatus.Accepted })
+        if (call is not { IsLive: true })
         {
             return TransferOutcome.NotLive;
         }
