@@ -13,7 +13,7 @@ namespace EasyMo.Infrastructure.Persistence;
 /// <summary>
 /// The operators' reads, in SQL on the context's connection. The list is a keyset walk of
 /// <c>ix_calls_received_at_call_id</c> (or of the status / caller composites when those filter): no OFFSET, so a page
-/// costs the same at any depth. The stats are three aggregate statements over the range, whatever its size.
+/// costs the same at any depth. The stats are two aggregate statements over the range, whatever its size.
 /// </summary>
 internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
 {
