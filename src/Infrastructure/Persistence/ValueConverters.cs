@@ -25,7 +25,7 @@ internal static class ValueConverters
     /// so that SQL over the column (the operators' list, filters and stats) needs no translation.
     /// </summary>
     public static readonly ValueConverter<Domain.Calls.CallChannel, string> Channel = new(
-        channel => channel.ToString().ToLowerInvariant(),
+        channel => Domain.Calls.CallChannels.Name(channel),
         value => Enum.Parse<Domain.Calls.CallChannel>(value.Replace("_", string.Empty, StringComparison.Ordinal), true));
 
     public static ValueConverter<TEnum, string> SnakeCase<TEnum>()

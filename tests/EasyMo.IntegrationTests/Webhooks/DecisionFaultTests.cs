@@ -145,7 +145,12 @@ public sealed class DecisionFaultTests
     [Fact]
     public async Task No_transaction_stays_open_while_OpenAI_decides()
     {
-        await using var app = await EasyMoApp.StartAsync();
+        // The accept is held as long as the test looks: no attempt timeout may cut it short on a busy machine.
+        await using var app = await EasyMoApp.StartAsync(new Dictionary<string, string?>
+        {
+            ["OpenAI:AttemptTimeout"] = "00:00:20",
+            ["OpenAI:TotalTimeout"] = "00:00:30",
+        });
         var deciding = new TaskCompletionSource();
         var release = new TaskCompletionSource();
         app.OpenAi.Responder = async (operation, _, _) =>

@@ -50,7 +50,7 @@ public sealed record CallDetails(
         IReadOnlyList<CallEvent> events) => new(
         call.CallId,
         Wire(call.Status),
-        call.Channel == CallChannel.WhatsApp ? "whatsapp" : "phone",
+        call.Channel.Name(),
         Wire(call.Identity),
         call.Trunk,
         call.Language.Code,

@@ -13,7 +13,7 @@ public static class CallListParameters
     public const int MaxLimit = 200;
 
     public static readonly string[] Statuses = [.. Enum.GetValues<CallStatus>().Select(status => GetCall.CallDetails.Wire(status))];
-    public static readonly string[] Channels = ["whatsapp", "phone"];
+    public static readonly string[] Channels = [.. CallChannels.Names];
     public static readonly string[] Identities = [.. Enum.GetValues<CallerIdentity>().Select(identity => GetCall.CallDetails.Wire(identity))];
     public static readonly string[] Languages = [.. Language.All.Select(language => language.Code)];
 

@@ -51,7 +51,7 @@ public sealed partial class TransferCallHandler(
     private string? FindTarget(Call call)
     {
         var targets = options.Value.TransferTargets;
-        var channel = call.Channel == CallChannel.WhatsApp ? "whatsapp" : "phone";
+        var channel = call.Channel.Name();
         string[] keys = [$"{call.Language.Code}-{channel}", call.Language.Code, channel, "default"];
         return keys.Select(key => targets.TryGetValue(key, out var target) ? target : null).FirstOrDefault(target => !string.IsNullOrWhiteSpace(target));
     }
