@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
-using EasyMo.Application.Calls.Sip;
+using EasyMo.Application.Features.Calls.Sip;
 using EasyMo.WebApi.Webhooks;
 
 namespace EasyMo.Bench;

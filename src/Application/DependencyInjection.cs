@@ -1,7 +1,7 @@
-using EasyMo.Application.Calls;
 using EasyMo.Application.Common.Metrics;
 using EasyMo.Application.Common.Options;
-using EasyMo.Application.Privacy;
+using EasyMo.Application.Features.Calls;
+using EasyMo.Application.Features.Privacy;
 using FluentValidation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,6 @@
 using EasyMo.Application;
-using EasyMo.Application.Calls;
 using EasyMo.Application.Common.Behaviors;
+using EasyMo.Application.Features.Calls;
 using EasyMo.Application.Features.Calls.AcceptIncomingCall;
 using EasyMo.Infrastructure;
 using EasyMo.Infrastructure.Persistence;

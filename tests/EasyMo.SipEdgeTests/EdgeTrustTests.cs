@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
-using EasyMo.Application.Calls.Sip;
+using EasyMo.Application.Features.Calls.Sip;
 using EasyMo.SipEdgeTests.Infrastructure;
 
 namespace EasyMo.SipEdgeTests;

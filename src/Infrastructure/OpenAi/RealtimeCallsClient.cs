@@ -23,7 +23,7 @@ internal sealed class RealtimeCallsClient(IOpenAiRealtimeCallsApi api) : IRealti
         return SendAsync(() => api.AcceptAsync(callId, body, cancellationToken), cancellationToken);
     }
 
-    private static RealtimeFunctionTool ToWire(Application.Calls.AgentTool tool) =>
+    private static RealtimeFunctionTool ToWire(Application.Features.Calls.AgentTool tool) =>
         new(tool.Name, tool.Description, ToolSchemas.GetOrAdd(tool.ParametersSchema, schema => JsonDocument.Parse(schema).RootElement.Clone()));
 
     public Task<RealtimeCallResult> RejectAsync(string callId, int sipStatusCode, CancellationToken cancellationToken) =>

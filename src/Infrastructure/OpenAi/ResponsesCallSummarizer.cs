@@ -1,6 +1,6 @@
 using System.Text;
-using EasyMo.Application.Calls;
 using EasyMo.Application.Common.Abstractions;
+using EasyMo.Application.Features.Calls;
 using EasyMo.Domain.Calls;
 using EasyMo.Domain.Common;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using EasyMo.Application.Privacy;
+using EasyMo.Application.Features.Privacy;
 using EasyMo.Infrastructure.Persistence;
 using EasyMo.Infrastructure.Work;
 using Microsoft.EntityFrameworkCore;

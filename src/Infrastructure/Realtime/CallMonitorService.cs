@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using EasyMo.Application.Calls;
 using EasyMo.Application.Common.Abstractions;
 using EasyMo.Application.Common.Metrics;
+using EasyMo.Application.Features.Calls;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -4,8 +4,8 @@ using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
-using EasyMo.Application.Calls;
-using EasyMo.Application.Calls.Sip;
+using EasyMo.Application.Features.Calls;
+using EasyMo.Application.Features.Calls.Sip;
 
 namespace EasyMo.Infrastructure.SipEdge;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using EasyMo.Application.Calls;
 using EasyMo.Application.Common.Abstractions;
 using EasyMo.Application.Common.Options;
+using EasyMo.Application.Features.Calls;
 using EasyMo.Infrastructure.OpenAi;
 using EasyMo.Infrastructure.Persistence;
 using EasyMo.Infrastructure.Summaries;

@@ -1,4 +1,4 @@
-using EasyMo.Application.Calls;
+using EasyMo.Application.Features.Calls;
 using EasyMo.Application.Features.Calls.SummarizeCall;
 using EasyMo.Infrastructure.Persistence;
 using EasyMo.Infrastructure.Work;

@@ -1,4 +1,4 @@
-using EasyMo.Application.WhatsApp;
+using EasyMo.Application.Features.WhatsApp;
 using EasyMo.Domain.Messaging;
 using EasyMo.Infrastructure.Persistence;
 using EasyMo.Infrastructure.Work;

@@ -1,5 +1,5 @@
-using EasyMo.Application.Calls;
-using EasyMo.Application.WhatsApp;
+using EasyMo.Application.Features.Calls;
+using EasyMo.Application.Features.WhatsApp;
 using EasyMo.Domain.Common;
 using EasyMo.Domain.Messaging;
 using EasyMo.Domain.WhatsApp;

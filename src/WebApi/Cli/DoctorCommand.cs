@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Net;
 using System.Net.Http.Headers;
-using EasyMo.Application.Calls;
-using EasyMo.Application.Calls.Sip;
+using EasyMo.Application.Features.Calls;
+using EasyMo.Application.Features.Calls.Sip;
 using EasyMo.WebApi.Configuration;
 using Microsoft.EntityFrameworkCore;
 

@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using EasyMo.Application.Calls;
-using EasyMo.Application.Calls.Sip;
+using EasyMo.Application.Features.Calls;
+using EasyMo.Application.Features.Calls.Sip;
 using EasyMo.Domain.Common;
 using EasyMo.WebApi.Webhooks;
 

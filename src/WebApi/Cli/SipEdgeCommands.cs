@@ -1,5 +1,5 @@
 using System.CommandLine;
-using EasyMo.Application.Calls;
+using EasyMo.Application.Features.Calls;
 using EasyMo.Infrastructure.SipEdge;
 using EasyMo.Infrastructure.WhatsApp;
 

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text.Json;
 using EasyMo.Application.Common.Metrics;
-using EasyMo.Application.Calls.Sip;
 using EasyMo.Application.Features.Calls.AcceptIncomingCall;
 using EasyMo.Application.Features.Calls.GetCall;
 using EasyMo.Application.Features.Calls.RecordCallEnded;
+using EasyMo.Application.Features.Calls.Sip;
 using EasyMo.Domain.Calls;
 using EasyMo.WebApi.Webhooks;
 using Mediator;

@@ -1,6 +1,6 @@
+using EasyMo.Application.Features.Privacy;
 using EasyMo.Application.Features.Privacy.EraseCaller;
 using EasyMo.Application.Features.Privacy.ExportCaller;
-using EasyMo.Application.Privacy;
 using EasyMo.Domain.Common;
 using EasyMo.WebApi.Security;
 using Mediator;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using EasyMo.Application.Features.Privacy;
 using EasyMo.Application.Features.WhatsApp;
 using EasyMo.Application.Features.WhatsApp.RecordWhatsAppCallConnected;
 using EasyMo.Application.Features.WhatsApp.RecordWhatsAppCallRecording;
@@ -7,8 +8,6 @@ using EasyMo.Application.Features.WhatsApp.RecordWhatsAppCallStatus;
 using EasyMo.Application.Features.WhatsApp.RecordWhatsAppCallTerminated;
 using EasyMo.Application.Features.WhatsApp.RecordWhatsAppMessage;
 using EasyMo.Application.Features.WhatsApp.RecordWhatsAppMessageStatus;
-using EasyMo.Application.Privacy;
-using EasyMo.Application.WhatsApp;
 using EasyMo.Domain.WhatsApp;
 using Mediator;
 

@@ -1,4 +1,4 @@
-using EasyMo.Application.Privacy;
+using EasyMo.Application.Features.Privacy;
 using EasyMo.Infrastructure.Privacy;
 using EasyMo.Infrastructure.Work;
 using Microsoft.EntityFrameworkCore;

@@ -86,8 +86,8 @@ public sealed class SandboxedService : WebApplicationFactory<Program>
                     new { name = "Call-ID", value = sipCallId },
                     new
                     {
-                        name = EasyMo.Application.Calls.Sip.EdgeAttestation.HeaderName,
-                        value = EasyMo.Application.Calls.Sip.EdgeAttestation.Sign(EdgeKey, "sandbox-trunk", timestamp, sipCallId, $"sip:{caller}@trunk.example", $"sip:{dialed}@sip.api.openai.com"),
+                        name = EasyMo.Application.Features.Calls.Sip.EdgeAttestation.HeaderName,
+                        value = EasyMo.Application.Features.Calls.Sip.EdgeAttestation.Sign(EdgeKey, "sandbox-trunk", timestamp, sipCallId, $"sip:{caller}@trunk.example", $"sip:{dialed}@sip.api.openai.com"),
                     },
                 },
             },

@@ -1,4 +1,4 @@
-using EasyMo.Application.Calls;
+using EasyMo.Application.Features.Calls;
 using EasyMo.Domain.Common;
 
 namespace EasyMo.UnitTests.Calls;

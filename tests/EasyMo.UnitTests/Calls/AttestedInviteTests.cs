@@ -1,4 +1,4 @@
-using EasyMo.Application.Calls.Sip;
+using EasyMo.Application.Features.Calls.Sip;
 using EasyMo.Domain.Calls;
 using EasyMo.Domain.Common;
 

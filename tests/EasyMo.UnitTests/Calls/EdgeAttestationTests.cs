@@ -1,5 +1,5 @@
 using System.Text;
-using EasyMo.Application.Calls.Sip;
+using EasyMo.Application.Features.Calls.Sip;
 
 namespace EasyMo.UnitTests.Calls;
 

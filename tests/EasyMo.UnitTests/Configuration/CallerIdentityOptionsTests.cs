@@ -1,5 +1,5 @@
-using EasyMo.Application.Calls;
-using EasyMo.Application.Calls.Sip;
+using EasyMo.Application.Features.Calls;
+using EasyMo.Application.Features.Calls.Sip;
 using EasyMo.WebApi.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;

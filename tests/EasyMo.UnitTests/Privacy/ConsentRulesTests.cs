@@ -1,4 +1,4 @@
-using EasyMo.Application.Privacy;
+using EasyMo.Application.Features.Privacy;
 using EasyMo.Domain.Calls;
 using EasyMo.Domain.Common;
 using EasyMo.Domain.Privacy;

@@ -25,7 +25,7 @@ public sealed record RealtimeSessionConfig(
     string Instructions,
     string Voice,
     string? TranscriptionModel,
-    IReadOnlyList<Calls.AgentTool> Tools);
+    IReadOnlyList<Features.Calls.AgentTool> Tools);
 
 public enum RealtimeCallOutcome
 {

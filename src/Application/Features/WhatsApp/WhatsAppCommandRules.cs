@@ -1,4 +1,4 @@
-using EasyMo.Application.WhatsApp;
+using EasyMo.Application.Features.WhatsApp;
 using FluentValidation;
 
 namespace EasyMo.Application.Features.WhatsApp;

@@ -1,4 +1,4 @@
-using EasyMo.Application.Calls.Sip;
+using EasyMo.Application.Features.Calls.Sip;
 using Mediator;
 
 namespace EasyMo.Application.Features.Calls.AcceptIncomingCall;

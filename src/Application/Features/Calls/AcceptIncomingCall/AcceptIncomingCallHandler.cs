@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using EasyMo.Application.Calls;
-using EasyMo.Application.Calls.Sip;
 using EasyMo.Application.Common.Abstractions;
-using EasyMo.Application.Privacy;
+using EasyMo.Application.Features.Calls;
+using EasyMo.Application.Features.Calls.Sip;
+using EasyMo.Application.Features.Privacy;
 using EasyMo.Domain.Calls;
 using EasyMo.Domain.Common;
 using EasyMo.Domain.Messaging;

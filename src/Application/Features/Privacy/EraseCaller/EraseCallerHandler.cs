@@ -1,5 +1,5 @@
 using EasyMo.Application.Common.Abstractions;
-using EasyMo.Application.Privacy;
+using EasyMo.Application.Features.Privacy;
 using Mediator;
 using Microsoft.Extensions.Logging;
 

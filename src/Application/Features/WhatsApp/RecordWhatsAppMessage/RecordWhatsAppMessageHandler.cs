@@ -1,7 +1,7 @@
-using EasyMo.Application.Calls;
 using EasyMo.Application.Common.Abstractions;
-using EasyMo.Application.Privacy;
-using EasyMo.Application.WhatsApp;
+using EasyMo.Application.Features.Calls;
+using EasyMo.Application.Features.Privacy;
+using EasyMo.Application.Features.WhatsApp;
 using EasyMo.Domain.Messaging;
 using EasyMo.Domain.Privacy;
 using EasyMo.Domain.Profiles;

@@ -1,4 +1,4 @@
-namespace EasyMo.Application.Calls.Sip;
+namespace EasyMo.Application.Features.Calls.Sip;
 
 /// <summary>One header of the SIP INVITE, as OpenAI forwards it in <c>data.sip_headers</c>.</summary>
 public sealed record SipHeader(string Name, string Value);

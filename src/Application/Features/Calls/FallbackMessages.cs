@@ -1,6 +1,6 @@
 using EasyMo.Domain.Common;
 
-namespace EasyMo.Application.Calls;
+namespace EasyMo.Application.Features.Calls;
 
 /// <summary>The WhatsApp text a caller gets when their call could not be answered.</summary>
 public static class FallbackMessages

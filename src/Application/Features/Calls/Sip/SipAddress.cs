@@ -1,6 +1,6 @@
 using EasyMo.Domain.Common;
 
-namespace EasyMo.Application.Calls.Sip;
+namespace EasyMo.Application.Features.Calls.Sip;
 
 /// <summary>
 /// The parts of a SIP name-addr or addr-spec (RFC 3261 §20.10, RFC 3966) that identify a party:

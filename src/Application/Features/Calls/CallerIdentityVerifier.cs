@@ -1,8 +1,8 @@
-using EasyMo.Application.Calls.Sip;
+using EasyMo.Application.Features.Calls.Sip;
 using EasyMo.Domain.Calls;
 using Microsoft.Extensions.Options;
 
-namespace EasyMo.Application.Calls;
+namespace EasyMo.Application.Features.Calls;
 
 /// <summary>
 /// Checks an INVITE's <c>X-EasyMo-Edge</c> attestation against the configured keys, parsed once (a singleton): one

@@ -2,7 +2,7 @@ using EasyMo.Domain.Messaging;
 using EasyMo.Domain.WhatsApp;
 using Microsoft.Extensions.Logging;
 
-namespace EasyMo.Application.WhatsApp;
+namespace EasyMo.Application.Features.WhatsApp;
 
 /// <summary>
 /// What the WhatsApp channel logs. WhatsApp users' numbers arrive here masked (<see cref="WhatsAppIds.Mask"/>); nothing

@@ -1,8 +1,8 @@
-using EasyMo.Application.Calls.Sip;
+using EasyMo.Application.Features.Calls.Sip;
 using EasyMo.Domain.Calls;
 using Microsoft.Extensions.Logging;
 
-namespace EasyMo.Application.Calls;
+namespace EasyMo.Application.Features.Calls;
 
 /// <summary>
 /// The call events the service logs, under the event names the original deployment's dashboards search for.

@@ -2,7 +2,7 @@ using EasyMo.Domain.Common;
 using EasyMo.Domain.Profiles;
 using Microsoft.Extensions.Options;
 
-namespace EasyMo.Application.Calls;
+namespace EasyMo.Application.Features.Calls;
 
 /// <summary>Chooses the language of a call: the profile's, else the caller's country's, else the default.</summary>
 public sealed class LanguageResolver(IOptions<CallHandlingOptions> options)

@@ -1,6 +1,6 @@
 using EasyMo.Application.Common.Options;
 
-namespace EasyMo.Application.Privacy;
+namespace EasyMo.Application.Features.Privacy;
 
 /// <summary>Consent, retention and pseudonymisation (configuration section <c>Privacy</c>); see docs/privacy.md.</summary>
 public sealed class PrivacyOptions : IValidatedOptions

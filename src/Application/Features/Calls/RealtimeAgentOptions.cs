@@ -1,4 +1,4 @@
-namespace EasyMo.Application.Calls;
+namespace EasyMo.Application.Features.Calls;
 
 /// <summary>The voice agent's session settings sent with every accept (configuration section <c>OpenAI</c>).</summary>
 public sealed class RealtimeAgentOptions

@@ -1,6 +1,6 @@
 using EasyMo.Application.Common.Options;
 
-namespace EasyMo.Application.Calls;
+namespace EasyMo.Application.Features.Calls;
 
 /// <summary>Post-call summaries (configuration section <c>Summaries</c>).</summary>
 public sealed class SummaryOptions : IValidatedOptions

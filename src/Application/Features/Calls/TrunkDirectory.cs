@@ -1,7 +1,7 @@
 using EasyMo.Domain.Common;
 using Microsoft.Extensions.Options;
 
-namespace EasyMo.Application.Calls;
+namespace EasyMo.Application.Features.Calls;
 
 /// <summary>Names the carrier trunk of a phone call from the number the caller dialed.</summary>
 public sealed class TrunkDirectory(IOptions<CallHandlingOptions> options)

@@ -1,4 +1,4 @@
-namespace EasyMo.Application.Calls;
+namespace EasyMo.Application.Features.Calls;
 
 /// <summary>How incoming calls are answered (configuration section <c>Calls</c>).</summary>
 public sealed class CallHandlingOptions

@@ -3,7 +3,7 @@ using System.Text;
 using EasyMo.Domain.Common;
 using Microsoft.Extensions.Options;
 
-namespace EasyMo.Application.Privacy;
+namespace EasyMo.Application.Features.Privacy;
 
 /// <summary>
 /// One-way pseudonyms of phone numbers: <c>psn_</c> and the hex of HMAC-SHA256(<see cref="PrivacyOptions.PseudonymKey"/>,

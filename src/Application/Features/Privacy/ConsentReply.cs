@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using EasyMo.Domain.Common;
 
-namespace EasyMo.Application.Privacy;
+namespace EasyMo.Application.Features.Privacy;
 
 /// <summary>
 /// The consent question sent by text to the sender of a voice note, and the reading of their answer: yes / oui / yego

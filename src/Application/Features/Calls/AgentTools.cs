@@ -1,4 +1,4 @@
-namespace EasyMo.Application.Calls;
+namespace EasyMo.Application.Features.Calls;
 
 /// <summary>
 /// The function tools the agent may call during a call, declared in every accept and answered over the sideband socket.

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace EasyMo.Application.Calls.Sip;
+namespace EasyMo.Application.Features.Calls.Sip;
 
 /// <summary>Why an INVITE's <c>X-EasyMo-Edge</c> header did not prove that the SIP edge admitted it.</summary>
 public enum AttestationFailure

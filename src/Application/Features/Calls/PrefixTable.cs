@@ -1,6 +1,6 @@
 using EasyMo.Domain.Common;
 
-namespace EasyMo.Application.Calls;
+namespace EasyMo.Application.Features.Calls;
 
 /// <summary>
 /// Values keyed by E.164 digit prefixes (country codes, number ranges), matched longest prefix first.

@@ -2,10 +2,10 @@ using System.Collections.Frozen;
 using System.Text;
 using EasyMo.Domain.Common;
 
-namespace EasyMo.Application.Calls;
+namespace EasyMo.Application.Features.Calls;
 
 /// <summary>
-/// The agent's instructions for a call, written in the caller's language from the templates in <c>Calls/Templates</c>
+/// The agent's instructions for a call, written in the caller's language from the templates in <c>Features/Calls/Templates</c>
 /// (embedded in the assembly and read once). A caller's name and the summary of their last call are placed in them
 /// after sanitising: both come, in the end, from what callers said or typed.
 /// </summary>

@@ -1,6 +1,6 @@
-using EasyMo.Application.Calls.Sip;
+using EasyMo.Application.Features.Calls.Sip;
 
-namespace EasyMo.Application.Calls;
+namespace EasyMo.Application.Features.Calls;
 
 /// <summary>What happens to a call whose INVITE carries no valid <c>X-EasyMo-Edge</c> attestation.</summary>
 public enum UnverifiedCallerPolicy

@@ -1,7 +1,7 @@
 using EasyMo.Domain.Calls;
 using EasyMo.Domain.Common;
 
-namespace EasyMo.Application.Calls.Sip;
+namespace EasyMo.Application.Features.Calls.Sip;
 
 /// <summary>What the SIP INVITE tells about a call: who calls, which number they dialed, and through which channel.</summary>
 public sealed record IncomingInvite(

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using EasyMo.Domain.Common;
 
-namespace EasyMo.Application.WhatsApp;
+namespace EasyMo.Application.Features.WhatsApp;
 
 /// <summary>WhatsApp's ids and names as the webhooks carry them: checks, deduplication keys, masking.</summary>
 public static class WhatsAppIds
