@@ -1,20 +1,14 @@
-using System.Net.Http.Headers;
-using System.Text.Json;
 using EasyMo.Application.Common.Abstractions;
 using EasyMo.Infrastructure.OpenAi;
 using EasyMo.Infrastructure.Persistence;
 using EasyMo.Infrastructure.Privacy;
 using EasyMo.Infrastructure.Realtime;
 using EasyMo.Infrastructure.Work;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
-using Polly;
-using Refit;
 
 namespace EasyMo.Infrastructure;
 

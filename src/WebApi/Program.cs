@@ -4,7 +4,6 @@ using EasyMo.Application.Features.Calls;
 using EasyMo.Application.Features.Calls.AcceptIncomingCall;
 using EasyMo.Infrastructure;
 using EasyMo.Infrastructure.Persistence;
-using EasyMo.WebApi;
 using EasyMo.WebApi.Cli;
 using EasyMo.WebApi.Configuration;
 using EasyMo.WebApi.Endpoints;

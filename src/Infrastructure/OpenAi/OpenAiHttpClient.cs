@@ -17,6 +17,10 @@ internal static class OpenAiHttpClient
     /// pipeline of total timeout → retries (exponential, jittered; 5xx, 408, 429, connection errors, attempt timeouts;
     /// Retry-After honoured) → attempt timeout, sized by <paramref name="budget"/>.
     /// </summary>
+    /// <param name="services">The host's services.</param>
+    /// <param name="json">The source-generated JSON context of <typeparamref name="TApi"/>'s bodies.</param>
+    /// <param name="name">The HTTP client's name (its metrics and logs carry it).</param>
+    /// <param name="budget">The resilience budget, read from the options when the client is first made.</param>
     /// <param name="onlyUnsent">
     /// Retry only requests that certainly never reached OpenAI (the connection was not made): for APIs whose POSTs are not
     /// idempotent, such as a call's accept, where a retry after a timeout could decide a call twice.

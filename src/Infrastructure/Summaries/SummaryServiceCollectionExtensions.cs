@@ -1,4 +1,3 @@
-using System.Text.Json;
 using EasyMo.Application.Common.Abstractions;
 using EasyMo.Application.Common.Options;
 using EasyMo.Application.Features.Calls;
@@ -8,10 +7,7 @@ using EasyMo.Infrastructure.Summaries;
 using EasyMo.Infrastructure.Work;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
-using Polly;
-using Refit;
 
 // In the root namespace, beside AddInfrastructure, which calls it.
 namespace EasyMo.Infrastructure;

@@ -1,5 +1,4 @@
 using EasyMo.WebApi.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace EasyMo.WebApi.Cli;
 

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using EasyMo.Application.Features.Calls;
 using EasyMo.Application.Features.Calls.Sip;
@@ -51,6 +50,11 @@ public static class SimulateCallCommand
     }
 
     /// <summary>The event's JSON, shaped as OpenAI sends it (compact, <c>sip_headers</c> as an ordered list).</summary>
+    /// <param name="callId">OpenAI's call id.</param>
+    /// <param name="caller">The number in <c>From</c>.</param>
+    /// <param name="dialed">The number in <c>To</c>.</param>
+    /// <param name="whatsApp">A WhatsApp call (from <c>wa.meta.vc</c>, with <c>x-wa-meta-wacid</c>) rather than a carrier's.</param>
+    /// <param name="now">The event's time.</param>
     /// <param name="edgeKey">The key the SIP edge signs with; null: no <c>X-EasyMo-Edge</c> (an unverified caller).</param>
     /// <param name="trunk">The admitting trunk's name the edge attests for a phone call.</param>
     public static byte[] IncomingCallEvent(

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using EasyMo.Application.Features.Calls;
 using EasyMo.Infrastructure.SipEdge;
-using EasyMo.Infrastructure.WhatsApp;
 
 namespace EasyMo.WebApi.Cli;
 

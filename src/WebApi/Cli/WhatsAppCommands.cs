@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using EasyMo.Infrastructure;
 using EasyMo.Infrastructure.WhatsApp;
-using Microsoft.Extensions.DependencyInjection;
 using Polly.Timeout;
 using Refit;
 

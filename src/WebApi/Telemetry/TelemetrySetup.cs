@@ -1,6 +1,5 @@
 using EasyMo.Application.Common.Metrics;
 using Npgsql;
-using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;

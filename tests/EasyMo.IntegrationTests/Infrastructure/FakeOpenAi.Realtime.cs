@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 
 namespace EasyMo.IntegrationTests.Infrastructure;
 
@@ -105,7 +104,7 @@ public sealed class FakeRealtimeSession
         }
     }
 
-    /// <summary>Waits for the <paramref name="count"/>-th client event of <paramref name="type"/> matching <paramref name="match"/>.</summary>
+    /// <summary>Waits for the first client event of <paramref name="type"/> matching <paramref name="match"/> (any, when null).</summary>
     public async Task<JsonElement> WaitForAsync(string type, Func<JsonElement, bool>? match = null, TimeSpan? timeout = null)
     {
         var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));

@@ -1,6 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
-using System.Text;
 using EasyMo.Domain.Common;
 
 namespace EasyMo.Application.Features.WhatsApp;

@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using EasyMo.Application.Common.Abstractions;
-using EasyMo.Application.Features.Calls;
 using EasyMo.Application.Features.Calls.Sip;
 using EasyMo.Application.Features.Privacy;
 using EasyMo.Domain.Calls;
-using EasyMo.Domain.Common;
 using EasyMo.Domain.Messaging;
 using EasyMo.Domain.Privacy;
 using EasyMo.Domain.Profiles;

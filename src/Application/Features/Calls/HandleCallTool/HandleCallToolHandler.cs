@@ -1,6 +1,5 @@
 using System.Text.Json;
 using EasyMo.Application.Common.Abstractions;
-using EasyMo.Application.Features.Calls;
 using EasyMo.Application.Features.Calls.RecordCallConsent;
 using EasyMo.Application.Features.Calls.TransferCall;
 using EasyMo.Domain.Calls;

@@ -1,5 +1,4 @@
 using EasyMo.Application.Common.Abstractions;
-using EasyMo.Application.Features.Calls;
 using EasyMo.Domain.Calls;
 using EasyMo.Domain.Privacy;
 using Mediator;

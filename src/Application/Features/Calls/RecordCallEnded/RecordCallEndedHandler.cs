@@ -1,5 +1,4 @@
 using EasyMo.Application.Common.Abstractions;
-using EasyMo.Application.Features.Calls;
 using EasyMo.Domain.Calls;
 using Mediator;
 using Microsoft.Extensions.Logging;

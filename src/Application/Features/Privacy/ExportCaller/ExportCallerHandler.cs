@@ -1,5 +1,4 @@
 using EasyMo.Application.Common.Abstractions;
-using EasyMo.Application.Features.Privacy;
 using Mediator;
 
 namespace EasyMo.Application.Features.Privacy.ExportCaller;

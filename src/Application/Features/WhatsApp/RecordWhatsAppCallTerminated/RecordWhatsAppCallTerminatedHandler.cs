@@ -1,6 +1,5 @@
 using System.Globalization;
 using EasyMo.Application.Common.Abstractions;
-using EasyMo.Application.Features.WhatsApp;
 using EasyMo.Domain.WhatsApp;
 using Mediator;
 using Microsoft.Extensions.Logging;

@@ -1,7 +1,6 @@
 using EasyMo.Application.Common.Abstractions;
 using EasyMo.Application.Features.Calls;
 using EasyMo.Application.Features.Privacy;
-using EasyMo.Application.Features.WhatsApp;
 using EasyMo.Domain.Messaging;
 using EasyMo.Domain.Privacy;
 using EasyMo.Domain.Profiles;

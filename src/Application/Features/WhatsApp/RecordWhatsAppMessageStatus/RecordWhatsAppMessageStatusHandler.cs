@@ -1,5 +1,4 @@
 using EasyMo.Application.Common.Abstractions;
-using EasyMo.Application.Features.WhatsApp;
 using EasyMo.Domain.Messaging;
 using Mediator;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,3 @@
-using EasyMo.Application.Features.WhatsApp;
 using FluentValidation;
 
 namespace EasyMo.Application.Features.WhatsApp.RecordWhatsAppMessageStatus;
