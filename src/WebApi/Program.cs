@@ -66,18 +66,18 @@ try
 
     if (string.IsNullOrEmpty(app.Services.GetRequiredService<IOptions<AdminOptions>>().Value.Token))
     {
-        app.Logger.LogWarning("EASYMO_ADMIN_TOKEN is not set: every /api request will be refused");
+        StartupLog.NoAdminToken(app.Logger);
     }
 
     var identity = StartupConfiguration.Identity(app.Configuration);
     if (identity.Policy == UnverifiedCallerPolicy.Trust)
     {
-        app.Logger.LogWarning("EASYMO_UNVERIFIED_CALLERS=trust: callers the SIP edge did not attest are believed; anyone who reaches OpenAI's SIP address can speak as any EasyMO user");
+        StartupLog.TrustsUnverifiedCallers(app.Logger);
     }
 
     if (!identity.HasAttestationKey)
     {
-        app.Logger.LogWarning("SIP_EDGE_ATTESTATION_KEY is not set: every call is unverified ({Policy})", identity.Policy);
+        StartupLog.NoAttestationKey(app.Logger, identity.Policy);
     }
 
     app.UseMiddleware<CorrelationIdMiddleware>();

@@ -45,6 +45,10 @@ public static partial class CallLog
     [LoggerMessage(EventId = 1008, EventName = "OPENAI_SIP_CALL_RECONCILED", Level = LogLevel.Warning,
         Message = "Call {CallId}: the {Operation} was in doubt ({Cause}); reconciled as {Outcome}")]
     public static partial void Reconciled(ILogger logger, string callId, string operation, string cause, string outcome);
+
+    [LoggerMessage(EventId = 1009, EventName = "OPENAI_SIP_CALL_REJECT_FAILED", Level = LogLevel.Warning,
+        Message = "Reject of call {CallId} failed (HTTP {HttpStatus}, {Error}); the call is recorded as refused and OpenAI times it out")]
+    public static partial void RejectFailed(ILogger logger, string callId, int? httpStatus, string? error);
 }
 
 /// <summary>How the reject that follows a failed accept went, for the log line.</summary>

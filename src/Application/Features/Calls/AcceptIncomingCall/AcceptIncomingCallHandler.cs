@@ -216,7 +216,7 @@ public sealed class AcceptIncomingCallHandler(
         if (rejected.Outcome is RealtimeCallOutcome.Failed or RealtimeCallOutcome.InDoubt)
         {
             // The caller still hears nothing from us; the call is recorded as refused all the same, and OpenAI times it out.
-            logger.LogWarning("Reject of call {CallId} failed (HTTP {HttpStatus}, {Error})", call.CallId, rejected.HttpStatus, rejected.Error);
+            CallLog.RejectFailed(logger, call.CallId, rejected.HttpStatus, rejected.Error);
         }
 
         call.Reject(time.GetUtcNow(), sipStatus, reason);

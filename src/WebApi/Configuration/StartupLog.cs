@@ -1,0 +1,19 @@
+using EasyMo.Application.Features.Calls;
+
+namespace EasyMo.WebApi.Configuration;
+
+/// <summary>What the service warns about at start-up: settings that leave it running, but not as it should in production.</summary>
+internal static partial class StartupLog
+{
+    [LoggerMessage(EventId = 1960, EventName = "STARTUP_NO_ADMIN_TOKEN", Level = LogLevel.Warning,
+        Message = "EASYMO_ADMIN_TOKEN is not set: every /api request will be refused")]
+    public static partial void NoAdminToken(ILogger logger);
+
+    [LoggerMessage(EventId = 1961, EventName = "STARTUP_TRUSTS_UNVERIFIED_CALLERS", Level = LogLevel.Warning,
+        Message = "EASYMO_UNVERIFIED_CALLERS=trust: callers the SIP edge did not attest are believed; anyone who reaches OpenAI's SIP address can speak as any EasyMO user")]
+    public static partial void TrustsUnverifiedCallers(ILogger logger);
+
+    [LoggerMessage(EventId = 1962, EventName = "STARTUP_NO_ATTESTATION_KEY", Level = LogLevel.Warning,
+        Message = "SIP_EDGE_ATTESTATION_KEY is not set: every call is unverified ({Policy})")]
+    public static partial void NoAttestationKey(ILogger logger, UnverifiedCallerPolicy policy);
+}
