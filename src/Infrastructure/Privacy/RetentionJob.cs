@@ -71,18 +71,8 @@ internal sealed partial class RetentionJob(
         return [new WorkItem<string>(LeaseName, until.Value, lease, claimedAt)];
     }
 
-    public async Task ProcessAsync(IServiceProvider services, WorkItem<string> item, CancellationToken cancellationToken)
-    {
-        var db = services.GetRequiredService<EasyMoDbContext>();
-        try
-        {
-            await RunAsync(db, cancellationToken);
-        }
-        finally
-        {
-            await WorkLeases.ReleaseAsync(db, LeaseName, instance.Id, CancellationToken.None);
-        }
-    }
+    public Task ProcessAsync(IServiceProvider services, WorkItem<string> item, CancellationToken cancellationToken) =>
+        RunAndReleaseAsync(services.GetRequiredService<EasyMoDbContext>(), cancellationToken);
 
     /// <summary>
     /// One run now, as the runner would do it: rows purged or pseudonymised per table; empty when another instance's run
@@ -97,7 +87,12 @@ internal sealed partial class RetentionJob(
             return new Dictionary<string, int>(StringComparer.Ordinal);
         }
 
-        var db = scope.ServiceProvider.GetRequiredService<EasyMoDbContext>();
+        return await RunAndReleaseAsync(scope.ServiceProvider.GetRequiredService<EasyMoDbContext>(), cancellationToken);
+    }
+
+    /// <summary>One run under the lease just taken, which is given up at the end, however the run ended.</summary>
+    private async Task<IReadOnlyDictionary<string, int>> RunAndReleaseAsync(EasyMoDbContext db, CancellationToken cancellationToken)
+    {
         try
         {
             return await RunAsync(db, cancellationToken);

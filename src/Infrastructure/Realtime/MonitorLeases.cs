@@ -40,7 +40,7 @@ internal sealed class MonitorLeases(EasyMoDbContext db, WorkInstance instance)
             UPDATE calls c SET monitor_owner = {instance.Id}
             WHERE c.call_id = {callId} AND c.status = 'accepted'
               AND (c.monitor_owner IS NULL OR c.monitor_owner = {instance.Id}
-                   OR NOT EXISTS (SELECT 1 FROM work_leases f WHERE f.name = 'instance:' || c.monitor_owner AND f.lease_until >= now()))
+                   OR NOT EXISTS (SELECT 1 FROM work_leases f WHERE f.name = {WorkInstance.LeasePrefix} || c.monitor_owner AND f.lease_until >= now()))
               AND EXISTS (SELECT 1 FROM work_leases m WHERE m.name = {instance.LeaseName} AND m.lease_until >= now())
             RETURNING c.id AS "Value"
             """).ToListAsync(cancellationToken);
@@ -64,7 +64,7 @@ internal sealed class MonitorLeases(EasyMoDbContext db, WorkInstance instance)
             SELECT c.call_id AS "Value" FROM calls c
             WHERE c.status = 'accepted' AND c.accepted_at < now() - {grace}
               AND (c.monitor_owner IS NULL
-                   OR NOT EXISTS (SELECT 1 FROM work_leases f WHERE f.name = 'instance:' || c.monitor_owner AND f.lease_until >= now()))
+                   OR NOT EXISTS (SELECT 1 FROM work_leases f WHERE f.name = {WorkInstance.LeasePrefix} || c.monitor_owner AND f.lease_until >= now()))
             ORDER BY c.accepted_at
             LIMIT {limit}
             """).ToListAsync(cancellationToken);
