@@ -7,8 +7,6 @@ public sealed class AdminApiTests : IAsyncLifetime
 {
     private EasyMoApp _app = null!;
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     public async ValueTask InitializeAsync() => _app = await EasyMoApp.StartAsync();
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();

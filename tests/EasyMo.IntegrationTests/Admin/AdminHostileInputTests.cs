@@ -16,8 +16,6 @@ public sealed class AdminHostileInputTests
 {
     private const int Requests = 10_000;
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     private static readonly Gen<string> Value = Gen.Frequency(
         (6, HostileInputTests.Hostile.Select(Escape)),
         (1, Gen.OneOf("%FF", "%C0%80", "%00", "%ED%A0%80", "%", "%Z1", "..%2F..%2Fetc%2Fpasswd", "%2F", "%3F%23")),

@@ -9,8 +9,6 @@ public sealed class CallListTests : IAsyncLifetime
 
     private EasyMoApp _app = null!;
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     public async ValueTask InitializeAsync() => _app = await EasyMoApp.StartAsync();
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();

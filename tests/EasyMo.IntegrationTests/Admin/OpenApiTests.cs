@@ -5,8 +5,6 @@ namespace EasyMo.IntegrationTests.Admin;
 /// <summary>The OpenAPI document is always served; Scalar's page only in Development.</summary>
 public sealed class OpenApiTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task The_document_is_json_listing_the_admin_and_webhook_paths_with_the_bearer_scheme()
     {

@@ -12,8 +12,6 @@ public sealed class DatabaseOutageUnderLoadTests
     private const int Calls = 200;
     private const int Senders = 16;
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task A_database_cut_mid_burst_gives_503s_and_the_redeliveries_decide_every_call_once()
     {

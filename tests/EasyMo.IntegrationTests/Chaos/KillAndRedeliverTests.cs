@@ -18,8 +18,6 @@ public sealed class KillAndRedeliverTests
     private const int Calls = 300;
     private const int Senders = 16;
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task A_service_killed_under_load_and_restarted_decides_every_call_once_after_the_redeliveries()
     {

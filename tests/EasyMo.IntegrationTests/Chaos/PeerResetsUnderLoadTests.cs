@@ -16,8 +16,6 @@ public sealed class PeerResetsUnderLoadTests
     private const int Calls = 200;
     private const int Senders = 16;
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task OpenAI_resetting_connections_mid_accept_leaves_every_call_decided_once_as_OpenAI_says()
     {

@@ -10,8 +10,6 @@ public sealed class DashboardTests
 {
     private const string Chromium = "/usr/bin/chromium";
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task The_page_asks_for_the_token_refuses_a_wrong_one_and_then_shows_the_seeded_calls()
     {

@@ -5,8 +5,6 @@ namespace EasyMo.IntegrationTests.Health;
 /// <summary>Health routes and start-up configuration checks (contract §1–2).</summary>
 public sealed class HealthAndStartupTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task Live_and_ready_are_200_on_a_migrated_database()
     {

@@ -20,8 +20,6 @@ public sealed class CallerIdentityTests
     private const string Dialed = "+250788000111";
     private const string Summary = "taxi to Kimironko";
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     /// <summary>An INVITE that went straight to OpenAI, claiming <paramref name="caller"/>: no attestation.</summary>
     private static (string Name, string Value)[] Claim(string caller, string host = "198.51.100.9") =>
     [

@@ -12,8 +12,6 @@ public sealed class MetricsTests : IAsyncLifetime
 {
     private EasyMoApp _app = null!;
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     public async ValueTask InitializeAsync() =>
         _app = await EasyMoApp.StartAsync(new Dictionary<string, string?>
         {

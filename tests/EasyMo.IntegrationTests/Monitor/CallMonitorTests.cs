@@ -8,8 +8,6 @@ namespace EasyMo.IntegrationTests.Monitor;
 /// <summary>Accepted calls followed over the sideband socket: greeting, transcripts, the end, and the guards.</summary>
 public sealed class CallMonitorTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task The_agent_greets_first_transcripts_are_stored_in_order_and_the_close_ends_the_call()
     {
@@ -78,7 +76,7 @@ public sealed class CallMonitorTests
         await using var app = await EasyMoApp.StartAsync(Settings(("Calls:MaxCallDuration", "00:00:01")));
         app.OpenAi.RealtimeScript = async session =>
         {
-            await WaitUntilAsync(() => app.OpenAi.For("hangup", session.CallId).Count > 0, "no hangup");
+            await Poll.UntilAsync(() => app.OpenAi.For("hangup", session.CallId).Count > 0, "a hangup");
             await session.CloseAsync();
         };
 
@@ -95,7 +93,7 @@ public sealed class CallMonitorTests
         await using var app = await EasyMoApp.StartAsync(Settings(("Sideband:IdleTimeout", "00:00:00.600")));
         app.OpenAi.RealtimeScript = async session =>
         {
-            await WaitUntilAsync(() => app.OpenAi.For("hangup", session.CallId).Count > 0, "no hangup");
+            await Poll.UntilAsync(() => app.OpenAi.For("hangup", session.CallId).Count > 0, "a hangup");
             await session.CloseAsync();
         };
 

@@ -6,8 +6,6 @@ namespace EasyMo.IntegrationTests.Monitor;
 /// <summary>A call followed to its end, as operators read it back: <c>GET /api/calls/{callId}</c>.</summary>
 public sealed class CallRecordApiTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task The_call_record_shows_transcript_summary_tools_requests_and_the_transfer()
     {

@@ -10,8 +10,6 @@ public sealed class CallToolTests
 {
     private const string HumanLine = "tel:+250788999000";
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     private static object ToolCall(string callId, string name, string arguments) => new
     {
         type = "response.function_call_arguments.done",
@@ -89,7 +87,7 @@ public sealed class CallToolTests
             await Task.Delay(200);
             hungUpBeforeGoodbye = app.OpenAi.For("hangup", session.CallId).Count > 0;
             await session.SendAsync(new { type = "response.done", response = new { id = "resp_2", status = "completed" } });
-            await WaitUntilAsync(() => app.OpenAi.For("hangup", session.CallId).Count > 0, "no hangup after the goodbye");
+            await Poll.UntilAsync(() => app.OpenAi.For("hangup", session.CallId).Count > 0, "a hangup after the goodbye");
             await session.CloseAsync();
         };
 
@@ -154,7 +152,7 @@ public sealed class CallToolTests
             await session.WaitForAsync("response.create");
             await session.SendAsync(new { type = "input_audio_buffer.dtmf_event_received", @event = "5", received_at = 1 });
             await session.SendAsync(new { type = "input_audio_buffer.dtmf_event_received", @event = "0", received_at = 2 });
-            await WaitUntilAsync(() => app.OpenAi.For("refer", session.CallId).Count > 0, "no refer");
+            await Poll.UntilAsync(() => app.OpenAi.For("refer", session.CallId).Count > 0, "a refer");
             await session.CloseAsync();
         };
 

@@ -74,18 +74,4 @@ internal static class MonitorTestKit
 
         return await AcceptCallAsync(app, caller);
     }
-
-    public static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
-    {
-        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            if (DateTime.UtcNow > until)
-            {
-                throw new TimeoutException(what);
-            }
-
-            await Task.Delay(20);
-        }
-    }
 }

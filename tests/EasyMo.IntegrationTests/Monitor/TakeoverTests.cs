@@ -8,8 +8,6 @@ namespace EasyMo.IntegrationTests.Monitor;
 /// <summary>Each live call has one follower; when it stops or dies, another instance reconnects to the same call.</summary>
 public sealed class TakeoverTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task When_the_following_instance_stops_another_one_takes_the_call_over()
     {

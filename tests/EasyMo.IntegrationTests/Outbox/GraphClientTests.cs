@@ -6,8 +6,6 @@ namespace EasyMo.IntegrationTests.Outbox;
 /// <summary>The Graph API client's media and settings calls (for the voice-note worker and the SIP setup), against <see cref="FakeGraph"/>.</summary>
 public sealed class GraphClientTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task Media_is_looked_up_and_downloaded_with_the_same_bearer()
     {

@@ -7,8 +7,6 @@ namespace EasyMo.IntegrationTests.Outbox;
 /// <summary>Several dispatchers on one database, and dispatchers that stop in the middle of a send.</summary>
 public sealed class OutboxConcurrencyTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task Two_dispatchers_on_one_database_never_send_one_message_twice()
     {
@@ -95,7 +93,7 @@ public sealed class OutboxConcurrencyTests
         var to = WhatsAppPayloads.NewWaId();
 
         var queued = await host.QueueAsync(to);
-        await WaitUntilAsync(() => graph.Sends(to).Count == 1);
+        await Poll.UntilAsync(() => graph.Sends(to).Count == 1, "the first send");
         await Task.Delay(200, Ct); // the retry is recorded
         var retrying = await OutboxHost.ReadAsync(host.App, queued.Id);
         await using (var db = host.App.Db())
@@ -138,7 +136,7 @@ public sealed class OutboxConcurrencyTests
             var connectionString = first.App.ConnectionString;
             var to = WhatsAppPayloads.NewWaId();
             var queued = await first.QueueAsync(to);
-            await WaitUntilAsync(() => graph.Sends(to).Count == 1);
+            await Poll.UntilAsync(() => graph.Sends(to).Count == 1, "the first send");
 
             var stoppedAt = DateTimeOffset.UtcNow;
             await first.DisposeAsync(); // stops in the middle of the send: the row keeps the first instance's lease
@@ -160,20 +158,6 @@ public sealed class OutboxConcurrencyTests
         finally
         {
             hang.TrySetResult();
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            if (DateTimeOffset.UtcNow > deadline)
-            {
-                throw new TimeoutException("The condition did not hold in time.");
-            }
-
-            await Task.Delay(20, Ct);
         }
     }
 }

@@ -7,8 +7,6 @@ namespace EasyMo.IntegrationTests.Outbox;
 /// <summary>Contract §5: the outbox drained through the Graph API (faked by <see cref="FakeGraph"/>), each answer's path.</summary>
 public sealed class OutboxDispatchTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task The_fallback_of_a_call_that_could_not_be_accepted_is_sent_with_its_text_and_the_bearer()
     {

@@ -26,8 +26,6 @@ internal sealed class OutboxHost : IAsyncDisposable
 
     public WhatsAppSignatureVerifier Signer { get; }
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     public static async Task<OutboxHost> StartAsync(
         FakeGraph graph,
         IDictionary<string, string?>? settings = null,

@@ -10,8 +10,6 @@ namespace EasyMo.IntegrationTests.Privacy;
 /// <summary>Issue 7 items 1–2: the consent question at the start of a call, and what it governs.</summary>
 public sealed class ConsentTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     private static object Turn(Speaker speaker, string itemId, string text) => speaker == Speaker.Caller
         ? new { type = "conversation.item.input_audio_transcription.completed", item_id = itemId, transcript = text }
         : new { type = "response.output_audio_transcript.done", item_id = itemId, transcript = text };

@@ -7,8 +7,6 @@ namespace EasyMo.IntegrationTests.Privacy;
 /// <summary>Issue 7 item 5: a person's requests — erase everything about me, tell me everything you hold about me.</summary>
 public sealed class ErasureAndExportTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task Erasure_leaves_no_trace_of_the_number_in_any_table_keeps_pseudonymised_metadata_and_is_idempotent()
     {

@@ -10,8 +10,6 @@ namespace EasyMo.IntegrationTests.Privacy;
 /// <summary>Issue 7 item 3: WhatsApp's recording and transcription events, kept as references only with consent.</summary>
 public sealed class RecordingEventTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     private static string RecordingEvent(string callId, string waId, string @event) =>
         Delivery(Entry(Change("calls", Value(calls:
         [

@@ -13,8 +13,6 @@ namespace EasyMo.IntegrationTests.Privacy;
 /// <summary>Issue 7 item 4: content purged after its age, numbers on call metadata pseudonymised after theirs.</summary>
 public sealed class RetentionTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     private static RetentionJob Job(EasyMoApp app, TimeProvider clock, int batchSize)
     {
         var options = new PrivacyOptions { PseudonymKey = PseudonymKey, RetentionBatchSize = batchSize };

@@ -9,8 +9,6 @@ public sealed class CallSummaryTests
 {
     private const string SummaryOfMoto = "Umuhamagazi yashakaga moto imuvana i Kimironko imujyana mu mujyi saa tatu.";
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task The_summary_is_made_from_the_transcript_in_the_callers_language_and_stored_after_the_end()
     {
@@ -144,7 +142,7 @@ public sealed class CallSummaryTests
         await EndAsync(app, callId);
         var ended = await FindAsync(app, callId);
 
-        await WaitUntilAsync(() => app.OpenAi.For("responses").Count == 2, "the second attempt");
+        await Poll.UntilAsync(() => app.OpenAi.For("responses").Count == 2, "the second attempt");
         var meanwhile = await FindAsync(app, callId);
         secondAttempt.SetResult();
         var summarised = await WaitForSummaryStatusAsync(app, callId, SummaryStatus.Done);

@@ -8,8 +8,6 @@ internal static class SummaryScenario
 {
     public static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(100);
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     /// <summary>Settings that sweep every 100 ms and retry after 100 ms, plus <paramref name="extra"/>.</summary>
     public static Dictionary<string, string?> FastSummaries(params (string Key, string? Value)[] extra)
     {
@@ -95,21 +93,6 @@ internal static class SummaryScenario
             }
 
             await Task.Delay(50, Ct);
-        }
-    }
-
-    /// <summary>Waits until <paramref name="condition"/> holds, polling every 20 ms.</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new ShouldAssertException($"Timed out waiting for {what}.");
-            }
-
-            await Task.Delay(20, Ct);
         }
     }
 }

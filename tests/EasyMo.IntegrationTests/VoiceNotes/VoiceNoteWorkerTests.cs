@@ -26,8 +26,6 @@ public sealed class VoiceNoteWorkerTests
         ["VoiceNotes:RequestTimeout"] = "00:00:03",
     };
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task A_voice_note_is_transcribed_answered_and_the_reply_sent_once()
     {

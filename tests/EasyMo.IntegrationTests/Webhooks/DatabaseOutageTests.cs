@@ -7,8 +7,6 @@ namespace EasyMo.IntegrationTests.Webhooks;
 /// <summary>Database down: 503, nothing called at OpenAI, nothing half-written; OpenAI's redelivery then completes the call.</summary>
 public sealed class DatabaseOutageTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task A_webhook_during_an_outage_is_503_and_its_redelivery_is_decided_once()
     {

@@ -13,8 +13,6 @@ namespace EasyMo.IntegrationTests.Webhooks;
 /// </summary>
 public sealed class DecisionFaultTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task A_slow_accept_that_OpenAI_took_is_neither_sent_twice_nor_answered_with_480_and_a_fallback()
     {

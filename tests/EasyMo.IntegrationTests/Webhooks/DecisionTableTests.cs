@@ -9,8 +9,6 @@ namespace EasyMo.IntegrationTests.Webhooks;
 /// <summary>Contract §3: each row of the decision table, through the webhook, against PostgreSQL and a fake OpenAI.</summary>
 public sealed class DecisionTableTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task A_normal_call_is_accepted_with_a_GA_session_in_the_callers_language()
     {

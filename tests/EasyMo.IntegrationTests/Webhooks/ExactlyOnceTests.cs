@@ -9,8 +9,6 @@ namespace EasyMo.IntegrationTests.Webhooks;
 /// </summary>
 public sealed class ExactlyOnceTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task The_same_webhook_id_delivered_again_changes_nothing()
     {

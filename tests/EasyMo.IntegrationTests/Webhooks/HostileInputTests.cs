@@ -18,8 +18,6 @@ public sealed class HostileInputTests
 {
     private const int Bodies = 10_000;
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     /// <summary>Strings a hostile sender would try: any UTF-16 (lone surrogates and NUL included), long ones, and classics.</summary>
     internal static readonly Gen<string> Hostile = Gen.Frequency(
         (4, Gen.String[0, 40]),

@@ -8,8 +8,6 @@ public sealed class WebhookStatusTests : IAsyncLifetime
 {
     private EasyMoApp _app = null!;
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     public async ValueTask InitializeAsync() => _app = await EasyMoApp.StartAsync();
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();

@@ -13,8 +13,6 @@ public sealed class WhatsAppWebhookSecurityTests : IAsyncLifetime
 {
     private WhatsAppHost _host = null!;
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     public async ValueTask InitializeAsync() => _host = await WhatsAppHost.StartAsync();
 
     public async ValueTask DisposeAsync() => await _host.DisposeAsync();

@@ -9,8 +9,6 @@ namespace EasyMo.IntegrationTests.Work;
 /// </summary>
 public sealed class IdleServiceTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task An_idle_service_leaves_its_database_idle()
     {
