@@ -106,10 +106,7 @@ public sealed class DoctorCommandTests : IAsyncLifetime
         var token = Cli.NewToken();
         graph.PhoneNumberToken = token;
         var settings = await SettingsAsync();
-        foreach (var (key, value) in Cli.WhatsApp(graph, token))
-        {
-            settings[key] = value;
-        }
+        settings.With(Cli.WhatsApp(graph, token));
 
         settings["WhatsApp:AppSecret"] = "app-secret-" + Guid.NewGuid().ToString("N");
         settings["WhatsApp:VerifyToken"] = "verify";

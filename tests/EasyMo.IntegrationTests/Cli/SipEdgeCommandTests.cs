@@ -75,10 +75,7 @@ public sealed class SipEdgeCommandTests : IDisposable
             .Replace("PASSWORD", password, StringComparison.Ordinal);
         var token = Cli.NewToken();
         var settings = Settings(password: null);
-        foreach (var (key, value) in Cli.WhatsApp(graph, token))
-        {
-            settings[key] = value;
-        }
+        settings.With(Cli.WhatsApp(graph, token));
 
         var result = await Cli.RunAsync(settings, "sip-edge", "render", "--out", output, "--fetch-credentials");
 
@@ -100,10 +97,7 @@ public sealed class SipEdgeCommandTests : IDisposable
         graph.SettingsFollowUpdates = false;
         graph.SettingsBody = """{"calling":{"status":"ENABLED","sip":{"status":"DISABLED","servers":[]}}}""";
         var settings = Settings(password: null);
-        foreach (var (key, value) in Cli.WhatsApp(graph, Cli.NewToken()))
-        {
-            settings[key] = value;
-        }
+        settings.With(Cli.WhatsApp(graph, Cli.NewToken()));
 
         var result = await Cli.RunAsync(settings, "sip-edge", "render", "--out", output, "--fetch-credentials");
 

@@ -45,10 +45,7 @@ public sealed class EasyMoApp : WebApplicationFactory<Program>
             ["Sideband:Enabled"] = "false", // tests of the monitor turn it on (Monitor/CallMonitorTests)
             ["Serilog:MinimumLevel:Default"] = "Information",
         };
-        foreach (var (key, value) in overrides)
-        {
-            _settings[key] = value;
-        }
+        _settings.With(overrides);
 
         // A test may configure a malformed secret on purpose: the signer then keeps the generated one.
         Signer = new StandardWebhookVerifier(

@@ -21,10 +21,7 @@ internal static class MonitorTestKit
             ["Sideband:SweepInterval"] = "00:00:00.200",
             ["Sideband:UnattendedGrace"] = "00:00:00.500",
         };
-        foreach (var (key, value) in overrides)
-        {
-            settings[key] = value;
-        }
+        settings.With(overrides);
 
         return settings;
     }

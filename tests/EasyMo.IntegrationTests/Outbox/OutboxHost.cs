@@ -51,10 +51,7 @@ internal sealed class OutboxHost : IAsyncDisposable
             ["Outbox:BatchSize"] = "5",
             ["Outbox:LeaseDuration"] = "00:00:03",
         };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-        {
-            all[key] = value;
-        }
+        all.With(settings);
 
         return new OutboxHost(await EasyMoApp.StartAsync(all, connectionString, openAi, time: time), token, appSecret);
     }

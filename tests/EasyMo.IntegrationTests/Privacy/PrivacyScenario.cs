@@ -25,10 +25,7 @@ internal static class PrivacyScenario
             ["Privacy:PseudonymKey"] = PseudonymKey,
             ["Privacy:RetentionEnabled"] = "false", // the tests run the job themselves, on a fake clock
         };
-        foreach (var (key, value) in extra)
-        {
-            settings[key] = value;
-        }
+        settings.With(extra);
 
         return settings;
     }

@@ -19,10 +19,7 @@ internal static class SummaryScenario
             ["Summaries:AttemptTimeout"] = "00:00:02",
             ["Summaries:RequestTimeout"] = "00:00:05",
         };
-        foreach (var (key, value) in extra)
-        {
-            settings[key] = value;
-        }
+        settings.With(extra);
 
         return settings;
     }

@@ -35,10 +35,7 @@ public sealed class WhatsAppHost : IAsyncDisposable
             ["WhatsApp:AppSecret"] = appSecret,
             ["WhatsApp:VerifyToken"] = verifyToken,
         };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-        {
-            all[key] = value;
-        }
+        all.With(settings);
 
         return new WhatsAppHost(await EasyMoApp.StartAsync(all), appSecret, verifyToken);
     }
