@@ -204,7 +204,9 @@ public sealed class Call
             throw new DomainException("A pseudonym cannot be empty.");
         }
 
-        CallerPseudonym ??= Caller is null ? null : pseudonym;
+        // A call tied to the person, by their number or their profile, keeps their pseudonym: their calls still count as one
+        // caller's in the statistics. A call tied to nobody has no one to stand for.
+        CallerPseudonym ??= Caller is null && ProfileId is null ? null : pseudonym;
         Caller = null;
         CallerName = null;
         ProfileId = null;

@@ -183,7 +183,7 @@ public sealed class WhatsAppCall
             throw new DomainException("A pseudonym cannot be empty.");
         }
 
-        UserPseudonym ??= UserWaId is null && UserPhone is null ? null : pseudonym;
+        UserPseudonym ??= UserWaId is null && UserPhone is null && ProfileId is null ? null : pseudonym;
         UserWaId = null;
         UserPhone = null;
         ProfileId = null;

@@ -112,6 +112,20 @@ public sealed class ConsentRulesTests
     }
 
     [Fact]
+    public void A_call_tied_to_the_person_only_by_their_profile_keeps_their_pseudonym_and_one_tied_to_nobody_none()
+    {
+        var byProfile = Call.Receive("rtc_p", CallChannel.Phone, null, null, null, Now);
+        byProfile.Identify(Guid.NewGuid(), EasyMo.Domain.Common.Language.English);
+        var anonymous = Call.Receive("rtc_a", CallChannel.Phone, null, null, null, Now);
+
+        byProfile.Pseudonymise("psn_abc");
+        anonymous.Pseudonymise("psn_abc");
+
+        (byProfile.CallerPseudonym, byProfile.ProfileId).ShouldBe(("psn_abc", null));
+        anonymous.CallerPseudonym.ShouldBeNull();
+    }
+
+    [Fact]
     public void Pseudonymising_a_WhatsApp_call_removes_the_users_ids()
     {
         var call = WhatsAppCall.FromConnect("wacid.1", new WhatsAppCallParties(WhatsAppCallDirection.UserInitiated, Caller.Digits, Caller, "1065"), Now, Now);
