@@ -2,6 +2,7 @@ using EasyMo.Application.Common.Abstractions;
 using EasyMo.Domain.Calls;
 using EasyMo.Domain.Common;
 using EasyMo.Domain.Profiles;
+using EasyMo.Domain.WhatsApp;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static EasyMo.IntegrationTests.Privacy.PrivacyScenario;
@@ -9,8 +10,9 @@ using static EasyMo.IntegrationTests.Privacy.PrivacyScenario;
 namespace EasyMo.IntegrationTests.Privacy;
 
 /// <summary>
-/// The privacy rules are the domain's (<see cref="Call.Pseudonymise"/>, <see cref="Call.ForgetContent"/>); the erasure's
-/// bulk SQL must leave each call exactly as those methods leave it, whatever state the call was in (issue 13).
+/// The privacy rules are the domain's (<see cref="Call.Pseudonymise"/>, <see cref="Call.ForgetContent"/>,
+/// <see cref="WhatsAppCall.Pseudonymise"/>); the erasure's bulk SQL must leave each call exactly as those methods leave
+/// it, whatever state the call was in (issue 13).
 /// </summary>
 public sealed class PrivacyRulesTests
 {
@@ -53,6 +55,48 @@ public sealed class PrivacyRulesTests
         var erased = await read.Calls.AsNoTracking().Where(call => ids.Contains(call.Id)).ToListAsync(Ct);
         calls.Select(call => Shape(erased.Single(row => row.Id == call.Id))).ToList().ShouldBe(expected);
     }
+
+    [Fact]
+    public async Task Erasure_in_SQL_leaves_every_WhatsApp_call_as_the_domains_Pseudonymise_does()
+    {
+        await using var app = await EasyMoApp.StartAsync(Settings());
+        var at = DateTimeOffset.UtcNow.AddDays(-2);
+        var phone = PhoneNumber.Parse(Events.NewRwandanNumber());
+        var other = PhoneNumber.Parse(Events.NewRwandanNumber());
+        var profile = Profile.Create(phone, phone.Digits, "Aline", Language.Kinyarwanda, at);
+        var byNumber = WhatsAppCall.FromConnect(
+            "wacid.a" + Guid.NewGuid().ToString("N"), new WhatsAppCallParties(WhatsAppCallDirection.UserInitiated, phone.Digits, phone, "1065"), at, at);
+        var byProfile = WhatsAppCall.FromConnect( // another number, tied to the person by their profile
+            "wacid.b" + Guid.NewGuid().ToString("N"), new WhatsAppCallParties(WhatsAppCallDirection.UserInitiated, other.Digits, other, "1065"), at, at);
+        byProfile.LinkProfile(profile.Id, at);
+        WhatsAppCall[] calls = [byNumber, byProfile];
+        await using (var db = app.Db())
+        {
+            db.Profiles.Add(profile);
+            db.WhatsAppCalls.AddRange(calls);
+            await db.SaveChangesAsync(Ct);
+        }
+
+        const string Pseudonym = "psn_test";
+        var expected = calls.Select(call =>
+        {
+            call.Pseudonymise(Pseudonym);
+            return Shape(call);
+        }).ToList();
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<IPrivacyStore>().EraseAsync(phone, Pseudonym, "test", DateTimeOffset.UtcNow, Ct);
+        }
+
+        await using var read = app.Db();
+        var ids = calls.Select(call => call.Id).ToList();
+        var erased = await read.WhatsAppCalls.AsNoTracking().Where(call => ids.Contains(call.Id)).ToListAsync(Ct);
+        calls.Select(call => Shape(erased.Single(row => row.Id == call.Id))).ToList().ShouldBe(expected);
+    }
+
+    private static string Shape(WhatsAppCall call) =>
+        $"{call.WhatsAppCallId}: pseudonym={call.UserPseudonym} wa_id={call.UserWaId} phone={call.UserPhone?.Value} profile={call.ProfileId}";
 
     private static Call Ended(Call call, Profile profile, string? summary)
     {
