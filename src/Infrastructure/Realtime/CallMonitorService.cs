@@ -63,7 +63,15 @@ internal sealed partial class CallMonitorService(
         {
         }
 
-        await sweep;
+        try
+        {
+            await sweep;
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // A heartbeat cut short by the stop: the sessions are still let go below, before the host goes away.
+        }
+
         await Task.WhenAll(_sessions.Values.Select(session => session.Done));
         try
         {
