@@ -31,15 +31,3 @@ internal static class WorkLeases
     public static Task<int> ReleaseAsync(EasyMoDbContext db, string name, string holder, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM work_leases WHERE name = {name} AND holder = {holder}", cancellationToken);
 }
-
-/// <summary>This process's name in lease rows: unique per process, readable in an operator's query.</summary>
-internal sealed class WorkInstance
-{
-    /// <summary>What an instance's own lease is named by: <c>instance:</c> and the instance's id.</summary>
-    public const string LeasePrefix = "instance:";
-
-    public string Id { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
-
-    /// <summary>The name of this instance's own lease, the heartbeat under which it holds its live calls.</summary>
-    public string LeaseName => LeasePrefix + Id;
-}

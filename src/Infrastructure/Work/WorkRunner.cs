@@ -144,15 +144,3 @@ internal sealed partial class WorkRunner<TWork, TKey>(
         Message = "{Work}: too little of the lease is left for the last {Count} items of a batch; they are due again when it ends")]
     private static partial void LeaseRunningOut(ILogger logger, string work, int count);
 }
-
-internal static class WorkServiceCollectionExtensions
-{
-    /// <summary>Registers <typeparamref name="TWork"/> (a singleton) and the runner that runs it on this instance.</summary>
-    public static IServiceCollection AddLeasedWork<TWork, TKey>(this IServiceCollection services)
-        where TWork : class, ILeasedWork<TKey>
-    {
-        services.AddSingleton<TWork>();
-        services.AddHostedService<WorkRunner<TWork, TKey>>();
-        return services;
-    }
-}

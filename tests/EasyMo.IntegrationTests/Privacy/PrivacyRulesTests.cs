@@ -45,10 +45,7 @@ public sealed class PrivacyRulesTests
             return Shape(call);
         }).ToList();
 
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<IPrivacyStore>().EraseAsync(phone, Pseudonym, "test", DateTimeOffset.UtcNow, Ct);
-        }
+        await EraseAsync(app, phone, Pseudonym);
 
         await using var read = app.Db();
         var ids = calls.Select(call => call.Id).ToList();
@@ -84,10 +81,7 @@ public sealed class PrivacyRulesTests
             return Shape(call);
         }).ToList();
 
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<IPrivacyStore>().EraseAsync(phone, Pseudonym, "test", DateTimeOffset.UtcNow, Ct);
-        }
+        await EraseAsync(app, phone, Pseudonym);
 
         await using var read = app.Db();
         var ids = calls.Select(call => call.Id).ToList();
@@ -97,6 +91,13 @@ public sealed class PrivacyRulesTests
 
     private static string Shape(WhatsAppCall call) =>
         $"{call.WhatsAppCallId}: pseudonym={call.UserPseudonym} wa_id={call.UserWaId} phone={call.UserPhone?.Value} profile={call.ProfileId}";
+
+    /// <summary>The erasure as the privacy API runs it: the store's bulk SQL, in one transaction.</summary>
+    private static async Task EraseAsync(EasyMoApp app, PhoneNumber phone, string pseudonym)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<IPrivacyStore>().EraseAsync(phone, pseudonym, "test", DateTimeOffset.UtcNow, Ct);
+    }
 
     private static Call Ended(Call call, Profile profile, string? summary)
     {
