@@ -1,5 +1,6 @@
 using System.Net;
 using EasyMo.WebApi.Webhooks;
+using EasyMo.Infrastructure.OpenAi;
 
 namespace EasyMo.Bench;
 

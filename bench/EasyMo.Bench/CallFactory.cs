@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using EasyMo.Application.Features.Calls.Sip;
-using EasyMo.WebApi.Webhooks;
+using EasyMo.Infrastructure.OpenAi;
 
 namespace EasyMo.Bench;
 

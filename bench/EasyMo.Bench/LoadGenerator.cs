@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
-using EasyMo.WebApi.Webhooks;
+using EasyMo.Infrastructure.OpenAi;
 
 namespace EasyMo.Bench;
 

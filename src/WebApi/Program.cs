@@ -4,23 +4,25 @@ using EasyMo.Application.Features.Calls;
 using EasyMo.Application.Features.Calls.AcceptIncomingCall;
 using EasyMo.Infrastructure;
 using EasyMo.Infrastructure.Persistence;
-using EasyMo.WebApi.Cli;
+using EasyMo.Infrastructure.Configuration;
 using EasyMo.WebApi.Configuration;
 using EasyMo.WebApi.Endpoints;
 using EasyMo.WebApi.ErrorHandling;
 using EasyMo.WebApi.Logging;
 using EasyMo.WebApi.Security;
 using EasyMo.WebApi.Telemetry;
-using EasyMo.WebApi.Webhooks;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Serilog;
+using EasyMo.Infrastructure.OpenAi;
 
-// An operator command (`whatsapp show-sip`, `openai sip-uri`, …) runs and exits; anything else serves.
-if (EasyMoCli.IsCommand(args))
+// The service takes only host settings (`--urls …`, `Key=Value`); the operator's commands are a program of their own.
+if (args.Length > 0 && !args[0].StartsWith('-') && !args[0].Contains('='))
 {
-    return await EasyMoCli.RunAsync(args, Console.Out, Console.Error);
+    await Console.Error.WriteLineAsync(
+        $"'{args[0]}' is not a setting of the service: operator commands run with EasyMo.Operator (dotnet EasyMo.Operator.dll --help, or dotnet run --project src/Operator -- --help).");
+    return 2;
 }
 
 try

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using EasyMo.Infrastructure.SipEdge;
+using EasyMo.Operator.SipEdge;
 using EasyMo.SipEdgeTests.Infrastructure;
 
 namespace EasyMo.SipEdgeTests;

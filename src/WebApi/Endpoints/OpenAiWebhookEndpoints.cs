@@ -9,6 +9,7 @@ using EasyMo.Domain.Calls;
 using EasyMo.WebApi.Webhooks;
 using Mediator;
 using Serilog.Context;
+using EasyMo.Infrastructure.OpenAi;
 
 namespace EasyMo.WebApi.Endpoints;
 

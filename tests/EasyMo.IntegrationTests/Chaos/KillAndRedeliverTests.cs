@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
-using EasyMo.WebApi.Webhooks;
+using EasyMo.Infrastructure.OpenAi;
 
 namespace EasyMo.IntegrationTests.Chaos;
 

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using EasyMo.WebApi.Cli;
+using EasyMo.Operator;
 
 namespace EasyMo.IntegrationTests.Cli;
 

@@ -1,9 +1,8 @@
 using System.Diagnostics;
-using EasyMo.WebApi.Cli;
 
 namespace EasyMo.IntegrationTests.Cli;
 
-/// <summary>The command line as a whole: help, usage errors, and the program's own entry point choosing a command over serving.</summary>
+/// <summary>The operator's tool as a whole: help, usage errors, the built program, and the service refusing its commands.</summary>
 public sealed class CliEntryTests
 {
     [Fact]
@@ -47,20 +46,47 @@ public sealed class CliEntryTests
         result.Out.ShouldBeEmpty();
     }
 
-    [Theory]
-    [InlineData(true, "whatsapp", "show-sip")]
-    [InlineData(true, "openai")]
-    [InlineData(true, "--help")]
-    [InlineData(false)]
-    [InlineData(false, "--urls", "http://127.0.0.1:5000")]
-    [InlineData(false, "serve")]
-    public void The_program_runs_a_command_only_when_the_first_argument_names_one(bool command, params string[] args) =>
-        EasyMoCli.IsCommand(args).ShouldBe(command);
+    [Fact]
+    public async Task The_built_tool_runs_a_command_with_its_environment_and_exits()
+    {
+        // The deployment's variable name (an alias), and nothing the web app would need to serve.
+        var (exitCode, stdout, stderr) = await RunBuiltAsync(
+            "EasyMo.Operator.dll", ["openai", "sip-uri"], new() { ["OPENAI_PROJECT_ID"] = "proj_fromTheEnvironment" });
+
+        exitCode.ShouldBe(0, stderr);
+        stdout.ShouldBe("sip:proj_fromTheEnvironment@sip.api.openai.com;transport=tls" + Environment.NewLine);
+    }
 
     [Fact]
-    public async Task The_built_program_runs_a_command_with_its_environment_and_exits()
+    public async Task The_built_tool_without_a_command_lists_the_commands()
     {
-        var program = Path.Combine(AppContext.BaseDirectory, "EasyMo.WebApi.dll");
+        var (exitCode, stdout, stderr) = await RunBuiltAsync("EasyMo.Operator.dll", [], []);
+
+        exitCode.ShouldBe(0, stderr);
+        foreach (var command in new[] { "migrate", "doctor", "healthcheck", "simulate-call", "sip-edge", "whatsapp", "openai" })
+        {
+            stdout.ShouldContain(command);
+        }
+    }
+
+    [Theory]
+    [InlineData("migrate")]
+    [InlineData("whatsapp", "show-sip")]
+    public async Task The_service_refuses_an_operator_command_and_names_the_tool(params string[] args)
+    {
+        // Before the tool was a program of its own, the service ran these; now it must not start serving instead.
+        var (exitCode, stdout, stderr) = await RunBuiltAsync("EasyMo.WebApi.dll", args, []);
+
+        exitCode.ShouldBe(2, stdout + stderr);
+        stderr.ShouldContain("EasyMo.Operator");
+        stderr.ShouldContain(args[0]);
+    }
+
+    /// <summary>Runs a built program beside the tests, without the variables a service would need to serve.</summary>
+    private static async Task<(int ExitCode, string Out, string Error)> RunBuiltAsync(
+        string dll, string[] args, Dictionary<string, string> environment)
+    {
+        var program = Path.Combine(AppContext.BaseDirectory, dll);
         File.Exists(program).ShouldBeTrue(program);
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -68,24 +94,24 @@ public sealed class CliEntryTests
             RedirectStandardError = true,
             WorkingDirectory = AppContext.BaseDirectory,
         };
-        foreach (var arg in new[] { program, "openai", "sip-uri" })
+        foreach (var arg in new[] { program }.Concat(args))
         {
             start.ArgumentList.Add(arg);
         }
 
-        // The deployment's variable name (an alias), and nothing the web app would need to serve.
-        start.Environment["OPENAI_PROJECT_ID"] = "proj_fromTheEnvironment";
         start.Environment.Remove("ConnectionStrings__EasyMo");
         start.Environment.Remove("OPENAI_API_KEY");
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
 
         using var process = Process.Start(start).ShouldNotBeNull();
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var stdout = process.StandardOutput.ReadToEndAsync(Ct);
+        var stderr = process.StandardError.ReadToEndAsync(Ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(60));
         await process.WaitForExitAsync(timeout.Token);
-
-        process.ExitCode.ShouldBe(0, await stderr);
-        (await stdout).ShouldBe("sip:proj_fromTheEnvironment@sip.api.openai.com;transport=tls" + Environment.NewLine);
+        return (process.ExitCode, await stdout, await stderr);
     }
 }

@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using EasyMo.WebApi.Cli;
+using EasyMo.Operator.Commands;
 
 namespace EasyMo.IntegrationTests.Cli;
 

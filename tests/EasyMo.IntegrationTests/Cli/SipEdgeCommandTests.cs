@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using EasyMo.Infrastructure.SipEdge;
+using EasyMo.Operator.SipEdge;
 
 namespace EasyMo.IntegrationTests.Cli;
 

@@ -1,4 +1,4 @@
-using EasyMo.WebApi.Configuration;
+using EasyMo.Infrastructure.Configuration;
 
 namespace EasyMo.IntegrationTests.Health;
 

@@ -3,10 +3,10 @@ using EasyMo.Domain.Calls;
 using EasyMo.Domain.Common;
 using EasyMo.Domain.Privacy;
 using EasyMo.Domain.Profiles;
-using EasyMo.WebApi.Configuration;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using static EasyMo.IntegrationTests.Monitor.MonitorTestKit;
+using EasyMo.Infrastructure.Configuration;
 
 namespace EasyMo.IntegrationTests.Identity;
 

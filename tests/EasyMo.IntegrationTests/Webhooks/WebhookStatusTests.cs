@@ -34,7 +34,7 @@ public sealed class WebhookStatusTests : IAsyncLifetime
     public async Task A_wrong_signature_is_401()
     {
         var (body, id, timestamp, _) = Signed(Events.CarrierCall(Events.NewCallId(), Events.NewRwandanNumber()));
-        var other = new EasyMo.WebApi.Webhooks.StandardWebhookVerifier("whsec_" + Convert.ToBase64String(new byte[32]), TimeProvider.System);
+        var other = new EasyMo.Infrastructure.OpenAi.StandardWebhookVerifier("whsec_" + Convert.ToBase64String(new byte[32]), TimeProvider.System);
 
         using var response = await _app.PostRawWebhookAsync(body, id, timestamp, other.Sign(id, long.Parse(timestamp, System.Globalization.CultureInfo.InvariantCulture), body));
 

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Encodings.Web;
-using EasyMo.WebApi.Configuration;
 using EasyMo.WebApi.Webhooks;
+using EasyMo.Infrastructure.Configuration;
 
 namespace EasyMo.IntegrationTests.WhatsApp;
 

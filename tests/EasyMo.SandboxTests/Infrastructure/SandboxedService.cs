@@ -1,9 +1,9 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
-using EasyMo.WebApi.Webhooks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
+using EasyMo.Infrastructure.OpenAi;
 
 namespace EasyMo.SandboxTests.Infrastructure;
 

@@ -1,9 +1,9 @@
 using EasyMo.Application.Features.Calls;
 using EasyMo.Application.Features.Calls.Sip;
-using EasyMo.WebApi.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using EasyMo.Infrastructure.Configuration;
 
 namespace EasyMo.UnitTests.Configuration;
 

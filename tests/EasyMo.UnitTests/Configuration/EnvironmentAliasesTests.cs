@@ -1,5 +1,5 @@
-using EasyMo.WebApi.Configuration;
 using Microsoft.Extensions.Configuration;
+using EasyMo.Infrastructure.Configuration;
 
 namespace EasyMo.UnitTests.Configuration;
 

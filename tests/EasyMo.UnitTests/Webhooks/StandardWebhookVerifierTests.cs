@@ -1,6 +1,6 @@
 using System.Text;
-using EasyMo.WebApi.Webhooks;
 using Microsoft.Extensions.Time.Testing;
+using EasyMo.Infrastructure.OpenAi;
 
 namespace EasyMo.UnitTests.Webhooks;
 

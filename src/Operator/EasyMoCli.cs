@@ -1,12 +1,13 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
-using EasyMo.WebApi.Configuration;
+using EasyMo.Infrastructure.Configuration;
+using EasyMo.Operator.Commands;
 
-namespace EasyMo.WebApi.Cli;
+namespace EasyMo.Operator;
 
 /// <summary>
-/// The operator commands of the program (<c>dotnet run --project src/WebApi -- whatsapp show-sip</c>): when the first
-/// argument names a command group, the program runs the command and exits instead of serving.
+/// The operator's commands (<c>dotnet run --project src/Operator -- whatsapp show-sip</c>, or <c>dotnet EasyMo.Operator.dll
+/// migrate</c> in the image): each runs and exits.
 /// </summary>
 public static class EasyMoCli
 {
@@ -21,28 +22,6 @@ public static class EasyMoCli
         DoctorCommand.Create,
         HealthcheckCommand.Create,
     ];
-
-    private static readonly string[] HelpTokens = ["--help", "-h", "-?"];
-
-    /// <summary>
-    /// Whether <paramref name="args"/> start with the name (or an alias) of a command group, or ask for help (which the
-    /// web app has none of: <c>--help</c> lists the commands).
-    /// </summary>
-    public static bool IsCommand(IReadOnlyList<string> args)
-    {
-        if (args.Count == 0)
-        {
-            return false;
-        }
-
-        if (HelpTokens.Contains(args[0]))
-        {
-            return true;
-        }
-
-        var root = CreateRoot(new CliContext(TextWriter.Null, TextWriter.Null, () => throw new InvalidOperationException("Not running.")));
-        return root.Subcommands.Any(command => command.Name == args[0] || command.Aliases.Contains(args[0]));
-    }
 
     /// <summary>
     /// Runs one command and returns its exit code (<see cref="ExitCodes"/>). Configuration comes from the same sources as
@@ -101,7 +80,7 @@ public static class EasyMoCli
 
     private static RootCommand CreateRoot(CliContext context)
     {
-        var root = new RootCommand("EasyMO Voice. Without a command the program serves; with one it runs the command and exits.");
+        var root = new RootCommand("EasyMO Voice, the operator's tool: each command runs and exits. The service itself is EasyMo.WebApi.");
         foreach (var group in Groups)
         {
             root.Subcommands.Add(group(context));
@@ -109,6 +88,9 @@ public static class EasyMoCli
 
         return root;
     }
+
+    /// <summary>The <c>UserSecretsId</c> of <c>src/WebApi/EasyMo.WebApi.csproj</c>: in Development the tool reads the service's secrets.</summary>
+    internal const string ServiceUserSecretsId = "easymo-voice-webapi";
 
     /// <summary>The web app's configuration sources, without building a web host.</summary>
     internal static IConfiguration BuildConfiguration(IEnumerable<KeyValuePair<string, string?>>? overrides)
@@ -122,7 +104,7 @@ public static class EasyMoCli
             .AddJsonFile($"appsettings.{environment}.json", optional: true);
         if (environment == Environments.Development)
         {
-            builder.AddUserSecrets(typeof(EasyMoCli).Assembly, optional: true);
+            builder.AddUserSecrets(ServiceUserSecretsId); // the service's secrets: `dotnet user-secrets` in src/WebApi
         }
 
         builder.AddEnvironmentVariables().AddEnvironmentAliases();

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using EasyMo.Application.Features.Calls;
-using EasyMo.Infrastructure.SipEdge;
+using EasyMo.Operator.SipEdge;
 
-namespace EasyMo.WebApi.Cli;
+namespace EasyMo.Operator.Commands;
 
 /// <summary>
 /// <c>sip-edge …</c>: the Kamailio edge between Meta (and carrier trunks) and OpenAI's SIP ingress

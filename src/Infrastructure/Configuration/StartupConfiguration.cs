@@ -1,8 +1,9 @@
 using EasyMo.Application.Features.Calls;
+using EasyMo.Infrastructure.OpenAi;
 using EasyMo.Infrastructure.Persistence;
-using EasyMo.WebApi.Webhooks;
+using Microsoft.Extensions.Configuration;
 
-namespace EasyMo.WebApi.Configuration;
+namespace EasyMo.Infrastructure.Configuration;
 
 /// <summary>Checks the configuration once at start-up and names every problem on a line of its own.</summary>
 public static class StartupConfiguration

@@ -7,7 +7,7 @@ using EasyMo.Infrastructure.WhatsApp;
 using Polly.Timeout;
 using Refit;
 
-namespace EasyMo.WebApi.Cli;
+namespace EasyMo.Operator.Commands;
 
 /// <summary>
 /// <c>whatsapp …</c>: the business number's calling settings at Meta (reference §3.2, §3.3), through the service's own

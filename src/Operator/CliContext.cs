@@ -1,6 +1,6 @@
-using EasyMo.WebApi.Configuration;
+using EasyMo.Infrastructure.Configuration;
 
-namespace EasyMo.WebApi.Cli;
+namespace EasyMo.Operator;
 
 /// <summary>
 /// What a command runs with: where to write, the configuration (built on first use), and a small service provider

@@ -3,10 +3,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using EasyMo.Application.Features.Calls;
 using EasyMo.Application.Features.Calls.Sip;
-using EasyMo.WebApi.Configuration;
+using EasyMo.Infrastructure.Configuration;
 using Microsoft.EntityFrameworkCore;
 
-namespace EasyMo.WebApi.Cli;
+namespace EasyMo.Operator.Commands;
 
 /// <summary>
 /// <c>doctor</c>: checks what the service needs, one line per check (<c>ok</c>, <c>warn</c>, <c>FAIL</c>) with what to do:

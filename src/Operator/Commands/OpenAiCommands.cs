@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.RegularExpressions;
 
-namespace EasyMo.WebApi.Cli;
+namespace EasyMo.Operator.Commands;
 
 /// <summary><c>openai …</c>: what an operator needs from the OpenAI project.</summary>
 public static partial class OpenAiCommands

@@ -1,6 +1,6 @@
 using System.CommandLine;
 
-namespace EasyMo.WebApi.Cli;
+namespace EasyMo.Operator.Commands;
 
 /// <summary>
 /// <c>healthcheck</c>: asks a running service for <c>/health/live</c> and exits 0 when it answers 200, else 1. The

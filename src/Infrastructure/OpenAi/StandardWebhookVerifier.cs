@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace EasyMo.WebApi.Webhooks;
+namespace EasyMo.Infrastructure.OpenAi;
 
 /// <summary>
 /// Standard Webhooks verification as OpenAI's SDKs do it: HMAC-SHA256 over <c>{webhook-id}.{webhook-timestamp}.</c> and

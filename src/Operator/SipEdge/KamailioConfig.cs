@@ -7,7 +7,7 @@ using System.Text.RegularExpressions;
 using EasyMo.Application.Features.Calls;
 using EasyMo.Application.Features.Calls.Sip;
 
-namespace EasyMo.Infrastructure.SipEdge;
+namespace EasyMo.Operator.SipEdge;
 
 /// <summary>The two files of a rendered edge: <c>kamailio.cfg</c> and the <c>tls.cfg</c> it loads from beside it.</summary>
 public sealed record KamailioFiles(string KamailioCfg, string TlsCfg)
@@ -17,7 +17,7 @@ public sealed record KamailioFiles(string KamailioCfg, string TlsCfg)
 }
 
 /// <summary>
-/// Renders the SIP edge's Kamailio configuration from <c>deploy/sip-edge/kamailio.cfg.template</c> (embedded) and the
+/// Renders the SIP edge's Kamailio configuration from <c>src/Operator/SipEdge/kamailio.cfg.template</c> (embedded) and the
 /// settings. Every value is checked before it is written: nothing from the settings can change the script's logic.
 /// </summary>
 public static partial class KamailioConfig
@@ -156,7 +156,7 @@ public static partial class KamailioConfig
         return new KamailioFiles(rendered, TlsConfig(options));
     }
 
-    /// <summary>The template as shipped in <c>deploy/sip-edge/kamailio.cfg.template</c>.</summary>
+    /// <summary>The template as shipped in <c>src/Operator/SipEdge/kamailio.cfg.template</c>.</summary>
     public static string Template()
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(TemplateResource)

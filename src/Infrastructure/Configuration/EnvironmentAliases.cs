@@ -1,6 +1,7 @@
 using EasyMo.Application.Features.Calls;
+using Microsoft.Extensions.Configuration;
 
-namespace EasyMo.WebApi.Configuration;
+namespace EasyMo.Infrastructure.Configuration;
 
 /// <summary>
 /// The environment variables of the original deployment, mapped to .NET configuration keys so that an existing

@@ -5,9 +5,9 @@ using System.Text.Json;
 using EasyMo.Application.Features.Calls;
 using EasyMo.Application.Features.Calls.Sip;
 using EasyMo.Domain.Common;
-using EasyMo.WebApi.Webhooks;
+using EasyMo.Infrastructure.OpenAi;
 
-namespace EasyMo.WebApi.Cli;
+namespace EasyMo.Operator.Commands;
 
 /// <summary>
 /// <c>simulate-call</c>: sends a running service the <c>realtime.call.incoming</c> webhook OpenAI would send for a

@@ -1,7 +1,7 @@
 using EasyMo.Infrastructure.Persistence;
 using Npgsql;
 
-namespace EasyMo.WebApi.Cli;
+namespace EasyMo.Operator;
 
 /// <summary>The database of the commands that need one: the service's connection string, its context, and its failures in one line.</summary>
 internal static class CliDatabase

@@ -1,4 +1,4 @@
-namespace EasyMo.Infrastructure.SipEdge;
+namespace EasyMo.Operator.SipEdge;
 
 /// <summary>
 /// The SIP edge between Meta (and carrier trunks) and OpenAI's SIP ingress (configuration section <c>SipEdge</c>):
