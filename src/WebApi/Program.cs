@@ -3,8 +3,9 @@ using EasyMo.Application.Common.Behaviors;
 using EasyMo.Application.Features.Calls;
 using EasyMo.Application.Features.Calls.AcceptIncomingCall;
 using EasyMo.Infrastructure;
-using EasyMo.Infrastructure.Persistence;
 using EasyMo.Infrastructure.Configuration;
+using EasyMo.Infrastructure.OpenAi;
+using EasyMo.Infrastructure.Persistence;
 using EasyMo.WebApi.Configuration;
 using EasyMo.WebApi.Endpoints;
 using EasyMo.WebApi.ErrorHandling;
@@ -15,7 +16,6 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Serilog;
-using EasyMo.Infrastructure.OpenAi;
 
 // The service takes only host settings (`--urls …`, `Key=Value`); the operator's commands are a program of their own.
 if (args.Length > 0 && !args[0].StartsWith('-') && !args[0].Contains('='))
@@ -33,6 +33,7 @@ try
     // Not the static Log.Logger: each host (and each test host in one process) keeps its own pipeline.
     builder.Services.AddSerilog((services, logger) => logger.ConfigureEasyMo(builder.Configuration, services), preserveStaticLogger: true);
     builder.Services.AddProblemDetails();
+    builder.Services.ConfigureHttpJsonOptions(options => ApiJson.Configure(options.SerializerOptions));
     builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
 
     builder.Services.AddApplication(builder.Configuration);

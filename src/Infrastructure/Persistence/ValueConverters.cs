@@ -1,4 +1,3 @@
-using System.Text.Json;
 using EasyMo.Domain.Common;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -30,6 +29,6 @@ internal static class ValueConverters
 
     public static ValueConverter<TEnum, string> SnakeCase<TEnum>()
         where TEnum : struct, Enum => new(
-            value => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString()),
-            value => Enum.Parse<TEnum>(value.Replace("_", string.Empty, StringComparison.Ordinal), ignoreCase: true));
+            value => StateNames.Of(value),
+            value => StateNames.Parse<TEnum>(value));
 }

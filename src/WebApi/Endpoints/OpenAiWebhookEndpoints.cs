@@ -2,14 +2,14 @@ using System.Diagnostics;
 using System.Text.Json;
 using EasyMo.Application.Common.Metrics;
 using EasyMo.Application.Features.Calls.AcceptIncomingCall;
-using EasyMo.Application.Features.Calls.GetCall;
 using EasyMo.Application.Features.Calls.RecordCallEnded;
 using EasyMo.Application.Features.Calls.Sip;
 using EasyMo.Domain.Calls;
+using EasyMo.Domain.Common;
+using EasyMo.Infrastructure.OpenAi;
 using EasyMo.WebApi.Webhooks;
 using Mediator;
 using Serilog.Context;
-using EasyMo.Infrastructure.OpenAi;
 
 namespace EasyMo.WebApi.Endpoints;
 
@@ -101,12 +101,12 @@ public static partial class OpenAiWebhookEndpoints
                     // Not the request's token: once claimed, a decision is carried out and stored even if OpenAI stops waiting.
                     var decision = await sender.Send(new AcceptIncomingCallCommand(webhookId!, callId, headers), CancellationToken.None);
                     metrics.CallDecided(decision.Outcome, received);
-                    return TypedResults.Ok(new WebhookAnswer(type, callId, CallDetails.Wire(decision.Outcome), decision.SipStatusCode));
+                    return TypedResults.Ok(new WebhookAnswer(type, callId, StateNames.Of(decision.Outcome), decision.SipStatusCode));
                 }
 
             case CallEnded when webhookEvent.Data?.CallId is { Length: > 0 } endedCallId:
                 var ended = await sender.Send(new RecordCallEndedCommand(endedCallId, CallEndReason.RemoteEnded), CancellationToken.None);
-                return TypedResults.Ok(new WebhookAnswer(type, endedCallId, CallDetails.Wire(ended), null));
+                return TypedResults.Ok(new WebhookAnswer(type, endedCallId, StateNames.Of(ended), null));
 
             default:
                 EventIgnored(logger, type);

@@ -1,9 +1,11 @@
 using EasyMo.Domain.Calls;
+using EasyMo.Domain.Privacy;
 
 namespace EasyMo.Application.Features.Calls.GetCall;
 
 /// <summary>
-/// A call as operators see it (<c>GET /api/calls/{callId}</c>). Phone numbers are shown whole: the API is behind the admin
+/// A call as operators see it (<c>GET /api/calls/{callId}</c>); the API spells its states by their
+/// <see cref="Domain.Common.StateNames"/> (the JSON options of the web host). Phone numbers are shown whole: the API is behind the admin
 /// token. <c>summaryStatus</c> is <c>none</c> (not ended), <c>pending</c>, <c>done</c> (with a summary, or none for a call
 /// without transcript) or <c>failed</c>. <c>consent</c> is the caller's answer to keeping the conversation:
 /// <c>granted</c>, <c>denied</c> or <c>not_asked</c>. <c>identity</c> is <c>verified</c> (the SIP edge attested the
@@ -11,9 +13,9 @@ namespace EasyMo.Application.Features.Calls.GetCall;
 /// </summary>
 public sealed record CallDetails(
     string CallId,
-    string Status,
+    CallStatus Status,
     string Channel,
-    string Identity,
+    CallerIdentity Identity,
     string? Trunk,
     string Language,
     string? Caller,
@@ -26,14 +28,14 @@ public sealed record CallDetails(
     DateTimeOffset? DecidedAt,
     DateTimeOffset? EndedAt,
     int? DurationSeconds,
-    string? EndReason,
+    CallEndReason? EndReason,
     int? SipStatusCode,
     string? Model,
     string? Voice,
     string? Summary,
-    string SummaryStatus,
+    SummaryStatus SummaryStatus,
     string? TransferTarget,
-    string Consent,
+    Consent Consent,
     DateTimeOffset? ConsentAt,
     IReadOnlyList<TranscriptLine> Transcript,
     IReadOnlyList<ActivityLine> Activities,
@@ -49,9 +51,9 @@ public sealed record CallDetails(
         IReadOnlyList<CallRequest> requests,
         IReadOnlyList<CallEvent> events) => new(
         call.CallId,
-        Wire(call.Status),
+        call.Status,
         call.Channel.Name(),
-        Wire(call.Identity),
+        call.Identity,
         call.Trunk,
         call.Language.Code,
         call.Caller?.Value,
@@ -64,23 +66,19 @@ public sealed record CallDetails(
         call.DecidedAt,
         call.EndedAt,
         call.DurationSeconds,
-        call.EndReason is { } reason ? Wire(reason) : null,
+        call.EndReason,
         call.SipStatusCode,
         call.Model,
         call.Voice,
         call.Summary,
-        Wire(call.SummaryStatus),
+        call.SummaryStatus,
         call.TransferTarget,
-        Wire(call.Consent),
+        call.Consent,
         call.ConsentAt,
-        transcript.Select(turn => new TranscriptLine(turn.Sequence, Wire(turn.Speaker), turn.Text, turn.At)).ToArray(),
-        activities.Select(activity => new ActivityLine(Wire(activity.Kind), activity.Name, activity.Detail, activity.At)).ToArray(),
+        transcript.Select(turn => new TranscriptLine(turn.Sequence, turn.Speaker, turn.Text, turn.At)).ToArray(),
+        activities.Select(activity => new ActivityLine(activity.Kind, activity.Name, activity.Detail, activity.At)).ToArray(),
         requests.Select(request => new RequestLine(request.Service, request.Location, request.Details, request.At)).ToArray(),
         events);
-
-    /// <summary>The snake_case name an enum value has on the wire and in the database (<c>CallerHangup → caller_hangup</c>).</summary>
-    public static string Wire<TEnum>(TEnum value)
-        where TEnum : struct, Enum => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 }
 
 /// <summary>
@@ -92,10 +90,10 @@ public sealed record CallDetails(
 public sealed record CallEvent(DateTimeOffset At, string Type, string? Detail);
 
 /// <summary>One turn of the conversation: <c>caller</c> or <c>agent</c>.</summary>
-public sealed record TranscriptLine(int Sequence, string Speaker, string Text, DateTimeOffset At);
+public sealed record TranscriptLine(int Sequence, Speaker Speaker, string Text, DateTimeOffset At);
 
 /// <summary>A tool the agent used, a transfer, a key pressed, a guard that fired.</summary>
-public sealed record ActivityLine(string Kind, string Name, string? Detail, DateTimeOffset At);
+public sealed record ActivityLine(CallActivityKind Kind, string Name, string? Detail, DateTimeOffset At);
 
 /// <summary>A request the caller made through the agent.</summary>
 public sealed record RequestLine(string Service, string Location, string Details, DateTimeOffset At);

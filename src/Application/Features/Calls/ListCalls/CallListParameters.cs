@@ -12,9 +12,9 @@ public static class CallListParameters
     public const int DefaultLimit = 50;
     public const int MaxLimit = 200;
 
-    public static readonly string[] Statuses = [.. Enum.GetValues<CallStatus>().Select(status => GetCall.CallDetails.Wire(status))];
+    public static readonly string[] Statuses = StateNames.All<CallStatus>();
     public static readonly string[] Channels = [.. CallChannels.Names];
-    public static readonly string[] Identities = [.. Enum.GetValues<CallerIdentity>().Select(identity => GetCall.CallDetails.Wire(identity))];
+    public static readonly string[] Identities = StateNames.All<CallerIdentity>();
     public static readonly string[] Languages = [.. Language.All.Select(language => language.Code)];
 
     public static bool IsOneOf(string? value, string[] allowed) => value is null || allowed.Contains(value.Trim().ToLowerInvariant());

@@ -1,5 +1,6 @@
 using EasyMo.Application.Common.Abstractions;
 using EasyMo.Domain.Calls;
+using EasyMo.Domain.Common;
 using Mediator;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -41,7 +42,7 @@ public sealed partial class TransferCallHandler(
             }
         }
 
-        store.Add(CallActivity.Record(call.Id, kind, name, CallDetailsWire(outcome), time.GetUtcNow()));
+        store.Add(CallActivity.Record(call.Id, kind, name, StateNames.Of(outcome), time.GetUtcNow()));
         await store.SaveChangesAsync(cancellationToken);
         Transferred(logger, call.CallId, command.Trigger, outcome);
         return outcome;
@@ -55,7 +56,6 @@ public sealed partial class TransferCallHandler(
         return keys.Select(key => targets.TryGetValue(key, out var target) ? target : null).FirstOrDefault(target => !string.IsNullOrWhiteSpace(target));
     }
 
-    private static string CallDetailsWire(TransferOutcome outcome) => GetCall.CallDetails.Wire(outcome);
 
     [LoggerMessage(EventId = 1200, EventName = "OPENAI_SIP_CALL_TRANSFER", Level = LogLevel.Information,
         Message = "Transfer of call {CallId} ({Trigger}): {Outcome}")]
