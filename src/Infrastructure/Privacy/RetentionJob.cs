@@ -41,7 +41,8 @@ internal sealed partial class RetentionJob(
     [
         ("call_transcripts", "DELETE FROM call_transcripts WHERE id IN (SELECT id FROM call_transcripts WHERE at < @cutoff LIMIT @batch FOR UPDATE SKIP LOCKED)"),
         ("call_requests", "DELETE FROM call_requests WHERE id IN (SELECT id FROM call_requests WHERE at < @cutoff LIMIT @batch FOR UPDATE SKIP LOCKED)"),
-        ("calls.summary", "UPDATE calls SET summary = NULL WHERE id IN (SELECT id FROM calls WHERE summary IS NOT NULL AND COALESCE(ended_at, received_at) < @cutoff LIMIT @batch FOR UPDATE SKIP LOCKED)"),
+        // Call.ForgetContent in bulk: the summary goes, and a summary still to be written is not kept (PrivacyRulesTests).
+        ("calls.summary", "UPDATE calls SET summary = NULL, summary_status = CASE WHEN summary_status = 'pending' THEN 'not_kept' ELSE summary_status END, summary_due_at = CASE WHEN summary_status = 'pending' THEN NULL ELSE summary_due_at END WHERE id IN (SELECT id FROM calls WHERE (summary IS NOT NULL OR summary_status = 'pending') AND COALESCE(ended_at, received_at) < @cutoff LIMIT @batch FOR UPDATE SKIP LOCKED)"),
         ("voice_notes", "DELETE FROM voice_notes WHERE id IN (SELECT id FROM voice_notes WHERE received_at < @cutoff LIMIT @batch FOR UPDATE SKIP LOCKED)"),
         ("call_recordings", "DELETE FROM call_recordings WHERE id IN (SELECT id FROM call_recordings WHERE received_at < @cutoff LIMIT @batch FOR UPDATE SKIP LOCKED)"),
         ("outbox_messages", "DELETE FROM outbox_messages WHERE id IN (SELECT id FROM outbox_messages WHERE status <> 'pending' AND created_at < @cutoff LIMIT @batch FOR UPDATE SKIP LOCKED)"),
@@ -143,7 +144,7 @@ internal sealed partial class RetentionJob(
         if (!pseudonyms.IsConfigured)
         {
             var due = await db.Database
-                .SqlQueryRaw<bool>("SELECT EXISTS (SELECT 1 FROM calls WHERE caller IS NOT NULL AND received_at < @cutoff) AS \"Value\"", new NpgsqlParameter("cutoff", cutoff))
+                .SqlQueryRaw<bool>("SELECT EXISTS (SELECT 1 FROM calls WHERE (caller IS NOT NULL OR profile_id IS NOT NULL) AND received_at < @cutoff) AS \"Value\"", new NpgsqlParameter("cutoff", cutoff))
                 .SingleAsync(cancellationToken);
             if (due)
             {
@@ -153,16 +154,18 @@ internal sealed partial class RetentionJob(
             return;
         }
 
+        // Call.Pseudonymise and WhatsAppCall.Pseudonymise in bulk: a row tied to the person by the number or only by the
+        // profile loses both and keeps the pseudonym of the number (the profile's when the row has none; PrivacyRulesTests).
         Add(pseudonymised, "calls", await BatchesAsync(db, () => PseudonymiseAsync(
             db,
-            "SELECT id, caller AS number FROM calls WHERE caller IS NOT NULL AND received_at < @cutoff LIMIT @batch FOR UPDATE SKIP LOCKED",
+            "SELECT c.id, COALESCE(c.caller, p.phone, '+' || p.wa_id) AS number FROM calls c LEFT JOIN profiles p ON p.id = c.profile_id WHERE (c.caller IS NOT NULL OR c.profile_id IS NOT NULL) AND c.received_at < @cutoff LIMIT @batch FOR UPDATE OF c SKIP LOCKED",
             "UPDATE calls SET caller_pseudonym = COALESCE(caller_pseudonym, u.psn), caller = NULL, caller_name = NULL, profile_id = NULL FROM unnest(@ids, @psns) AS u(id, psn) WHERE calls.id = u.id",
             cutoff,
             settings.RetentionBatchSize,
             cancellationToken), settings.RetentionBatchSize, cancellationToken));
         Add(pseudonymised, "whatsapp_calls", await BatchesAsync(db, () => PseudonymiseAsync(
             db,
-            "SELECT id, COALESCE(user_phone, '+' || user_wa_id) AS number FROM whatsapp_calls WHERE (user_phone IS NOT NULL OR user_wa_id IS NOT NULL) AND created_at < @cutoff LIMIT @batch FOR UPDATE SKIP LOCKED",
+            "SELECT w.id, COALESCE(w.user_phone, '+' || w.user_wa_id, p.phone, '+' || p.wa_id) AS number FROM whatsapp_calls w LEFT JOIN profiles p ON p.id = w.profile_id WHERE (w.user_phone IS NOT NULL OR w.user_wa_id IS NOT NULL OR w.profile_id IS NOT NULL) AND w.created_at < @cutoff LIMIT @batch FOR UPDATE OF w SKIP LOCKED",
             "UPDATE whatsapp_calls SET user_pseudonym = COALESCE(user_pseudonym, u.psn), user_wa_id = NULL, user_phone = NULL, profile_id = NULL FROM unnest(@ids, @psns) AS u(id, psn) WHERE whatsapp_calls.id = u.id",
             cutoff,
             settings.RetentionBatchSize,
@@ -197,7 +200,8 @@ internal sealed partial class RetentionJob(
         }
 
         var ids = rows.Select(row => row.Id).ToArray();
-        var psns = rows.Select(row => pseudonyms.For(row.Number)).ToArray();
+        // A row whose person left no number anywhere keeps the pseudonym it has (none): there is nothing to derive one from.
+        var psns = rows.Select(row => row.Number is null ? null : pseudonyms.For(row.Number)).ToArray();
         await db.Database.ExecuteSqlRawAsync(update, [new NpgsqlParameter("ids", ids), new NpgsqlParameter("psns", psns)], cancellationToken);
         return rows.Count;
     }
@@ -238,7 +242,7 @@ internal sealed partial class RetentionJob(
 
     private static void Add(Dictionary<string, int> counts, string table, int count) => counts[table] = counts.GetValueOrDefault(table) + count;
 
-    private sealed record NumberRow(Guid Id, string Number);
+    private sealed record NumberRow(Guid Id, string? Number);
 
     [LoggerMessage(EventId = 1380, EventName = "PRIVACY_RETENTION_RAN", Level = LogLevel.Information, Message = "Retention job: {Counts}")]
     private static partial void Ran(ILogger logger, string counts);

@@ -1,18 +1,24 @@
 using EasyMo.Application.Common.Abstractions;
+using EasyMo.Application.Features.Privacy;
 using EasyMo.Domain.Calls;
 using EasyMo.Domain.Common;
 using EasyMo.Domain.Profiles;
 using EasyMo.Domain.WhatsApp;
+using EasyMo.Infrastructure.Privacy;
+using EasyMo.Infrastructure.Work;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using static EasyMo.IntegrationTests.Privacy.PrivacyScenario;
 
 namespace EasyMo.IntegrationTests.Privacy;
 
 /// <summary>
 /// The privacy rules are the domain's (<see cref="Call.Pseudonymise"/>, <see cref="Call.ForgetContent"/>,
-/// <see cref="WhatsAppCall.Pseudonymise"/>); the erasure's bulk SQL must leave each call exactly as those methods leave
-/// it, whatever state the call was in (issue 13).
+/// <see cref="WhatsAppCall.Pseudonymise"/>); the bulk SQL of the erasure and of the retention job must leave each call
+/// exactly as those methods leave it, whatever state the call was in (issue 13).
 /// </summary>
 public sealed class PrivacyRulesTests
 {
@@ -87,6 +93,99 @@ public sealed class PrivacyRulesTests
         var ids = calls.Select(call => call.Id).ToList();
         var erased = await read.WhatsAppCalls.AsNoTracking().Where(call => ids.Contains(call.Id)).ToListAsync(Ct);
         calls.Select(call => Shape(erased.Single(row => row.Id == call.Id))).ToList().ShouldBe(expected);
+    }
+
+    [Fact]
+    public async Task Retention_in_SQL_leaves_every_call_as_the_domains_rules_do_at_each_age()
+    {
+        await using var app = await EasyMoApp.StartAsync(Settings());
+        var now = DateTimeOffset.UtcNow;
+        var phone = PhoneNumber.Parse(Events.NewRwandanNumber());
+        var profile = Profile.Create(phone, phone.Digits, "Aline", Language.Kinyarwanda, now.AddDays(-500));
+        // Past both cut-offs (content 90 days, numbers 365 days by default), and past only the content's.
+        var old = now.AddDays(-400);
+        var middle = now.AddDays(-200);
+        var calls = new List<(Call Call, bool Old)>();
+        foreach (var (at, isOld) in new[] { (old, true), (middle, false) })
+        {
+            calls.Add((Ended(Call.Receive(Events.NewCallId(), CallChannel.Phone, phone, "Aline", null, at), profile, summary: "Wanted a moto."), isOld));
+            calls.Add((Ended(Call.Receive(Events.NewCallId(), CallChannel.Phone, phone, null, null, at), profile, summary: null), isOld));
+            calls.Add((Ended(Call.Receive(Events.NewCallId(), CallChannel.Phone, null, null, null, at), profile, summary: null), isOld)); // only the profile
+            calls.Add((Ringing(Call.Receive(Events.NewCallId(), CallChannel.Phone, phone, "Aline", null, at), profile), isOld));
+            calls.Add((Call.Receive(Events.NewCallId(), CallChannel.Phone, null, null, null, at), isOld)); // tied to nobody
+        }
+
+        await using (var db = app.Db())
+        {
+            db.Profiles.Add(profile);
+            db.Calls.AddRange(calls.Select(entry => entry.Call));
+            await db.SaveChangesAsync(Ct);
+        }
+
+        var pseudonym = Pseudonyms().For(phone); // retention derives it from the number (the profile's, for a call with none)
+        var expected = calls.Select(entry =>
+        {
+            entry.Call.ForgetContent();
+            if (entry.Old)
+            {
+                entry.Call.Pseudonymise(pseudonym);
+            }
+
+            return Shape(entry.Call);
+        }).ToList();
+
+        await RetainAsync(app, now);
+
+        await using var read = app.Db();
+        var ids = calls.Select(entry => entry.Call.Id).ToList();
+        var kept = await read.Calls.AsNoTracking().Where(call => ids.Contains(call.Id)).ToListAsync(Ct);
+        calls.Select(entry => Shape(kept.Single(row => row.Id == entry.Call.Id))).ToList().ShouldBe(expected);
+    }
+
+    [Fact]
+    public async Task Retention_in_SQL_leaves_every_old_WhatsApp_call_as_the_domains_Pseudonymise_does()
+    {
+        await using var app = await EasyMoApp.StartAsync(Settings());
+        var now = DateTimeOffset.UtcNow;
+        var at = now.AddDays(-400);
+        var phone = PhoneNumber.Parse(Events.NewRwandanNumber());
+        var other = PhoneNumber.Parse(Events.NewRwandanNumber());
+        var profile = Profile.Create(phone, phone.Digits, "Aline", Language.Kinyarwanda, at);
+        var byNumber = WhatsAppCall.FromConnect(
+            "wacid.a" + Guid.NewGuid().ToString("N"), new WhatsAppCallParties(WhatsAppCallDirection.UserInitiated, phone.Digits, phone, "1065"), at, at);
+        var byProfile = WhatsAppCall.FromConnect(
+            "wacid.b" + Guid.NewGuid().ToString("N"), new WhatsAppCallParties(WhatsAppCallDirection.UserInitiated, other.Digits, other, "1065"), at, at);
+        byProfile.LinkProfile(profile.Id, at);
+        var recent = WhatsAppCall.FromConnect( // inside the year: kept as it is
+            "wacid.c" + Guid.NewGuid().ToString("N"), new WhatsAppCallParties(WhatsAppCallDirection.UserInitiated, phone.Digits, phone, "1065"), now.AddDays(-30), now.AddDays(-30));
+        WhatsAppCall[] calls = [byNumber, byProfile, recent];
+        await using (var db = app.Db())
+        {
+            db.Profiles.Add(profile);
+            db.WhatsAppCalls.AddRange(calls);
+            await db.SaveChangesAsync(Ct);
+        }
+
+        byNumber.Pseudonymise(Pseudonyms().For(phone));
+        byProfile.Pseudonymise(Pseudonyms().For(other)); // its own number first, as the domain would be given it
+        var expected = calls.Select(Shape).ToList();
+
+        await RetainAsync(app, now);
+
+        await using var read = app.Db();
+        var ids = calls.Select(call => call.Id).ToList();
+        var kept = await read.WhatsAppCalls.AsNoTracking().Where(call => ids.Contains(call.Id)).ToListAsync(Ct);
+        calls.Select(call => Shape(kept.Single(row => row.Id == call.Id))).ToList().ShouldBe(expected);
+    }
+
+    /// <summary>One run of the retention job with the default ages, at <paramref name="now"/>.</summary>
+    private static async Task RetainAsync(EasyMoApp app, DateTimeOffset now)
+    {
+        var options = new PrivacyOptions { PseudonymKey = PseudonymKey };
+        var job = new RetentionJob(
+            app.Services.GetRequiredService<IServiceScopeFactory>(), Options.Create(options), new Pseudonymizer(Options.Create(options)),
+            new WorkInstance(), new FakeTimeProvider(now), NullLogger<RetentionJob>.Instance);
+        await job.RunOnceAsync(Ct);
     }
 
     private static string Shape(WhatsAppCall call) =>
