@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using EasyMo.Application.Features.Calls.Sip;
 
-namespace EasyMo.IntegrationTests.Infrastructure;
+namespace EasyMo.Testing;
 
 /// <summary>Webhook bodies shaped like OpenAI's (compact JSON, as sent on the wire).</summary>
 public static class Events

@@ -1,7 +1,7 @@
-namespace EasyMo.IntegrationTests.Infrastructure;
+namespace EasyMo.Testing;
 
 /// <summary>Settings for a test host: defaults, then a test's own values on top.</summary>
-internal static class TestSettings
+public static class TestSettings
 {
     /// <summary>Sets each of <paramref name="overrides"/> on <paramref name="settings"/> (a later value wins) and returns it.</summary>
     public static Dictionary<string, string?> With(this Dictionary<string, string?> settings, IEnumerable<KeyValuePair<string, string?>>? overrides)

@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Serilog.Core;
 using EasyMo.Infrastructure.OpenAi;
 
-namespace EasyMo.IntegrationTests.Infrastructure;
+namespace EasyMo.Testing;
 
 /// <summary>
 /// The real service (its Program, DI, EF Core, Refit, Serilog) in a test host, against its own PostgreSQL database and a
