@@ -4,3 +4,4 @@ global using System.Text.Json;
 global using EasyMo.IntegrationTests.Infrastructure;
 global using EasyMo.Testing;
 global using static EasyMo.Testing.TestCancellation;
+global using static EasyMo.Testing.TestSettings;

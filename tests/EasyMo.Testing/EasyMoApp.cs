@@ -102,6 +102,10 @@ public sealed class EasyMoApp : WebApplicationFactory<Program>
         return app;
     }
 
+    /// <summary>Starts a host with a fresh migrated database and a new fake OpenAI, configured by the groups of <see cref="TestSettings"/>.</summary>
+    public static Task<EasyMoApp> StartAsync(params IEnumerable<KeyValuePair<string, string?>>[] settings) =>
+        StartAsync(TestSettings.Combine(settings));
+
     public HttpClient Admin()
     {
         var client = CreateClient();

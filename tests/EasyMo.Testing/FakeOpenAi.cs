@@ -81,6 +81,10 @@ public sealed partial class FakeOpenAi : IAsyncDisposable
     public IReadOnlyList<RecordedRequest> For(string operation, string? callId = null) =>
         Requests.Where(request => request.Operation == operation && (callId is null || request.CallId == callId)).ToArray();
 
+    /// <summary>The SIP status of the one reject the service sent for <paramref name="callId"/>.</summary>
+    public int RejectStatus(string callId) =>
+        JsonDocument.Parse(For("reject", callId).ShouldHaveSingleItem().Body).RootElement.GetProperty("status_code").GetInt32();
+
     /// <summary>Answers <paramref name="status"/> to every request of <paramref name="operation"/>, 200 to the others.</summary>
     public void Answer(string operation, int status) =>
         Responder = (op, _, _) => Task.FromResult(op == operation ? status : 200);
