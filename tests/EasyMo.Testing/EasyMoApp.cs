@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using EasyMo.Infrastructure.Persistence;
+using Mediator;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -142,6 +143,30 @@ public sealed class EasyMoApp : WebApplicationFactory<Program>
         }
 
         return (client ?? CreateClient()).SendAsync(request);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="command"/> through the host's own mediator pipeline (validation and logging behaviours, the real
+    /// handler and store) in a DI scope of its own, as an endpoint does for one request: a use case tested without its edge.
+    /// </summary>
+    public async Task<TResponse> SendAsync<TResponse>(ICommand<TResponse> command)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ISender>().Send(command, TestContext.Current.CancellationToken);
+    }
+
+    /// <inheritdoc cref="SendAsync{TResponse}(ICommand{TResponse})"/>
+    public async Task<TResponse> SendAsync<TResponse>(IQuery<TResponse> query)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ISender>().Send(query, TestContext.Current.CancellationToken);
+    }
+
+    /// <inheritdoc cref="SendAsync{TResponse}(ICommand{TResponse})"/>
+    public async Task<TResponse> SendAsync<TResponse>(IRequest<TResponse> request)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ISender>().Send(request, TestContext.Current.CancellationToken);
     }
 
     public EasyMoDbContext Db() => new DbFor(ConnectionString).Context;

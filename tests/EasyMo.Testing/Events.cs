@@ -75,6 +75,13 @@ public static class Events
     public static string CarrierCall(string callId, string caller, string dialed = "+250788000111") =>
         CallIncoming(callId, CarrierHeaders(caller, dialed));
 
+    /// <summary>
+    /// The SIP headers of <see cref="CarrierCall"/> as the SIP edge relays them (attested unless <paramref name="attested"/>
+    /// is false), for a command sent to the mediator without its webhook.
+    /// </summary>
+    public static IReadOnlyList<SipHeader> CarrierInvite(string caller, bool attested = true) =>
+        [.. (attested ? Attested(CarrierHeaders(caller, "+250788000111")) : CarrierHeaders(caller, "+250788000111")).Select(h => new SipHeader(h.Name, h.Value))];
+
     private static (string Name, string Value)[] CarrierHeaders(string caller, string dialed) =>
     [
         ("Via", "SIP/2.0/TLS 10.0.0.1:5061;branch=z9hG4bK776asdhds"),

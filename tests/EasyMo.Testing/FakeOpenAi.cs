@@ -85,6 +85,10 @@ public sealed partial class FakeOpenAi : IAsyncDisposable
     public int RejectStatus(string callId) =>
         JsonDocument.Parse(For("reject", callId).ShouldHaveSingleItem().Body).RootElement.GetProperty("status_code").GetInt32();
 
+    /// <summary>The SIP URI of the one REFER the service sent for <paramref name="callId"/>.</summary>
+    public string? ReferTarget(string callId) =>
+        JsonDocument.Parse(For("refer", callId).ShouldHaveSingleItem().Body).RootElement.GetProperty("target_uri").GetString();
+
     /// <summary>Answers <paramref name="status"/> to every request of <paramref name="operation"/>, 200 to the others.</summary>
     public void Answer(string operation, int status) =>
         Responder = (op, _, _) => Task.FromResult(op == operation ? status : 200);

@@ -102,7 +102,7 @@ public sealed class CallToolTests
         var callId = await AcceptCallAsync(app);
         var call = await WaitForCallAsync(app, callId, c => c.Status == CallStatus.Ended);
 
-        JsonDocument.Parse(app.OpenAi.For("refer", callId).ShouldHaveSingleItem().Body).RootElement.GetProperty("target_uri").GetString().ShouldBe(HumanLine);
+        app.OpenAi.ReferTarget(callId).ShouldBe(HumanLine);
         call.TransferTarget.ShouldBe(HumanLine);
         call.EndReason.ShouldBe(CallEndReason.Transferred);
         await using var db = app.Db();
