@@ -5,9 +5,11 @@ using Mediator;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Serilog.Core;
 using EasyMo.Infrastructure.OpenAi;
 
@@ -168,6 +170,9 @@ public sealed class EasyMoApp : WebApplicationFactory<Program>
         await using var scope = Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<ISender>().Send(request, TestContext.Current.CancellationToken);
     }
+
+    /// <summary>The host's own JSON options (ASP.NET Core's), to read its answers into the API's own types.</summary>
+    public JsonSerializerOptions Json => Services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
 
     public EasyMoDbContext Db() => new DbFor(ConnectionString).Context;
 
