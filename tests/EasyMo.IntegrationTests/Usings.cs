@@ -2,4 +2,6 @@ global using System.Net;
 global using System.Net.Http.Json;
 global using System.Text.Json;
 global using EasyMo.IntegrationTests.Infrastructure;
-global using static EasyMo.IntegrationTests.Infrastructure.TestCancellation;
+global using EasyMo.Testing;
+global using static EasyMo.Testing.TestCancellation;
+global using static EasyMo.Testing.TestSettings;

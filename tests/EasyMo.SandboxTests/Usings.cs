@@ -1,5 +1,5 @@
 global using System.Net;
 global using System.Net.Http.Json;
 global using System.Text.Json;
-global using EasyMo.IntegrationTests.Infrastructure;
+global using EasyMo.Testing;
 global using EasyMo.SandboxTests.Infrastructure;

@@ -49,10 +49,7 @@ public sealed class AdminHostileInputTests
     [Fact]
     public async Task Ten_thousand_hostile_admin_requests_get_no_5xx_and_a_normal_one_still_answers()
     {
-        await using var app = await EasyMoApp.StartAsync(new Dictionary<string, string?>
-        {
-            ["Privacy:PseudonymKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-        });
+        await using var app = await EasyMoApp.StartAsync(WithPrivacy(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))));
         using var client = app.Admin();
         var statuses = new ConcurrentDictionary<int, int>();
 

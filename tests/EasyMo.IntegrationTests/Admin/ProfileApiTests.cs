@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
+using EasyMo.Application.Features.Profiles;
 using static EasyMo.IntegrationTests.Admin.AdminSeed;
 
 namespace EasyMo.IntegrationTests.Admin;
@@ -25,17 +26,12 @@ public sealed class ProfileApiTests : IAsyncLifetime
 
         created.StatusCode.ShouldBe(HttpStatusCode.Created);
         created.Headers.Location!.OriginalString.ShouldBe($"/api/profiles/{phone}");
-        var body = await created.Content.ReadFromJsonAsync<JsonElement>(Ct);
-        body.GetProperty("phone").GetString().ShouldBe(phone);
-        body.GetProperty("name").GetString().ShouldBe("Aline Uwase");
-        body.GetProperty("language").GetString().ShouldBe("fr");
-        body.GetProperty("blocked").GetBoolean().ShouldBeFalse();
-        body.GetProperty("calls").GetInt32().ShouldBe(0);
-        body.GetProperty("lastCallAt").ValueKind.ShouldBe(JsonValueKind.Null);
+        var body = (await created.Content.ReadFromJsonAsync<ProfileDetails>(_app.Json, Ct)).ShouldNotBeNull();
+        (body.Phone, body.Name, body.Language, body.Blocked, body.Calls, body.LastCallAt).ShouldBe((phone, "Aline Uwase", "fr", false, 0, null));
 
-        var got = await client.GetFromJsonAsync<JsonElement>($"/api/profiles/{Uri.EscapeDataString(phone)}", Ct);
-        got.GetProperty("name").GetString().ShouldBe("Aline Uwase");
-        got.GetProperty("createdAt").GetDateTimeOffset().ShouldBeGreaterThan(DateTimeOffset.UtcNow.AddMinutes(-1));
+        var got = (await client.GetFromJsonAsync<ProfileDetails>($"/api/profiles/{Uri.EscapeDataString(phone)}", _app.Json, Ct)).ShouldNotBeNull();
+        got.Name.ShouldBe("Aline Uwase");
+        got.CreatedAt.ShouldBeGreaterThan(DateTimeOffset.UtcNow.AddMinutes(-1));
     }
 
     [Fact]
@@ -48,16 +44,13 @@ public sealed class ProfileApiTests : IAsyncLifetime
         using var response = await client.PutAsync($"/api/profiles/{phone}", Json("""{"blocked":true}"""), Ct);
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
-        body.GetProperty("name").GetString().ShouldBe("Jean");
-        body.GetProperty("language").GetString().ShouldBe("rw");
-        body.GetProperty("blocked").GetBoolean().ShouldBeTrue();
-        body.GetProperty("updatedAt").ValueKind.ShouldBe(JsonValueKind.String);
+        var body = (await response.Content.ReadFromJsonAsync<ProfileDetails>(_app.Json, Ct)).ShouldNotBeNull();
+        (body.Name, body.Language, body.Blocked).ShouldBe(("Jean", "rw", true));
+        body.UpdatedAt.ShouldNotBeNull();
 
-        var cleared = await (await client.PutAsync($"/api/profiles/{phone}", Json("""{"name":null}"""), Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
-        cleared.GetProperty("name").ValueKind.ShouldBe(JsonValueKind.Null);
-        cleared.GetProperty("language").GetString().ShouldBe("rw");
-        cleared.GetProperty("blocked").GetBoolean().ShouldBeTrue();
+        var cleared = await (await client.PutAsync($"/api/profiles/{phone}", Json("""{"name":null}"""), Ct)).Content.ReadFromJsonAsync<ProfileDetails>(_app.Json, Ct);
+        cleared.ShouldNotBeNull();
+        (cleared.Name, cleared.Language, cleared.Blocked).ShouldBe((null, "rw", true));
     }
 
     [Fact]
@@ -65,7 +58,7 @@ public sealed class ProfileApiTests : IAsyncLifetime
     {
         var phone = Events.NewRwandanNumber();
         using var client = _app.Admin();
-        var profile = await (await client.PutAsync($"/api/profiles/{phone}", Json("""{"language":"en"}"""), Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var profile = (await (await client.PutAsync($"/api/profiles/{phone}", Json("""{"language":"en"}"""), Ct)).Content.ReadFromJsonAsync<ProfileDetails>(_app.Json, Ct)).ShouldNotBeNull();
         await using (var db = _app.Db())
         {
             var id = db.Profiles.Single(p => p.Phone == EasyMo.Domain.Common.PhoneNumber.Parse(phone)).Id;
@@ -76,11 +69,11 @@ public sealed class ProfileApiTests : IAsyncLifetime
                 new SeedCall("rtc_other", "ended", last.AddDays(1), DurationSeconds: 10));
         }
 
-        var got = await client.GetFromJsonAsync<JsonElement>($"/api/profiles/{phone}", Ct);
+        var got = (await client.GetFromJsonAsync<ProfileDetails>($"/api/profiles/{phone}", _app.Json, Ct)).ShouldNotBeNull();
 
-        profile.GetProperty("calls").GetInt32().ShouldBe(0);
-        got.GetProperty("calls").GetInt32().ShouldBe(2);
-        got.GetProperty("lastCallAt").GetDateTimeOffset().ShouldBe(new DateTimeOffset(2026, 11, 23, 9, 30, 0, TimeSpan.Zero));
+        profile.Calls.ShouldBe(0);
+        got.Calls.ShouldBe(2);
+        got.LastCallAt.ShouldBe(new DateTimeOffset(2026, 11, 23, 9, 30, 0, TimeSpan.Zero));
     }
 
     [Fact]
@@ -140,7 +133,7 @@ public sealed class ProfileApiTests : IAsyncLifetime
         tooLong.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await tooLong.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors").TryGetProperty("name", out _).ShouldBeTrue();
         fits.StatusCode.ShouldBe(HttpStatusCode.Created);
-        (await fits.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("name").GetString().ShouldBe(new string('a', 100));
+        (await fits.Content.ReadFromJsonAsync<ProfileDetails>(_app.Json, Ct)).ShouldNotBeNull().Name.ShouldBe(new string('a', 100));
     }
 
     [Fact]
@@ -159,10 +152,9 @@ public sealed class ProfileApiTests : IAsyncLifetime
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         _app.OpenAi.For("accept", nextCall).ShouldBeEmpty();
-        JsonDocument.Parse(_app.OpenAi.For("reject", nextCall).ShouldHaveSingleItem().Body).RootElement
-            .GetProperty("status_code").GetInt32().ShouldBe(603);
+        _app.OpenAi.RejectStatus(nextCall).ShouldBe(603);
         var call = await client.GetFromJsonAsync<JsonElement>($"/api/calls/{nextCall}", Ct);
         call.GetProperty("status").GetString().ShouldBe("rejected");
-        (await client.GetFromJsonAsync<JsonElement>($"/api/profiles/{caller}", Ct)).GetProperty("calls").GetInt32().ShouldBe(2);
+        (await client.GetFromJsonAsync<ProfileDetails>($"/api/profiles/{caller}", _app.Json, Ct)).ShouldNotBeNull().Calls.ShouldBe(2);
     }
 }

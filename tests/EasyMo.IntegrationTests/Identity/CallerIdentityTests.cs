@@ -77,18 +77,6 @@ public sealed class CallerIdentityTests
         return await db.Calls.AsNoTracking().SingleAsync(c => c.CallId == callId, Ct);
     }
 
-    private static object ToolCall(string id, string name, string arguments) => new
-    {
-        type = "response.function_call_arguments.done",
-        event_id = "event_" + id,
-        response_id = "resp_1",
-        item_id = "item_" + id,
-        output_index = 0,
-        call_id = id,
-        name,
-        arguments,
-    };
-
     [Fact]
     public async Task An_impersonator_is_answered_without_the_victims_name_summary_or_profile_and_their_tools_change_nothing()
     {
@@ -106,7 +94,7 @@ public sealed class CallerIdentityTests
                 ("fc_request", "record_request", """{"service":"rides","location":"Kimironko","details":"send a moto"}"""),
             })
             {
-                await session.SendAsync(ToolCall(id, name, arguments));
+                await session.SendAsync(Events.ToolCall(id, name, arguments));
                 outputs[name] = (await session.WaitForAsync("conversation.item.create", e => e.GetProperty("item").GetProperty("call_id").GetString() == id))
                     .GetProperty("item").GetProperty("output").GetString();
             }
@@ -166,7 +154,7 @@ public sealed class CallerIdentityTests
         var call = await PostAsync(app, callId, Events.CallIncomingAsSent(callId, Claim(Victim)));
 
         call.Status.ShouldBe(CallStatus.Failed);
-        JsonDocument.Parse(app.OpenAi.For("reject", callId).ShouldHaveSingleItem().Body).RootElement.GetProperty("status_code").GetInt32().ShouldBe(480);
+        app.OpenAi.RejectStatus(callId).ShouldBe(480);
         await using var db = app.Db();
         (await db.OutboxMessages.AsNoTracking().CountAsync(Ct)).ShouldBe(0);
         (await db.Profiles.AsNoTracking().CountAsync(Ct)).ShouldBe(0);
@@ -175,13 +163,13 @@ public sealed class CallerIdentityTests
     [Fact]
     public async Task Reject_refuses_an_unverified_caller_with_603_before_any_profile_and_still_answers_a_verified_one()
     {
-        await using var app = await EasyMoApp.StartAsync(new Dictionary<string, string?> { ["Identity:UnverifiedCallers"] = "reject" });
+        await using var app = await EasyMoApp.StartAsync(WithUnverifiedCallers("reject"));
         var callId = Events.NewCallId();
 
         var call = await PostAsync(app, callId, Events.CallIncomingAsSent(callId, Claim(Events.NewRwandanNumber())));
 
         app.OpenAi.For("accept", callId).ShouldBeEmpty();
-        JsonDocument.Parse(app.OpenAi.For("reject", callId).ShouldHaveSingleItem().Body).RootElement.GetProperty("status_code").GetInt32().ShouldBe(603);
+        app.OpenAi.RejectStatus(callId).ShouldBe(603);
         call.Status.ShouldBe(CallStatus.Rejected);
         call.EndReason.ShouldBe(CallEndReason.Unverified);
         call.SipStatusCode.ShouldBe(603);
@@ -204,7 +192,7 @@ public sealed class CallerIdentityTests
     [Fact]
     public async Task Trust_believes_the_claimed_number_but_records_the_call_as_unverified()
     {
-        await using var app = await EasyMoApp.StartAsync(new Dictionary<string, string?> { ["Identity:UnverifiedCallers"] = "trust" });
+        await using var app = await EasyMoApp.StartAsync(WithUnverifiedCallers("trust"));
         var (profileId, _) = await SeedAliceAsync(app);
         var callId = Events.NewCallId();
 

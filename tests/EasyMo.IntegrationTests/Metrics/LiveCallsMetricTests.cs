@@ -9,8 +9,7 @@ public sealed class LiveCallsMetricTests
     [Fact]
     public async Task A_followed_call_is_live_until_its_socket_closes()
     {
-        var settings = MonitorTestKit.Settings(("Metrics:ScrapeCacheMilliseconds", "0"));
-        await using var app = await EasyMoApp.StartAsync(settings);
+        await using var app = await EasyMoApp.StartAsync(WithMonitor(), WithUncachedMetrics());
         var before = (await Scrape.TakeAsync(app)).Value("easymo_calls_live");
 
         var callId = await MonitorTestKit.AcceptCallAsync(app);

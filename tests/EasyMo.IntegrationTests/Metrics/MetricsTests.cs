@@ -13,11 +13,7 @@ public sealed class MetricsTests : IAsyncLifetime
     private EasyMoApp _app = null!;
 
     public async ValueTask InitializeAsync() =>
-        _app = await EasyMoApp.StartAsync(new Dictionary<string, string?>
-        {
-            ["Metrics:OutboxBacklogInterval"] = "00:00:00.200",
-            ["Metrics:ScrapeCacheMilliseconds"] = "0",
-        });
+        _app = await EasyMoApp.StartAsync(WithUncachedMetrics(), new Dictionary<string, string?> { ["Metrics:OutboxBacklogInterval"] = "00:00:00.200" });
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
@@ -39,11 +35,7 @@ public sealed class MetricsTests : IAsyncLifetime
     public async Task With_an_OTLP_endpoint_set_calls_are_still_decided_and_metrics_still_served()
     {
         // Nothing listens there: the exporter's failures stay inside OpenTelemetry and never reach a request.
-        await using var app = await EasyMoApp.StartAsync(new Dictionary<string, string?>
-        {
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:1",
-            ["Metrics:ScrapeCacheMilliseconds"] = "0",
-        });
+        await using var app = await EasyMoApp.StartAsync(WithUncachedMetrics(), new Dictionary<string, string?> { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:1" });
 
         using var response = await app.PostWebhookAsync(Events.CarrierCall(Events.NewCallId(), Events.NewRwandanNumber()));
         response.StatusCode.ShouldBe(HttpStatusCode.OK);

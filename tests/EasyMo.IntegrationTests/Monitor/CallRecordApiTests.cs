@@ -9,9 +9,8 @@ public sealed class CallRecordApiTests
     [Fact]
     public async Task The_call_record_shows_transcript_summary_tools_requests_and_the_transfer()
     {
-        await using var app = await EasyMoApp.StartAsync(Settings(
-            ("Calls:TransferTargets:default", "tel:+250788999000"),
-            ("Summaries:SweepInterval", "00:00:00.100")));
+        await using var app = await EasyMoApp.StartAsync(
+            Settings(("Calls:TransferTargets:default", "tel:+250788999000")), new Dictionary<string, string?> { ["Summaries:SweepInterval"] = "00:00:00.100" });
         app.OpenAi.ResponsesBody = _ => FakeOpenAi.ResponseWithText("The caller asked for a moto from Kimironko and was put through to a person.");
         app.OpenAi.RealtimeScript = async session =>
         {

@@ -10,18 +10,6 @@ public sealed class CallToolTests
 {
     private const string HumanLine = "tel:+250788999000";
 
-    private static object ToolCall(string callId, string name, string arguments) => new
-    {
-        type = "response.function_call_arguments.done",
-        event_id = "event_" + callId,
-        response_id = "resp_1",
-        item_id = "item_" + callId,
-        output_index = 0,
-        call_id = callId,
-        name,
-        arguments,
-    };
-
     private static Func<JsonElement, bool> OutputFor(string functionCallId) =>
         clientEvent => clientEvent.GetProperty("item").GetProperty("call_id").GetString() == functionCallId;
 
@@ -33,7 +21,7 @@ public sealed class CallToolTests
         app.OpenAi.RealtimeScript = async session =>
         {
             await session.WaitForAsync("response.create");
-            await session.SendAsync(ToolCall("fc_1", "record_request", """{"service":"rides","location":"Kimironko","details":"A moto to town at 5 pm"}"""));
+            await session.SendAsync(Events.ToolCall("fc_1", "record_request", """{"service":"rides","location":"Kimironko","details":"A moto to town at 5 pm"}"""));
             output = (await session.WaitForAsync("conversation.item.create", OutputFor("fc_1"))).GetProperty("item").GetProperty("output").GetString();
             await session.WaitForAsync("response.create", e => !e.TryGetProperty("response", out _));
             await session.CloseAsync();
@@ -58,7 +46,7 @@ public sealed class CallToolTests
         app.OpenAi.RealtimeScript = async session =>
         {
             await session.WaitForAsync("response.create");
-            await session.SendAsync(ToolCall("fc_lang", "set_preferred_language", """{"language":"fr"}"""));
+            await session.SendAsync(Events.ToolCall("fc_lang", "set_preferred_language", """{"language":"fr"}"""));
             await session.WaitForAsync("conversation.item.create", OutputFor("fc_lang"));
             await session.CloseAsync();
         };
@@ -82,7 +70,7 @@ public sealed class CallToolTests
         app.OpenAi.RealtimeScript = async session =>
         {
             await session.WaitForAsync("response.create");
-            await session.SendAsync(ToolCall("fc_end", "end_call", "{}"));
+            await session.SendAsync(Events.ToolCall("fc_end", "end_call", "{}"));
             await session.WaitForAsync("conversation.item.create", OutputFor("fc_end"));
             await Task.Delay(200);
             hungUpBeforeGoodbye = app.OpenAi.For("hangup", session.CallId).Count > 0;
@@ -106,7 +94,7 @@ public sealed class CallToolTests
         app.OpenAi.RealtimeScript = async session =>
         {
             await session.WaitForAsync("response.create");
-            await session.SendAsync(ToolCall("fc_human", "transfer_to_human", """{"reason":"wants a person"}"""));
+            await session.SendAsync(Events.ToolCall("fc_human", "transfer_to_human", """{"reason":"wants a person"}"""));
             await session.WaitForAsync("conversation.item.create", OutputFor("fc_human"));
             await session.CloseAsync(); // OpenAI drops the session once the REFER is done
         };
@@ -114,7 +102,7 @@ public sealed class CallToolTests
         var callId = await AcceptCallAsync(app);
         var call = await WaitForCallAsync(app, callId, c => c.Status == CallStatus.Ended);
 
-        JsonDocument.Parse(app.OpenAi.For("refer", callId).ShouldHaveSingleItem().Body).RootElement.GetProperty("target_uri").GetString().ShouldBe(HumanLine);
+        app.OpenAi.ReferTarget(callId).ShouldBe(HumanLine);
         call.TransferTarget.ShouldBe(HumanLine);
         call.EndReason.ShouldBe(CallEndReason.Transferred);
         await using var db = app.Db();
@@ -130,7 +118,7 @@ public sealed class CallToolTests
         app.OpenAi.RealtimeScript = async session =>
         {
             await session.WaitForAsync("response.create");
-            await session.SendAsync(ToolCall("fc_human", "transfer_to_human", """{"reason":"wants a person"}"""));
+            await session.SendAsync(Events.ToolCall("fc_human", "transfer_to_human", """{"reason":"wants a person"}"""));
             output = (await session.WaitForAsync("conversation.item.create", OutputFor("fc_human"))).GetProperty("item").GetProperty("output").GetString();
             await session.CloseAsync();
         };
@@ -173,11 +161,11 @@ public sealed class CallToolTests
         app.OpenAi.RealtimeScript = async session =>
         {
             await session.WaitForAsync("response.create");
-            await session.SendAsync(ToolCall("fc_a", "record_request", "not json"));
+            await session.SendAsync(Events.ToolCall("fc_a", "record_request", "not json"));
             outputs.Add((await session.WaitForAsync("conversation.item.create", OutputFor("fc_a"))).GetProperty("item").GetProperty("output").GetString());
-            await session.SendAsync(ToolCall("fc_b", "set_preferred_language", """{"language":"de"}"""));
+            await session.SendAsync(Events.ToolCall("fc_b", "set_preferred_language", """{"language":"de"}"""));
             outputs.Add((await session.WaitForAsync("conversation.item.create", OutputFor("fc_b"))).GetProperty("item").GetProperty("output").GetString());
-            await session.SendAsync(ToolCall("fc_c", "open_the_pod_bay_doors", "{}"));
+            await session.SendAsync(Events.ToolCall("fc_c", "open_the_pod_bay_doors", "{}"));
             outputs.Add((await session.WaitForAsync("conversation.item.create", OutputFor("fc_c"))).GetProperty("item").GetProperty("output").GetString());
             await session.CloseAsync();
         };

@@ -8,23 +8,8 @@ namespace EasyMo.IntegrationTests.Monitor;
 /// <summary>Hosts with the sideband monitor on, and short guards, for tests that follow calls to their end.</summary>
 internal static class MonitorTestKit
 {
-    public static Dictionary<string, string?> Settings(params (string Key, string? Value)[] overrides)
-    {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Sideband:Enabled"] = "true",
-            ["Sideband:IdleTimeout"] = "00:00:10",
-            ["Calls:MaxCallDuration"] = "00:01:00",
-            ["Sideband:ConnectAttempts"] = "2",
-            ["Sideband:ConnectRetryDelay"] = "00:00:00.100",
-            ["Sideband:LeaseDuration"] = "00:00:02",
-            ["Sideband:SweepInterval"] = "00:00:00.200",
-            ["Sideband:UnattendedGrace"] = "00:00:00.500",
-        };
-        settings.With(overrides);
-
-        return settings;
-    }
+    /// <summary>The monitor's settings (<see cref="TestSettings.WithMonitor"/>) with a test's own on top.</summary>
+    public static Dictionary<string, string?> Settings(params (string Key, string? Value)[] overrides) => WithMonitor().With(overrides);
 
     /// <summary>Polls the database until the call satisfies <paramref name="condition"/>.</summary>
     public static async Task<Call> WaitForCallAsync(EasyMoApp app, string callId, Func<Call, bool> condition, TimeSpan? timeout = null)

@@ -36,22 +36,11 @@ internal sealed class OutboxHost : IAsyncDisposable
     {
         var appSecret = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
         var token = accessToken ?? "EAAG" + Convert.ToHexString(RandomNumberGenerator.GetBytes(20));
-        var all = new Dictionary<string, string?>
-        {
-            ["WhatsApp:AppSecret"] = appSecret,
-            ["WhatsApp:VerifyToken"] = "vt-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8)),
-            ["WhatsApp:AccessToken"] = token,
-            ["WhatsApp:PhoneNumberId"] = FakeGraph.PhoneNumberId,
-            ["WhatsApp:GraphBaseUrl"] = graph.BaseUrl.ToString(),
-            ["WhatsApp:RequestTimeout"] = "00:00:01",
-            ["Outbox:SweepInterval"] = "00:00:00.050",
-            ["Outbox:BaseDelay"] = "00:00:00.050",
-            ["Outbox:MaxDelay"] = "00:00:00.200",
-            ["Outbox:MaxAttempts"] = "5",
-            ["Outbox:BatchSize"] = "5",
-            ["Outbox:LeaseDuration"] = "00:00:03",
-        };
-        all.With(settings);
+        var all = TestSettings.Combine(
+            WithWhatsApp(appSecret, "vt-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8))),
+            WithWhatsAppSending(graph, token),
+            WithOutbox(),
+            settings ?? new Dictionary<string, string?>());
 
         return new OutboxHost(await EasyMoApp.StartAsync(all, connectionString, openAi, time: time), token, appSecret);
     }

@@ -18,17 +18,10 @@ internal static class PrivacyScenario
     public static readonly string[] PersonalTables =
         ["profiles", "calls", "call_transcripts", "call_requests", "call_activities", "whatsapp_calls", "voice_notes", "call_recordings", "outbox_messages"];
 
-    public static Dictionary<string, string?> Settings(params (string Key, string? Value)[] extra)
-    {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Privacy:PseudonymKey"] = PseudonymKey,
-            ["Privacy:RetentionEnabled"] = "false", // the tests run the job themselves, on a fake clock
-        };
-        settings.With(extra);
-
-        return settings;
-    }
+    public static Dictionary<string, string?> Settings(params (string Key, string? Value)[] extra) =>
+        WithPrivacy(PseudonymKey)
+            .With([("Privacy:RetentionEnabled", "false")]) // the tests run the job themselves, on a fake clock
+            .With(extra);
 
     public static Pseudonymizer Pseudonyms(string key = PseudonymKey) => new(Options.Create(new PrivacyOptions { PseudonymKey = key }));
 

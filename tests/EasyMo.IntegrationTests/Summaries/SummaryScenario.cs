@@ -9,20 +9,7 @@ internal static class SummaryScenario
     public static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Settings that sweep every 100 ms and retry after 100 ms, plus <paramref name="extra"/>.</summary>
-    public static Dictionary<string, string?> FastSummaries(params (string Key, string? Value)[] extra)
-    {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Summaries:SweepInterval"] = "00:00:00.100",
-            ["Summaries:RetryDelay"] = "00:00:00.100",
-            ["Summaries:RequestRetryDelay"] = "00:00:00.010",
-            ["Summaries:AttemptTimeout"] = "00:00:02",
-            ["Summaries:RequestTimeout"] = "00:00:05",
-        };
-        settings.With(extra);
-
-        return settings;
-    }
+    public static Dictionary<string, string?> FastSummaries(params (string Key, string? Value)[] extra) => WithSummaries().With(extra);
 
     /// <summary>A carrier call accepted through the webhook; returns the stored call.</summary>
     public static async Task<Call> AcceptAsync(EasyMoApp app, string callId, string caller)

@@ -59,7 +59,7 @@ public sealed class DecisionFaultTests
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         app.OpenAi.For("accept", callId).ShouldHaveSingleItem();
-        JsonDocument.Parse(app.OpenAi.For("reject", callId).ShouldHaveSingleItem().Body).RootElement.GetProperty("status_code").GetInt32().ShouldBe(480);
+        app.OpenAi.RejectStatus(callId).ShouldBe(480);
         await using var db = app.Db();
         (await db.Calls.AsNoTracking().SingleAsync(c => c.CallId == callId, Ct)).Status.ShouldBe(CallStatus.Failed);
         (await db.OutboxMessages.AnyAsync(m => m.DeduplicationKey == $"call-fallback:{callId}", Ct)).ShouldBeTrue();
@@ -70,7 +70,7 @@ public sealed class DecisionFaultTests
     {
         // Both answers lost (connections reset): the call may be live, so it is neither failed nor texted; the monitor
         // follows it, and a call that is not live ends when its socket cannot be had.
-        await using var app = await EasyMoApp.StartAsync(Monitor.MonitorTestKit.Settings());
+        await using var app = await EasyMoApp.StartAsync(WithMonitor());
         app.OpenAi.Responder = (operation, _, _) => Task.FromResult(operation is "accept" or "reject" ? FakeOpenAi.Reset : 200);
         var callId = Events.NewCallId();
 
@@ -87,13 +87,13 @@ public sealed class DecisionFaultTests
     }
 
     [Theory]
-    [InlineData("0")] // no ceiling
-    [InlineData("50")] // a ceiling: the count joins the claim's transaction
-    public async Task A_claim_that_fails_half_way_stores_nothing_of_it(string maxLiveCalls)
+    [InlineData(0)] // no ceiling
+    [InlineData(50)] // a ceiling: the count joins the claim's transaction
+    public async Task A_claim_that_fails_half_way_stores_nothing_of_it(int maxLiveCalls)
     {
         // A webhook id reused for another call: the call's INSERT goes through, the delivery's fails on its key. The
         // claim must leave neither row: a ringing call nobody decides would count against the ceiling and never end.
-        await using var app = await EasyMoApp.StartAsync(new Dictionary<string, string?> { ["Calls:MaxLiveCalls"] = maxLiveCalls });
+        await using var app = await EasyMoApp.StartAsync(WithLiveCallCeiling(maxLiveCalls));
         var webhookId = "wh_" + Guid.NewGuid().ToString("N");
         var first = Events.NewCallId();
         var second = Events.NewCallId();
@@ -118,7 +118,7 @@ public sealed class DecisionFaultTests
     public async Task Forty_calls_at_once_with_a_ceiling_of_five_accept_five_and_create_nothing_for_the_rest()
     {
         // The review's M1: before, every decision counted only committed calls, and all forty were accepted.
-        await using var app = await EasyMoApp.StartAsync(new Dictionary<string, string?> { ["Calls:MaxLiveCalls"] = "5" });
+        await using var app = await EasyMoApp.StartAsync(WithLiveCallCeiling(5));
         app.OpenAi.Responder = async (operation, _, _) =>
         {
             await Task.Delay(operation == "accept" ? 300 : 0); // decisions overlap (the tests' attempt timeout is 500 ms)

@@ -75,7 +75,7 @@ public sealed class DecisionTableTests
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         app.OpenAi.For("accept").ShouldBeEmpty();
-        JsonDocument.Parse(app.OpenAi.For("reject", callId).ShouldHaveSingleItem().Body).RootElement.GetProperty("status_code").GetInt32().ShouldBe(603);
+        app.OpenAi.RejectStatus(callId).ShouldBe(603);
         var call = await FindCallAsync(app, callId);
         call.Status.ShouldBe(CallStatus.Rejected);
         call.SipStatusCode.ShouldBe(603);
@@ -85,7 +85,7 @@ public sealed class DecisionTableTests
     [Fact]
     public async Task A_call_over_the_live_call_ceiling_is_rejected_with_486()
     {
-        await using var app = await EasyMoApp.StartAsync(new Dictionary<string, string?> { ["Calls:MaxLiveCalls"] = "2" });
+        await using var app = await EasyMoApp.StartAsync(WithLiveCallCeiling(2));
         for (var i = 0; i < 2; i++)
         {
             using var live = await app.PostWebhookAsync(Events.CarrierCall(Events.NewCallId(), Events.NewRwandanNumber()));
@@ -97,7 +97,7 @@ public sealed class DecisionTableTests
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         app.OpenAi.For("accept").Count.ShouldBe(2);
-        JsonDocument.Parse(app.OpenAi.For("reject", callId).ShouldHaveSingleItem().Body).RootElement.GetProperty("status_code").GetInt32().ShouldBe(486);
+        app.OpenAi.RejectStatus(callId).ShouldBe(486);
         var call = await FindCallAsync(app, callId);
         call.Status.ShouldBe(CallStatus.Rejected);
         call.EndReason.ShouldBe(CallEndReason.Busy);
@@ -106,7 +106,7 @@ public sealed class DecisionTableTests
     [Fact]
     public async Task An_ended_call_frees_its_place_under_the_ceiling()
     {
-        await using var app = await EasyMoApp.StartAsync(new Dictionary<string, string?> { ["Calls:MaxLiveCalls"] = "1" });
+        await using var app = await EasyMoApp.StartAsync(WithLiveCallCeiling(1));
         var first = Events.NewCallId();
         (await app.PostWebhookAsync(Events.CarrierCall(first, Events.NewRwandanNumber()))).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await app.PostWebhookAsync(Events.Other("realtime.call.ended", first))).StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -148,7 +148,7 @@ public sealed class DecisionTableTests
         watch.Stop();
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         app.OpenAi.For("accept", callId).ShouldHaveSingleItem(); // a 5xx may have been taken: never sent again blind
-        JsonDocument.Parse(app.OpenAi.For("reject", callId).ShouldHaveSingleItem().Body).RootElement.GetProperty("status_code").GetInt32().ShouldBe(480);
+        app.OpenAi.RejectStatus(callId).ShouldBe(480);
         watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(5));
         var call = await FindCallAsync(app, callId);
         call.Status.ShouldBe(CallStatus.Failed);

@@ -62,7 +62,7 @@ public sealed class HostileInputTests
     public async Task Ten_thousand_signed_hostile_OpenAI_webhooks_get_no_5xx_and_no_stray_request_to_OpenAI()
     {
         // No live-call ceiling: the generated calls never end, and every well-formed one should reach the accept.
-        await using var app = await EasyMoApp.StartAsync(new Dictionary<string, string?> { ["Calls:MaxLiveCalls"] = "0" });
+        await using var app = await EasyMoApp.StartAsync(WithLiveCallCeiling(0));
         var client = app.CreateClient();
         var statuses = new ConcurrentDictionary<int, int>();
 

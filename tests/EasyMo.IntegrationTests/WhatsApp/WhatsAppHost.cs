@@ -30,14 +30,7 @@ public sealed class WhatsAppHost : IAsyncDisposable
     {
         var appSecret = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
         var verifyToken = "vt-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
-        var all = new Dictionary<string, string?>
-        {
-            ["WhatsApp:AppSecret"] = appSecret,
-            ["WhatsApp:VerifyToken"] = verifyToken,
-        };
-        all.With(settings);
-
-        return new WhatsAppHost(await EasyMoApp.StartAsync(all), appSecret, verifyToken);
+        return new WhatsAppHost(await EasyMoApp.StartAsync(WithWhatsApp(appSecret, verifyToken).With(settings)), appSecret, verifyToken);
     }
 
     /// <summary>Posts a body signed as Meta signs it: over these exact bytes.</summary>

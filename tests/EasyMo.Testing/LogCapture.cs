@@ -3,7 +3,7 @@ using Serilog.Core;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
 
-namespace EasyMo.IntegrationTests.Infrastructure;
+namespace EasyMo.Testing;
 
 /// <summary>Every log event of a test host, rendered exactly as the service writes it to stdout.</summary>
 public sealed class LogCapture : ILogEventSink

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace EasyMo.IntegrationTests.Infrastructure;
+namespace EasyMo.Testing;
 
 /// <summary>
 /// OpenAI's Realtime calls API, faked at the HTTP boundary by a real Kestrel server on loopback: it records every
@@ -80,6 +80,14 @@ public sealed partial class FakeOpenAi : IAsyncDisposable
 
     public IReadOnlyList<RecordedRequest> For(string operation, string? callId = null) =>
         Requests.Where(request => request.Operation == operation && (callId is null || request.CallId == callId)).ToArray();
+
+    /// <summary>The SIP status of the one reject the service sent for <paramref name="callId"/>.</summary>
+    public int RejectStatus(string callId) =>
+        JsonDocument.Parse(For("reject", callId).ShouldHaveSingleItem().Body).RootElement.GetProperty("status_code").GetInt32();
+
+    /// <summary>The SIP URI of the one REFER the service sent for <paramref name="callId"/>.</summary>
+    public string? ReferTarget(string callId) =>
+        JsonDocument.Parse(For("refer", callId).ShouldHaveSingleItem().Body).RootElement.GetProperty("target_uri").GetString();
 
     /// <summary>Answers <paramref name="status"/> to every request of <paramref name="operation"/>, 200 to the others.</summary>
     public void Answer(string operation, int status) =>

@@ -1,7 +1,7 @@
-namespace EasyMo.IntegrationTests.Infrastructure;
+namespace EasyMo.Testing;
 
 /// <summary>The tests' one way to wait for something the service does in the background.</summary>
-internal static class Poll
+public static class Poll
 {
     /// <summary>
     /// Waits until <paramref name="condition"/> holds, checking every 20 ms, and fails the test, naming

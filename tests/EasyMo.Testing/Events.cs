@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using EasyMo.Application.Features.Calls.Sip;
 
-namespace EasyMo.IntegrationTests.Infrastructure;
+namespace EasyMo.Testing;
 
 /// <summary>Webhook bodies shaped like OpenAI's (compact JSON, as sent on the wire).</summary>
 public static class Events
@@ -73,11 +73,35 @@ public static class Events
 
     /// <summary>A carrier call: <c>From</c> the caller, <c>To</c> the dialed EasyMO number, as a trunk sends them.</summary>
     public static string CarrierCall(string callId, string caller, string dialed = "+250788000111") =>
-        CallIncoming(callId,
-            ("Via", "SIP/2.0/TLS 10.0.0.1:5061;branch=z9hG4bK776asdhds"),
-            ("From", $"<sip:{caller}@trunk.mtn.rw;user=phone>;tag=1928301774"),
-            ("To", $"<sip:{dialed}@sip.api.openai.com>"),
-            ("Call-ID", Guid.NewGuid().ToString()));
+        CallIncoming(callId, CarrierHeaders(caller, dialed));
+
+    /// <summary>
+    /// The SIP headers of <see cref="CarrierCall"/> as the SIP edge relays them (attested unless <paramref name="attested"/>
+    /// is false), for a command sent to the mediator without its webhook.
+    /// </summary>
+    public static IReadOnlyList<SipHeader> CarrierInvite(string caller, bool attested = true) =>
+        [.. (attested ? Attested(CarrierHeaders(caller, "+250788000111")) : CarrierHeaders(caller, "+250788000111")).Select(h => new SipHeader(h.Name, h.Value))];
+
+    private static (string Name, string Value)[] CarrierHeaders(string caller, string dialed) =>
+    [
+        ("Via", "SIP/2.0/TLS 10.0.0.1:5061;branch=z9hG4bK776asdhds"),
+        ("From", $"<sip:{caller}@trunk.mtn.rw;user=phone>;tag=1928301774"),
+        ("To", $"<sip:{dialed}@sip.api.openai.com>"),
+        ("Call-ID", Guid.NewGuid().ToString()),
+    ];
+
+    /// <summary>The model calling the tool <paramref name="name"/> over the sideband socket, its function call <paramref name="id"/>.</summary>
+    public static object ToolCall(string id, string name, string arguments) => new
+    {
+        type = "response.function_call_arguments.done",
+        event_id = "event_" + id,
+        response_id = "resp_1",
+        item_id = "item_" + id,
+        output_index = 0,
+        call_id = id,
+        name,
+        arguments,
+    };
 
     public static string Other(string type, string? callId = null) =>
         JsonSerializer.Serialize(new JsonObject

@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace EasyMo.IntegrationTests.Infrastructure;
+namespace EasyMo.Testing;
 
 /// <summary>
 /// WhatsApp's Graph API, faked at the HTTP boundary by a real Kestrel server on loopback: messages, media (lookup and

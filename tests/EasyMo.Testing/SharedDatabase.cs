@@ -2,13 +2,12 @@ using EasyMo.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
-[assembly: AssemblyFixture(typeof(EasyMo.IntegrationTests.Infrastructure.SharedDatabase))]
-
-namespace EasyMo.IntegrationTests.Infrastructure;
+namespace EasyMo.Testing;
 
 /// <summary>
 /// One PostgreSQL server for the whole test run (see <see cref="TestPostgres"/>), with a template database migrated
 /// once by the real EF Core migrations; every test host gets its own database copied from that template.
+/// Each test assembly names it its assembly fixture (AssemblyInfo.cs), so that the server stops when the run ends.
 /// </summary>
 public sealed class SharedDatabase : IAsyncLifetime
 {

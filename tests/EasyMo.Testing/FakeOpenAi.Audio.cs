@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
-namespace EasyMo.IntegrationTests.Infrastructure;
+namespace EasyMo.Testing;
 
 /// <summary>OpenAI's transcription endpoint (<c>POST /v1/audio/transcriptions</c>), recorded as operation <c>transcriptions</c>.</summary>
 public sealed partial class FakeOpenAi

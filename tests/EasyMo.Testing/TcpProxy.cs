@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 
-namespace EasyMo.IntegrationTests.Infrastructure;
+namespace EasyMo.Testing;
 
 /// <summary>
 /// A loopback TCP relay in front of PostgreSQL, so that a test can take the database away from the service (every

@@ -3,7 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 
-namespace EasyMo.IntegrationTests.Infrastructure;
+namespace EasyMo.Testing;
 
 /// <summary>The sideband WebSocket of the fake (<c>GET /v1/realtime?call_id=…</c>), driven by a script per connection.</summary>
 public sealed partial class FakeOpenAi

@@ -1,7 +1,7 @@
-namespace EasyMo.IntegrationTests.Infrastructure;
+namespace EasyMo.Testing;
 
 /// <summary>The running test's cancellation, as <c>Ct</c> in every test (a global <c>using static</c>, see Usings.cs).</summary>
-internal static class TestCancellation
+public static class TestCancellation
 {
     public static CancellationToken Ct => TestContext.Current.CancellationToken;
 }

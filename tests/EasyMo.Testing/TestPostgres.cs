@@ -5,7 +5,7 @@ using System.Text;
 using Npgsql;
 using Testcontainers.PostgreSql;
 
-namespace EasyMo.IntegrationTests.Infrastructure;
+namespace EasyMo.Testing;
 
 /// <summary>
 /// A PostgreSQL server for integration tests, chosen in this order:

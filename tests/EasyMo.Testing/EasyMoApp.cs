@@ -1,16 +1,19 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using EasyMo.Infrastructure.Persistence;
+using Mediator;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Serilog.Core;
 using EasyMo.Infrastructure.OpenAi;
 
-namespace EasyMo.IntegrationTests.Infrastructure;
+namespace EasyMo.Testing;
 
 /// <summary>
 /// The real service (its Program, DI, EF Core, Refit, Serilog) in a test host, against its own PostgreSQL database and a
@@ -102,6 +105,10 @@ public sealed class EasyMoApp : WebApplicationFactory<Program>
         return app;
     }
 
+    /// <summary>Starts a host with a fresh migrated database and a new fake OpenAI, configured by the groups of <see cref="TestSettings"/>.</summary>
+    public static Task<EasyMoApp> StartAsync(params IEnumerable<KeyValuePair<string, string?>>[] settings) =>
+        StartAsync(TestSettings.Combine(settings));
+
     public HttpClient Admin()
     {
         var client = CreateClient();
@@ -139,6 +146,33 @@ public sealed class EasyMoApp : WebApplicationFactory<Program>
 
         return (client ?? CreateClient()).SendAsync(request);
     }
+
+    /// <summary>
+    /// Sends <paramref name="command"/> through the host's own mediator pipeline (validation and logging behaviours, the real
+    /// handler and store) in a DI scope of its own, as an endpoint does for one request: a use case tested without its edge.
+    /// </summary>
+    public async Task<TResponse> SendAsync<TResponse>(ICommand<TResponse> command)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ISender>().Send(command, TestContext.Current.CancellationToken);
+    }
+
+    /// <inheritdoc cref="SendAsync{TResponse}(ICommand{TResponse})"/>
+    public async Task<TResponse> SendAsync<TResponse>(IQuery<TResponse> query)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ISender>().Send(query, TestContext.Current.CancellationToken);
+    }
+
+    /// <inheritdoc cref="SendAsync{TResponse}(ICommand{TResponse})"/>
+    public async Task<TResponse> SendAsync<TResponse>(IRequest<TResponse> request)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ISender>().Send(request, TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>The host's own JSON options (ASP.NET Core's), to read its answers into the API's own types.</summary>
+    public JsonSerializerOptions Json => Services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
 
     public EasyMoDbContext Db() => new DbFor(ConnectionString).Context;
 
