@@ -12,11 +12,10 @@ public sealed class Call
     private Call()
     {
         // For EF Core.
-        CallId = string.Empty;
         Language = Language.English;
     }
 
-    private Call(string callId, CallChannel channel, DateTimeOffset receivedAt)
+    private Call(OpenAiCallId callId, CallChannel channel, DateTimeOffset receivedAt)
     {
         Id = Guid.CreateVersion7(receivedAt);
         CallId = callId;
@@ -34,20 +33,10 @@ public sealed class Call
 
     public const int MaxTrunkLength = 64;
 
-    /// <summary>The longest OpenAI call id taken (its ids are <c>rtc_</c> and hex, far shorter).</summary>
-    public const int MaxCallIdLength = 256;
-
     public Guid Id { get; private set; }
 
     /// <summary>OpenAI's id of the call (<c>rtc_…</c>); unique.</summary>
-    public string CallId { get; private set; }
-
-    /// <summary>
-    /// Whether <paramref name="id"/> could be one of OpenAI's call ids: 1–256 letters, digits, <c>_ - . :</c>. It goes into
-    /// OpenAI's URL paths, logs and queries, so nothing else is let in; an id that fails this names no call.
-    /// </summary>
-    public static bool IsWellFormedCallId(string? id) =>
-        id is { Length: > 0 and <= MaxCallIdLength } && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or ':');
+    public OpenAiCallId CallId { get; private set; }
 
     public CallStatus Status { get; private set; }
 
@@ -127,7 +116,7 @@ public sealed class Call
     public bool KeepsContent => Consent == Consent.Granted;
 
     public static Call Receive(
-        string callId,
+        OpenAiCallId callId,
         CallChannel channel,
         PhoneNumber? caller,
         string? callerName,
@@ -137,7 +126,7 @@ public sealed class Call
         string? trunk = null,
         CallerIdentity identity = CallerIdentity.Unverified)
     {
-        if (string.IsNullOrWhiteSpace(callId))
+        if (callId.Value is null)
         {
             throw new DomainException("A call needs OpenAI's call id.");
         }

@@ -1,3 +1,4 @@
+using EasyMo.Domain.Calls;
 using EasyMo.Domain.Common;
 
 namespace EasyMo.Domain.Messaging;
@@ -67,7 +68,7 @@ public sealed class OutboxMessage
 
     public DateTimeOffset? UpdatedAt { get; private set; }
 
-    public static OutboxMessage CallFallback(string callId, PhoneNumber recipient, Language language, string body, DateTimeOffset now) =>
+    public static OutboxMessage CallFallback(OpenAiCallId callId, PhoneNumber recipient, Language language, string body, DateTimeOffset now) =>
         new()
         {
             Id = Guid.CreateVersion7(now),

@@ -1,4 +1,5 @@
 using EasyMo.Domain.Common;
+using EasyMo.Domain.WhatsApp;
 using EasyMo.Domain.Privacy;
 
 namespace EasyMo.Domain.Profiles;
@@ -16,7 +17,7 @@ public sealed class Profile
     public PhoneNumber? Phone { get; private set; }
 
     /// <summary>WhatsApp's id of the user (<c>wa_id</c>, digits).</summary>
-    public string? WhatsAppId { get; private set; }
+    public WaId? WhatsAppId { get; private set; }
 
     public string? Name { get; private set; }
 
@@ -35,9 +36,9 @@ public sealed class Profile
 
     public DateTimeOffset UpdatedAt { get; private set; }
 
-    public static Profile Create(PhoneNumber? phone, string? whatsAppId, string? name, Language? language, DateTimeOffset now)
+    public static Profile Create(PhoneNumber? phone, WaId? whatsAppId, string? name, Language? language, DateTimeOffset now)
     {
-        if (phone is null && string.IsNullOrWhiteSpace(whatsAppId))
+        if (phone is null && whatsAppId is null)
         {
             throw new DomainException("A profile needs a phone number or a WhatsApp id.");
         }
@@ -46,7 +47,7 @@ public sealed class Profile
         {
             Id = Guid.CreateVersion7(now),
             Phone = phone,
-            WhatsAppId = string.IsNullOrWhiteSpace(whatsAppId) ? null : whatsAppId.Trim(),
+            WhatsAppId = whatsAppId,
             Name = NormalizeName(name),
             Language = language,
             CreatedAt = now,
@@ -67,14 +68,14 @@ public sealed class Profile
     }
 
     /// <summary>Records the caller's WhatsApp id when the profile has none yet; a known one is kept.</summary>
-    public void UseWhatsAppId(string whatsAppId, DateTimeOffset now)
+    public void UseWhatsAppId(WaId whatsAppId, DateTimeOffset now)
     {
-        if (WhatsAppId is not null || string.IsNullOrWhiteSpace(whatsAppId))
+        if (WhatsAppId is not null)
         {
             return;
         }
 
-        WhatsAppId = whatsAppId.Trim();
+        WhatsAppId = whatsAppId;
         UpdatedAt = now;
     }
 

@@ -12,7 +12,6 @@ public sealed class VoiceNote
     {
         // For EF Core.
         MessageId = string.Empty;
-        SenderWaId = string.Empty;
         MediaId = string.Empty;
     }
 
@@ -22,7 +21,7 @@ public sealed class VoiceNote
     public string MessageId { get; private set; }
 
     /// <summary>The sender's <c>wa_id</c> (digits), to answer them.</summary>
-    public string SenderWaId { get; private set; }
+    public WaId SenderWaId { get; private set; }
 
     public Guid? ProfileId { get; private set; }
 
@@ -72,7 +71,7 @@ public sealed class VoiceNote
 
     public static VoiceNote Receive(
         string messageId,
-        string senderWaId,
+        WaId senderWaId,
         Guid? profileId,
         string? businessPhoneNumberId,
         string mediaId,
@@ -82,7 +81,7 @@ public sealed class VoiceNote
         DateTimeOffset now,
         bool awaitingConsent = false)
     {
-        if (string.IsNullOrWhiteSpace(messageId) || string.IsNullOrWhiteSpace(senderWaId) || string.IsNullOrWhiteSpace(mediaId))
+        if (string.IsNullOrWhiteSpace(messageId) || senderWaId.Value is null || string.IsNullOrWhiteSpace(mediaId))
         {
             throw new DomainException("A voice note needs its message id, its sender and its media id.");
         }

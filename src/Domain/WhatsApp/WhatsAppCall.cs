@@ -47,7 +47,7 @@ public sealed class WhatsAppCall
     public WhatsAppCallStatus Status { get; private set; }
 
     /// <summary>The WhatsApp user's id (<c>wa_id</c>, digits): the caller of a user-initiated call.</summary>
-    public string? UserWaId { get; private set; }
+    public WaId? UserWaId { get; private set; }
 
     /// <summary>The WhatsApp user's number, when their <c>wa_id</c> is one.</summary>
     public PhoneNumber? UserPhone { get; private set; }
@@ -198,7 +198,7 @@ public sealed class WhatsAppCall
             changed = true;
         }
 
-        if (UserWaId is null && !string.IsNullOrWhiteSpace(parties.UserWaId))
+        if (UserWaId is null && parties.UserWaId is not null)
         {
             UserWaId = parties.UserWaId;
             UserPhone ??= parties.UserPhone;

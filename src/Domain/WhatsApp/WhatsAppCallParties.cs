@@ -8,7 +8,7 @@ namespace EasyMo.Domain.WhatsApp;
 /// </summary>
 public sealed record WhatsAppCallParties(
     WhatsAppCallDirection? Direction,
-    string? UserWaId,
+    WaId? UserWaId,
     PhoneNumber? UserPhone,
     string? BusinessPhoneNumberId);
 

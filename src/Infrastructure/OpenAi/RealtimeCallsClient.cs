@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using EasyMo.Application.Common.Abstractions;
+using EasyMo.Domain.Calls;
 using Polly.Timeout;
 using Refit;
 
@@ -11,7 +12,7 @@ internal sealed class RealtimeCallsClient(IOpenAiRealtimeCallsApi api) : IRealti
 {
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, JsonElement> ToolSchemas = new();
 
-    public Task<RealtimeCallResult> AcceptAsync(string callId, RealtimeSessionConfig session, CancellationToken cancellationToken)
+    public Task<RealtimeCallResult> AcceptAsync(OpenAiCallId callId, RealtimeSessionConfig session, CancellationToken cancellationToken)
     {
         var body = new RealtimeSessionCreateRequest(
             session.Model,
@@ -20,20 +21,20 @@ internal sealed class RealtimeCallsClient(IOpenAiRealtimeCallsApi api) : IRealti
                 session.TranscriptionModel is { } model ? new RealtimeAudioInput(new AudioTranscription(model)) : null,
                 new RealtimeAudioOutput(session.Voice)),
             session.Tools.Count == 0 ? null : session.Tools.Select(ToWire).ToArray());
-        return SendAsync(() => api.AcceptAsync(callId, body, cancellationToken), cancellationToken);
+        return SendAsync(() => api.AcceptAsync(callId.Value, body, cancellationToken), cancellationToken);
     }
 
     private static RealtimeFunctionTool ToWire(Application.Features.Calls.AgentTool tool) =>
         new(tool.Name, tool.Description, ToolSchemas.GetOrAdd(tool.ParametersSchema, schema => JsonDocument.Parse(schema).RootElement.Clone()));
 
-    public Task<RealtimeCallResult> RejectAsync(string callId, int sipStatusCode, CancellationToken cancellationToken) =>
-        SendAsync(() => api.RejectAsync(callId, new RealtimeCallRejectRequest(sipStatusCode), cancellationToken), cancellationToken);
+    public Task<RealtimeCallResult> RejectAsync(OpenAiCallId callId, int sipStatusCode, CancellationToken cancellationToken) =>
+        SendAsync(() => api.RejectAsync(callId.Value, new RealtimeCallRejectRequest(sipStatusCode), cancellationToken), cancellationToken);
 
-    public Task<RealtimeCallResult> ReferAsync(string callId, string targetUri, CancellationToken cancellationToken) =>
-        SendAsync(() => api.ReferAsync(callId, new RealtimeCallReferRequest(targetUri), cancellationToken), cancellationToken);
+    public Task<RealtimeCallResult> ReferAsync(OpenAiCallId callId, string targetUri, CancellationToken cancellationToken) =>
+        SendAsync(() => api.ReferAsync(callId.Value, new RealtimeCallReferRequest(targetUri), cancellationToken), cancellationToken);
 
-    public Task<RealtimeCallResult> HangupAsync(string callId, CancellationToken cancellationToken) =>
-        SendAsync(() => api.HangupAsync(callId, cancellationToken), cancellationToken);
+    public Task<RealtimeCallResult> HangupAsync(OpenAiCallId callId, CancellationToken cancellationToken) =>
+        SendAsync(() => api.HangupAsync(callId.Value, cancellationToken), cancellationToken);
 
     private static async Task<RealtimeCallResult> SendAsync(Func<Task<IApiResponse>> send, CancellationToken cancellationToken)
     {

@@ -4,6 +4,7 @@ using EasyMo.Application.Common.Abstractions;
 using EasyMo.Application.Features.Calls.GetCall;
 using EasyMo.Application.Features.Calls.ListCalls;
 using EasyMo.Application.Features.Stats.GetCallStats;
+using EasyMo.Domain.Calls;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
@@ -104,7 +105,7 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
     /// which the call row already dates). The rank orders events that share a timestamp
     /// (the ring before the decision, the decision before what followed, the end last).
     /// </summary>
-    public async Task<IReadOnlyList<CallEvent>> GetCallEventsAsync(Guid id, string callId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<CallEvent>> GetCallEventsAsync(Guid id, OpenAiCallId callId, CancellationToken cancellationToken)
     {
         const string sql = """
             SELECT at, type, detail FROM (
@@ -138,7 +139,7 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
             """;
         return await QueryAsync(
             sql,
-            [new NpgsqlParameter("id", NpgsqlDbType.Uuid) { Value = id }, new NpgsqlParameter("call_id", NpgsqlDbType.Varchar) { Value = callId }],
+            [new NpgsqlParameter("id", NpgsqlDbType.Uuid) { Value = id }, new NpgsqlParameter("call_id", NpgsqlDbType.Varchar) { Value = callId.Value }],
             reader => new CallEvent(
                 reader.GetFieldValue<DateTimeOffset>(0),
                 reader.GetString(1),

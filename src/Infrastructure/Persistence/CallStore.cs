@@ -4,6 +4,7 @@ using EasyMo.Domain.Calls;
 using EasyMo.Domain.Common;
 using EasyMo.Domain.Messaging;
 using EasyMo.Domain.Profiles;
+using EasyMo.Domain.WhatsApp;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -25,27 +26,30 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time) : ICallSt
 
     private static readonly TimeSpan ClaimPoll = TimeSpan.FromMilliseconds(100);
 
-    private static readonly Func<EasyMoDbContext, PhoneNumber, string, CancellationToken, Task<Profile?>> ProfileByPhone =
-        EF.CompileAsyncQuery((EasyMoDbContext context, PhoneNumber phone, string digits, CancellationToken _) =>
-            context.Profiles.AsNoTracking().FirstOrDefault(profile => profile.Phone == phone || profile.WhatsAppId == digits));
+    private static readonly Func<EasyMoDbContext, PhoneNumber, WaId, CancellationToken, Task<Profile?>> ProfileByPhone =
+        EF.CompileAsyncQuery((EasyMoDbContext context, PhoneNumber phone, WaId waId, CancellationToken _) =>
+            context.Profiles.AsNoTracking().FirstOrDefault(profile => profile.Phone == phone || profile.WhatsAppId == waId));
 
-    private static readonly Func<EasyMoDbContext, string, CancellationToken, Task<Call?>> CallById =
-        EF.CompileAsyncQuery((EasyMoDbContext context, string callId, CancellationToken _) =>
+    private static readonly Func<EasyMoDbContext, OpenAiCallId, CancellationToken, Task<Call?>> CallById =
+        EF.CompileAsyncQuery((EasyMoDbContext context, OpenAiCallId callId, CancellationToken _) =>
             context.Calls.FirstOrDefault(call => call.CallId == callId));
 
-    private static readonly Func<EasyMoDbContext, string, CancellationToken, Task<Call?>> CallByIdReadOnly =
-        EF.CompileAsyncQuery((EasyMoDbContext context, string callId, CancellationToken _) =>
+    private static readonly Func<EasyMoDbContext, OpenAiCallId, CancellationToken, Task<Call?>> CallByIdReadOnly =
+        EF.CompileAsyncQuery((EasyMoDbContext context, OpenAiCallId callId, CancellationToken _) =>
             context.Calls.AsNoTracking().FirstOrDefault(call => call.CallId == callId));
 
     public Task<Profile?> FindProfileAsync(PhoneNumber phone, CancellationToken cancellationToken) =>
-        db.Profiles.FirstOrDefaultAsync(profile => profile.Phone == phone || profile.WhatsAppId == phone.Digits, cancellationToken);
+        FindProfileAsync(phone, WaId.Of(phone), cancellationToken);
+
+    private Task<Profile?> FindProfileAsync(PhoneNumber phone, WaId waId, CancellationToken cancellationToken) =>
+        db.Profiles.FirstOrDefaultAsync(profile => profile.Phone == phone || profile.WhatsAppId == waId, cancellationToken);
 
     public Task<Profile?> ReadProfileAsync(PhoneNumber phone, CancellationToken cancellationToken) =>
-        ProfileByPhone(db, phone, phone.Digits, cancellationToken);
+        ProfileByPhone(db, phone, WaId.Of(phone), cancellationToken);
 
-    public async Task<Profile> GetOrCreateProfileAsync(PhoneNumber phone, string? whatsAppId, CancellationToken cancellationToken)
+    public async Task<Profile> GetOrCreateProfileAsync(PhoneNumber phone, WaId? whatsAppId, CancellationToken cancellationToken)
     {
-        if (await ProfileByPhone(db, phone, phone.Digits, cancellationToken) is { } existing)
+        if (await ProfileByPhone(db, phone, WaId.Of(phone), cancellationToken) is { } existing)
         {
             return existing;
         }
@@ -55,11 +59,11 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time) : ICallSt
         await db.Database.ExecuteSqlInterpolatedAsync(
             $"""
             INSERT INTO profiles (id, phone, wa_id, name, language, blocked, created_at, updated_at)
-            VALUES ({created.Id}, {phone.Value}, {created.WhatsAppId}, NULL, NULL, FALSE, {created.CreatedAt}, {created.UpdatedAt})
+            VALUES ({created.Id}, {phone.Value}, {created.WhatsAppId?.Value}, NULL, NULL, FALSE, {created.CreatedAt}, {created.UpdatedAt})
             ON CONFLICT DO NOTHING
             """,
             cancellationToken);
-        return await ProfileByPhone(db, phone, phone.Digits, cancellationToken) ?? created;
+        return await ProfileByPhone(db, phone, WaId.Of(phone), cancellationToken) ?? created;
     }
 
     public async Task<ICallDecision?> ClaimAsync(
@@ -81,7 +85,7 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time) : ICallSt
                 WebhookId = webhookId,
                 Source = "openai",
                 EventType = eventType,
-                CallId = call.CallId,
+                CallId = call.CallId.Value,
                 ReceivedAt = call.ReceivedAt,
             });
             db.Calls.Add(call);
@@ -126,13 +130,13 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time) : ICallSt
     /// Another delivery holds the claim: wait for its decision to be recorded (then there is nothing to do), or — once
     /// the claim is older than <paramref name="claimTimeout"/> by the database's clock and still undecided — take it over.
     /// </summary>
-    private async Task<ICallDecision?> AwaitOrTakeOverAsync(string callId, TimeSpan claimTimeout, CancellationToken cancellationToken)
+    private async Task<ICallDecision?> AwaitOrTakeOverAsync(OpenAiCallId callId, TimeSpan claimTimeout, CancellationToken cancellationToken)
     {
         var waited = Stopwatch.StartNew();
         while (true)
         {
             var state = await db.Database
-                .SqlQuery<ClaimState>($"""SELECT status, claimed_at < now() - {claimTimeout} AS stale FROM calls WHERE call_id = {callId}""")
+                .SqlQuery<ClaimState>($"""SELECT status, claimed_at < now() - {claimTimeout} AS stale FROM calls WHERE call_id = {callId.Value}""")
                 .SingleOrDefaultAsync(cancellationToken);
             if (state is null || state.Status != Ringing)
             {
@@ -140,7 +144,7 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time) : ICallSt
             }
 
             if (state.Stale && await db.Database.ExecuteSqlInterpolatedAsync(
-                    $"UPDATE calls SET claimed_at = now() WHERE call_id = {callId} AND status = 'ringing' AND claimed_at < now() - {claimTimeout}",
+                    $"UPDATE calls SET claimed_at = now() WHERE call_id = {callId.Value} AND status = 'ringing' AND claimed_at < now() - {claimTimeout}",
                     cancellationToken) == 1)
             {
                 return new Decision(db, (await CallById(db, callId, cancellationToken))!, TakenOver: true, OverLimit: false, time);
@@ -156,9 +160,9 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time) : ICallSt
         }
     }
 
-    public Task<Call?> FindCallAsync(string callId, CancellationToken cancellationToken) => CallById(db, callId, cancellationToken);
+    public Task<Call?> FindCallAsync(OpenAiCallId callId, CancellationToken cancellationToken) => CallById(db, callId, cancellationToken);
 
-    public Task<Call?> GetCallAsync(string callId, CancellationToken cancellationToken) => CallByIdReadOnly(db, callId, cancellationToken);
+    public Task<Call?> GetCallAsync(OpenAiCallId callId, CancellationToken cancellationToken) => CallByIdReadOnly(db, callId, cancellationToken);
 
     public Task<Profile?> FindProfileByIdAsync(Guid profileId, CancellationToken cancellationToken) =>
         db.Profiles.FirstOrDefaultAsync(profile => profile.Id == profileId, cancellationToken);

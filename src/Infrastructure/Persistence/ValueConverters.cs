@@ -11,6 +11,14 @@ internal static class ValueConverters
         phone => phone!.Value,
         value => PhoneNumber.Parse(value));
 
+    public static readonly ValueConverter<Domain.Calls.OpenAiCallId, string> OpenAiCallId = new(
+        id => id.Value,
+        value => new Domain.Calls.OpenAiCallId(value));
+
+    public static readonly ValueConverter<Domain.WhatsApp.WaId, string> WaId = new(
+        waId => waId.Value,
+        value => new Domain.WhatsApp.WaId(value));
+
     public static readonly ValueConverter<Language?, string> OptionalLanguage = new(
         language => language!.Code,
         value => Domain.Common.Language.FromCode(value));

@@ -1,5 +1,5 @@
 using EasyMo.Application.Common.Abstractions;
-using EasyMo.Application.Features.WhatsApp;
+using EasyMo.Domain.Calls;
 using EasyMo.Domain.Common;
 using EasyMo.Domain.Messaging;
 using EasyMo.Domain.Privacy;
@@ -49,7 +49,7 @@ internal sealed class WhatsAppStore(EasyMoDbContext db) : IWhatsAppStore
         return null;
     }
 
-    public Task<string?> LinkOpenAiCallAsync(string whatsAppCallId, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task<OpenAiCallId?> LinkOpenAiCallAsync(string whatsAppCallId, DateTimeOffset now, CancellationToken cancellationToken) =>
         LinkAsync(db, whatsAppCallId, now, cancellationToken);
 
     /// <summary>
@@ -57,7 +57,7 @@ internal sealed class WhatsAppStore(EasyMoDbContext db) : IWhatsAppStore
     /// several do), and gives the WhatsApp call the OpenAI call's profile if it has none. Returns OpenAI's call id
     /// when a link was made. Both sides run it after their commit (see <see cref="IWhatsAppStore.LinkOpenAiCallAsync"/>).
     /// </summary>
-    internal static async Task<string?> LinkAsync(EasyMoDbContext db, string whatsAppCallId, DateTimeOffset now, CancellationToken cancellationToken)
+    internal static async Task<OpenAiCallId?> LinkAsync(EasyMoDbContext db, string whatsAppCallId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var linked = await db.Database
             .SqlQuery<string>(
@@ -69,14 +69,14 @@ internal sealed class WhatsAppStore(EasyMoDbContext db) : IWhatsAppStore
                 RETURNING c.call_id AS "Value"
                 """)
             .ToListAsync(cancellationToken);
-        return linked.Count == 0 ? null : linked[0];
+        return linked.Count == 0 ? null : new OpenAiCallId(linked[0]);
     }
 
     private sealed class Claim(EasyMoDbContext db, IDbContextTransaction transaction) : IWhatsAppEventClaim
     {
         private bool _committed;
 
-        public async Task<Profile> GetOrCreateProfileAsync(string waId, PhoneNumber? phone, DateTimeOffset now, CancellationToken cancellationToken)
+        public async Task<Profile> GetOrCreateProfileAsync(WaId waId, PhoneNumber? phone, DateTimeOffset now, CancellationToken cancellationToken)
         {
             if (await FindProfileAsync(waId, phone, cancellationToken) is { } existing)
             {
@@ -88,7 +88,7 @@ internal sealed class WhatsAppStore(EasyMoDbContext db) : IWhatsAppStore
             await db.Database.ExecuteSqlInterpolatedAsync(
                 $"""
                 INSERT INTO profiles (id, phone, wa_id, name, language, blocked, created_at, updated_at)
-                VALUES ({created.Id}, {phone?.Value}, {waId}, NULL, NULL, FALSE, {created.CreatedAt}, {created.UpdatedAt})
+                VALUES ({created.Id}, {phone?.Value}, {waId.Value}, NULL, NULL, FALSE, {created.CreatedAt}, {created.UpdatedAt})
                 ON CONFLICT DO NOTHING
                 """,
                 cancellationToken);
@@ -133,14 +133,14 @@ internal sealed class WhatsAppStore(EasyMoDbContext db) : IWhatsAppStore
 
         public void Add(OutboxMessage message) => db.OutboxMessages.Add(message);
 
-        public async Task<IReadOnlyList<VoiceNote>> FindNotesAwaitingConsentAsync(string waId, CancellationToken cancellationToken) =>
+        public async Task<IReadOnlyList<VoiceNote>> FindNotesAwaitingConsentAsync(WaId waId, CancellationToken cancellationToken) =>
             await db.VoiceNotes.Where(note => note.SenderWaId == waId && note.Status == VoiceNoteStatus.AwaitingConsent).ToListAsync(cancellationToken);
 
         public void Remove(VoiceNote note) => db.VoiceNotes.Remove(note);
 
-        public async Task<(Guid? ProfileId, bool Granted)> FindCallConsentAsync(string whatsAppCallId, string? waId, CancellationToken cancellationToken)
+        public async Task<(Guid? ProfileId, bool Granted)> FindCallConsentAsync(string whatsAppCallId, WaId? waId, CancellationToken cancellationToken)
         {
-            var profile = waId is null ? null : await FindProfileAsync(waId, WhatsAppIds.Phone(waId), cancellationToken);
+            var profile = waId is not { } id ? null : await FindProfileAsync(id, id.Phone, cancellationToken);
             var callConsent = await db.Calls.AsNoTracking()
                 .Where(call => call.WhatsAppCallId == whatsAppCallId)
                 .Select(call => (Consent?)call.Consent)
@@ -177,7 +177,7 @@ internal sealed class WhatsAppStore(EasyMoDbContext db) : IWhatsAppStore
             }
         }
 
-        private Task<Profile?> FindProfileAsync(string waId, PhoneNumber? phone, CancellationToken cancellationToken) =>
+        private Task<Profile?> FindProfileAsync(WaId waId, PhoneNumber? phone, CancellationToken cancellationToken) =>
             phone is null
                 ? db.Profiles.FirstOrDefaultAsync(profile => profile.WhatsAppId == waId, cancellationToken)
                 : db.Profiles

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using EasyMo.Application.Common.Abstractions;
 using EasyMo.Application.Common.Metrics;
 using EasyMo.Application.Features.Calls;
+using EasyMo.Domain.Calls;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -29,12 +30,12 @@ internal sealed partial class CallMonitorService(
     /// <summary>Calls waiting to be followed; beyond this, a call waits for the sweep.</summary>
     internal const int QueueCapacity = 1024;
 
-    private readonly Channel<(string CallId, bool Fresh)> _queue = Channel.CreateBounded<(string, bool)>(
+    private readonly Channel<(OpenAiCallId CallId, bool Fresh)> _queue = Channel.CreateBounded<(OpenAiCallId, bool)>(
         new BoundedChannelOptions(QueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
-    private readonly ConcurrentDictionary<string, FollowedCall> _sessions = new();
+    private readonly ConcurrentDictionary<OpenAiCallId, FollowedCall> _sessions = new();
 
-    public void Follow(string callId)
+    public void Follow(OpenAiCallId callId)
     {
         if (options.Value.Enabled && !_queue.Writer.TryWrite((callId, true)))
         {
@@ -85,7 +86,7 @@ internal sealed partial class CallMonitorService(
         }
     }
 
-    private async Task<HashSet<string>?> HeartbeatAsync(CancellationToken stoppingToken)
+    private async Task<HashSet<OpenAiCallId>?> HeartbeatAsync(CancellationToken stoppingToken)
     {
         try
         {
@@ -99,7 +100,7 @@ internal sealed partial class CallMonitorService(
         }
     }
 
-    private void Start(string callId, bool fresh, CancellationToken stoppingToken)
+    private void Start(OpenAiCallId callId, bool fresh, CancellationToken stoppingToken)
     {
         var followed = new FollowedCall(CancellationTokenSource.CreateLinkedTokenSource(stoppingToken));
         if (!_sessions.TryAdd(callId, followed))
@@ -145,7 +146,7 @@ internal sealed partial class CallMonitorService(
         public long ClaimedAt;
     }
 
-    private async Task FollowAsync(string callId, bool fresh, FollowedCall followed)
+    private async Task FollowAsync(OpenAiCallId callId, bool fresh, FollowedCall followed)
     {
         var settings = options.Value;
         await using (var scope = scopes.CreateAsyncScope())
@@ -225,16 +226,16 @@ internal sealed partial class CallMonitorService(
 
     [LoggerMessage(EventId = 1304, EventName = "CALL_MONITOR_QUEUE_FULL", Level = LogLevel.Warning,
         Message = "{Capacity} calls are already waiting to be followed; call {CallId} is taken up by the sweep instead")]
-    private static partial void QueueFull(ILogger logger, int capacity, string callId);
+    private static partial void QueueFull(ILogger logger, int capacity, OpenAiCallId callId);
 
     [LoggerMessage(EventId = 1300, EventName = "CALL_MONITOR_TAKEOVER", Level = LogLevel.Information, Message = "Taking over live call {CallId}")]
-    private static partial void TakingOver(ILogger logger, string callId);
+    private static partial void TakingOver(ILogger logger, OpenAiCallId callId);
 
     [LoggerMessage(EventId = 1303, EventName = "CALL_MONITOR_LEASE_LOST", Level = LogLevel.Warning, Message = "Lost the lease on call {CallId}: another instance follows it; this one lets go")]
-    private static partial void LeaseLost(ILogger logger, string callId);
+    private static partial void LeaseLost(ILogger logger, OpenAiCallId callId);
 
     [LoggerMessage(EventId = 1301, EventName = "CALL_MONITOR_FAILED", Level = LogLevel.Error, Message = "Following call {CallId} failed")]
-    private static partial void MonitorFailed(ILogger logger, string callId, Exception exception);
+    private static partial void MonitorFailed(ILogger logger, OpenAiCallId callId, Exception exception);
 
     [LoggerMessage(EventId = 1302, EventName = "CALL_MONITOR_SWEEP_FAILED", Level = LogLevel.Warning, Message = "Monitor sweep failed ({ExceptionType})")]
     private static partial void SweepFailed(ILogger logger, string exceptionType);

@@ -24,7 +24,7 @@ namespace EasyMo.Infrastructure.Realtime;
 /// caller agrees, dropped when they refuse or never answer (docs/privacy.md).
 /// </summary>
 internal sealed partial class CallSession(
-    string callId,
+    OpenAiCallId callId,
     bool fresh,
     IServiceScopeFactory scopes,
     SidebandOptions options,
@@ -256,7 +256,7 @@ internal sealed partial class CallSession(
     {
         await using var scope = scopes.CreateAsyncScope();
         var openAi = scope.ServiceProvider.GetRequiredService<IOptions<OpenAiOptions>>().Value;
-        var url = new Uri($"{openAi.WebSocketBaseUrl.ToString().TrimEnd('/')}/realtime?call_id={Uri.EscapeDataString(callId)}");
+        var url = new Uri($"{openAi.WebSocketBaseUrl.ToString().TrimEnd('/')}/realtime?call_id={Uri.EscapeDataString(callId.Value)}");
         for (var attempt = 1; attempt <= Math.Max(1, options.ConnectAttempts); attempt++)
         {
             try
@@ -293,14 +293,14 @@ internal sealed partial class CallSession(
     }
 
     [LoggerMessage(EventId = 1310, EventName = "CALL_MONITOR_ATTACHED", Level = LogLevel.Information, Message = "Following call {CallId} (new call: {Fresh})")]
-    private static partial void Attached(ILogger logger, string callId, bool fresh);
+    private static partial void Attached(ILogger logger, OpenAiCallId callId, bool fresh);
 
     [LoggerMessage(EventId = 1311, EventName = "CALL_MONITOR_CONNECT_FAILED", Level = LogLevel.Warning, Message = "Sideband socket of call {CallId} did not open (attempt {Attempt}: {Error})")]
-    private static partial void ConnectFailed(ILogger logger, string callId, int attempt, string error);
+    private static partial void ConnectFailed(ILogger logger, OpenAiCallId callId, int attempt, string error);
 
     [LoggerMessage(EventId = 1312, EventName = "OPENAI_SIP_CALL_HANGUP", Level = LogLevel.Information, Message = "Hung up call {CallId} ({Reason}): {Outcome}")]
-    private static partial void HungUp(ILogger logger, string callId, CallEndReason reason, RealtimeCallOutcome outcome);
+    private static partial void HungUp(ILogger logger, OpenAiCallId callId, CallEndReason reason, RealtimeCallOutcome outcome);
 
     [LoggerMessage(EventId = 1313, EventName = "CALL_MONITOR_SERVER_ERROR", Level = LogLevel.Warning, Message = "OpenAI reported an error on call {CallId}: {Code}")]
-    private static partial void ServerError(ILogger logger, string callId, string code);
+    private static partial void ServerError(ILogger logger, OpenAiCallId callId, string code);
 }

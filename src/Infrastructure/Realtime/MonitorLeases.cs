@@ -1,3 +1,4 @@
+using EasyMo.Domain.Calls;
 using EasyMo.Infrastructure.Persistence;
 using EasyMo.Infrastructure.Work;
 using Microsoft.EntityFrameworkCore;
@@ -18,7 +19,7 @@ internal sealed class MonitorLeases(EasyMoDbContext db, WorkInstance instance)
     /// Extends this instance's lease (taking it anew after it ran out), and says which calls it still holds (OpenAI's
     /// call ids): a call followed here that is not among them was taken over, and its session must stop. One statement.
     /// </summary>
-    public async Task<HashSet<string>> HeartbeatAsync(TimeSpan duration, CancellationToken cancellationToken) =>
+    public async Task<HashSet<OpenAiCallId>> HeartbeatAsync(TimeSpan duration, CancellationToken cancellationToken) =>
         (await db.Database.SqlQuery<string>(
             $"""
             WITH beat AS (
@@ -27,18 +28,18 @@ internal sealed class MonitorLeases(EasyMoDbContext db, WorkInstance instance)
                 RETURNING 1
             )
             SELECT c.call_id AS "Value" FROM calls c WHERE c.monitor_owner = {instance.Id} AND c.status = 'accepted'
-            """).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+            """).ToListAsync(cancellationToken)).Select(id => new OpenAiCallId(id)).ToHashSet();
 
     /// <summary>
     /// Claims a live call for this instance when nobody follows it, its follower's lease ran out, or it is ours; only
     /// while this instance's own lease holds (an instance that stalled past it claims nothing until its next heartbeat).
     /// </summary>
-    public async Task<bool> TryClaimAsync(string callId, CancellationToken cancellationToken)
+    public async Task<bool> TryClaimAsync(OpenAiCallId callId, CancellationToken cancellationToken)
     {
         var claimed = await db.Database.SqlQuery<Guid>(
             $"""
             UPDATE calls c SET monitor_owner = {instance.Id}
-            WHERE c.call_id = {callId} AND c.status = 'accepted'
+            WHERE c.call_id = {callId.Value} AND c.status = 'accepted'
               AND (c.monitor_owner IS NULL OR c.monitor_owner = {instance.Id}
                    OR NOT EXISTS (SELECT 1 FROM work_leases f WHERE f.name = {WorkInstance.LeasePrefix} || c.monitor_owner AND f.lease_until >= now()))
               AND EXISTS (SELECT 1 FROM work_leases m WHERE m.name = {instance.LeaseName} AND m.lease_until >= now())
@@ -48,9 +49,9 @@ internal sealed class MonitorLeases(EasyMoDbContext db, WorkInstance instance)
     }
 
     /// <summary>Lets a call go (it ended, or this instance stops): another instance may follow it at once.</summary>
-    public Task<int> ReleaseAsync(string callId, CancellationToken cancellationToken) =>
+    public Task<int> ReleaseAsync(OpenAiCallId callId, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlInterpolatedAsync(
-            $"UPDATE calls SET monitor_owner = NULL WHERE call_id = {callId} AND monitor_owner = {instance.Id}",
+            $"UPDATE calls SET monitor_owner = NULL WHERE call_id = {callId.Value} AND monitor_owner = {instance.Id}",
             cancellationToken);
 
     /// <summary>Ends this instance's lease (it stops): the calls it still names are free at once.</summary>
@@ -58,8 +59,8 @@ internal sealed class MonitorLeases(EasyMoDbContext db, WorkInstance instance)
         WorkLeases.ReleaseAsync(db, instance.LeaseName, instance.Id, cancellationToken);
 
     /// <summary>Live calls nobody follows: no follower after the grace period, or one whose lease ran out.</summary>
-    public Task<List<string>> FindUnattendedAsync(TimeSpan grace, int limit, CancellationToken cancellationToken) =>
-        db.Database.SqlQuery<string>(
+    public async Task<List<OpenAiCallId>> FindUnattendedAsync(TimeSpan grace, int limit, CancellationToken cancellationToken) =>
+        [.. (await db.Database.SqlQuery<string>(
             $"""
             SELECT c.call_id AS "Value" FROM calls c
             WHERE c.status = 'accepted' AND c.accepted_at < now() - {grace}
@@ -67,5 +68,5 @@ internal sealed class MonitorLeases(EasyMoDbContext db, WorkInstance instance)
                    OR NOT EXISTS (SELECT 1 FROM work_leases f WHERE f.name = {WorkInstance.LeasePrefix} || c.monitor_owner AND f.lease_until >= now()))
             ORDER BY c.accepted_at
             LIMIT {limit}
-            """).ToListAsync(cancellationToken);
+            """).ToListAsync(cancellationToken)).Select(id => new OpenAiCallId(id))];
 }

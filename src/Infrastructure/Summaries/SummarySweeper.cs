@@ -1,5 +1,6 @@
 using EasyMo.Application.Features.Calls;
 using EasyMo.Application.Features.Calls.SummarizeCall;
+using EasyMo.Domain.Calls;
 using EasyMo.Infrastructure.Persistence;
 using EasyMo.Infrastructure.Work;
 using Mediator;
@@ -40,7 +41,7 @@ internal sealed partial class SummarySweeper(IOptions<SummaryOptions> options, I
         DueRows.ClaimAsync<string>(services.GetRequiredService<EasyMoDbContext>(), DueRows.Summaries, lease, limit, cancellationToken);
 
     public async Task ProcessAsync(IServiceProvider services, WorkItem<string> item, CancellationToken cancellationToken) =>
-        await services.GetRequiredService<ISender>().Send(new SummarizeCallCommand(item.Key, item.DatabaseNow), cancellationToken);
+        await services.GetRequiredService<ISender>().Send(new SummarizeCallCommand(new OpenAiCallId(item.Key), item.DatabaseNow), cancellationToken);
 
     /// <summary>Long enough for a whole batch to be summarised one by one, each within its request timeout.</summary>
     internal static TimeSpan Lease(SummaryOptions settings) => (settings.RequestTimeout * settings.BatchSize) + TimeSpan.FromSeconds(30);

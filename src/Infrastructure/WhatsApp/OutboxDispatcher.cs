@@ -1,5 +1,5 @@
-using EasyMo.Application.Features.WhatsApp;
 using EasyMo.Domain.Messaging;
+using EasyMo.Domain.WhatsApp;
 using EasyMo.Infrastructure.Persistence;
 using EasyMo.Infrastructure.Work;
 using Microsoft.EntityFrameworkCore;
@@ -65,7 +65,7 @@ internal sealed partial class OutboxDispatcher(
         }
 
         var settings = options.Value;
-        var recipient = WhatsAppIds.Mask(message.Recipient);
+        var recipient = WaId.Mask(WaId.From(message.Recipient));
         var request = message.Kind == OutboxMessageKind.Template
             ? GraphSendMessageRequest.ForTemplate(message.Recipient, message.TemplateName!, message.TemplateLanguage!)
             : GraphSendMessageRequest.ForText(message.Recipient, message.Body);

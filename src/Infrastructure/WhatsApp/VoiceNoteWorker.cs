@@ -1,5 +1,4 @@
 using EasyMo.Application.Features.Calls;
-using EasyMo.Application.Features.WhatsApp;
 using EasyMo.Domain.Common;
 using EasyMo.Domain.Messaging;
 using EasyMo.Domain.WhatsApp;
@@ -69,8 +68,8 @@ internal sealed partial class VoiceNoteWorker(
         }
 
         var settings = options.Value;
-        var sender = WhatsAppIds.Mask(note.SenderWaId);
-        var phone = WhatsAppIds.Phone(note.SenderWaId);
+        var sender = note.SenderWaId.Masked;
+        var phone = note.SenderWaId.Phone;
         if (phone is null)
         {
             note.Fail("the sender is not a phone number", item.DatabaseNow);

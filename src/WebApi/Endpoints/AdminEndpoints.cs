@@ -5,6 +5,7 @@ using EasyMo.Application.Features.Profiles;
 using EasyMo.Application.Features.Profiles.GetProfile;
 using EasyMo.Application.Features.Profiles.UpsertProfile;
 using EasyMo.Application.Features.Stats.GetCallStats;
+using EasyMo.Domain.Calls;
 using EasyMo.WebApi.Security;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -73,9 +74,12 @@ public static class AdminEndpoints
         TypedResults.Ok(await sender.Send(new ListCallsQuery(status, channel, language, from, to, caller, limit, page, identity), cancellationToken));
 
     private static async Task<Results<Ok<CallDetails>, ProblemHttpResult>> GetCallAsync(string callId, ISender sender, CancellationToken cancellationToken) =>
-        await sender.Send(new GetCallQuery(callId), cancellationToken) is { } call
-            ? TypedResults.Ok(call)
-            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Call not found", detail: $"No call has the id '{callId}'.");
+        // An id no call can have (a NUL, say) is answered like an unknown one, without asking the database or echoing it.
+        !OpenAiCallId.TryParse(callId, out var id)
+            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Call not found", detail: "No call has that id: OpenAI's call ids are letters, digits, '_', '-', '.' and ':'.")
+            : await sender.Send(new GetCallQuery(id), cancellationToken) is { } call
+                ? TypedResults.Ok(call)
+                : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Call not found", detail: $"No call has the id '{id}'.");
 
     private static async Task<Results<Ok<ProfileDetails>, ProblemHttpResult>> GetProfileAsync(string phone, ISender sender, CancellationToken cancellationToken) =>
         await sender.Send(new GetProfileQuery(phone), cancellationToken) is { } profile

@@ -83,9 +83,14 @@ public static partial class OpenAiWebhookEndpoints
         switch (type)
         {
             case CallIncoming:
-                if (webhookEvent.Data?.CallId is not { Length: > 0 } callId)
+                if (webhookEvent.Data?.CallId is not { Length: > 0 } rawCallId)
                 {
                     return BadEvent("realtime.call.incoming without data.call_id.");
+                }
+
+                if (!OpenAiCallId.TryParse(rawCallId, out var callId))
+                {
+                    return MalformedCallIdProblem();
                 }
 
                 if (webhookEvent.Data.SipHeaders is not { } rawHeaders || rawHeaders.Any(h => h?.Name is null || h.Value is null))
@@ -101,18 +106,29 @@ public static partial class OpenAiWebhookEndpoints
                     // Not the request's token: once claimed, a decision is carried out and stored even if OpenAI stops waiting.
                     var decision = await sender.Send(new AcceptIncomingCallCommand(webhookId!, callId, headers), CancellationToken.None);
                     metrics.CallDecided(decision.Outcome, received);
-                    return TypedResults.Ok(new WebhookAnswer(type, callId, StateNames.Of(decision.Outcome), decision.SipStatusCode));
+                    return TypedResults.Ok(new WebhookAnswer(type, callId.Value, StateNames.Of(decision.Outcome), decision.SipStatusCode));
                 }
 
-            case CallEnded when webhookEvent.Data?.CallId is { Length: > 0 } endedCallId:
+            case CallEnded when webhookEvent.Data?.CallId is { Length: > 0 } rawEndedCallId:
+                if (!OpenAiCallId.TryParse(rawEndedCallId, out var endedCallId))
+                {
+                    return MalformedCallIdProblem();
+                }
+
                 var ended = await sender.Send(new RecordCallEndedCommand(endedCallId, CallEndReason.RemoteEnded), CancellationToken.None);
-                return TypedResults.Ok(new WebhookAnswer(type, endedCallId, StateNames.Of(ended), null));
+                return TypedResults.Ok(new WebhookAnswer(type, endedCallId.Value, StateNames.Of(ended), null));
 
             default:
                 EventIgnored(logger, type);
                 return TypedResults.Ok(new WebhookAnswer(type, webhookEvent.Data?.CallId, "ignored", null));
         }
     }
+
+    /// <summary>A call id that names no call: the validation problem the command's rules answered with before the id had a type.</summary>
+    private static IResult MalformedCallIdProblem() =>
+        TypedResults.ValidationProblem(
+            new Dictionary<string, string[]> { ["CallId"] = ["'Call Id' must be 1–256 letters, digits, '_', '-', '.' and ':' (OpenAI's ids are rtc_…)."] },
+            title: "Invalid request");
 
     private static IResult BadEvent(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed webhook event", detail: detail);

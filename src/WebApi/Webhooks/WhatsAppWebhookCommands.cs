@@ -67,7 +67,7 @@ public static class WhatsAppWebhookCommands
             }
 
             var direction = Direction(call.Direction);
-            var user = WaId(direction == WhatsAppCallDirection.BusinessInitiated ? call.To : call.From);
+            var user = UserWaId(direction == WhatsAppCallDirection.BusinessInitiated ? call.To : call.From);
             var name = ContactName(value, user);
             switch (call.Event?.Trim().ToLowerInvariant())
             {
@@ -123,7 +123,7 @@ public static class WhatsAppWebhookCommands
                 continue;
             }
 
-            var sender = WaId(message.From);
+            var sender = UserWaId(message.From);
             var type = Token(message.Type, WhatsAppIds.MaxStatusLength)?.ToLowerInvariant() ?? "unknown";
             var audio = type == RecordWhatsAppMessageHandler.AudioType && message.Audio is { } item
                 ? new WhatsAppAudio(WhatsAppIds.IsId(item.Id) ? item.Id : null, Text(item.MimeType, 128), item.Voice ?? false)
@@ -160,7 +160,7 @@ public static class WhatsAppWebhookCommands
         var isCall = string.Equals(status.Type, "call", StringComparison.OrdinalIgnoreCase) || (callsField && status.Type is null);
         if (isCall)
         {
-            var user = WaId(status.RecipientId);
+            var user = UserWaId(status.RecipientId);
             commands.Add(new RecordWhatsAppCallStatusCommand(status.Id, state, user, business, ContactName(value, user)));
         }
         else if (callsField)
@@ -230,14 +230,11 @@ public static class WhatsAppWebhookCommands
     private static string? BusinessNumberId(WhatsAppChangeValue value) =>
         WhatsAppIds.IsId(value.Metadata?.PhoneNumberId) ? value.Metadata.PhoneNumberId : null;
 
-    private static string? WaId(string? value)
-    {
-        var trimmed = value?.Trim().TrimStart('+');
-        return WhatsAppIds.IsWaId(trimmed) ? trimmed : null;
-    }
+    /// <summary>The <c>wa_id</c> Meta means, without spaces or a leading <c>+</c>; null when it is none.</summary>
+    private static WaId? UserWaId(string? value) => Domain.WhatsApp.WaId.From(value?.Trim().TrimStart('+'));
 
     /// <summary>The WhatsApp profile name <c>contacts[]</c> gives for <paramref name="waId"/>.</summary>
-    private static string? ContactName(WhatsAppChangeValue value, string? waId)
+    private static string? ContactName(WhatsAppChangeValue value, WaId? waId)
     {
         if (waId is null)
         {
@@ -246,7 +243,7 @@ public static class WhatsAppWebhookCommands
 
         foreach (var contact in value.Contacts ?? [])
         {
-            if (contact is not null && WaId(contact.WaId) == waId)
+            if (contact is not null && UserWaId(contact.WaId) == waId)
             {
                 return Text(contact.Profile?.Name, 1024);
             }

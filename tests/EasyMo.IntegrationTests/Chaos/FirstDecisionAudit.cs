@@ -9,7 +9,7 @@ internal static class FirstDecisionAudit
     public static async Task<IReadOnlyDictionary<string, Call>> CheckAsync(string connectionString, FakeOpenAi openAi, IReadOnlyCollection<string> callIds)
     {
         await using var db = new EasyMoApp.DbFor(connectionString).Context;
-        var calls = await db.Calls.AsNoTracking().ToDictionaryAsync(c => c.CallId, TestContext.Current.CancellationToken);
+        var calls = await db.Calls.AsNoTracking().ToDictionaryAsync(c => c.CallId.Value, TestContext.Current.CancellationToken);
         var fallbacks = (await db.OutboxMessages.AsNoTracking().Select(m => m.DeduplicationKey).ToListAsync(TestContext.Current.CancellationToken))
             .ToHashSet(StringComparer.Ordinal);
         calls.Count.ShouldBe(callIds.Count);

@@ -33,7 +33,7 @@ public sealed class SimulateCallCommandTests : IAsyncLifetime
         result.All.ShouldNotContain(Events.EdgeKey);
 
         await using var db = _app.Db();
-        var call = await db.Calls.AsNoTracking().SingleAsync(c => c.CallId == callId, Ct);
+        var call = await db.Calls.AsNoTracking().SingleAsync(c => c.CallId == callId.AsCallId(), Ct);
         call.Channel.ToString().ShouldBe(channel, StringCompareShould.IgnoreCase);
         call.Identity.ShouldBe(EasyMo.Domain.Calls.CallerIdentity.Verified);
         call.Trunk.ShouldBe(whatsApp ? null : SimulateCallCommand.DefaultTrunk);
@@ -55,7 +55,7 @@ public sealed class SimulateCallCommandTests : IAsyncLifetime
         result.Out.ShouldContain("channel phone");
 
         await using var db = _app.Db();
-        var call = await db.Calls.AsNoTracking().SingleAsync(c => c.CallId == callId, Ct);
+        var call = await db.Calls.AsNoTracking().SingleAsync(c => c.CallId == callId.AsCallId(), Ct);
         call.Identity.ShouldBe(EasyMo.Domain.Calls.CallerIdentity.Unverified);
         call.ProfileId.ShouldBeNull();
         call.WhatsAppCallId.ShouldBeNull();
@@ -73,7 +73,7 @@ public sealed class SimulateCallCommandTests : IAsyncLifetime
         result.Out.ShouldContain("HTTP 401");
         result.ShouldHaveNoStackTrace();
         await using var db = _app.Db();
-        (await db.Calls.AnyAsync(c => c.CallId == callId, Ct)).ShouldBeFalse();
+        (await db.Calls.AnyAsync(c => c.CallId == callId.AsCallId(), Ct)).ShouldBeFalse();
     }
 
     [Fact]

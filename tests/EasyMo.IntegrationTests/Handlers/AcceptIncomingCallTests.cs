@@ -22,7 +22,7 @@ public sealed class AcceptIncomingCallTests
 
         var decision = await app.SendAsync(Incoming(callId, caller));
 
-        decision.ShouldBe(new CallDecision(callId, CallDecisionOutcome.Accepted));
+        decision.ShouldBe(new CallDecision(callId.AsCallId(), CallDecisionOutcome.Accepted));
         var call = await CallAsync(app, callId);
         call.Status.ShouldBe(CallStatus.Accepted);
         call.Language.ShouldBe(Language.French);
@@ -41,7 +41,7 @@ public sealed class AcceptIncomingCallTests
 
         var decision = await app.SendAsync(Incoming(callId, caller));
 
-        decision.ShouldBe(new CallDecision(callId, CallDecisionOutcome.Rejected, 603));
+        decision.ShouldBe(new CallDecision(callId.AsCallId(), CallDecisionOutcome.Rejected, 603));
         var call = await CallAsync(app, callId);
         call.Status.ShouldBe(CallStatus.Rejected);
         call.EndReason.ShouldBe(CallEndReason.Blocked);
@@ -58,7 +58,7 @@ public sealed class AcceptIncomingCallTests
 
         var decision = await app.SendAsync(Incoming(callId, Events.NewRwandanNumber()));
 
-        decision.ShouldBe(new CallDecision(callId, CallDecisionOutcome.Rejected, 486));
+        decision.ShouldBe(new CallDecision(callId.AsCallId(), CallDecisionOutcome.Rejected, 486));
         var call = await CallAsync(app, callId);
         call.Status.ShouldBe(CallStatus.Rejected);
         call.EndReason.ShouldBe(CallEndReason.Busy);
@@ -73,7 +73,7 @@ public sealed class AcceptIncomingCallTests
 
         var decision = await app.SendAsync(Incoming(callId, Events.NewRwandanNumber(), attested: false));
 
-        decision.ShouldBe(new CallDecision(callId, CallDecisionOutcome.Rejected, 603));
+        decision.ShouldBe(new CallDecision(callId.AsCallId(), CallDecisionOutcome.Rejected, 603));
         var call = await CallAsync(app, callId);
         call.EndReason.ShouldBe(CallEndReason.Unverified);
         call.Identity.ShouldBe(CallerIdentity.Unverified);
@@ -94,8 +94,8 @@ public sealed class AcceptIncomingCallTests
         var again = await app.SendAsync(command);
         var underAnotherWebhookId = await app.SendAsync(Incoming(callId, caller));
 
-        again.ShouldBe(new CallDecision(callId, CallDecisionOutcome.AlreadyDecided));
-        underAnotherWebhookId.ShouldBe(new CallDecision(callId, CallDecisionOutcome.AlreadyDecided));
+        again.ShouldBe(new CallDecision(callId.AsCallId(), CallDecisionOutcome.AlreadyDecided));
+        underAnotherWebhookId.ShouldBe(new CallDecision(callId.AsCallId(), CallDecisionOutcome.AlreadyDecided));
         var call = await CallAsync(app, callId);
         call.Status.ShouldBe(CallStatus.Accepted);
         call.DecidedAt.ShouldBe(first.DecidedAt);

@@ -21,7 +21,7 @@ public sealed class HandleCallToolTests
         await using var app = await EasyMoApp.StartAsync(new Dictionary<string, string?> { ["Calls:TransferTargets:default"] = HumanLine });
         var callId = await AcceptAsync(app);
 
-        var result = await app.SendAsync(new HandleCallToolCommand(callId, AgentTools.TransferToHuman, """{"reason":"wants a person"}"""));
+        var result = await app.SendAsync(new HandleCallToolCommand(callId.AsCallId(), AgentTools.TransferToHuman, """{"reason":"wants a person"}"""));
 
         result.FollowUp.ShouldBe(ToolFollowUp.Transferred);
         StatusOf(result.Output).ShouldBe("transferring");
@@ -35,7 +35,7 @@ public sealed class HandleCallToolTests
         await using var app = await EasyMoApp.StartAsync();
         var callId = await AcceptAsync(app);
 
-        var result = await app.SendAsync(new HandleCallToolCommand(callId, AgentTools.TransferToHuman, "{}"));
+        var result = await app.SendAsync(new HandleCallToolCommand(callId.AsCallId(), AgentTools.TransferToHuman, "{}"));
 
         result.FollowUp.ShouldBe(ToolFollowUp.Respond);
         StatusOf(result.Output).ShouldBe("unavailable");
@@ -49,7 +49,7 @@ public sealed class HandleCallToolTests
         await using var app = await EasyMoApp.StartAsync();
         var callId = await AcceptAsync(app);
 
-        var result = await app.SendAsync(new HandleCallToolCommand(callId, AgentTools.EndCall, "{}"));
+        var result = await app.SendAsync(new HandleCallToolCommand(callId.AsCallId(), AgentTools.EndCall, "{}"));
 
         result.FollowUp.ShouldBe(ToolFollowUp.HangUpAfterResponse);
         StatusOf(result.Output).ShouldBe("ending");
@@ -64,7 +64,7 @@ public sealed class HandleCallToolTests
         await using var app = await EasyMoApp.StartAsync();
         var callId = await AcceptAsync(app);
 
-        var result = await app.SendAsync(new HandleCallToolCommand(callId, AgentTools.SetPreferredLanguage, $$"""{"language":"{{language}}"}"""));
+        var result = await app.SendAsync(new HandleCallToolCommand(callId.AsCallId(), AgentTools.SetPreferredLanguage, $$"""{"language":"{{language}}"}"""));
 
         StatusOf(result.Output).ShouldBe(status);
         var profileId = (await CallAsync(app, callId)).ProfileId.ShouldNotBeNull();
@@ -79,7 +79,7 @@ public sealed class HandleCallToolTests
         await using var app = await EasyMoApp.StartAsync();
         var callId = await AcceptAsync(app);
 
-        var result = await app.SendAsync(new HandleCallToolCommand(callId, AgentTools.RecordConsent, """{"granted":true}"""));
+        var result = await app.SendAsync(new HandleCallToolCommand(callId.AsCallId(), AgentTools.RecordConsent, """{"granted":true}"""));
 
         result.Consent.ShouldBe(Consent.Granted);
         StatusOf(result.Output).ShouldBe("granted");
@@ -92,7 +92,7 @@ public sealed class HandleCallToolTests
         await using var app = await EasyMoApp.StartAsync();
         var callId = await AcceptAsync(app);
 
-        var result = await app.SendAsync(new HandleCallToolCommand(callId, AgentTools.RecordRequest, """{"service":"rides","location":"Kimironko"}"""));
+        var result = await app.SendAsync(new HandleCallToolCommand(callId.AsCallId(), AgentTools.RecordRequest, """{"service":"rides","location":"Kimironko"}"""));
 
         StatusOf(result.Output).ShouldBe("not_recorded");
         await using var db = app.Db();
@@ -104,10 +104,10 @@ public sealed class HandleCallToolTests
     {
         await using var app = await EasyMoApp.StartAsync();
         var callId = await AcceptAsync(app);
-        await app.SendAsync(new HandleCallToolCommand(callId, AgentTools.RecordConsent, """{"granted":true}"""));
+        await app.SendAsync(new HandleCallToolCommand(callId.AsCallId(), AgentTools.RecordConsent, """{"granted":true}"""));
 
         var result = await app.SendAsync(new HandleCallToolCommand(
-            callId, AgentTools.RecordRequest, """{"service":"rides","location":"Kimironko","details":"A moto to town at 5 pm"}"""));
+            callId.AsCallId(), AgentTools.RecordRequest, """{"service":"rides","location":"Kimironko","details":"A moto to town at 5 pm"}"""));
 
         StatusOf(result.Output).ShouldBe("recorded");
         var call = await CallAsync(app, callId);
@@ -122,7 +122,7 @@ public sealed class HandleCallToolTests
     {
         await using var app = await EasyMoApp.StartAsync();
 
-        var result = await app.SendAsync(new HandleCallToolCommand(Events.NewCallId(), AgentTools.EndCall, "{}"));
+        var result = await app.SendAsync(new HandleCallToolCommand(Events.NewCallId().AsCallId(), AgentTools.EndCall, "{}"));
 
         result.FollowUp.ShouldBe(ToolFollowUp.Respond);
         StatusOf(result.Output).ShouldBe("the call is not live");

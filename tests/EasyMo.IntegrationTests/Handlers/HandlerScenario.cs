@@ -10,7 +10,7 @@ namespace EasyMo.IntegrationTests.Handlers;
 internal static class HandlerScenario
 {
     public static AcceptIncomingCallCommand Incoming(string callId, string caller, string? webhookId = null, bool attested = true) =>
-        new(webhookId ?? "wh_" + Guid.NewGuid().ToString("N"), callId, Events.CarrierInvite(caller, attested));
+        new(webhookId ?? "wh_" + Guid.NewGuid().ToString("N"), callId.AsCallId(), Events.CarrierInvite(caller, attested));
 
     /// <summary>A live call from a new caller (a profile is made for them), accepted as its webhook would be; returns its id.</summary>
     public static async Task<string> AcceptAsync(EasyMoApp app, string? caller = null)
@@ -34,7 +34,7 @@ internal static class HandlerScenario
     public static async Task<Call> CallAsync(EasyMoApp app, string callId)
     {
         await using var db = app.Db();
-        return await db.Calls.AsNoTracking().SingleAsync(c => c.CallId == callId, Ct);
+        return await db.Calls.AsNoTracking().SingleAsync(c => c.CallId == callId.AsCallId(), Ct);
     }
 
     public static async Task<List<CallActivity>> ActivitiesAsync(EasyMoApp app, string callId)

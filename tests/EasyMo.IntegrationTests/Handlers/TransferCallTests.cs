@@ -22,7 +22,7 @@ public sealed class TransferCallTests
         await using var app = await StartAsync();
         var callId = await AcceptAsync(app); // a Rwandan number on a carrier trunk: rw, phone
 
-        var outcome = await app.SendAsync(new TransferCallCommand(callId, TransferTrigger.KeyPress));
+        var outcome = await app.SendAsync(new TransferCallCommand(callId.AsCallId(), TransferTrigger.KeyPress));
 
         outcome.ShouldBe(TransferOutcome.Transferring);
         (await CallAsync(app, callId)).TransferTarget.ShouldBe(RwandanPhoneLine);
@@ -36,7 +36,7 @@ public sealed class TransferCallTests
         await using var app = await EasyMoApp.StartAsync();
         var callId = await AcceptAsync(app);
 
-        var outcome = await app.SendAsync(new TransferCallCommand(callId, TransferTrigger.AgentTool));
+        var outcome = await app.SendAsync(new TransferCallCommand(callId.AsCallId(), TransferTrigger.AgentTool));
 
         outcome.ShouldBe(TransferOutcome.NoTarget);
         (await CallAsync(app, callId)).TransferTarget.ShouldBeNull();
@@ -50,7 +50,7 @@ public sealed class TransferCallTests
         var callId = await AcceptAsync(app);
         app.OpenAi.Answer("refer", 400);
 
-        var outcome = await app.SendAsync(new TransferCallCommand(callId, TransferTrigger.AgentTool));
+        var outcome = await app.SendAsync(new TransferCallCommand(callId.AsCallId(), TransferTrigger.AgentTool));
 
         outcome.ShouldBe(TransferOutcome.Failed);
         var call = await CallAsync(app, callId);
@@ -64,7 +64,7 @@ public sealed class TransferCallTests
     {
         await using var app = await StartAsync();
 
-        var outcome = await app.SendAsync(new TransferCallCommand(Events.NewCallId(), TransferTrigger.KeyPress));
+        var outcome = await app.SendAsync(new TransferCallCommand(Events.NewCallId().AsCallId(), TransferTrigger.KeyPress));
 
         outcome.ShouldBe(TransferOutcome.NotLive);
         app.OpenAi.For("refer").ShouldBeEmpty();

@@ -33,7 +33,7 @@ public sealed class CallerIdentityTests
         var at = DateTimeOffset.UtcNow.AddDays(-2);
         var profile = Profile.Create(PhoneNumber.Parse(Victim), null, "Alice", null, at);
         profile.RememberConsent(granted: true, at);
-        var past = Call.Receive("rtc_past_" + Guid.NewGuid().ToString("N"), CallChannel.Phone, PhoneNumber.Parse(Victim), null,
+        var past = Call.Receive(("rtc_past_" + Guid.NewGuid().ToString("N")).AsCallId(), CallChannel.Phone, PhoneNumber.Parse(Victim), null,
             PhoneNumber.Parse(Dialed), at, trunk: "mtn-rw", identity: CallerIdentity.Verified);
         past.Identify(profile.Id, Language.Kinyarwanda);
         past.ApplyRememberedConsent(Consent.Granted, at);
@@ -44,7 +44,7 @@ public sealed class CallerIdentityTests
         db.Profiles.Add(profile);
         db.Calls.Add(past);
         await db.SaveChangesAsync(Ct);
-        return (profile.Id, past.CallId);
+        return (profile.Id, past.CallId.Value);
     }
 
     /// <summary>Every profile row, every column, as the database holds it.</summary>
@@ -74,7 +74,7 @@ public sealed class CallerIdentityTests
         using var response = await app.PostWebhookAsync(body);
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         await using var db = app.Db();
-        return await db.Calls.AsNoTracking().SingleAsync(c => c.CallId == callId, Ct);
+        return await db.Calls.AsNoTracking().SingleAsync(c => c.CallId == callId.AsCallId(), Ct);
     }
 
     [Fact]
@@ -299,7 +299,7 @@ public sealed class CallerIdentityTests
         (viaMeta.Channel, viaMeta.WhatsAppCallId, viaMeta.Trunk, viaMeta.Identity).ShouldBe((CallChannel.WhatsApp, whatsAppCallId, (string?)null, CallerIdentity.Verified));
         (viaTrunk.Channel, viaTrunk.WhatsAppCallId, viaTrunk.Trunk, viaTrunk.Identity).ShouldBe((CallChannel.Phone, (string?)null, "go-mt", CallerIdentity.Verified));
         await using var db = app.Db();
-        (await db.Profiles.AsNoTracking().SingleAsync(p => p.Id == viaMeta.ProfileId, Ct)).WhatsAppId.ShouldBe(waCaller.TrimStart('+'));
+        (await db.Profiles.AsNoTracking().SingleAsync(p => p.Id == viaMeta.ProfileId, Ct)).WhatsAppId?.Value.ShouldBe(waCaller.TrimStart('+'));
     }
 
     [Fact]

@@ -13,7 +13,7 @@ internal static class Consenting
     {
         var waId = Events.NewRwandanNumber()[1..];
         await using var db = app.Db();
-        var profile = Profile.Create(PhoneNumber.Parse("+" + waId), waId, null, null, DateTimeOffset.UtcNow.AddDays(-1));
+        var profile = Profile.Create(PhoneNumber.Parse("+" + waId), waId.AsWaId(), null, null, DateTimeOffset.UtcNow.AddDays(-1));
         profile.RememberConsent(granted: true, DateTimeOffset.UtcNow.AddDays(-1));
         db.Profiles.Add(profile);
         await db.SaveChangesAsync(TestContext.Current.CancellationToken);

@@ -98,7 +98,7 @@ public sealed class MetricsTests : IAsyncLifetime
         {
             for (var i = 0; i < 3; i++)
             {
-                db.OutboxMessages.Add(OutboxMessage.CallFallback(Events.NewCallId(), PhoneNumber.Parse(Events.NewRwandanNumber()), Language.English, "Sorry.", DateTimeOffset.UtcNow));
+                db.OutboxMessages.Add(OutboxMessage.CallFallback(Events.NewCallId().AsCallId(), PhoneNumber.Parse(Events.NewRwandanNumber()), Language.English, "Sorry.", DateTimeOffset.UtcNow));
             }
 
             await db.SaveChangesAsync(Ct);

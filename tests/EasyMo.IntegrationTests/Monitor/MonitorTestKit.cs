@@ -19,7 +19,7 @@ internal static class MonitorTestKit
         while (DateTime.UtcNow < until)
         {
             await using var db = app.Db();
-            call = await db.Calls.AsNoTracking().SingleOrDefaultAsync(c => c.CallId == callId);
+            call = await db.Calls.AsNoTracking().SingleOrDefaultAsync(c => c.CallId == callId.AsCallId());
             if (call is not null && condition(call))
             {
                 return call;

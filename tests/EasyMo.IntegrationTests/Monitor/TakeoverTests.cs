@@ -117,7 +117,8 @@ public sealed class TakeoverTests
     private static async Task<(List<string?> Owners, List<WorkLease> Leases)> ReadLeasesAsync(EasyMoApp app, List<string> callIds)
     {
         await using var db = app.Db();
-        var owners = await db.Calls.AsNoTracking().Where(call => callIds.Contains(call.CallId))
+        var typed = callIds.Select(TypedIds.AsCallId).ToList();
+        var owners = await db.Calls.AsNoTracking().Where(call => typed.Contains(call.CallId))
             .Select(call => Microsoft.EntityFrameworkCore.EF.Property<string?>(call, "MonitorOwner")).ToListAsync(Ct);
         var leases = await db.WorkLeases.AsNoTracking().Where(lease => lease.Name.StartsWith("instance:")).ToListAsync(Ct);
         return (owners, leases);

@@ -48,7 +48,7 @@ internal sealed class OutboxHost : IAsyncDisposable
     /// <summary>Queues a call fallback for <paramref name="digits"/> as the call decision does.</summary>
     public static async Task<OutboxMessage> QueueAsync(EasyMoApp app, string digits, string body = "The assistant is unavailable; write to us here.")
     {
-        var message = OutboxMessage.CallFallback(Events.NewCallId(), PhoneNumber.Parse("+" + digits), Language.English, body, DateTimeOffset.UtcNow);
+        var message = OutboxMessage.CallFallback(Events.NewCallId().AsCallId(), PhoneNumber.Parse("+" + digits), Language.English, body, DateTimeOffset.UtcNow);
         await using var db = app.Db();
         db.OutboxMessages.Add(message);
         await db.SaveChangesAsync(Ct);

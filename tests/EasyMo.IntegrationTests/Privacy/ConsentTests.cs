@@ -194,7 +194,7 @@ public sealed class ConsentTests
             var profile = Profile.Create(PhoneNumber.Parse(caller), null, null, null, DateTimeOffset.UtcNow.AddDays(-20));
             profile.RememberConsent(granted: false, DateTimeOffset.UtcNow.AddDays(-1));
             db.Profiles.Add(profile);
-            var earlier = Call.Receive(Events.NewCallId(), CallChannel.Phone, PhoneNumber.Parse(caller), null, null, DateTimeOffset.UtcNow.AddDays(-5));
+            var earlier = Call.Receive(Events.NewCallId().AsCallId(), CallChannel.Phone, PhoneNumber.Parse(caller), null, null, DateTimeOffset.UtcNow.AddDays(-5));
             earlier.Identify(profile.Id, Language.English);
             earlier.Accept(DateTimeOffset.UtcNow.AddDays(-5), "m", "v");
             earlier.RecordConsent(granted: true, DateTimeOffset.UtcNow.AddDays(-5));

@@ -28,13 +28,13 @@ public sealed class PrivacyRulesTests
         await using var app = await EasyMoApp.StartAsync(Settings());
         var at = DateTimeOffset.UtcNow.AddDays(-2);
         var phone = PhoneNumber.Parse(Events.NewRwandanNumber());
-        var profile = Profile.Create(phone, phone.Digits, "Aline", Language.Kinyarwanda, at);
+        var profile = Profile.Create(phone, phone.Digits.AsWaId(), "Aline", Language.Kinyarwanda, at);
         var calls = new List<Call>
         {
-            Ended(Call.Receive(Events.NewCallId(), CallChannel.Phone, phone, "Aline", null, at), profile, summary: "Wanted a moto."), // summary stored
-            Ended(Call.Receive(Events.NewCallId(), CallChannel.Phone, phone, null, null, at), profile, summary: null), // summary still pending
-            Ended(Call.Receive(Events.NewCallId(), CallChannel.Phone, null, null, null, at), profile, summary: null), // no number, only the profile
-            Ringing(Call.Receive(Events.NewCallId(), CallChannel.Phone, phone, "Aline", null, at), profile), // never answered: no summary at all
+            Ended(Call.Receive(Events.NewCallId().AsCallId(), CallChannel.Phone, phone, "Aline", null, at), profile, summary: "Wanted a moto."), // summary stored
+            Ended(Call.Receive(Events.NewCallId().AsCallId(), CallChannel.Phone, phone, null, null, at), profile, summary: null), // summary still pending
+            Ended(Call.Receive(Events.NewCallId().AsCallId(), CallChannel.Phone, null, null, null, at), profile, summary: null), // no number, only the profile
+            Ringing(Call.Receive(Events.NewCallId().AsCallId(), CallChannel.Phone, phone, "Aline", null, at), profile), // never answered: no summary at all
         };
         await using (var db = app.Db())
         {
@@ -66,11 +66,11 @@ public sealed class PrivacyRulesTests
         var at = DateTimeOffset.UtcNow.AddDays(-2);
         var phone = PhoneNumber.Parse(Events.NewRwandanNumber());
         var other = PhoneNumber.Parse(Events.NewRwandanNumber());
-        var profile = Profile.Create(phone, phone.Digits, "Aline", Language.Kinyarwanda, at);
+        var profile = Profile.Create(phone, phone.Digits.AsWaId(), "Aline", Language.Kinyarwanda, at);
         var byNumber = WhatsAppCall.FromConnect(
-            "wacid.a" + Guid.NewGuid().ToString("N"), new WhatsAppCallParties(WhatsAppCallDirection.UserInitiated, phone.Digits, phone, "1065"), at, at);
+            "wacid.a" + Guid.NewGuid().ToString("N"), new WhatsAppCallParties(WhatsAppCallDirection.UserInitiated, phone.Digits.AsWaId(), phone, "1065"), at, at);
         var byProfile = WhatsAppCall.FromConnect( // another number, tied to the person by their profile
-            "wacid.b" + Guid.NewGuid().ToString("N"), new WhatsAppCallParties(WhatsAppCallDirection.UserInitiated, other.Digits, other, "1065"), at, at);
+            "wacid.b" + Guid.NewGuid().ToString("N"), new WhatsAppCallParties(WhatsAppCallDirection.UserInitiated, other.Digits.AsWaId(), other, "1065"), at, at);
         byProfile.LinkProfile(profile.Id, at);
         WhatsAppCall[] calls = [byNumber, byProfile];
         await using (var db = app.Db())
@@ -101,18 +101,18 @@ public sealed class PrivacyRulesTests
         await using var app = await EasyMoApp.StartAsync(Settings());
         var now = DateTimeOffset.UtcNow;
         var phone = PhoneNumber.Parse(Events.NewRwandanNumber());
-        var profile = Profile.Create(phone, phone.Digits, "Aline", Language.Kinyarwanda, now.AddDays(-500));
+        var profile = Profile.Create(phone, phone.Digits.AsWaId(), "Aline", Language.Kinyarwanda, now.AddDays(-500));
         // Past both cut-offs (content 90 days, numbers 365 days by default), and past only the content's.
         var old = now.AddDays(-400);
         var middle = now.AddDays(-200);
         var calls = new List<(Call Call, bool Old)>();
         foreach (var (at, isOld) in new[] { (old, true), (middle, false) })
         {
-            calls.Add((Ended(Call.Receive(Events.NewCallId(), CallChannel.Phone, phone, "Aline", null, at), profile, summary: "Wanted a moto."), isOld));
-            calls.Add((Ended(Call.Receive(Events.NewCallId(), CallChannel.Phone, phone, null, null, at), profile, summary: null), isOld));
-            calls.Add((Ended(Call.Receive(Events.NewCallId(), CallChannel.Phone, null, null, null, at), profile, summary: null), isOld)); // only the profile
-            calls.Add((Ringing(Call.Receive(Events.NewCallId(), CallChannel.Phone, phone, "Aline", null, at), profile), isOld));
-            calls.Add((Call.Receive(Events.NewCallId(), CallChannel.Phone, null, null, null, at), isOld)); // tied to nobody
+            calls.Add((Ended(Call.Receive(Events.NewCallId().AsCallId(), CallChannel.Phone, phone, "Aline", null, at), profile, summary: "Wanted a moto."), isOld));
+            calls.Add((Ended(Call.Receive(Events.NewCallId().AsCallId(), CallChannel.Phone, phone, null, null, at), profile, summary: null), isOld));
+            calls.Add((Ended(Call.Receive(Events.NewCallId().AsCallId(), CallChannel.Phone, null, null, null, at), profile, summary: null), isOld)); // only the profile
+            calls.Add((Ringing(Call.Receive(Events.NewCallId().AsCallId(), CallChannel.Phone, phone, "Aline", null, at), profile), isOld));
+            calls.Add((Call.Receive(Events.NewCallId().AsCallId(), CallChannel.Phone, null, null, null, at), isOld)); // tied to nobody
         }
 
         await using (var db = app.Db())
@@ -150,14 +150,14 @@ public sealed class PrivacyRulesTests
         var at = now.AddDays(-400);
         var phone = PhoneNumber.Parse(Events.NewRwandanNumber());
         var other = PhoneNumber.Parse(Events.NewRwandanNumber());
-        var profile = Profile.Create(phone, phone.Digits, "Aline", Language.Kinyarwanda, at);
+        var profile = Profile.Create(phone, phone.Digits.AsWaId(), "Aline", Language.Kinyarwanda, at);
         var byNumber = WhatsAppCall.FromConnect(
-            "wacid.a" + Guid.NewGuid().ToString("N"), new WhatsAppCallParties(WhatsAppCallDirection.UserInitiated, phone.Digits, phone, "1065"), at, at);
+            "wacid.a" + Guid.NewGuid().ToString("N"), new WhatsAppCallParties(WhatsAppCallDirection.UserInitiated, phone.Digits.AsWaId(), phone, "1065"), at, at);
         var byProfile = WhatsAppCall.FromConnect(
-            "wacid.b" + Guid.NewGuid().ToString("N"), new WhatsAppCallParties(WhatsAppCallDirection.UserInitiated, other.Digits, other, "1065"), at, at);
+            "wacid.b" + Guid.NewGuid().ToString("N"), new WhatsAppCallParties(WhatsAppCallDirection.UserInitiated, other.Digits.AsWaId(), other, "1065"), at, at);
         byProfile.LinkProfile(profile.Id, at);
         var recent = WhatsAppCall.FromConnect( // inside the year: kept as it is
-            "wacid.c" + Guid.NewGuid().ToString("N"), new WhatsAppCallParties(WhatsAppCallDirection.UserInitiated, phone.Digits, phone, "1065"), now.AddDays(-30), now.AddDays(-30));
+            "wacid.c" + Guid.NewGuid().ToString("N"), new WhatsAppCallParties(WhatsAppCallDirection.UserInitiated, phone.Digits.AsWaId(), phone, "1065"), now.AddDays(-30), now.AddDays(-30));
         WhatsAppCall[] calls = [byNumber, byProfile, recent];
         await using (var db = app.Db())
         {

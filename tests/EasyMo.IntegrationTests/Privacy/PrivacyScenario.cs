@@ -36,7 +36,7 @@ internal static class PrivacyScenario
     public static async Task<Seeded> SeedCallerAsync(EasyMoDbContext db, string phone, DateTimeOffset at, Profile? existing = null)
     {
         var number = PhoneNumber.Parse(phone);
-        var profile = existing ?? Profile.Create(number, number.Digits, "Aline Uwase", Language.Kinyarwanda, at);
+        var profile = existing ?? Profile.Create(number, number.Digits.AsWaId(), "Aline Uwase", Language.Kinyarwanda, at);
         if (existing is null)
         {
             profile.RememberConsent(granted: true, at);
@@ -45,7 +45,7 @@ internal static class PrivacyScenario
 
         var openAiCallId = Events.NewCallId();
         var whatsAppCallId = "wacid.HBgL" + Guid.NewGuid().ToString("N");
-        var call = Call.Receive(openAiCallId, CallChannel.WhatsApp, number, "Aline Uwase", PhoneNumber.Parse("+250788000111"), at, whatsAppCallId);
+        var call = Call.Receive(openAiCallId.AsCallId(), CallChannel.WhatsApp, number, "Aline Uwase", PhoneNumber.Parse("+250788000111"), at, whatsAppCallId);
         call.Identify(profile.Id, Language.Kinyarwanda);
         call.Accept(at, "gpt-realtime", "marin");
         call.RecordConsent(granted: true, at);
@@ -58,13 +58,13 @@ internal static class PrivacyScenario
         db.CallActivities.Add(CallActivity.Record(call.Id, CallActivityKind.ToolCall, "record_request", "rides", at.AddSeconds(30)));
 
         var whatsAppCall = WhatsAppCall.FromConnect(
-            whatsAppCallId, new WhatsAppCallParties(WhatsAppCallDirection.UserInitiated, number.Digits, number, "106540352242922"), at, at);
+            whatsAppCallId, new WhatsAppCallParties(WhatsAppCallDirection.UserInitiated, number.Digits.AsWaId(), number, "106540352242922"), at, at);
         whatsAppCall.LinkProfile(profile.Id, at);
         db.WhatsAppCalls.Add(whatsAppCall);
         db.CallRecordings.Add(CallRecording.Keep(whatsAppCallId, "recording", profile.Id, """{"call_id":"x","recording":{"id":"media_1"}}""", at));
 
         var messageId = "wamid.HBgL" + Guid.NewGuid().ToString("N");
-        var note = VoiceNote.Receive(messageId, number.Digits, profile.Id, "106540352242922", "media_" + Guid.NewGuid().ToString("N"), "audio/ogg", true, at, at);
+        var note = VoiceNote.Receive(messageId, number.Digits.AsWaId(), profile.Id, "106540352242922", "media_" + Guid.NewGuid().ToString("N"), "audio/ogg", true, at, at);
         db.VoiceNotes.Add(note);
         db.WhatsAppEvents.Add(new WhatsAppEvent { EventKey = "message:" + messageId, Kind = "message", ReceivedAt = at });
 

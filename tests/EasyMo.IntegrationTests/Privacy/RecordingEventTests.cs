@@ -29,7 +29,7 @@ public sealed class RecordingEventTests
     {
         var host = await WhatsAppHost.StartAsync();
         await using var db = host.App.Db();
-        var profile = Profile.Create(PhoneNumber.Parse("+" + waId), waId, null, null, DateTimeOffset.UtcNow);
+        var profile = Profile.Create(PhoneNumber.Parse("+" + waId), waId.AsWaId(), null, null, DateTimeOffset.UtcNow);
         if (consent is { } granted)
         {
             profile.RememberConsent(granted, DateTimeOffset.UtcNow);

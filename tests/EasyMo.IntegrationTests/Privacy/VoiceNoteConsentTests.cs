@@ -26,7 +26,7 @@ public sealed class VoiceNoteConsentTests : IAsyncLifetime
     private async Task<Consent> ProfileConsentAsync(string waId)
     {
         await using var db = _host.App.Db();
-        return (await db.Profiles.AsNoTracking().SingleAsync(p => p.WhatsAppId == waId, Ct)).Consent;
+        return (await db.Profiles.AsNoTracking().SingleAsync(p => p.WhatsAppId == waId.AsWaId(), Ct)).Consent;
     }
 
     [Fact]

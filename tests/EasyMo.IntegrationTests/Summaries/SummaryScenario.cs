@@ -55,7 +55,7 @@ internal static class SummaryScenario
     public static async Task<Call> FindAsync(EasyMoApp app, string callId)
     {
         await using var db = app.Db();
-        return await db.Calls.AsNoTracking().SingleAsync(c => c.CallId == callId, Ct);
+        return await db.Calls.AsNoTracking().SingleAsync(c => c.CallId == callId.AsCallId(), Ct);
     }
 
     /// <summary>Polls the database until the call's summary status is <paramref name="status"/>.</summary>

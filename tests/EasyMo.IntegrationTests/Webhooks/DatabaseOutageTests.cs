@@ -42,7 +42,7 @@ public sealed class DatabaseOutageTests
         after.ShouldNotBeNull().StatusCode.ShouldBe(HttpStatusCode.OK);
         app.OpenAi.For("accept", callId).ShouldHaveSingleItem();
         await using var db = new EasyMoApp.DbFor(direct).Context;
-        (await db.Calls.AsNoTracking().SingleAsync(c => c.CallId == callId, Ct)).Status.ShouldBe(CallStatus.Accepted);
+        (await db.Calls.AsNoTracking().SingleAsync(c => c.CallId == callId.AsCallId(), Ct)).Status.ShouldBe(CallStatus.Accepted);
     }
 
     [Fact]

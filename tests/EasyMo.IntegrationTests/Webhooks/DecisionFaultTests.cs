@@ -33,7 +33,7 @@ public sealed class DecisionFaultTests
         app.OpenAi.For("accept", callId).ShouldHaveSingleItem();
         app.OpenAi.For("reject", callId).ShouldHaveSingleItem("one reject asked OpenAI whether the accept was taken; it answered 409");
         await using var db = app.Db();
-        (await db.Calls.AsNoTracking().SingleAsync(c => c.CallId == callId, Ct)).Status.ShouldBe(CallStatus.Accepted);
+        (await db.Calls.AsNoTracking().SingleAsync(c => c.CallId == callId.AsCallId(), Ct)).Status.ShouldBe(CallStatus.Accepted);
         (await db.OutboxMessages.AnyAsync(m => m.DeduplicationKey == $"call-fallback:{callId}", Ct)).ShouldBeFalse();
     }
 
@@ -61,7 +61,7 @@ public sealed class DecisionFaultTests
         app.OpenAi.For("accept", callId).ShouldHaveSingleItem();
         app.OpenAi.RejectStatus(callId).ShouldBe(480);
         await using var db = app.Db();
-        (await db.Calls.AsNoTracking().SingleAsync(c => c.CallId == callId, Ct)).Status.ShouldBe(CallStatus.Failed);
+        (await db.Calls.AsNoTracking().SingleAsync(c => c.CallId == callId.AsCallId(), Ct)).Status.ShouldBe(CallStatus.Failed);
         (await db.OutboxMessages.AnyAsync(m => m.DeduplicationKey == $"call-fallback:{callId}", Ct)).ShouldBeTrue();
     }
 
@@ -82,7 +82,7 @@ public sealed class DecisionFaultTests
         app.Logs.Text.ShouldContain("followed to find out");
         await using var db = app.Db();
         (await db.OutboxMessages.AnyAsync(m => m.DeduplicationKey == $"call-fallback:{callId}", Ct)).ShouldBeFalse();
-        (await db.Calls.AsNoTracking().SingleAsync(c => c.CallId == callId, Ct)).Status.ShouldBe(CallStatus.Accepted);
+        (await db.Calls.AsNoTracking().SingleAsync(c => c.CallId == callId.AsCallId(), Ct)).Status.ShouldBe(CallStatus.Accepted);
         await app.OpenAi.WaitForSessionAsync(callId); // followed: the sideband tells whether the call is live
     }
 
@@ -109,8 +109,8 @@ public sealed class DecisionFaultTests
         }
 
         await using var db = app.Db();
-        (await db.Calls.AsNoTracking().SingleAsync(c => c.CallId == first, Ct)).Status.ShouldBe(CallStatus.Accepted);
-        (await db.Calls.AsNoTracking().AnyAsync(c => c.CallId == second, Ct)).ShouldBeFalse("half a claim was stored");
+        (await db.Calls.AsNoTracking().SingleAsync(c => c.CallId == first.AsCallId(), Ct)).Status.ShouldBe(CallStatus.Accepted);
+        (await db.Calls.AsNoTracking().AnyAsync(c => c.CallId == second.AsCallId(), Ct)).ShouldBeFalse("half a claim was stored");
         app.OpenAi.For("accept", second).ShouldBeEmpty();
     }
 
@@ -179,7 +179,7 @@ public sealed class DecisionFaultTests
 
         await using (var db = app.Db())
         {
-            (await db.Calls.AsNoTracking().SingleAsync(c => c.CallId == callId, Ct)).Status.ShouldBe(CallStatus.Ringing, "the claim is committed before OpenAI is called");
+            (await db.Calls.AsNoTracking().SingleAsync(c => c.CallId == callId.AsCallId(), Ct)).Status.ShouldBe(CallStatus.Ringing, "the claim is committed before OpenAI is called");
         }
 
         release.SetResult();
@@ -209,7 +209,7 @@ public sealed class DecisionFaultTests
         app.OpenAi.For("accept", callId).ShouldHaveSingleItem();
         app.OpenAi.For("reject", callId).ShouldBeEmpty("409 on the accept says the accept was taken: nothing to reject");
         await using var db = app.Db();
-        (await db.Calls.AsNoTracking().SingleAsync(c => c.CallId == callId, Ct)).Status.ShouldBe(CallStatus.Accepted);
+        (await db.Calls.AsNoTracking().SingleAsync(c => c.CallId == callId.AsCallId(), Ct)).Status.ShouldBe(CallStatus.Accepted);
         (await db.OutboxMessages.AnyAsync(m => m.DeduplicationKey == $"call-fallback:{callId}", Ct)).ShouldBeFalse();
     }
 
@@ -239,7 +239,7 @@ public sealed class DecisionFaultTests
     private static async Task LeaveClaimAsync(EasyMoApp app, string callId, string caller, TimeSpan age)
     {
         await using var db = app.Db();
-        db.Calls.Add(Call.Receive(callId, CallChannel.Phone, PhoneNumber.Parse(caller), null, PhoneNumber.Parse("+250788000111"),
+        db.Calls.Add(Call.Receive(callId.AsCallId(), CallChannel.Phone, PhoneNumber.Parse(caller), null, PhoneNumber.Parse("+250788000111"),
             DateTimeOffset.UtcNow - age, identity: CallerIdentity.Verified));
         await db.SaveChangesAsync(Ct);
         await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE calls SET claimed_at = now() - {age} WHERE call_id = {callId}", Ct);

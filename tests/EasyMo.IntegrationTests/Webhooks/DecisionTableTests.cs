@@ -32,7 +32,7 @@ public sealed class DecisionTableTests
         app.OpenAi.For("reject").ShouldBeEmpty();
 
         await using var db = app.Db();
-        var call = await db.Calls.AsNoTracking().SingleAsync(c => c.CallId == callId, Ct);
+        var call = await db.Calls.AsNoTracking().SingleAsync(c => c.CallId == callId.AsCallId(), Ct);
         call.Status.ShouldBe(CallStatus.Accepted);
         call.Channel.ShouldBe(CallChannel.Phone);
         call.Trunk.ShouldBe(Events.EdgeTrunk); // as the edge attested it
@@ -60,7 +60,7 @@ public sealed class DecisionTableTests
         instructions.ShouldContain("Parlez français");
         instructions.ShouldContain("Aline Uwase");
         await using var db = app.Db();
-        (await db.Calls.AsNoTracking().SingleAsync(c => c.CallId == callId, Ct)).Language.ShouldBe(Language.French);
+        (await db.Calls.AsNoTracking().SingleAsync(c => c.CallId == callId.AsCallId(), Ct)).Language.ShouldBe(Language.French);
     }
 
     [Fact]
@@ -261,7 +261,7 @@ public sealed class DecisionTableTests
         call.Trunk.ShouldBeNull();
         call.Caller.ShouldBe(PhoneNumber.Parse(caller));
         await using var db = app.Db();
-        (await db.Profiles.AsNoTracking().SingleAsync(p => p.Id == call.ProfileId, Ct)).WhatsAppId.ShouldBe(caller.TrimStart('+'));
+        (await db.Profiles.AsNoTracking().SingleAsync(p => p.Id == call.ProfileId, Ct)).WhatsAppId?.Value.ShouldBe(caller.TrimStart('+'));
     }
 
     [Fact]
@@ -290,7 +290,7 @@ public sealed class DecisionTableTests
     internal static async Task<Call> FindCallAsync(EasyMoApp app, string callId)
     {
         await using var db = app.Db();
-        return await db.Calls.AsNoTracking().SingleAsync(c => c.CallId == callId, Ct);
+        return await db.Calls.AsNoTracking().SingleAsync(c => c.CallId == callId.AsCallId(), Ct);
     }
 
     private static async Task SeedProfileAsync(EasyMoApp app, string phone, string? name = null, Language? language = null, bool blocked = false)

@@ -111,7 +111,7 @@ public sealed class ExactlyOnceTests
     private static async Task ShouldHaveOneCallAsync(EasyMoApp app, string callId, CallStatus status)
     {
         await using var db = app.Db();
-        var calls = await db.Calls.AsNoTracking().Where(c => c.CallId == callId).ToListAsync(Ct);
+        var calls = await db.Calls.AsNoTracking().Where(c => c.CallId == callId.AsCallId()).ToListAsync(Ct);
         calls.ShouldHaveSingleItem().Status.ShouldBe(status);
     }
 }

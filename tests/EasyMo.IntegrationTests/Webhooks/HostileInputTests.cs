@@ -83,7 +83,7 @@ public sealed class HostileInputTests
 
         await using (var db = app.Db())
         {
-            var stored = (await db.Calls.Select(call => call.CallId).ToListAsync(Ct)).ToHashSet(StringComparer.Ordinal);
+            var stored = (await db.Calls.Select(call => call.CallId).ToListAsync(Ct)).Select(id => id.Value).ToHashSet(StringComparer.Ordinal);
             app.OpenAi.Requests.ShouldAllBe(request => stored.Contains(request.CallId), "OpenAI was asked about a call the service did not store");
             app.OpenAi.Requests.GroupBy(request => request.CallId).ShouldAllBe(group => group.Count() == 1, "a call was decided twice at OpenAI");
         }
@@ -120,7 +120,7 @@ public sealed class HostileInputTests
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync(Ct));
         await using var db = app.Db();
-        var call = await db.Calls.AsNoTracking().SingleAsync(c => c.CallId == callId, Ct);
+        var call = await db.Calls.AsNoTracking().SingleAsync(c => c.CallId == callId.AsCallId(), Ct);
         call.Status.ShouldBe(CallStatus.Accepted);
         call.CallerName.ShouldNotBeNull().Length.ShouldBeLessThanOrEqualTo(Call.MaxCallerNameLength);
         call.CallerName.ShouldNotContain('\0');
@@ -174,7 +174,7 @@ public sealed class HostileInputTests
         await host.PostOkAsync(WhatsAppPayloads.Delivery(WhatsAppPayloads.Entry(WhatsAppPayloads.Change("messages",
             WhatsAppPayloads.Value(contacts: [WhatsAppPayloads.Contact(from, "Aline")], messages: [WhatsAppPayloads.TextItem(messageId, from, "muraho")])))));
         await using var db = host.App.Db();
-        (await db.Profiles.AnyAsync(profile => profile.WhatsAppId == from, Ct)).ShouldBeTrue("a normal message still updates its sender's profile");
+        (await db.Profiles.AnyAsync(profile => profile.WhatsAppId == from.AsWaId(), Ct)).ShouldBeTrue("a normal message still updates its sender's profile");
     }
 
     private static string? LastError(EasyMoApp app) => app.Logs.Lines.LastOrDefault(line => line.Contains("UNHANDLED_EXCEPTION", StringComparison.Ordinal));

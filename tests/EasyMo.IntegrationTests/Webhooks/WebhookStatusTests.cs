@@ -144,6 +144,16 @@ public sealed class WebhookStatusTests : IAsyncLifetime
         await ShouldHaveDoneNothingAsync();
     }
 
+    [Fact]
+    public async Task A_call_ended_for_an_id_no_call_can_have_is_a_400_validation_problem()
+    {
+        using var response = await _app.PostWebhookAsync(Events.Other("realtime.call.ended", "rtc with spaces"));
+
+        var problem = await ShouldBeProblemAsync(response, HttpStatusCode.BadRequest);
+        problem.GetProperty("errors").EnumerateObject().ShouldContain(p => p.Name == "CallId");
+        await ShouldHaveDoneNothingAsync();
+    }
+
     [Theory]
     [InlineData("response.completed")]
     [InlineData("live.call.incoming")]

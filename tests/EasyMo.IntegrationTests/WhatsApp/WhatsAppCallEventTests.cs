@@ -31,7 +31,7 @@ public sealed class WhatsAppCallEventTests : IAsyncLifetime
         var call = await FindAsync(callId);
         call.Status.ShouldBe(WhatsAppCallStatus.Connected);
         call.Direction.ShouldBe(WhatsAppCallDirection.UserInitiated);
-        call.UserWaId.ShouldBe(waId);
+        call.UserWaId?.Value.ShouldBe(waId);
         call.UserPhone.ShouldBe(PhoneNumber.Parse("+" + waId));
         call.BusinessPhoneNumberId.ShouldBe(PhoneNumberId);
         call.ConnectedAt.ShouldBe(DateTimeOffset.FromUnixTimeSeconds(at));
@@ -39,7 +39,7 @@ public sealed class WhatsAppCallEventTests : IAsyncLifetime
         call.CallId.ShouldBeNull();
         await using var db = _host.App.Db();
         var profile = await db.Profiles.AsNoTracking().SingleAsync(p => p.Id == call.ProfileId, Ct);
-        profile.WhatsAppId.ShouldBe(waId);
+        profile.WhatsAppId?.Value.ShouldBe(waId);
         profile.Phone.ShouldBe(PhoneNumber.Parse("+" + waId));
         profile.Name.ShouldBe("Caller Name");
         (await _host.SnapshotAsync()).ShouldNotContain("7669997803033704573");
@@ -141,7 +141,7 @@ public sealed class WhatsAppCallEventTests : IAsyncLifetime
         var call = await FindAsync(callId);
         call.Status.ShouldBe(WhatsAppCallStatus.Terminated);
         call.Direction.ShouldBe(WhatsAppCallDirection.BusinessInitiated);
-        call.UserWaId.ShouldBe(waId);
+        call.UserWaId?.Value.ShouldBe(waId);
         call.DurationSeconds.ShouldBe(42);
     }
 
@@ -205,7 +205,7 @@ public sealed class WhatsAppCallEventTests : IAsyncLifetime
         var call = await db.WhatsAppCalls.AsNoTracking().SingleAsync(c => c.WhatsAppCallId == callId, Ct);
         call.Status.ShouldBe(WhatsAppCallStatus.Terminated);
         call.ConnectedAt.ShouldNotBeNull();
-        (await db.Profiles.CountAsync(p => p.WhatsAppId == waId, Ct)).ShouldBe(1);
+        (await db.Profiles.CountAsync(p => p.WhatsAppId == waId.AsWaId(), Ct)).ShouldBe(1);
     }
 
     [Fact]
@@ -361,7 +361,7 @@ public sealed class WhatsAppCallEventTests : IAsyncLifetime
     private async Task ShouldBeLinkedAsync(string whatsAppCallId, string openAiCallId)
     {
         await using var db = _host.App.Db();
-        var call = await db.Calls.AsNoTracking().SingleAsync(c => c.CallId == openAiCallId, Ct);
+        var call = await db.Calls.AsNoTracking().SingleAsync(c => c.CallId == openAiCallId.AsCallId(), Ct);
         call.Channel.ShouldBe(CallChannel.WhatsApp);
         call.WhatsAppCallId.ShouldBe(whatsAppCallId);
         var whatsAppCall = await db.WhatsAppCalls.AsNoTracking().SingleAsync(c => c.WhatsAppCallId == whatsAppCallId, Ct);

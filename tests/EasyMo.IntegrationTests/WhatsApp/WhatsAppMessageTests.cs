@@ -29,7 +29,7 @@ public sealed class WhatsAppMessageTests : IAsyncLifetime
         await using var db = _host.App.Db();
         var note = await db.VoiceNotes.AsNoTracking().SingleAsync(Ct);
         note.MessageId.ShouldBe(messageId);
-        note.SenderWaId.ShouldBe(waId);
+        note.SenderWaId.Value.ShouldBe(waId);
         note.MediaId.ShouldBe("1126891328716377");
         note.MimeType.ShouldBe("audio/ogg; codecs=opus");
         note.IsVoice.ShouldBeTrue();
@@ -38,7 +38,7 @@ public sealed class WhatsAppMessageTests : IAsyncLifetime
         note.SentAt.ShouldNotBeNull();
         note.ReceivedAt.ShouldBeGreaterThan(DateTimeOffset.UtcNow.AddMinutes(-1));
         var profile = await db.Profiles.AsNoTracking().SingleAsync(p => p.Id == note.ProfileId, Ct);
-        profile.WhatsAppId.ShouldBe(waId);
+        profile.WhatsAppId?.Value.ShouldBe(waId);
         (await db.WhatsAppEvents.AsNoTracking().SingleAsync(Ct)).EventKey.ShouldBe($"message:{messageId}");
         _host.App.Logs.Text.ShouldContain("\"Name\":\"WA_VOICE_NOTE_QUEUED\"");
     }
@@ -70,7 +70,7 @@ public sealed class WhatsAppMessageTests : IAsyncLifetime
         answer.Recorded.ShouldBe(1);
         await using var db = _host.App.Db();
         (await db.VoiceNotes.CountAsync(Ct)).ShouldBe(0);
-        var profile = await db.Profiles.AsNoTracking().SingleAsync(p => p.WhatsAppId == waId, Ct);
+        var profile = await db.Profiles.AsNoTracking().SingleAsync(p => p.WhatsAppId == waId.AsWaId(), Ct);
         profile.Name.ShouldBe("Aline Uwase");
         profile.Phone.ShouldBe(PhoneNumber.Parse("+" + waId));
         (await _host.SnapshotAsync()).ShouldNotContain("Kimironko 4711");
@@ -88,7 +88,7 @@ public sealed class WhatsAppMessageTests : IAsyncLifetime
         await _host.PostOkAsync(Text(NewMessageId(), waId, "  \u0007 "));
 
         await using var db = _host.App.Db();
-        (await db.Profiles.AsNoTracking().SingleAsync(p => p.WhatsAppId == waId, Ct)).Name.ShouldBe("Aline Uwase");
+        (await db.Profiles.AsNoTracking().SingleAsync(p => p.WhatsAppId == waId.AsWaId(), Ct)).Name.ShouldBe("Aline Uwase");
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public sealed class WhatsAppMessageTests : IAsyncLifetime
         await using var db = _host.App.Db();
         var profile = await db.Profiles.AsNoTracking().SingleAsync(Ct);
         profile.Phone.ShouldBe(PhoneNumber.Parse(phone));
-        profile.WhatsAppId.ShouldBe(phone[1..]);
+        profile.WhatsAppId?.Value.ShouldBe(phone[1..]);
         profile.Name.ShouldBe("Jean Bosco");
     }
 

@@ -47,7 +47,7 @@ public sealed class AttestedInviteTests
     [Fact]
     public void A_call_is_unverified_unless_received_as_verified()
     {
-        Call.Receive("rtc_1", CallChannel.Phone, null, null, null, At).Identity.ShouldBe(CallerIdentity.Unverified);
-        Call.Receive("rtc_2", CallChannel.Phone, null, null, null, At, identity: CallerIdentity.Verified).Identity.ShouldBe(CallerIdentity.Verified);
+        Call.Receive(new OpenAiCallId("rtc_1"), CallChannel.Phone, null, null, null, At).Identity.ShouldBe(CallerIdentity.Unverified);
+        Call.Receive(new OpenAiCallId("rtc_2"), CallChannel.Phone, null, null, null, At, identity: CallerIdentity.Verified).Identity.ShouldBe(CallerIdentity.Verified);
     }
 }

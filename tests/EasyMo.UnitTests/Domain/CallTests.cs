@@ -8,7 +8,7 @@ public sealed class CallTests
     private static readonly DateTimeOffset T0 = new(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
 
     private static Call Ringing() =>
-        Call.Receive("rtc_1", CallChannel.Phone, PhoneNumber.Parse("+250788123456"), " Jean ", PhoneNumber.Parse("+250788000111"), T0, trunk: "MTN Rwanda");
+        Call.Receive(new OpenAiCallId("rtc_1"), CallChannel.Phone, PhoneNumber.Parse("+250788123456"), " Jean ", PhoneNumber.Parse("+250788000111"), T0, trunk: "MTN Rwanda");
 
     [Fact]
     public void A_received_call_is_ringing()
@@ -23,7 +23,7 @@ public sealed class CallTests
 
     [Fact]
     public void A_call_needs_an_id() =>
-        Should.Throw<DomainException>(() => Call.Receive(" ", CallChannel.Phone, null, null, null, T0));
+        Should.Throw<DomainException>(() => Call.Receive(new OpenAiCallId(" "), CallChannel.Phone, null, null, null, T0));
 
     [Fact]
     public void Accepting_records_when_and_with_what()

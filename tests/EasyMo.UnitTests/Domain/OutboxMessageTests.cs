@@ -1,3 +1,4 @@
+using EasyMo.Domain.Calls;
 using System.Net;
 using EasyMo.Domain.Common;
 using EasyMo.Domain.Messaging;
@@ -11,7 +12,7 @@ public sealed class OutboxMessageTests
     private static readonly DateTimeOffset T0 = new(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
 
     private static OutboxMessage NewMessage() =>
-        OutboxMessage.CallFallback("rtc_1", PhoneNumber.Parse("+250788123456"), Language.English, "Hello", T0);
+        OutboxMessage.CallFallback(new OpenAiCallId("rtc_1"), PhoneNumber.Parse("+250788123456"), Language.English, "Hello", T0);
 
     [Fact]
     public void A_queued_message_is_a_pending_text_due_now()

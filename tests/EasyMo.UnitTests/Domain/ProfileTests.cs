@@ -1,3 +1,4 @@
+using EasyMo.Domain.WhatsApp;
 using EasyMo.Domain.Common;
 using EasyMo.Domain.Profiles;
 
@@ -9,7 +10,7 @@ public sealed class ProfileTests
 
     [Fact]
     public void A_profile_needs_a_number_or_a_WhatsApp_id() =>
-        Should.Throw<DomainException>(() => Profile.Create(null, " ", null, null, T0));
+        Should.Throw<DomainException>(() => Profile.Create(null, new WaId(" "), null, null, T0));
 
     [Fact]
     public void Changes_move_UpdatedAt_and_repeats_do_not()
@@ -31,5 +32,5 @@ public sealed class ProfileTests
 
     [Fact]
     public void Names_are_bounded() =>
-        Should.Throw<DomainException>(() => Profile.Create(null, "250788123456", new string('a', 121), null, T0));
+        Should.Throw<DomainException>(() => Profile.Create(null, new WaId("250788123456"), new string('a', 121), null, T0));
 }

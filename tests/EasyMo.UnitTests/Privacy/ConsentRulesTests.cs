@@ -16,7 +16,7 @@ public sealed class ConsentRulesTests
 
     private static Call AcceptedCall()
     {
-        var call = Call.Receive("rtc_1", CallChannel.Phone, Caller, "Aline", null, Now);
+        var call = Call.Receive(new OpenAiCallId("rtc_1"), CallChannel.Phone, Caller, "Aline", null, Now);
         call.Accept(Now, "gpt-realtime", "marin");
         return call;
     }
@@ -69,7 +69,7 @@ public sealed class ConsentRulesTests
     [Fact]
     public void Consent_is_recorded_only_on_a_live_call_and_remembered_only_while_ringing()
     {
-        var ringing = Call.Receive("rtc_2", CallChannel.Phone, Caller, null, null, Now);
+        var ringing = Call.Receive(new OpenAiCallId("rtc_2"), CallChannel.Phone, Caller, null, null, Now);
         Should.Throw<DomainException>(() => ringing.RecordConsent(true, Now));
         ringing.ApplyRememberedConsent(Consent.Granted, Now);
         ringing.Consent.ShouldBe(Consent.Granted);
@@ -114,9 +114,9 @@ public sealed class ConsentRulesTests
     [Fact]
     public void A_call_tied_to_the_person_only_by_their_profile_keeps_their_pseudonym_and_one_tied_to_nobody_none()
     {
-        var byProfile = Call.Receive("rtc_p", CallChannel.Phone, null, null, null, Now);
+        var byProfile = Call.Receive(new OpenAiCallId("rtc_p"), CallChannel.Phone, null, null, null, Now);
         byProfile.Identify(Guid.NewGuid(), EasyMo.Domain.Common.Language.English);
-        var anonymous = Call.Receive("rtc_a", CallChannel.Phone, null, null, null, Now);
+        var anonymous = Call.Receive(new OpenAiCallId("rtc_a"), CallChannel.Phone, null, null, null, Now);
 
         byProfile.Pseudonymise("psn_abc");
         anonymous.Pseudonymise("psn_abc");
@@ -128,7 +128,7 @@ public sealed class ConsentRulesTests
     [Fact]
     public void Pseudonymising_a_WhatsApp_call_removes_the_users_ids()
     {
-        var call = WhatsAppCall.FromConnect("wacid.1", new WhatsAppCallParties(WhatsAppCallDirection.UserInitiated, Caller.Digits, Caller, "1065"), Now, Now);
+        var call = WhatsAppCall.FromConnect("wacid.1", new WhatsAppCallParties(WhatsAppCallDirection.UserInitiated, new WaId(Caller.Digits), Caller, "1065"), Now, Now);
 
         call.Pseudonymise("psn_abc");
 

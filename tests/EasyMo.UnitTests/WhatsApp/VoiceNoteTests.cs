@@ -9,7 +9,7 @@ public sealed class VoiceNoteTests
     private static readonly DateTimeOffset T0 = new(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
 
     private static VoiceNote NewNote() =>
-        VoiceNote.Receive("wamid.V1", "250788123456", null, "123", "media-1", "audio/ogg; codecs=opus", isVoice: true, T0, T0);
+        VoiceNote.Receive("wamid.V1", new WaId("250788123456"), null, "123", "media-1", "audio/ogg; codecs=opus", isVoice: true, T0, T0);
 
     [Fact]
     public void A_received_note_is_pending_and_due_now()

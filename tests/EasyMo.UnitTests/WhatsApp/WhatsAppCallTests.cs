@@ -8,7 +8,7 @@ namespace EasyMo.UnitTests.WhatsApp;
 public sealed class WhatsAppCallTests
 {
     private static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeSeconds(1671644824);
-    private static readonly WhatsAppCallParties User = new(WhatsAppCallDirection.UserInitiated, "16315553601", PhoneNumber.Parse("+16315553601"), "436666719526789");
+    private static readonly WhatsAppCallParties User = new(WhatsAppCallDirection.UserInitiated, new WaId("16315553601"), PhoneNumber.Parse("+16315553601"), "436666719526789");
     private static readonly WhatsAppCallTermination Completed = new(T0.AddSeconds(120), "COMPLETED", T0, T0.AddSeconds(120), 120, []);
 
     [Fact]
@@ -37,14 +37,14 @@ public sealed class WhatsAppCallTests
         call.ConnectedAt.ShouldBe(T0.AddSeconds(-5));
         call.TerminationStatus.ShouldBe("FAILED");
         call.ErrorCodes.ShouldBe([138021]);
-        call.UserWaId.ShouldBe("16315553601");
+        call.UserWaId?.Value.ShouldBe("16315553601");
         call.BusinessPhoneNumberId.ShouldBe("436666719526789");
     }
 
     [Fact]
     public void Statuses_only_move_forward_and_imply_a_business_initiated_call()
     {
-        var parties = new WhatsAppCallParties(null, "12185552828", PhoneNumber.Parse("+12185552828"), null);
+        var parties = new WhatsAppCallParties(null, new WaId("12185552828"), PhoneNumber.Parse("+12185552828"), null);
         var call = WhatsAppCall.FromStatus("wacid.B", WhatsAppCallStatus.Accepted, parties, T0);
         call.RecordStatus(WhatsAppCallStatus.Ringing, parties, T0.AddSeconds(1));
         call.RecordConnect(parties, T0, T0.AddSeconds(2));
@@ -108,5 +108,24 @@ public sealed class WhatsAppCallTests
     [InlineData("16315553601", "+163*****601")]
     [InlineData("250788123456", "+250******456")]
     public void A_wa_id_is_masked_like_a_phone_number(string waId, string masked) =>
-        WhatsAppIds.Mask(waId).ShouldBe(masked);
+        new WaId(waId).Masked.ShouldBe(masked);
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("+250788123456")]
+    [InlineData("2507881234５6")] // a full-width digit
+    [InlineData("123456789012345678901234567890123")] // 33 digits
+    public void Only_digits_make_a_wa_id(string value)
+    {
+        WaId.TryParse(value, out _).ShouldBeFalse();
+        Should.Throw<EasyMo.Domain.Common.DomainException>(() => new WaId(value));
+    }
+
+    [Fact]
+    public void A_wa_id_stands_for_the_phone_number_of_its_digits()
+    {
+        new WaId("250788123456").Phone.ShouldBe(EasyMo.Domain.Common.PhoneNumber.Parse("+250788123456"));
+        WaId.Of(EasyMo.Domain.Common.PhoneNumber.Parse("+250788123456")).Value.ShouldBe("250788123456");
+        new WaId("1").Phone.ShouldBeNull(); // a wa_id too short to be a number
+    }
 }

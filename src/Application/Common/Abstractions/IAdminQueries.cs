@@ -1,6 +1,7 @@
 using EasyMo.Application.Features.Calls.GetCall;
 using EasyMo.Application.Features.Calls.ListCalls;
 using EasyMo.Application.Features.Stats.GetCallStats;
+using EasyMo.Domain.Calls;
 
 namespace EasyMo.Application.Common.Abstractions;
 
@@ -14,7 +15,7 @@ public interface IAdminQueries
     Task<IReadOnlyList<CallListItem>> ListCallsAsync(CallListFilter filter, CallKeyset? after, int take, CancellationToken cancellationToken);
 
     /// <summary>A call's lifecycle as the database recorded it (call row, activities, requests, outbox, WhatsApp), in order.</summary>
-    Task<IReadOnlyList<CallEvent>> GetCallEventsAsync(Guid id, string callId, CancellationToken cancellationToken);
+    Task<IReadOnlyList<CallEvent>> GetCallEventsAsync(Guid id, OpenAiCallId callId, CancellationToken cancellationToken);
 
     /// <summary>How many calls a profile made, and when the last one came in.</summary>
     Task<(int Calls, DateTimeOffset? LastCallAt)> CountProfileCallsAsync(Guid profileId, CancellationToken cancellationToken);

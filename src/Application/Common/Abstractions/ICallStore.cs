@@ -2,6 +2,7 @@ using EasyMo.Domain.Calls;
 using EasyMo.Domain.Common;
 using EasyMo.Domain.Messaging;
 using EasyMo.Domain.Profiles;
+using EasyMo.Domain.WhatsApp;
 
 namespace EasyMo.Application.Common.Abstractions;
 
@@ -15,7 +16,7 @@ public interface ICallStore
     Task<Profile?> ReadProfileAsync(PhoneNumber phone, CancellationToken cancellationToken);
 
     /// <summary>Returns the profile of a phone number, creating it when there is none; safe under concurrent first calls.</summary>
-    Task<Profile> GetOrCreateProfileAsync(PhoneNumber phone, string? whatsAppId, CancellationToken cancellationToken);
+    Task<Profile> GetOrCreateProfileAsync(PhoneNumber phone, WaId? whatsAppId, CancellationToken cancellationToken);
 
     /// <summary>
     /// Claims the decision on a call and commits the claim at once (docs/adr/0004): the webhook delivery and the ringing
@@ -28,10 +29,10 @@ public interface ICallStore
     Task<ICallDecision?> ClaimAsync(string webhookId, string eventType, Call call, LiveCallLimit? limit, TimeSpan claimTimeout, CancellationToken cancellationToken);
 
     /// <summary>A call by OpenAI's call id, tracked for changes; null when unknown.</summary>
-    Task<Call?> FindCallAsync(string callId, CancellationToken cancellationToken);
+    Task<Call?> FindCallAsync(OpenAiCallId callId, CancellationToken cancellationToken);
 
     /// <summary>A call by OpenAI's call id, read-only.</summary>
-    Task<Call?> GetCallAsync(string callId, CancellationToken cancellationToken);
+    Task<Call?> GetCallAsync(OpenAiCallId callId, CancellationToken cancellationToken);
 
     /// <summary>A profile by id, tracked for changes.</summary>
     Task<Profile?> FindProfileByIdAsync(Guid profileId, CancellationToken cancellationToken);

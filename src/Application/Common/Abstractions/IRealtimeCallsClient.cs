@@ -1,3 +1,4 @@
+using EasyMo.Domain.Calls;
 namespace EasyMo.Application.Common.Abstractions;
 
 /// <summary>OpenAI's Realtime calls API: what the service can do to a SIP call it was told about.</summary>
@@ -7,16 +8,16 @@ public interface IRealtimeCallsClient
     /// Answers the call with the given session. Retried only when the request certainly did not reach OpenAI (the
     /// connection could not be made): OpenAI places a call's first decision, so an accept is never sent twice on a guess.
     /// </summary>
-    Task<RealtimeCallResult> AcceptAsync(string callId, RealtimeSessionConfig session, CancellationToken cancellationToken);
+    Task<RealtimeCallResult> AcceptAsync(OpenAiCallId callId, RealtimeSessionConfig session, CancellationToken cancellationToken);
 
     /// <summary>Refuses the call with a SIP status (603 Decline, 486 Busy Here, 480 Temporarily Unavailable, …).</summary>
-    Task<RealtimeCallResult> RejectAsync(string callId, int sipStatusCode, CancellationToken cancellationToken);
+    Task<RealtimeCallResult> RejectAsync(OpenAiCallId callId, int sipStatusCode, CancellationToken cancellationToken);
 
     /// <summary>Transfers the call (SIP REFER) to <paramref name="targetUri"/> (<c>tel:+…</c> or <c>sip:…</c>).</summary>
-    Task<RealtimeCallResult> ReferAsync(string callId, string targetUri, CancellationToken cancellationToken);
+    Task<RealtimeCallResult> ReferAsync(OpenAiCallId callId, string targetUri, CancellationToken cancellationToken);
 
     /// <summary>Ends the call.</summary>
-    Task<RealtimeCallResult> HangupAsync(string callId, CancellationToken cancellationToken);
+    Task<RealtimeCallResult> HangupAsync(OpenAiCallId callId, CancellationToken cancellationToken);
 }
 
 /// <summary>The session a call is accepted with: the parts of OpenAI's <c>RealtimeSessionCreateRequestGA</c> this service sets.</summary>

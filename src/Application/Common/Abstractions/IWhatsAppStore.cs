@@ -1,3 +1,4 @@
+using EasyMo.Domain.Calls;
 using EasyMo.Domain.Common;
 using EasyMo.Domain.Messaging;
 using EasyMo.Domain.Profiles;
@@ -23,7 +24,7 @@ public interface IWhatsAppStore
     /// yet linked. Run after the commit of either side, so that one of two sides committing at the same moment sees the
     /// other. Returns OpenAI's call id when this made the link.
     /// </summary>
-    Task<string?> LinkOpenAiCallAsync(string whatsAppCallId, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<OpenAiCallId?> LinkOpenAiCallAsync(string whatsAppCallId, DateTimeOffset now, CancellationToken cancellationToken);
 }
 
 /// <summary>One claimed event, open until <see cref="CommitAsync"/>; disposed without it, nothing of it is kept.</summary>
@@ -33,7 +34,7 @@ public interface IWhatsAppEventClaim : IAsyncDisposable
     /// The profile of a WhatsApp user, found by <c>wa_id</c> or phone number, created when there is none (safe under
     /// concurrent first events); tracked, so that changes are saved with the event.
     /// </summary>
-    Task<Profile> GetOrCreateProfileAsync(string waId, PhoneNumber? phone, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<Profile> GetOrCreateProfileAsync(WaId waId, PhoneNumber? phone, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
     /// The record of a WhatsApp call, locked for this event: <paramref name="update"/> is applied to the existing record,
@@ -47,7 +48,7 @@ public interface IWhatsAppEventClaim : IAsyncDisposable
     void Add(OutboxMessage message);
 
     /// <summary>The sender's voice notes that wait for their answer to the consent question, tracked.</summary>
-    Task<IReadOnlyList<VoiceNote>> FindNotesAwaitingConsentAsync(string waId, CancellationToken cancellationToken);
+    Task<IReadOnlyList<VoiceNote>> FindNotesAwaitingConsentAsync(WaId waId, CancellationToken cancellationToken);
 
     /// <summary>Deletes a voice note with the event (its sender refused consent).</summary>
     void Remove(VoiceNote note);
@@ -60,7 +61,7 @@ public interface IWhatsAppEventClaim : IAsyncDisposable
     /// call with this <c>x-wa-meta-wacid</c>) when there was one, otherwise the answer remembered on their profile.
     /// Never creates a profile.
     /// </summary>
-    Task<(Guid? ProfileId, bool Granted)> FindCallConsentAsync(string whatsAppCallId, string? waId, CancellationToken cancellationToken);
+    Task<(Guid? ProfileId, bool Granted)> FindCallConsentAsync(string whatsAppCallId, WaId? waId, CancellationToken cancellationToken);
 
     /// <summary>
     /// The outbox message WhatsApp knows by <paramref name="providerMessageId"/> (<c>wamid.…</c>), locked for this event;

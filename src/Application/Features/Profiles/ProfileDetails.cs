@@ -20,7 +20,7 @@ public sealed record ProfileDetails(
         profile.Name,
         profile.Language?.Code,
         profile.Blocked,
-        profile.WhatsAppId,
+        profile.WhatsAppId?.Value,
         profile.CreatedAt,
         profile.UpdatedAt == profile.CreatedAt ? null : profile.UpdatedAt,
         calls,

@@ -16,7 +16,7 @@ internal static class WhatsAppCallEvents
         string eventKey,
         string kind,
         string whatsAppCallId,
-        string? userWaId,
+        WaId? userWaId,
         string? contactName,
         DateTimeOffset now,
         Func<WhatsAppCall> create,
@@ -51,6 +51,6 @@ internal static class WhatsAppCallEvents
         return call;
     }
 
-    public static WhatsAppCallParties Parties(WhatsAppCallDirection? direction, string? userWaId, string? businessPhoneNumberId) =>
-        new(direction, WhatsAppIds.IsWaId(userWaId) ? userWaId : null, WhatsAppIds.Phone(userWaId), businessPhoneNumberId);
+    public static WhatsAppCallParties Parties(WhatsAppCallDirection? direction, WaId? userWaId, string? businessPhoneNumberId) =>
+        new(direction, userWaId, userWaId?.Phone, businessPhoneNumberId);
 }

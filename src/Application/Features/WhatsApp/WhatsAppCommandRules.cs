@@ -10,9 +10,6 @@ internal static class WhatsAppCommandRules
             .MaximumLength(WhatsAppIds.MaxIdLength)
             .Must(WhatsAppIds.IsId).WithMessage("'{PropertyName}' must be printable ASCII without spaces.");
 
-    public static IRuleBuilderOptions<T, string?> MustBeAWaIdWhenSet<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(waId => waId is null || WhatsAppIds.IsWaId(waId))
-            .WithMessage($"'{{PropertyName}}' must be a wa_id: at most {WhatsAppIds.MaxWaIdLength} digits.");
 
     public static IRuleBuilderOptions<T, string?> MustBeAnOptionalId<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(id => id is null || WhatsAppIds.IsId(id)).WithMessage("'{PropertyName}' must be printable ASCII without spaces.");

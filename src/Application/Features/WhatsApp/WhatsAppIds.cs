@@ -7,23 +7,11 @@ namespace EasyMo.Application.Features.WhatsApp;
 public static class WhatsAppIds
 {
     public const int MaxIdLength = 256;
-    public const int MaxWaIdLength = 32;
     public const int MaxStatusLength = 32;
     public const int MaxNameLength = 120;
 
     /// <summary>An opaque id (<c>wamid.…</c>, <c>wacid.…</c>, a media id): printable ASCII without spaces.</summary>
     public static bool IsId([NotNullWhen(true)] string? value) => UntrustedText.IsToken(value, MaxIdLength);
-
-    /// <summary>A <c>wa_id</c>: digits (the user's number without <c>+</c>).</summary>
-    public static bool IsWaId([NotNullWhen(true)] string? value) =>
-        value is { Length: > 0 and <= MaxWaIdLength } && value.All(char.IsAsciiDigit);
-
-    /// <summary>The phone number a <c>wa_id</c> stands for, when it is one.</summary>
-    public static PhoneNumber? Phone(string? waId) =>
-        IsWaId(waId) && PhoneNumber.TryParse("+" + waId, out var phone) ? phone : null;
-
-    /// <summary>A <c>wa_id</c> as logs may show it.</summary>
-    public static string Mask(string? waId) => Phone(waId)?.Masked ?? PhoneNumber.Mask(waId);
 
     public static string CallEventKey(string whatsAppCallId, string callEvent) =>
         $"call:{whatsAppCallId}:{callEvent.ToLowerInvariant()}";

@@ -1,3 +1,4 @@
+using EasyMo.Domain.Calls;
 using EasyMo.Domain.Messaging;
 using EasyMo.Domain.WhatsApp;
 using Microsoft.Extensions.Logging;
@@ -5,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace EasyMo.Application.Features.WhatsApp;
 
 /// <summary>
-/// What the WhatsApp channel logs. WhatsApp users' numbers arrive here masked (<see cref="WhatsAppIds.Mask"/>); nothing
+/// What the WhatsApp channel logs. WhatsApp users' numbers arrive here masked (<see cref="Domain.WhatsApp.WaId.Masked"/>); nothing
 /// here takes a secret, a message's text, an SDP or a raw body.
 /// </summary>
 public static partial class WhatsAppLog
@@ -24,7 +25,7 @@ public static partial class WhatsAppLog
 
     [LoggerMessage(EventId = 1513, EventName = "WA_CALL_LINKED", Level = LogLevel.Information,
         Message = "WhatsApp call {WhatsAppCallId} is OpenAI call {CallId}")]
-    public static partial void CallLinked(ILogger logger, string whatsAppCallId, string callId);
+    public static partial void CallLinked(ILogger logger, string whatsAppCallId, OpenAiCallId callId);
 
     [LoggerMessage(EventId = 1520, EventName = "WA_MESSAGE_RECEIVED", Level = LogLevel.Information,
         Message = "WhatsApp message {MessageId} ({MessageType}) from {Sender}")]

@@ -1,5 +1,6 @@
 using EasyMo.Application.Common.Abstractions;
 using EasyMo.Domain.Profiles;
+using EasyMo.Domain.WhatsApp;
 using Microsoft.Extensions.Logging;
 
 namespace EasyMo.Application.Features.WhatsApp;
@@ -12,20 +13,20 @@ internal static class WhatsAppProfiles
 {
     public static async Task<Profile?> UpdateAsync(
         IWhatsAppEventClaim claim,
-        string? waId,
+        WaId? waId,
         string? contactName,
         DateTimeOffset now,
         ILogger logger,
         CancellationToken cancellationToken)
     {
-        if (!WhatsAppIds.IsWaId(waId))
+        if (waId is not { } id)
         {
             return null;
         }
 
-        var profile = await claim.GetOrCreateProfileAsync(waId, WhatsAppIds.Phone(waId), now, cancellationToken);
+        var profile = await claim.GetOrCreateProfileAsync(id, id.Phone, now, cancellationToken);
         var before = profile.UpdatedAt;
-        profile.UseWhatsAppId(waId, now);
+        profile.UseWhatsAppId(id, now);
         if (WhatsAppIds.CleanName(contactName) is { } name)
         {
             profile.Rename(name, now);
@@ -33,7 +34,7 @@ internal static class WhatsAppProfiles
 
         if (profile.UpdatedAt != before)
         {
-            WhatsAppLog.ProfileUpdated(logger, profile.Id, WhatsAppIds.Mask(waId));
+            WhatsAppLog.ProfileUpdated(logger, profile.Id, id.Masked);
         }
 
         return profile;

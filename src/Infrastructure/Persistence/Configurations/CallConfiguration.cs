@@ -21,7 +21,7 @@ internal sealed class CallConfiguration : IEntityTypeConfiguration<Call>
         });
         builder.HasKey(call => call.Id);
         builder.Property(call => call.Id).ValueGeneratedNever();
-        builder.Property(call => call.CallId).HasMaxLength(256).IsRequired();
+        builder.Property(call => call.CallId).HasConversion(ValueConverters.OpenAiCallId).HasMaxLength(Domain.Calls.OpenAiCallId.MaxLength).IsRequired();
         builder.HasIndex(call => call.CallId).IsUnique();
         builder.Property(call => call.Status).HasConversion(ValueConverters.SnakeCase<CallStatus>()).HasMaxLength(16);
         builder.Property(call => call.Channel).HasConversion(ValueConverters.Channel).HasMaxLength(16);

@@ -1,5 +1,6 @@
 using EasyMo.Domain.Privacy;
 using EasyMo.Domain.Profiles;
+using EasyMo.Domain.WhatsApp;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -13,7 +14,7 @@ internal sealed class ProfileConfiguration : IEntityTypeConfiguration<Profile>
         builder.HasKey(profile => profile.Id);
         builder.Property(profile => profile.Id).ValueGeneratedNever();
         builder.Property(profile => profile.Phone).HasConversion(ValueConverters.Phone).HasMaxLength(16);
-        builder.Property(profile => profile.WhatsAppId).HasColumnName("wa_id").HasMaxLength(32);
+        builder.Property(profile => profile.WhatsAppId).HasColumnName("wa_id").HasConversion(ValueConverters.WaId).HasMaxLength(WaId.MaxLength);
         builder.Property(profile => profile.Name).HasMaxLength(120);
         builder.Property(profile => profile.Language).HasConversion(ValueConverters.OptionalLanguage).HasMaxLength(8);
         builder.Property(profile => profile.Consent).HasConversion(ValueConverters.SnakeCase<Consent>()).HasMaxLength(16).HasDefaultValue(Consent.NotAsked).HasSentinel((Consent)(-1));

@@ -21,7 +21,7 @@ internal sealed class WhatsAppCallConfiguration : IEntityTypeConfiguration<Whats
         builder.HasIndex(call => call.WhatsAppCallId).IsUnique();
         builder.Property(call => call.Direction).HasConversion(ValueConverters.SnakeCase<WhatsAppCallDirection>()).HasMaxLength(32);
         builder.Property(call => call.Status).HasConversion(ValueConverters.SnakeCase<WhatsAppCallStatus>()).HasMaxLength(16);
-        builder.Property(call => call.UserWaId).HasColumnName("user_wa_id").HasMaxLength(32);
+        builder.Property(call => call.UserWaId).HasColumnName("user_wa_id").HasConversion(ValueConverters.WaId).HasMaxLength(WaId.MaxLength);
         builder.Property(call => call.UserPhone).HasConversion(ValueConverters.Phone).HasMaxLength(16);
         builder.Property(call => call.BusinessPhoneNumberId).HasMaxLength(256);
         builder.Property(call => call.TerminationStatus).HasMaxLength(WhatsAppCall.MaxTerminationStatusLength);
@@ -45,7 +45,7 @@ internal sealed class VoiceNoteConfiguration : IEntityTypeConfiguration<VoiceNot
         builder.Property(note => note.Id).ValueGeneratedNever();
         builder.Property(note => note.MessageId).HasMaxLength(256).IsRequired();
         builder.HasIndex(note => note.MessageId).IsUnique();
-        builder.Property(note => note.SenderWaId).HasColumnName("sender_wa_id").HasMaxLength(32).IsRequired();
+        builder.Property(note => note.SenderWaId).HasColumnName("sender_wa_id").HasConversion(ValueConverters.WaId).HasMaxLength(WaId.MaxLength).IsRequired();
         builder.Property(note => note.BusinessPhoneNumberId).HasMaxLength(256);
         builder.Property(note => note.MediaId).HasMaxLength(256).IsRequired();
         builder.Property(note => note.MimeType).HasMaxLength(VoiceNote.MaxMimeTypeLength);

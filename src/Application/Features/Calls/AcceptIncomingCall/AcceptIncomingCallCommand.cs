@@ -1,3 +1,4 @@
+using EasyMo.Domain.Calls;
 using EasyMo.Application.Features.Calls.Sip;
 using Mediator;
 
@@ -7,5 +8,5 @@ namespace EasyMo.Application.Features.Calls.AcceptIncomingCall;
 /// A signed <c>realtime.call.incoming</c> webhook: decide, while the phone rings, whether and how to answer
 /// the call, carry the decision out at OpenAI and store it.
 /// </summary>
-public sealed record AcceptIncomingCallCommand(string WebhookId, string CallId, IReadOnlyList<SipHeader> SipHeaders)
+public sealed record AcceptIncomingCallCommand(string WebhookId, OpenAiCallId CallId, IReadOnlyList<SipHeader> SipHeaders)
     : ICommand<CallDecision>;

@@ -6,6 +6,7 @@ using EasyMo.Domain.Calls;
 using EasyMo.Domain.Messaging;
 using EasyMo.Domain.Privacy;
 using EasyMo.Domain.Profiles;
+using EasyMo.Domain.WhatsApp;
 using Mediator;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -103,7 +104,7 @@ public sealed class AcceptIncomingCallHandler(
             var knownCaller = profile is not null;
             if (profile is null && trusted && call.Caller is { } number)
             {
-                profile = await store.GetOrCreateProfileAsync(number, call.Channel == CallChannel.WhatsApp ? number.Digits : null, cancellationToken);
+                profile = await store.GetOrCreateProfileAsync(number, call.Channel == CallChannel.WhatsApp ? WaId.Of(number) : null, cancellationToken);
                 call.Identify(profile.Id, call.Language);
             }
 

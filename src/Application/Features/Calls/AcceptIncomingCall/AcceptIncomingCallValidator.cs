@@ -1,4 +1,4 @@
-using EasyMo.Domain.Calls;
+using EasyMo.Application.Common.Validation;
 using FluentValidation;
 
 namespace EasyMo.Application.Features.Calls.AcceptIncomingCall;
@@ -10,10 +10,7 @@ public sealed class AcceptIncomingCallValidator : AbstractValidator<AcceptIncomi
     public AcceptIncomingCallValidator()
     {
         RuleFor(command => command.WebhookId).NotEmpty().MaximumLength(256);
-        RuleFor(command => command.CallId)
-            .NotEmpty()
-            .MaximumLength(Call.MaxCallIdLength)
-            .Must(id => id is null || id.Length == 0 || Call.IsWellFormedCallId(id)).WithMessage("'Call Id' must be letters, digits, '_', '-', '.' and ':' only (OpenAI's ids are rtc_…).");
+        RuleFor(command => command.CallId).MustNameACall();
         RuleFor(command => command.SipHeaders)
             .NotNull()
             .Must(headers => headers.Count <= MaxHeaders).WithMessage($"A SIP INVITE carries at most {MaxHeaders} headers here.");

@@ -3,7 +3,7 @@ using EasyMo.Domain.Calls;
 namespace EasyMo.Application.Features.Calls.AcceptIncomingCall;
 
 /// <summary>What became of an incoming-call webhook.</summary>
-public sealed record CallDecision(string CallId, CallDecisionOutcome Outcome, int? SipStatusCode = null)
+public sealed record CallDecision(OpenAiCallId CallId, CallDecisionOutcome Outcome, int? SipStatusCode = null)
 {
     public static CallDecision From(Call call) => new(
         call.CallId,

@@ -50,7 +50,7 @@ public sealed record CallDetails(
         IReadOnlyList<CallActivity> activities,
         IReadOnlyList<CallRequest> requests,
         IReadOnlyList<CallEvent> events) => new(
-        call.CallId,
+        call.CallId.Value,
         call.Status,
         call.Channel.Name(),
         call.Identity,

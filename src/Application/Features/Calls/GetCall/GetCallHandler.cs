@@ -1,5 +1,4 @@
 using EasyMo.Application.Common.Abstractions;
-using EasyMo.Domain.Calls;
 using Mediator;
 
 namespace EasyMo.Application.Features.Calls.GetCall;
@@ -8,8 +7,7 @@ public sealed class GetCallHandler(ICallStore store, ICallHistory history, IAdmi
 {
     public async ValueTask<CallDetails?> Handle(GetCallQuery query, CancellationToken cancellationToken)
     {
-        // An id no call can have (a NUL, say) is answered like an unknown one, without asking the database.
-        if (!Call.IsWellFormedCallId(query.CallId) || await store.GetCallAsync(query.CallId, cancellationToken) is not { } call)
+        if (await store.GetCallAsync(query.CallId, cancellationToken) is not { } call)
         {
             return null;
         }

@@ -1,10 +1,11 @@
+using EasyMo.Domain.Calls;
 using EasyMo.Domain.Privacy;
 using Mediator;
 
 namespace EasyMo.Application.Features.Calls.HandleCallTool;
 
 /// <summary>The agent called one of its tools during a live call (<c>response.function_call_arguments.done</c>).</summary>
-public sealed record HandleCallToolCommand(string CallId, string ToolName, string Arguments) : ICommand<CallToolResult>;
+public sealed record HandleCallToolCommand(OpenAiCallId CallId, string ToolName, string Arguments) : ICommand<CallToolResult>;
 
 /// <summary>
 /// What goes back to the model (<paramref name="Output"/>, the function call's output as JSON text) and what the monitor

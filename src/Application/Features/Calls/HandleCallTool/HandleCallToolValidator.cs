@@ -1,3 +1,4 @@
+using EasyMo.Application.Common.Validation;
 using FluentValidation;
 
 namespace EasyMo.Application.Features.Calls.HandleCallTool;
@@ -6,7 +7,7 @@ public sealed class HandleCallToolValidator : AbstractValidator<HandleCallToolCo
 {
     public HandleCallToolValidator()
     {
-        RuleFor(command => command.CallId).NotEmpty().MaximumLength(256);
+        RuleFor(command => command.CallId).MustNameACall();
         RuleFor(command => command.ToolName).NotEmpty().MaximumLength(64);
         RuleFor(command => command.Arguments).NotNull().MaximumLength(16_384);
     }

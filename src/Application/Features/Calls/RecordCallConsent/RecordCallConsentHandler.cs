@@ -41,5 +41,5 @@ public sealed partial class RecordCallConsentHandler(ICallStore store, TimeProvi
     }
 
     [LoggerMessage(EventId = 1360, EventName = "CALL_CONSENT_RECORDED", Level = LogLevel.Information, Message = "Call {CallId}: consent {Consent} ({Source})")]
-    private static partial void Recorded(ILogger logger, string callId, Consent consent, ConsentSource source);
+    private static partial void Recorded(ILogger logger, OpenAiCallId callId, Consent consent, ConsentSource source);
 }

@@ -7,7 +7,7 @@ namespace EasyMo.Application.Features.Calls.RecordCallEnded;
 /// An accepted call is over: the sideband socket closed, a guard hung up, or a <c>realtime.call.ended</c> event arrived.
 /// <paramref name="EndedAt"/> defaults to now.
 /// </summary>
-public sealed record RecordCallEndedCommand(string CallId, CallEndReason Reason, DateTimeOffset? EndedAt = null)
+public sealed record RecordCallEndedCommand(OpenAiCallId CallId, CallEndReason Reason, DateTimeOffset? EndedAt = null)
     : ICommand<RecordCallEndedResult>;
 
 public enum RecordCallEndedResult

@@ -1,3 +1,4 @@
+using EasyMo.Application.Common.Validation;
 using FluentValidation;
 
 namespace EasyMo.Application.Features.Calls.RecordCallEnded;
@@ -6,7 +7,7 @@ public sealed class RecordCallEndedValidator : AbstractValidator<RecordCallEnded
 {
     public RecordCallEndedValidator()
     {
-        RuleFor(command => command.CallId).NotEmpty().MaximumLength(256);
+        RuleFor(command => command.CallId).MustNameACall();
         RuleFor(command => command.Reason).IsInEnum();
     }
 }

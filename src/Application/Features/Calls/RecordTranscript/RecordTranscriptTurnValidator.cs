@@ -1,3 +1,4 @@
+using EasyMo.Application.Common.Validation;
 using FluentValidation;
 
 namespace EasyMo.Application.Features.Calls.RecordTranscript;
@@ -6,7 +7,7 @@ public sealed class RecordTranscriptTurnValidator : AbstractValidator<RecordTran
 {
     public RecordTranscriptTurnValidator()
     {
-        RuleFor(command => command.CallId).NotEmpty().MaximumLength(256);
+        RuleFor(command => command.CallId).MustNameACall();
         RuleFor(command => command.Speaker).IsInEnum();
         RuleFor(command => command.Text).NotNull();
         RuleFor(command => command.ItemId).NotEmpty().MaximumLength(128);

@@ -1,3 +1,4 @@
+using EasyMo.Domain.Calls;
 using Mediator;
 
 namespace EasyMo.Application.Features.Calls.SummarizeCall;
@@ -11,7 +12,7 @@ namespace EasyMo.Application.Features.Calls.SummarizeCall;
 /// When this attempt is made, by the database's clock: a retry is due by the clock that compares due times, whatever the
 /// instance's own clock says.
 /// </param>
-public sealed record SummarizeCallCommand(string CallId, DateTimeOffset At) : ICommand<SummarizeCallResult>;
+public sealed record SummarizeCallCommand(OpenAiCallId CallId, DateTimeOffset At) : ICommand<SummarizeCallResult>;
 
 public enum SummarizeCallResult
 {

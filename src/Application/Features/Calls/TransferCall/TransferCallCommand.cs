@@ -1,9 +1,10 @@
+using EasyMo.Domain.Calls;
 using Mediator;
 
 namespace EasyMo.Application.Features.Calls.TransferCall;
 
 /// <summary>Hands a live call to a human (SIP REFER): the agent's <c>transfer_to_human</c>, or the caller pressing 0.</summary>
-public sealed record TransferCallCommand(string CallId, TransferTrigger Trigger) : ICommand<TransferOutcome>;
+public sealed record TransferCallCommand(OpenAiCallId CallId, TransferTrigger Trigger) : ICommand<TransferOutcome>;
 
 public enum TransferTrigger
 {

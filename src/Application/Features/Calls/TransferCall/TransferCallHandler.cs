@@ -59,5 +59,5 @@ public sealed partial class TransferCallHandler(
 
     [LoggerMessage(EventId = 1200, EventName = "OPENAI_SIP_CALL_TRANSFER", Level = LogLevel.Information,
         Message = "Transfer of call {CallId} ({Trigger}): {Outcome}")]
-    private static partial void Transferred(ILogger logger, string callId, TransferTrigger trigger, TransferOutcome outcome);
+    private static partial void Transferred(ILogger logger, OpenAiCallId callId, TransferTrigger trigger, TransferOutcome outcome);
 }

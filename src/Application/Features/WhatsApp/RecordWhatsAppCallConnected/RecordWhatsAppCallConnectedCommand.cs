@@ -11,7 +11,7 @@ namespace EasyMo.Application.Features.WhatsApp.RecordWhatsAppCallConnected;
 public sealed record RecordWhatsAppCallConnectedCommand(
     string WhatsAppCallId,
     WhatsAppCallDirection? Direction,
-    string? UserWaId,
+    WaId? UserWaId,
     string? BusinessPhoneNumberId,
     DateTimeOffset? ConnectedAt,
     string? ContactName)

@@ -32,7 +32,7 @@ public sealed class RecordWhatsAppCallConnectedHandler(IWhatsAppStore store, Tim
             return WhatsAppEventOutcome.Duplicate;
         }
 
-        WhatsAppLog.CallConnected(logger, call.WhatsAppCallId, call.Direction, WhatsAppIds.Mask(call.UserWaId), call.Status);
+        WhatsAppLog.CallConnected(logger, call.WhatsAppCallId, call.Direction, WaId.Mask(call.UserWaId), call.Status);
         return WhatsAppEventOutcome.Recorded;
     }
 }

@@ -8,7 +8,6 @@ public sealed class RecordWhatsAppCallConnectedValidator : AbstractValidator<Rec
     {
         RuleFor(command => command.WhatsAppCallId).MustBeAWhatsAppId();
         RuleFor(command => command.Direction).IsInEnum();
-        RuleFor(command => command.UserWaId).MustBeAWaIdWhenSet();
         RuleFor(command => command.BusinessPhoneNumberId).MustBeAnOptionalId();
         RuleFor(command => command.ContactName).MaximumLength(1024);
     }

@@ -1,3 +1,4 @@
+using EasyMo.Domain.WhatsApp;
 using Mediator;
 
 namespace EasyMo.Application.Features.WhatsApp.RecordWhatsAppCallRecording;
@@ -7,5 +8,5 @@ namespace EasyMo.Application.Features.WhatsApp.RecordWhatsAppCallRecording;
 /// <c>call_transcription_available</c>; payload unconfirmed). <paramref name="Reference"/> is what identifies the media
 /// (ids, URLs) as a JSON object, never the media or the text.
 /// </summary>
-public sealed record RecordWhatsAppCallRecordingCommand(string WhatsAppCallId, string Kind, string? UserWaId, string Reference)
+public sealed record RecordWhatsAppCallRecordingCommand(string WhatsAppCallId, string Kind, WaId? UserWaId, string Reference)
     : ICommand<WhatsAppEventOutcome>;

@@ -9,7 +9,6 @@ public sealed class RecordWhatsAppCallRecordingValidator : AbstractValidator<Rec
     {
         RuleFor(command => command.WhatsAppCallId).MustBeAWhatsAppId();
         RuleFor(command => command.Kind).Must(kind => kind is "recording" or "transcription");
-        RuleFor(command => command.UserWaId).MustBeAWaIdWhenSet();
         RuleFor(command => command.Reference).NotEmpty().MaximumLength(CallRecording.MaxReferenceLength);
     }
 }

@@ -1,3 +1,4 @@
+using EasyMo.Domain.WhatsApp;
 using Mediator;
 
 namespace EasyMo.Application.Features.WhatsApp.RecordWhatsAppCallStatus;
@@ -10,7 +11,7 @@ namespace EasyMo.Application.Features.WhatsApp.RecordWhatsAppCallStatus;
 public sealed record RecordWhatsAppCallStatusCommand(
     string WhatsAppCallId,
     string Status,
-    string? UserWaId,
+    WaId? UserWaId,
     string? BusinessPhoneNumberId,
     string? ContactName)
     : ICommand<WhatsAppEventOutcome>;

@@ -8,7 +8,6 @@ public sealed class RecordWhatsAppCallStatusValidator : AbstractValidator<Record
     {
         RuleFor(command => command.WhatsAppCallId).MustBeAWhatsAppId();
         RuleFor(command => command.Status).MustBeAWhatsAppId().MaximumLength(WhatsAppIds.MaxStatusLength);
-        RuleFor(command => command.UserWaId).MustBeAWaIdWhenSet();
         RuleFor(command => command.BusinessPhoneNumberId).MustBeAnOptionalId();
         RuleFor(command => command.ContactName).MaximumLength(1024);
     }

@@ -11,7 +11,7 @@ namespace EasyMo.Application.Features.WhatsApp.RecordWhatsAppCallTerminated;
 public sealed record RecordWhatsAppCallTerminatedCommand(
     string WhatsAppCallId,
     WhatsAppCallDirection? Direction,
-    string? UserWaId,
+    WaId? UserWaId,
     string? BusinessPhoneNumberId,
     DateTimeOffset? TerminatedAt,
     string Status,

@@ -11,7 +11,6 @@ public sealed class RecordWhatsAppCallTerminatedValidator : AbstractValidator<Re
     {
         RuleFor(command => command.WhatsAppCallId).MustBeAWhatsAppId();
         RuleFor(command => command.Direction).IsInEnum();
-        RuleFor(command => command.UserWaId).MustBeAWaIdWhenSet();
         RuleFor(command => command.BusinessPhoneNumberId).MustBeAnOptionalId();
         RuleFor(command => command.Status).NotEmpty().MaximumLength(WhatsAppCall.MaxTerminationStatusLength);
         RuleFor(command => command.DurationSeconds).GreaterThanOrEqualTo(0);

@@ -1,3 +1,4 @@
+using EasyMo.Domain.WhatsApp;
 using Mediator;
 
 namespace EasyMo.Application.Features.WhatsApp.RecordWhatsAppMessage;
@@ -10,7 +11,7 @@ namespace EasyMo.Application.Features.WhatsApp.RecordWhatsAppMessage;
 /// </summary>
 public sealed record RecordWhatsAppMessageCommand(
     string MessageId,
-    string? SenderWaId,
+    WaId? SenderWaId,
     string Type,
     string? BusinessPhoneNumberId,
     DateTimeOffset? SentAt,

@@ -40,11 +40,11 @@ public sealed partial class RecordWhatsAppMessageHandler(
         }
 
         var profile = await WhatsAppProfiles.UpdateAsync(claim, command.SenderWaId, command.ContactName, now, logger, cancellationToken);
-        var sender = WhatsAppIds.Mask(command.SenderWaId);
+        var sender = WaId.Mask(command.SenderWaId);
         VoiceNote? note = null;
         var consent = profile?.ConsentAsOf(now, privacyOptions.Value.ReaskAfter) ?? Consent.NotAsked;
         if (command.Type == AudioType && command.Audio is { MediaId: { } mediaId } audio
-            && WhatsAppIds.IsId(mediaId) && WhatsAppIds.IsWaId(command.SenderWaId))
+            && WhatsAppIds.IsId(mediaId) && command.SenderWaId is { } senderWaId)
         {
             if (consent == Consent.Denied)
             {
@@ -54,7 +54,7 @@ public sealed partial class RecordWhatsAppMessageHandler(
             {
                 note = VoiceNote.Receive(
                     command.MessageId,
-                    command.SenderWaId,
+                    senderWaId,
                     profile?.Id,
                     command.BusinessPhoneNumberId,
                     mediaId,
@@ -64,16 +64,16 @@ public sealed partial class RecordWhatsAppMessageHandler(
                     now,
                     awaitingConsent: consent == Consent.NotAsked);
                 claim.Add(note);
-                if (consent == Consent.NotAsked && WhatsAppIds.Phone(command.SenderWaId) is { } phone)
+                if (consent == Consent.NotAsked && senderWaId.Phone is { } phone)
                 {
                     var language = languages.Resolve(profile, phone);
                     claim.Add(OutboxMessage.ConsentQuestion(command.MessageId, phone, language, ConsentReply.Question(language), now));
                 }
             }
         }
-        else if (command.ConsentAnswer is { } answer && profile is not null && WhatsAppIds.IsWaId(command.SenderWaId))
+        else if (command.ConsentAnswer is { } answer && profile is not null && command.SenderWaId is { } answeredBy)
         {
-            await AnswerAsync(claim, profile, command.SenderWaId, answer, now, cancellationToken);
+            await AnswerAsync(claim, profile, answeredBy, answer, now, cancellationToken);
         }
 
         await claim.CommitAsync(cancellationToken);
@@ -87,7 +87,7 @@ public sealed partial class RecordWhatsAppMessageHandler(
     }
 
     /// <summary>A yes / no from a sender with notes waiting for it: remembered, and the notes released or deleted.</summary>
-    private async Task AnswerAsync(IWhatsAppEventClaim claim, Profile profile, string waId, bool granted, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task AnswerAsync(IWhatsAppEventClaim claim, Profile profile, WaId waId, bool granted, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var waiting = await claim.FindNotesAwaitingConsentAsync(waId, cancellationToken);
         if (waiting.Count == 0)
@@ -108,7 +108,7 @@ public sealed partial class RecordWhatsAppMessageHandler(
             }
         }
 
-        ConsentAnswered(logger, WhatsAppIds.Mask(waId), granted ? Consent.Granted : Consent.Denied, waiting.Count);
+        ConsentAnswered(logger, waId.Masked, granted ? Consent.Granted : Consent.Denied, waiting.Count);
     }
 
     [LoggerMessage(EventId = 1562, EventName = "WA_VOICE_NOTE_NOT_KEPT", Level = LogLevel.Information, Message = "Voice note {MessageId} from {Sender} not kept: the sender refused consent")]

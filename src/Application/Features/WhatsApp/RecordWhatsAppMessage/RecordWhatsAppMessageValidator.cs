@@ -7,7 +7,6 @@ public sealed class RecordWhatsAppMessageValidator : AbstractValidator<RecordWha
     public RecordWhatsAppMessageValidator()
     {
         RuleFor(command => command.MessageId).MustBeAWhatsAppId();
-        RuleFor(command => command.SenderWaId).MustBeAWaIdWhenSet();
         RuleFor(command => command.Type).MustBeAWhatsAppId().MaximumLength(WhatsAppIds.MaxStatusLength);
         RuleFor(command => command.BusinessPhoneNumberId).MustBeAnOptionalId();
         RuleFor(command => command.ContactName).MaximumLength(1024);
