@@ -1,8 +1,7 @@
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Text;
 using EasyMo.Application.Features.Calls.Sip;
 using EasyMo.Infrastructure.OpenAi;
+using EasyMo.Operator.Simulation;
 
 namespace EasyMo.Bench;
 
@@ -34,22 +33,25 @@ public sealed class CallFactory
     {
         var id = string.Create(CultureInfo.InvariantCulture, $"{_prefix}_{sender}_{sequence}");
         var caller = _callers[callerIndex];
-        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var attestation = _attestationKey is null
-            ? string.Empty
-            : string.Create(CultureInfo.InvariantCulture, $$"""
-                ,{"name":"X-EasyMo-Edge","value":"{{EdgeAttestation.Sign(_attestationKey, "mtn-rw", now, $"{id}@196.12.160.10", $"sip:{caller}@196.12.160.10;user=phone", $"sip:{DialedLine}@proj_bench.sip.api.openai.com;user=phone")}}"}
-                """);
-        var body = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $$$"""
-            {"object":"event","id":"evt_{{{id}}}","type":"realtime.call.incoming","created_at":{{{now}}},"data":{"call_id":"rtc_{{{id}}}","sip_headers":[{"name":"From","value":"\"{{{caller}}}\" <sip:{{{caller}}}@196.12.160.10;user=phone>;tag={{{sequence}}}a{{{sender}}}"},{"name":"To","value":"<sip:{{{DialedLine}}}@proj_bench.sip.api.openai.com;user=phone>"},{"name":"Call-ID","value":"{{{id}}}@196.12.160.10"},{"name":"Via","value":"SIP/2.0/TLS 196.12.160.10:5061;branch=z9hG4bK{{{id}}}"}{{{attestation}}}]}}
-            """));
+        var now = DateTimeOffset.UtcNow;
+        var timestamp = now.ToUnixTimeSeconds();
+        var sipCallId = $"{id}@196.12.160.10";
+        var from = $"sip:{caller}@196.12.160.10;user=phone";
+        var to = $"sip:{DialedLine}@proj_bench.sip.api.openai.com;user=phone";
+        List<(string Name, string Value)> headers =
+        [
+            ("From", string.Create(CultureInfo.InvariantCulture, $"\"{caller}\" <{from}>;tag={sequence}a{sender}")),
+            ("To", $"<{to}>"),
+            ("Call-ID", sipCallId),
+            ("Via", $"SIP/2.0/TLS 196.12.160.10:5061;branch=z9hG4bK{id}"),
+        ];
+        if (_attestationKey is not null)
+        {
+            headers.Add((EdgeAttestation.HeaderName, EdgeAttestation.Sign(_attestationKey, "mtn-rw", timestamp, sipCallId, from, to)));
+        }
 
-        var webhookId = "wh_" + id;
-        var request = new HttpRequestMessage(HttpMethod.Post, (Uri?)null) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.TryAddWithoutValidation("webhook-id", webhookId);
-        request.Headers.TryAddWithoutValidation("webhook-timestamp", now.ToString(CultureInfo.InvariantCulture));
-        request.Headers.TryAddWithoutValidation("webhook-signature", _verifier.Sign(webhookId, now, body));
+        var request = OpenAiWebhook.SignedRequest(OpenAiWebhook.CallIncoming("rtc_" + id, headers, now, "evt_" + id), _verifier, "wh_" + id, timestamp);
+        request.RequestUri = null; // the client's base address is the webhook's URL
         return request;
     }
 }

@@ -1,5 +1,7 @@
+using System.Text;
 using System.Text.Json.Nodes;
 using EasyMo.Application.Features.Calls.Sip;
+using EasyMo.Operator.Simulation;
 
 namespace EasyMo.Testing;
 
@@ -28,18 +30,7 @@ public static class Events
 
     /// <summary>An incoming call whose headers are exactly <paramref name="headers"/> (no attestation added).</summary>
     public static string CallIncomingAsSent(string callId, params (string Name, string Value)[] headers) =>
-        JsonSerializer.Serialize(new JsonObject
-        {
-            ["object"] = "event",
-            ["id"] = "evt_" + Guid.NewGuid().ToString("N"),
-            ["type"] = "realtime.call.incoming",
-            ["created_at"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
-            ["data"] = new JsonObject
-            {
-                ["call_id"] = callId,
-                ["sip_headers"] = new JsonArray(headers.Select(h => (JsonNode)new JsonObject { ["name"] = h.Name, ["value"] = h.Value }).ToArray()),
-            },
-        });
+        Encoding.UTF8.GetString(OpenAiWebhook.CallIncoming(callId, headers, DateTimeOffset.UtcNow));
 
     /// <summary>
     /// <paramref name="headers"/> with the edge's attestation appended, signed with <paramref name="key"/> at

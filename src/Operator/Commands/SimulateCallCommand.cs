@@ -1,11 +1,11 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using EasyMo.Application.Features.Calls;
 using EasyMo.Application.Features.Calls.Sip;
 using EasyMo.Domain.Common;
 using EasyMo.Infrastructure.OpenAi;
+using EasyMo.Operator.Simulation;
 
 namespace EasyMo.Operator.Commands;
 
@@ -49,7 +49,7 @@ public static class SimulateCallCommand
         return command;
     }
 
-    /// <summary>The event's JSON, shaped as OpenAI sends it (compact, <c>sip_headers</c> as an ordered list).</summary>
+    /// <summary>The event OpenAI would send for the call (<see cref="OpenAiWebhook.CallIncoming"/>), with the headers an INVITE from Meta or a trunk carries.</summary>
     /// <param name="callId">OpenAI's call id.</param>
     /// <param name="caller">The number in <c>From</c>.</param>
     /// <param name="dialed">The number in <c>To</c>.</param>
@@ -87,31 +87,7 @@ public static class SimulateCallCommand
             headers = [.. headers, (EdgeAttestation.HeaderName, attestation)];
         }
 
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteString("object", "event");
-            json.WriteString("id", "evt_sim_" + Guid.NewGuid().ToString("N"));
-            json.WriteString("type", "realtime.call.incoming");
-            json.WriteNumber("created_at", now.ToUnixTimeSeconds());
-            json.WriteStartObject("data");
-            json.WriteString("call_id", callId);
-            json.WriteStartArray("sip_headers");
-            foreach (var (name, value) in headers)
-            {
-                json.WriteStartObject();
-                json.WriteString("name", name);
-                json.WriteString("value", value);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteEndObject();
-            json.WriteEndObject();
-        }
-
-        return buffer.ToArray();
+        return OpenAiWebhook.CallIncoming(callId, headers, now, "evt_sim_" + Guid.NewGuid().ToString("N"));
     }
 
     private static async Task<int> RunAsync(
@@ -171,14 +147,9 @@ public static class SimulateCallCommand
         var body = IncomingCallEvent(callId, caller!, dialed!, whatsApp, now, edgeKey, trunk);
         var webhookId = "wh_sim_" + Guid.NewGuid().ToString("N");
         var timestamp = now.ToUnixTimeSeconds();
-        var signature = new StandardWebhookVerifier(secret!, TimeProvider.System).Sign(webhookId, timestamp, body);
-
         using var http = new HttpClient { BaseAddress = baseUrl, Timeout = Timeout };
-        using var request = new HttpRequestMessage(HttpMethod.Post, "openai-sip-webhook") { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.TryAddWithoutValidation("webhook-id", webhookId);
-        request.Headers.TryAddWithoutValidation("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
-        request.Headers.TryAddWithoutValidation("webhook-signature", signature);
+        using var request = OpenAiWebhook.SignedRequest(
+            body, new StandardWebhookVerifier(secret!, TimeProvider.System), webhookId, timestamp, new Uri(OpenAiWebhook.Path.TrimStart('/'), UriKind.Relative));
 
         await context.Out.WriteLineAsync($"call {callId} ({(whatsApp ? "whatsapp" : "phone")}, from {caller!.Masked} to {dialed!.Masked}, "
             + (edgeKey is not null ? "attested as the SIP edge would)" : unverified ? "no edge attestation: --unverified)" : $"no edge attestation: {CallerIdentityOptions.AttestationKeyVariable} is not set)"));

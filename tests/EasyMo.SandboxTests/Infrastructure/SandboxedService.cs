@@ -1,9 +1,11 @@
+using EasyMo.Application.Features.Calls.Sip;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using EasyMo.Infrastructure.OpenAi;
+using EasyMo.Operator.Simulation;
 
 namespace EasyMo.SandboxTests.Infrastructure;
 
@@ -70,33 +72,15 @@ public sealed class SandboxedService : WebApplicationFactory<Program>
         var id = "wh_" + Guid.NewGuid().ToString("N");
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var sipCallId = Guid.NewGuid().ToString();
-        var body = JsonSerializer.SerializeToUtf8Bytes(new
-        {
-            @object = "event",
-            id = "evt_" + id,
-            type = "realtime.call.incoming",
-            created_at = timestamp,
-            data = new
-            {
-                call_id = callId,
-                sip_headers = new[]
-                {
-                    new { name = "From", value = $"<sip:{caller}@trunk.example>;tag=1" },
-                    new { name = "To", value = $"<sip:{dialed}@sip.api.openai.com>" },
-                    new { name = "Call-ID", value = sipCallId },
-                    new
-                    {
-                        name = EasyMo.Application.Features.Calls.Sip.EdgeAttestation.HeaderName,
-                        value = EasyMo.Application.Features.Calls.Sip.EdgeAttestation.Sign(EdgeKey, "sandbox-trunk", timestamp, sipCallId, $"sip:{caller}@trunk.example", $"sip:{dialed}@sip.api.openai.com"),
-                    },
-                },
-            },
-        });
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/openai-sip-webhook") { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.TryAddWithoutValidation("webhook-id", id);
-        request.Headers.TryAddWithoutValidation("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.TryAddWithoutValidation("webhook-signature", Signer.Sign(id, timestamp, body));
+        (string Name, string Value)[] headers =
+        [
+            ("From", $"<sip:{caller}@trunk.example>;tag=1"),
+            ("To", $"<sip:{dialed}@sip.api.openai.com>"),
+            ("Call-ID", sipCallId),
+            (EdgeAttestation.HeaderName, EdgeAttestation.Sign(EdgeKey, "sandbox-trunk", timestamp, sipCallId, $"sip:{caller}@trunk.example", $"sip:{dialed}@sip.api.openai.com")),
+        ];
+        var body = OpenAiWebhook.CallIncoming(callId, headers, DateTimeOffset.FromUnixTimeSeconds(timestamp), "evt_" + id);
+        using var request = OpenAiWebhook.SignedRequest(body, Signer, id, timestamp);
         return await CreateClient().SendAsync(request, TestContext.Current.CancellationToken);
     }
 
