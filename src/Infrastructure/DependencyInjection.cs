@@ -42,7 +42,14 @@ public static class DependencyInjection
             var options = provider.GetRequiredService<IOptions<OpenAiOptions>>().Value;
             return new ResilienceBudget(options.TotalTimeout, Math.Max(0, options.MaxRetries), options.RetryDelay, options.AttemptTimeout);
         }, onlyUnsent: true);
-        services.AddScoped<IRealtimeCallsClient, RealtimeCallsClient>();
+        services.AddOpenAiClient<IOpenAiLiveSessionsApi>(LiveSessionsJsonContext.Default, "openai-live-sessions", provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<OpenAiOptions>>().Value;
+            return new ResilienceBudget(options.TotalTimeout, Math.Max(0, options.MaxRetries), options.RetryDelay, options.AttemptTimeout);
+        }, onlyUnsent: true);
+        services.AddScoped<RealtimeCallsClient>();
+        services.AddScoped<LiveSessionsClient>();
+        services.AddScoped<ICallControls, CallControls>();
         services.AddCallSummaries(configuration);
         services.AddWhatsAppSending(configuration);
 

@@ -10,6 +10,25 @@ public static class Events
 {
     public static string NewCallId() => "rtc_" + Guid.NewGuid().ToString("N");
 
+    /// <summary>A GPT-Live session id, shaped like OpenAI's (<c>live_u0_…</c>).</summary>
+    public static string NewSessionId() => "live_u0_" + Guid.NewGuid().ToString("N");
+
+    /// <summary>
+    /// GPT-Live's <c>live.transport.incoming</c> for <paramref name="sessionId"/> (or the deprecated <c>live.call.incoming</c>),
+    /// with the edge's attestation added as <see cref="CallIncoming"/> adds it.
+    /// </summary>
+    public static string LiveIncoming(string sessionId, (string Name, string Value)[] headers, bool deprecated = false, string transportType = "sip") =>
+        Encoding.UTF8.GetString(OpenAiWebhook.LiveIncoming(sessionId, Attested(headers), DateTimeOffset.UtcNow, deprecated: deprecated, transportType: transportType));
+
+    /// <summary>The headers of a carrier's INVITE from <paramref name="caller"/>, with <paramref name="sipCallId"/> as its Call-ID.</summary>
+    public static (string Name, string Value)[] InviteHeaders(string caller, string sipCallId, string dialed = "+250788000111") =>
+    [
+        ("Via", "SIP/2.0/TLS 10.0.0.1:5061;branch=z9hG4bK776asdhds"),
+        ("From", $"<sip:{caller}@trunk.mtn.rw;user=phone>;tag=1928301774"),
+        ("To", $"<sip:{dialed}@sip.api.openai.com>"),
+        ("Call-ID", sipCallId),
+    ];
+
     /// <summary>A unique Rwandan mobile number, so that tests sharing a database never share a caller by accident.</summary>
     public static string NewRwandanNumber() => "+25078" + Random.Shared.Next(1_000_000, 9_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
@@ -73,13 +92,7 @@ public static class Events
     public static IReadOnlyList<SipHeader> CarrierInvite(string caller, bool attested = true) =>
         [.. (attested ? Attested(CarrierHeaders(caller, "+250788000111")) : CarrierHeaders(caller, "+250788000111")).Select(h => new SipHeader(h.Name, h.Value))];
 
-    private static (string Name, string Value)[] CarrierHeaders(string caller, string dialed) =>
-    [
-        ("Via", "SIP/2.0/TLS 10.0.0.1:5061;branch=z9hG4bK776asdhds"),
-        ("From", $"<sip:{caller}@trunk.mtn.rw;user=phone>;tag=1928301774"),
-        ("To", $"<sip:{dialed}@sip.api.openai.com>"),
-        ("Call-ID", Guid.NewGuid().ToString()),
-    ];
+    private static (string Name, string Value)[] CarrierHeaders(string caller, string dialed) => InviteHeaders(caller, Guid.NewGuid().ToString(), dialed);
 
     /// <summary>The model calling the tool <paramref name="name"/> over the sideband socket, its function call <paramref name="id"/>.</summary>
     public static object ToolCall(string id, string name, string arguments) => new

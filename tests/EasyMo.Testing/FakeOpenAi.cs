@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 namespace EasyMo.Testing;
 
 /// <summary>
-/// OpenAI's Realtime calls API, faked at the HTTP boundary by a real Kestrel server on loopback: it records every
+/// OpenAI's call control (the Realtime calls API and GPT-Live's sessions), faked at the HTTP boundary by a real Kestrel server on loopback: it records every
 /// request and answers as scripted (200 with an empty body by default, as OpenAI does).
 /// </summary>
 public sealed partial class FakeOpenAi : IAsyncDisposable
@@ -67,7 +67,8 @@ public sealed partial class FakeOpenAi : IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var fake = new FakeOpenAi(app);
-        app.MapPost("/v1/realtime/calls/{callId}/{operation}", fake.HandleAsync);
+        app.MapPost("/v1/realtime/calls/{callId}/{operation}", (HttpContext context, string callId, string operation) => fake.ControlAsync(context, callId, operation, Realtime));
+        app.MapPost("/v1/live/sessions/{callId}/{operation}", (HttpContext context, string callId, string operation) => fake.ControlAsync(context, callId, operation, Live));
         app.MapPost("/v1/responses", fake.HandleResponsesAsync);
         app.MapGet("/v1/models", fake.HandleModels);
         fake.MapRealtime(app);
@@ -114,7 +115,7 @@ public sealed partial class FakeOpenAi : IAsyncDisposable
         }
     }
 
-    private async Task<(string Body, int Attempt)> RecordAsync(HttpContext context, string operation, string callId)
+    private async Task<(string Body, int Attempt)> RecordAsync(HttpContext context, string operation, string callId, string surface = Realtime)
     {
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
         var body = await reader.ReadToEndAsync();
@@ -127,13 +128,15 @@ public sealed partial class FakeOpenAi : IAsyncDisposable
             context.Request.Headers["OpenAI-Organization"].ToString(),
             context.Request.ContentType,
             body,
-            attempt));
+            attempt)
+        { Surface = surface });
         return (body, attempt);
     }
 
-    private async Task HandleAsync(HttpContext context, string callId, string operation)
+    /// <summary>A call's control on either surface (GPT-Live's sessions are answered like the Realtime calls API).</summary>
+    private async Task ControlAsync(HttpContext context, string callId, string operation, string surface)
     {
-        var (_, attempt) = await RecordAsync(context, operation, callId);
+        var (_, attempt) = await RecordAsync(context, operation, callId, surface);
         var status = await Responder(operation, callId, attempt);
         if (status < 0)
         {
@@ -163,7 +166,7 @@ public sealed partial class FakeOpenAi : IAsyncDisposable
                 return 200;
             }
 
-            if (!FirstDecisions.TryAdd(callId, operation))
+            if (!FirstDecisions.TryAdd(SameCallIds.GetValueOrDefault(callId, callId), operation))
             {
                 return StatusCodes.Status409Conflict;
             }
@@ -171,12 +174,26 @@ public sealed partial class FakeOpenAi : IAsyncDisposable
             var status = first is null ? 200 : await first(operation, attempt);
             if (status == ResetUndecided)
             {
-                FirstDecisions.TryRemove(callId, out _); // the decision was never taken
+                FirstDecisions.TryRemove(SameCallIds.GetValueOrDefault(callId, callId), out _); // the decision was never taken
             }
 
             return status;
         };
     }
+
+    /// <summary>The surface of the Realtime calls API (<c>/v1/realtime/calls</c>), as <see cref="RecordedRequest.Surface"/> names it.</summary>
+    public const string Realtime = "realtime";
+
+    /// <summary>The surface of GPT-Live's sessions (<c>/v1/live/sessions</c>).</summary>
+    public const string Live = "live";
+
+    /// <summary>
+    /// One pending SIP call under two of OpenAI's ids (its <c>rtc_…</c> call and its <c>live_…</c> session): under
+    /// <see cref="FirstDecisionWins"/> the first accept or reject at either surface decides both, as OpenAI documents.
+    /// </summary>
+    public void SameCall(string realtimeCallId, string liveSessionId) => SameCallIds[liveSessionId] = realtimeCallId;
+
+    private ConcurrentDictionary<string, string> SameCallIds { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Under <see cref="FirstDecisionWins"/>: each call's first decision (accept or reject), the one OpenAI keeps.</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<string, string> FirstDecisions { get; } = new(StringComparer.Ordinal);
@@ -190,4 +207,8 @@ public sealed record RecordedRequest(
     string Organization,
     string? ContentType,
     string Body,
-    int Attempt);
+    int Attempt)
+{
+    /// <summary>The API surface asked: <see cref="FakeOpenAi.Realtime"/> or <see cref="FakeOpenAi.Live"/>.</summary>
+    public string Surface { get; init; } = FakeOpenAi.Realtime;
+}

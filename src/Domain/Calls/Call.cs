@@ -33,6 +33,9 @@ public sealed class Call
 
     public const int MaxTrunkLength = 64;
 
+    /// <summary>The longest SIP <c>Call-ID</c> kept (RFC 3261 sets no limit; real ones are far shorter).</summary>
+    public const int MaxSipCallIdLength = 256;
+
     public Guid Id { get; private set; }
 
     /// <summary>OpenAI's id of the call (<c>rtc_…</c>); unique.</summary>
@@ -63,6 +66,15 @@ public sealed class Call
     /// claim, kept for operators only. Set when the call is received.
     /// </summary>
     public CallerIdentity Identity { get; private set; }
+
+    /// <summary>The runtime that answers the call: the one whose event was decided, and whose surface its controls use.</summary>
+    public VoiceRuntime Runtime { get; private set; }
+
+    /// <summary>
+    /// The INVITE's SIP <c>Call-ID</c>: what a call announced on both runtimes (with two ids of OpenAI's) has in common, so
+    /// that it is decided once. Unique among calls; null when the INVITE had none.
+    /// </summary>
+    public string? SipCallId { get; private set; }
 
     public DateTimeOffset ReceivedAt { get; private set; }
 
@@ -124,7 +136,9 @@ public sealed class Call
         DateTimeOffset receivedAt,
         string? whatsAppCallId = null,
         string? trunk = null,
-        CallerIdentity identity = CallerIdentity.Unverified)
+        CallerIdentity identity = CallerIdentity.Unverified,
+        string? sipCallId = null,
+        VoiceRuntime runtime = VoiceRuntime.Realtime)
     {
         if (callId.Value is null)
         {
@@ -140,6 +154,8 @@ public sealed class Call
             WhatsAppCallId = UntrustedText.Token(whatsAppCallId, MaxWhatsAppCallIdLength),
             Trunk = UntrustedText.OneLine(trunk, MaxTrunkLength),
             Identity = identity,
+            SipCallId = UntrustedText.Token(sipCallId, MaxSipCallIdLength),
+            Runtime = runtime,
         };
     }
 
@@ -238,6 +254,9 @@ public sealed class Call
 
     /// <summary>The caller was gone before the call could be accepted (OpenAI answered 404).</summary>
     public void Miss(DateTimeOffset at) => Decide(CallStatus.Missed, at, CallEndReason.CallerGone, sipStatusCode: null);
+
+    /// <summary>Someone else decided the call first (<see cref="CallEndReason.DecidedElsewhere"/>): not answered here, nothing sent.</summary>
+    public void LeaveToOtherDecision(DateTimeOffset at) => Decide(CallStatus.Missed, at, CallEndReason.DecidedElsewhere, sipStatusCode: null);
 
     /// <summary>The call could not be accepted; the caller was sent <paramref name="sipStatusCode"/> when that was possible.</summary>
     public void Fail(DateTimeOffset at, int? sipStatusCode) => Decide(CallStatus.Failed, at, CallEndReason.AcceptFailed, sipStatusCode);

@@ -38,4 +38,13 @@ public enum CallEndReason
 
     /// <summary>Failed: OpenAI did not accept the call within the retry budget.</summary>
     AcceptFailed,
+
+    /// <summary>
+    /// Not ours to answer: OpenAI said <c>decision_already_made</c> to this service's first accept, so the call was accepted
+    /// or rejected elsewhere (the other runtime's surface, another deployment).
+    /// </summary>
+    DecidedElsewhere,
+
+    /// <summary>A safety filter ended the call (GPT-Live's <c>session.closed</c> reason <c>content</c>).</summary>
+    ContentFiltered,
 }

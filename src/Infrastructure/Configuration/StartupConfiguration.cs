@@ -57,6 +57,12 @@ public static class StartupConfiguration
             problems.Add("OPENAI_BASE_URL must be an absolute http(s) URL, such as https://api.openai.com/v1.");
         }
 
+        if (configuration["OpenAI:VoiceRuntime"] is { Length: > 0 } runtime
+            && !runtime.Trim().Equals("realtime", StringComparison.OrdinalIgnoreCase) && !runtime.Trim().Equals("live", StringComparison.OrdinalIgnoreCase))
+        {
+            problems.Add("OPENAI_VOICE_RUNTIME must be realtime (OpenAI's Realtime API over SIP, the default) or live (GPT-Live).");
+        }
+
         if (configuration["WhatsApp:GraphBaseUrl"] is { Length: > 0 } graphUrl
             && (!Uri.TryCreate(graphUrl, UriKind.Absolute, out var graph) || (graph.Scheme != Uri.UriSchemeHttps && graph.Scheme != Uri.UriSchemeHttp)))
         {

@@ -5,6 +5,7 @@ using EasyMo.Domain.Common;
 using EasyMo.Domain.Messaging;
 using EasyMo.Domain.Profiles;
 using EasyMo.Domain.WhatsApp;
+using EasyMo.Infrastructure.Persistence.Configurations;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -91,6 +92,12 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time) : ICallSt
             db.Calls.Add(call);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception) when (exception.InnerException is PostgresException { SqlState: UniqueViolation, ConstraintName: CallConfiguration.SipCallIdIndex })
+        {
+            // The same SIP call, announced on the other runtime, is decided (or being decided) under OpenAI's other id.
+            db.ChangeTracker.Clear();
+            return null;
         }
         catch (DbUpdateException exception) when (exception.InnerException is PostgresException { SqlState: UniqueViolation })
         {

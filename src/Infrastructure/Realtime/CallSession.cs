@@ -279,7 +279,7 @@ internal sealed partial class CallSession(
     private async Task HangUpAsync(CallEndReason reason, CancellationToken stoppingToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var result = await scope.ServiceProvider.GetRequiredService<IRealtimeCallsClient>().HangupAsync(callId, stoppingToken);
+        var result = await scope.ServiceProvider.GetRequiredService<ICallControls>().For(VoiceRuntime.Realtime).HangupAsync(callId, stoppingToken);
         HungUp(logger, callId, reason, result.Outcome);
     }
 

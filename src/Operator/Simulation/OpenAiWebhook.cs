@@ -17,11 +17,38 @@ public static class OpenAiWebhook
     /// <summary>The event of an incoming call on OpenAI's Realtime runtime.</summary>
     public const string CallIncomingType = "realtime.call.incoming";
 
+    /// <summary>The event of an incoming SIP call on GPT-Live.</summary>
+    public const string LiveTransportIncomingType = "live.transport.incoming";
+
+    /// <summary>GPT-Live's deprecated name of it, still delivered to old subscriptions.</summary>
+    public const string LiveCallIncomingType = "live.call.incoming";
+
     /// <summary>
     /// The body of a <c>realtime.call.incoming</c>, shaped as OpenAI sends it: compact JSON, <c>sip_headers</c> an ordered
     /// list of <c>{name, value}</c> (names may repeat), exactly <paramref name="sipHeaders"/> and nothing added.
     /// </summary>
-    public static byte[] CallIncoming(string callId, IEnumerable<(string Name, string Value)> sipHeaders, DateTimeOffset createdAt, string? eventId = null)
+    public static byte[] CallIncoming(string callId, IEnumerable<(string Name, string Value)> sipHeaders, DateTimeOffset createdAt, string? eventId = null) =>
+        Event(CallIncomingType, createdAt, eventId, json => json.WriteString("call_id", callId), sipHeaders);
+
+    /// <summary>
+    /// The body of GPT-Live's <c>live.transport.incoming</c> (<c>data.type</c> <paramref name="transportType"/>, normally
+    /// <c>sip</c>, and the <c>live_…</c> <c>session_id</c>), or of the deprecated <c>live.call.incoming</c> (no
+    /// <c>data.type</c>) when <paramref name="deprecated"/>.
+    /// </summary>
+    public static byte[] LiveIncoming(
+        string sessionId, IEnumerable<(string Name, string Value)> sipHeaders, DateTimeOffset createdAt, string? eventId = null, bool deprecated = false, string transportType = "sip") =>
+        Event(deprecated ? LiveCallIncomingType : LiveTransportIncomingType, createdAt, eventId, json =>
+        {
+            if (!deprecated)
+            {
+                json.WriteString("type", transportType);
+            }
+
+            json.WriteString("session_id", sessionId);
+            json.WriteString("sip_media_security", "srtp");
+        }, sipHeaders);
+
+    private static byte[] Event(string type, DateTimeOffset createdAt, string? eventId, Action<Utf8JsonWriter> ids, IEnumerable<(string Name, string Value)> sipHeaders)
     {
         ArgumentNullException.ThrowIfNull(sipHeaders);
         using var buffer = new MemoryStream();
@@ -30,10 +57,10 @@ public static class OpenAiWebhook
             json.WriteStartObject();
             json.WriteString("object", "event");
             json.WriteString("id", eventId ?? "evt_" + Guid.NewGuid().ToString("N"));
-            json.WriteString("type", CallIncomingType);
+            json.WriteString("type", type);
             json.WriteNumber("created_at", createdAt.ToUnixTimeSeconds());
             json.WriteStartObject("data");
-            json.WriteString("call_id", callId);
+            ids(json);
             json.WriteStartArray("sip_headers");
             foreach (var (name, value) in sipHeaders)
             {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using EasyMo.Application.Common.Metrics;
+using EasyMo.Application.Features.Calls;
 using EasyMo.Application.Features.Calls.AcceptIncomingCall;
 using EasyMo.Application.Features.Calls.RecordCallEnded;
 using EasyMo.Application.Features.Calls.Sip;
@@ -9,6 +10,7 @@ using EasyMo.Domain.Common;
 using EasyMo.Infrastructure.OpenAi;
 using EasyMo.WebApi.Webhooks;
 using Mediator;
+using Microsoft.Extensions.Options;
 using Serilog.Context;
 
 namespace EasyMo.WebApi.Endpoints;
@@ -22,6 +24,15 @@ public static partial class OpenAiWebhookEndpoints
     public const string Path = "/openai-sip-webhook";
     public const int MaxBodyBytes = 256 * 1024;
     public const string CallIncoming = "realtime.call.incoming";
+
+    /// <summary>GPT-Live's incoming SIP call.</summary>
+    public const string LiveTransportIncoming = "live.transport.incoming";
+
+    /// <summary>GPT-Live's former name of it: deprecated, still delivered to old subscriptions while they drain.</summary>
+    public const string LiveCallIncoming = "live.call.incoming";
+
+    /// <summary>The answer's outcome for an incoming call of the runtime that does not answer.</summary>
+    public const string OtherRuntimeOutcome = "other_runtime";
     public const string CallEnded = "realtime.call.ended";
 
     public static IEndpointRouteBuilder MapOpenAiWebhooks(this IEndpointRouteBuilder app)
@@ -36,6 +47,7 @@ public static partial class OpenAiWebhookEndpoints
         StandardWebhookVerifier verifier,
         ISender sender,
         EasyMoMetrics metrics,
+        IOptions<RealtimeAgentOptions> agent,
         ILoggerFactory loggerFactory)
     {
         var received = Stopwatch.GetTimestamp();
@@ -82,10 +94,19 @@ public static partial class OpenAiWebhookEndpoints
         using var webhookScope = LogContext.PushProperty("WebhookId", webhookId);
         switch (type)
         {
-            case CallIncoming:
-                if (webhookEvent.Data?.CallId is not { Length: > 0 } rawCallId)
+            case CallIncoming or LiveTransportIncoming or LiveCallIncoming:
+                var runtime = type == CallIncoming ? VoiceRuntime.Realtime : VoiceRuntime.Live;
+                var idName = runtime == VoiceRuntime.Live ? "data.session_id" : "data.call_id";
+                if (type == LiveTransportIncoming && webhookEvent.Data?.TransportType is { } transport && transport != "sip")
                 {
-                    return BadEvent("realtime.call.incoming without data.call_id.");
+                    // Not a phone call (a transport this service does not take): nothing to decide.
+                    EventIgnored(logger, $"{type} ({UntrustedText.OneLine(transport, 32)})");
+                    return TypedResults.Ok(new WebhookAnswer(type, null, "ignored", null));
+                }
+
+                if ((runtime == VoiceRuntime.Live ? webhookEvent.Data?.SessionId : webhookEvent.Data?.CallId) is not { Length: > 0 } rawCallId)
+                {
+                    return BadEvent($"{type} without {idName}.");
                 }
 
                 if (!OpenAiCallId.TryParse(rawCallId, out var callId))
@@ -93,18 +114,26 @@ public static partial class OpenAiWebhookEndpoints
                     return MalformedCallIdProblem();
                 }
 
-                if (webhookEvent.Data.SipHeaders is not { } rawHeaders || rawHeaders.Any(h => h?.Name is null || h.Value is null))
+                if (webhookEvent.Data!.SipHeaders is not { } rawHeaders || rawHeaders.Any(h => h?.Name is null || h.Value is null))
                 {
-                    return BadEvent("realtime.call.incoming without data.sip_headers as a list of {name, value}.");
+                    return BadEvent($"{type} without data.sip_headers as a list of {{name, value}}.");
                 }
 
                 using (LogContext.PushProperty("CallId", callId))
                 {
+                    if (runtime != agent.Value.VoiceRuntime)
+                    {
+                        // The same call may announce itself on both runtimes; only the configured one answers (docs/adr/0006).
+                        metrics.OtherRuntimeEvent(type);
+                        OtherRuntime(logger, type, agent.Value.VoiceRuntime);
+                        return TypedResults.Ok(new WebhookAnswer(type, callId.Value, OtherRuntimeOutcome, null));
+                    }
+
                     metrics.CallIncoming();
                     var headers = rawHeaders.Select(h => new SipHeader(h!.Name!, h.Value!)).ToArray();
 
                     // Not the request's token: once claimed, a decision is carried out and stored even if OpenAI stops waiting.
-                    var decision = await sender.Send(new AcceptIncomingCallCommand(webhookId!, callId, headers), CancellationToken.None);
+                    var decision = await sender.Send(new AcceptIncomingCallCommand(webhookId!, callId, headers, runtime), CancellationToken.None);
                     metrics.CallDecided(decision.Outcome, received);
                     return TypedResults.Ok(new WebhookAnswer(type, callId.Value, StateNames.Of(decision.Outcome), decision.SipStatusCode));
                 }
@@ -136,6 +165,10 @@ public static partial class OpenAiWebhookEndpoints
     [LoggerMessage(EventId = 1100, EventName = "OPENAI_SIP_WEBHOOK_SIGNATURE_INVALID", Level = LogLevel.Warning,
         Message = "Rejected an OpenAI webhook: {Verification}")]
     private static partial void SignatureRejected(ILogger logger, WebhookVerification verification);
+
+    [LoggerMessage(EventId = 1102, EventName = "OPENAI_SIP_WEBHOOK_OTHER_RUNTIME", Level = LogLevel.Information,
+        Message = "Acknowledged {EventType}: calls are answered on the {Runtime} runtime (OPENAI_VOICE_RUNTIME)")]
+    private static partial void OtherRuntime(ILogger logger, string eventType, VoiceRuntime runtime);
 
     [LoggerMessage(EventId = 1101, EventName = "OPENAI_SIP_WEBHOOK_IGNORED", Level = LogLevel.Information,
         Message = "Ignored OpenAI event {EventType}")]

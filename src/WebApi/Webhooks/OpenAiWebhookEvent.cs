@@ -12,9 +12,15 @@ public sealed record OpenAiWebhookEvent(
     [property: JsonPropertyName("created_at")] long? CreatedAt,
     [property: JsonPropertyName("data")] OpenAiWebhookEventData? Data);
 
-/// <summary><c>data</c> of <c>realtime.call.incoming</c> (and of a <c>realtime.call.ended</c>, should one ever come).</summary>
+/// <summary>
+/// <c>data</c> of <c>realtime.call.incoming</c> (<c>call_id</c>), of GPT-Live's <c>live.transport.incoming</c> and the
+/// deprecated <c>live.call.incoming</c> (<c>session_id</c>; <c>type</c> <c>sip</c> on the first), and of a
+/// <c>realtime.call.ended</c>, should one ever come.
+/// </summary>
 public sealed record OpenAiWebhookEventData(
     [property: JsonPropertyName("call_id")] string? CallId,
+    [property: JsonPropertyName("session_id")] string? SessionId,
+    [property: JsonPropertyName("type")] string? TransportType,
     [property: JsonPropertyName("sip_headers")] List<OpenAiSipHeader?>? SipHeaders);
 
 public sealed record OpenAiSipHeader(

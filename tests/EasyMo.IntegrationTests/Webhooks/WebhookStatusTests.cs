@@ -156,7 +156,7 @@ public sealed class WebhookStatusTests : IAsyncLifetime
 
     [Theory]
     [InlineData("response.completed")]
-    [InlineData("live.call.incoming")]
+    [InlineData("live.session.created")]
     [InlineData("batch_completed")]
     public async Task Any_other_event_type_is_200_and_ignored(string type)
     {

@@ -112,4 +112,16 @@ public sealed class SipParsingTests
 
         invite.ShouldBe(new IncomingInvite(null, null, null, CallChannel.Phone, null));
     }
+
+    [Theory]
+    [InlineData("Call-ID", "a84b4c76e66710@pc33.example.com")]
+    [InlineData("call-id", "a84b4c76e66710@pc33.example.com")]
+    [InlineData("i", "a84b4c76e66710@pc33.example.com")] // the compact form
+    public void The_SIP_Call_ID_is_read_whatever_the_form_of_its_name(string name, string value)
+    {
+        var invite = IncomingInvite.Parse(
+            [new SipHeader("From", "<sip:+250788123456@trunk.example>"), new SipHeader(name, " " + value + " "), new SipHeader("Call-ID", "second@x")], null);
+
+        invite.SipCallId.ShouldBe(value); // trimmed; the first one wins
+    }
 }

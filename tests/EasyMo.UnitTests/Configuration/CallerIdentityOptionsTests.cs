@@ -110,4 +110,16 @@ public sealed class CallerIdentityOptionsTests
         new("Call-ID", "c1"),
         new(EdgeAttestation.HeaderName, attestation),
     ];
+
+    [Theory]
+    [InlineData("realtime", false)]
+    [InlineData("Live", false)]
+    [InlineData("gpt-live", true)]
+    [InlineData("both", true)]
+    public void The_voice_runtime_is_realtime_or_live(string value, bool refused)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["OpenAI:VoiceRuntime"] = value }).Build();
+
+        StartupConfiguration.Validate(configuration).Any(problem => problem.StartsWith("OPENAI_VOICE_RUNTIME", StringComparison.Ordinal)).ShouldBe(refused);
+    }
 }

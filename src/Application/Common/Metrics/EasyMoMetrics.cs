@@ -26,6 +26,7 @@ public sealed class EasyMoMetrics
     private readonly Histogram<double> _decisionDuration;
     private readonly UpDownCounter<long> _live;
     private readonly Counter<long> _signatureFailures;
+    private readonly Counter<long> _otherRuntime;
     private long _outboxBacklog = -1;
 
     public EasyMoMetrics(IMeterFactory meterFactory)
@@ -41,6 +42,8 @@ public sealed class EasyMoMetrics
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
         _live = meter.CreateUpDownCounter<long>("easymo_calls_live", unit: null, "Calls this instance follows over the sideband socket now.");
+        _otherRuntime = meter.CreateCounter<long>(
+            "easymo_openai_other_runtime_events", unit: null, "Incoming-call events of the voice runtime that does not answer (OPENAI_VOICE_RUNTIME), by event type: acknowledged, not decided.");
         _signatureFailures = meter.CreateCounter<long>("easymo_webhook_signature_failures", unit: null, "Webhooks refused for a missing or wrong signature, by source.");
         meter.CreateObservableGauge(
             "easymo_outbox_backlog",
@@ -65,6 +68,9 @@ public sealed class EasyMoMetrics
         _decisions.Add(1, tag);
         _decisionDuration.Record(Stopwatch.GetElapsedTime(receivedTimestamp).TotalSeconds, tag);
     }
+
+    /// <summary>An incoming-call event of the runtime that does not answer: acknowledged and counted, never decided.</summary>
+    public void OtherRuntimeEvent(string eventType) => _otherRuntime.Add(1, new KeyValuePair<string, object?>("event", eventType));
 
     public void CallFollowed() => _live.Add(1);
 

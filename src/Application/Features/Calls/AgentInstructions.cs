@@ -13,6 +13,7 @@ public static class AgentInstructions
 {
     private const string CallerPlaceholder = "{{caller}}";
     private const string LastSummaryPlaceholder = "{{last_summary}}";
+    private const string LanguagePlaceholder = "{{language}}";
     private const int MaxNameLength = 60;
 
     /// <summary>Longest last-call summary placed in the instructions.</summary>
@@ -21,6 +22,8 @@ public static class AgentInstructions
     private static readonly FrozenDictionary<string, string> Templates = Language.All.ToFrozenDictionary(
         language => language.Code,
         language => ReadTemplate($"agent.{language.Code}.txt"));
+
+    private static readonly string LiveTemplate = ReadTemplate("live.txt");
 
     /// <summary>
     /// The instructions in <paramref name="language"/>, naming the caller when <paramref name="callerName"/> is known, and
@@ -41,6 +44,25 @@ public static class AgentInstructions
         // The summary goes in last, so that nothing in it is taken for a placeholder.
         var instructions = Templates[language.Code].Replace(CallerPlaceholder, callerLine, StringComparison.Ordinal);
         return WithLastSummary(instructions, SanitizeSummary(lastSummary));
+    }
+
+    /// <summary>
+    /// GPT-Live's frontend instructions (<c>session.instructions</c>): who is speaking, in which language, and the three
+    /// policies OpenAI's Live prompting guide asks for (backchannel, interruption, delegation). Short on purpose: the
+    /// business rules and the tools stay in the backend prompt, <see cref="Build"/>, which the Responses model gets.
+    /// </summary>
+    public static string BuildLiveFrontend(Language language, string? callerName)
+    {
+        ArgumentNullException.ThrowIfNull(language);
+        var name = SanitizeName(callerName);
+        var callerLine = name is null ? "You do not know the caller's name yet." : $"The caller's name is \"{name}\"; greet them by name.";
+        var languageName = language.Code switch
+        {
+            "fr" => "French",
+            "rw" => "Kinyarwanda",
+            _ => "English",
+        };
+        return LiveTemplate.Replace(CallerPlaceholder, callerLine, StringComparison.Ordinal).Replace(LanguagePlaceholder, languageName, StringComparison.Ordinal);
     }
 
     /// <summary>

@@ -49,6 +49,10 @@ public static partial class CallLog
     [LoggerMessage(EventId = 1009, EventName = "OPENAI_SIP_CALL_REJECT_FAILED", Level = LogLevel.Warning,
         Message = "Reject of call {CallId} failed (HTTP {HttpStatus}, {Error}); the call is recorded as refused and OpenAI times it out")]
     public static partial void RejectFailed(ILogger logger, OpenAiCallId callId, int? httpStatus, string? error);
+
+    [LoggerMessage(EventId = 1010, EventName = "OPENAI_SIP_CALL_DECIDED_ELSEWHERE", Level = LogLevel.Warning,
+        Message = "Call {CallId}: OpenAI says decision_already_made to this service's first accept on {Runtime}: decided elsewhere, not followed")]
+    public static partial void DecidedElsewhere(ILogger logger, OpenAiCallId callId, VoiceRuntime runtime);
 }
 
 /// <summary>How the reject that follows a failed accept went, for the log line.</summary>

@@ -1,3 +1,5 @@
+using EasyMo.Domain.Calls;
+
 namespace EasyMo.Application.Features.Calls;
 
 /// <summary>The voice agent's session settings sent with every accept (configuration section <c>OpenAI</c>).</summary>
@@ -13,4 +15,28 @@ public sealed class RealtimeAgentOptions
 
     /// <summary>Model that transcribes the caller's speech; empty turns input transcription off.</summary>
     public string TranscriptionModel { get; set; } = "gpt-4o-mini-transcribe";
+
+    /// <summary>
+    /// The runtime that answers (<c>OPENAI_VOICE_RUNTIME</c>: <c>realtime</c>, the default, or <c>live</c>). The other
+    /// runtime's incoming-call events are acknowledged, logged and counted, never decided.
+    /// </summary>
+    public VoiceRuntime VoiceRuntime { get; set; } = VoiceRuntime.Realtime;
+
+    /// <summary>GPT-Live model named in every Live accept (<c>OPENAI_LIVE_MODEL</c>).</summary>
+    public string LiveModel { get; set; } = "gpt-live-1";
+
+    /// <summary>GPT-Live voice (<c>OPENAI_LIVE_VOICE</c>; fixed for the whole call).</summary>
+    public string LiveVoice { get; set; } = "marin";
+
+    /// <summary>
+    /// The Responses model GPT-Live delegates to (<c>OPENAI_LIVE_BACKEND_MODEL</c>): it holds the business rules and runs
+    /// the agent's tools, while GPT-Live speaks.
+    /// </summary>
+    public string LiveBackendModel { get; set; } = "gpt-5.6-luna";
+
+    /// <summary>The model a call on <paramref name="runtime"/> is accepted with.</summary>
+    public string ModelFor(VoiceRuntime runtime) => runtime == VoiceRuntime.Live ? LiveModel : RealtimeModel;
+
+    /// <summary>The voice a call on <paramref name="runtime"/> is accepted with.</summary>
+    public string VoiceFor(VoiceRuntime runtime) => runtime == VoiceRuntime.Live ? LiveVoice : RealtimeVoice;
 }

@@ -11,6 +11,9 @@ internal sealed class CallConfiguration : IEntityTypeConfiguration<Call>
     /// <summary>The shadow property (<c>monitor_owner</c>) naming the instance that follows a live call.</summary>
     public const string MonitorOwner = "MonitorOwner";
 
+    /// <summary>The unique index a second runtime's claim of the same SIP call runs into.</summary>
+    public const string SipCallIdIndex = "ux_calls_sip_call_id";
+
     public void Configure(EntityTypeBuilder<Call> builder)
     {
         builder.ToTable("calls", table =>
@@ -18,6 +21,7 @@ internal sealed class CallConfiguration : IEntityTypeConfiguration<Call>
             table.HasCheckConstraint("ck_calls_status", "status IN ('ringing','accepted','rejected','missed','failed','ended')");
             table.HasCheckConstraint("ck_calls_duration", "duration_seconds IS NULL OR duration_seconds >= 0");
             table.HasCheckConstraint("ck_calls_identity", "identity IN ('verified','unverified')");
+            table.HasCheckConstraint("ck_calls_runtime", "runtime IN ('realtime','live')");
         });
         builder.HasKey(call => call.Id);
         builder.Property(call => call.Id).ValueGeneratedNever();
@@ -43,6 +47,10 @@ internal sealed class CallConfiguration : IEntityTypeConfiguration<Call>
         // Rows from before attestation existed are unverified; the sentinel makes EF send the value on every insert.
         builder.Property(call => call.Identity).HasConversion(ValueConverters.SnakeCase<CallerIdentity>()).HasMaxLength(16)
             .HasDefaultValue(CallerIdentity.Unverified).HasSentinel((CallerIdentity)(-1));
+        // Rows from before GPT-Live were all answered on Realtime.
+        builder.Property(call => call.Runtime).HasConversion(ValueConverters.SnakeCase<VoiceRuntime>()).HasMaxLength(16)
+            .HasDefaultValue(VoiceRuntime.Realtime).HasSentinel((VoiceRuntime)(-1));
+        builder.Property(call => call.SipCallId).HasMaxLength(Call.MaxSipCallIdLength);
         // When the decision was claimed, by the database's clock (a default, never sent by the service): a claim older than
         // Calls:ClaimTimeout and still ringing is taken over, and a ringing one within it counts toward the ceiling.
         builder.Property<DateTimeOffset>("ClaimedAt").HasColumnName("claimed_at").HasDefaultValueSql("now()").ValueGeneratedOnAdd();
@@ -67,6 +75,8 @@ internal sealed class CallConfiguration : IEntityTypeConfiguration<Call>
         builder.Property<string?>(MonitorOwner).HasMaxLength(WorkLease.MaxNameLength);
         builder.HasIndex(MonitorOwner).HasDatabaseName("ix_calls_monitor_owner").HasFilter("monitor_owner IS NOT NULL");
         builder.HasIndex(call => call.WhatsAppCallId).HasFilter("whatsapp_call_id IS NOT NULL");
+        // One decision per SIP call, whichever of OpenAI's runtimes announced it (its two ids differ; the Call-ID does not).
+        builder.HasIndex(call => call.SipCallId).IsUnique().HasDatabaseName(SipCallIdIndex).HasFilter("sip_call_id IS NOT NULL");
         builder.HasIndex(call => call.CallerPseudonym).HasFilter("caller_pseudonym IS NOT NULL");
         builder.HasIndex(call => call.SummaryDueAt).HasDatabaseName("ix_calls_summary_due").HasFilter("summary_status = 'pending'");
         builder.HasIndex(call => new { call.ProfileId, call.EndedAt }).HasDatabaseName("ix_calls_profile_summaries").HasFilter("summary IS NOT NULL");

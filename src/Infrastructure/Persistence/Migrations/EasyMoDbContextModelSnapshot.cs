@@ -131,6 +131,19 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("received_at");
 
+                    b.Property<string>("Runtime")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("realtime")
+                        .HasColumnName("runtime");
+
+                    b.Property<string>("SipCallId")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("sip_call_id");
+
                     b.Property<int?>("SipStatusCode")
                         .HasColumnType("integer")
                         .HasColumnName("sip_status_code");
@@ -203,6 +216,11 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("ix_calls_monitor_owner")
                         .HasFilter("monitor_owner IS NOT NULL");
 
+                    b.HasIndex("SipCallId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_calls_sip_call_id")
+                        .HasFilter("sip_call_id IS NOT NULL");
+
                     b.HasIndex("SummaryDueAt")
                         .HasDatabaseName("ix_calls_summary_due")
                         .HasFilter("summary_status = 'pending'");
@@ -236,6 +254,8 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                             t.HasCheckConstraint("ck_calls_duration", "duration_seconds IS NULL OR duration_seconds >= 0");
 
                             t.HasCheckConstraint("ck_calls_identity", "identity IN ('verified','unverified')");
+
+                            t.HasCheckConstraint("ck_calls_runtime", "runtime IN ('realtime','live')");
 
                             t.HasCheckConstraint("ck_calls_status", "status IN ('ringing','accepted','rejected','missed','failed','ended')");
                         });

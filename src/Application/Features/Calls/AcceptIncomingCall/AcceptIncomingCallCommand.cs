@@ -5,8 +5,9 @@ using Mediator;
 namespace EasyMo.Application.Features.Calls.AcceptIncomingCall;
 
 /// <summary>
-/// A signed <c>realtime.call.incoming</c> webhook: decide, while the phone rings, whether and how to answer
-/// the call, carry the decision out at OpenAI and store it.
+/// A signed incoming-call webhook (<c>realtime.call.incoming</c>, or GPT-Live's <c>live.transport.incoming</c> with the
+/// session id as <paramref name="CallId"/>): decide, while the phone rings, whether and how to answer the call, carry the
+/// decision out at OpenAI on <paramref name="Runtime"/>'s surface and store it. The decision is the same on both runtimes.
 /// </summary>
-public sealed record AcceptIncomingCallCommand(string WebhookId, OpenAiCallId CallId, IReadOnlyList<SipHeader> SipHeaders)
+public sealed record AcceptIncomingCallCommand(string WebhookId, OpenAiCallId CallId, IReadOnlyList<SipHeader> SipHeaders, VoiceRuntime Runtime = VoiceRuntime.Realtime)
     : ICommand<CallDecision>;

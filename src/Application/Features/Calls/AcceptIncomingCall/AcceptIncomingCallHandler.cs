@@ -22,7 +22,7 @@ namespace EasyMo.Application.Features.Calls.AcceptIncomingCall;
 public sealed class AcceptIncomingCallHandler(
     ICallStore store,
     ICallHistory history,
-    IRealtimeCallsClient openAi,
+    ICallControls controls,
     ICallMonitor monitor,
     LanguageResolver languages,
     TrunkDirectory trunks,
@@ -35,6 +35,7 @@ public sealed class AcceptIncomingCallHandler(
     : ICommandHandler<AcceptIncomingCallCommand, CallDecision>
 {
     public const string EventType = "realtime.call.incoming";
+    public const string LiveEventType = "live.transport.incoming";
     public const int SipDecline = 603;
     public const int SipBusyHere = 486;
     public const int SipTemporarilyUnavailable = 480;
@@ -64,7 +65,9 @@ public sealed class AcceptIncomingCallHandler(
             time.GetUtcNow(),
             invite.WhatsAppCallId,
             trunk,
-            caller.Level);
+            caller.Level,
+            invite.SipCallId,
+            command.Runtime);
 
         // The language may still come from the claimed number's country code: that tells nothing about a person.
         received.Identify(profile?.Id, languages.Resolve(profile, invite.Caller));
@@ -78,7 +81,8 @@ public sealed class AcceptIncomingCallHandler(
         // The claim is committed before OpenAI is called, and the outcome recorded after: no transaction or pooled
         // connection is held across the round trips (docs/adr/0004). The ceiling counts decisions in flight too.
         var limit = options.MaxLiveCalls > 0 ? new LiveCallLimit(options.MaxLiveCalls, received.ReceivedAt - options.MaxCallDuration) : null;
-        var decision = await store.ClaimAsync(command.WebhookId, EventType, received, limit, options.ClaimTimeout, cancellationToken);
+        var decision = await store.ClaimAsync(
+            command.WebhookId, command.Runtime == VoiceRuntime.Live ? LiveEventType : EventType, received, limit, options.ClaimTimeout, cancellationToken);
         if (decision is null)
         {
             CallLog.Duplicate(logger, command.CallId, command.WebhookId);
@@ -112,9 +116,10 @@ public sealed class AcceptIncomingCallHandler(
         }
 
         await decision.CommitAsync(cancellationToken);
-        if (call.Status == CallStatus.Accepted)
+        if (call.Status == CallStatus.Accepted && call.Runtime == VoiceRuntime.Realtime)
         {
-            // Only once the decision is stored: the monitor finds the call in the database.
+            // Only once the decision is stored: the monitor finds the call in the database. (GPT-Live's sideband, attach and
+            // session.closed, is not followed yet: docs/adr/0006.)
             monitor.Follow(call.CallId);
         }
 
@@ -130,32 +135,34 @@ public sealed class AcceptIncomingCallHandler(
         var lastSummary = knownCaller && profile is not null && call.Consent == Consent.Granted
             ? await history.GetLastSummaryAsync(profile.Id, cancellationToken)
             : null;
-        var session = new RealtimeSessionConfig(
-            agent.RealtimeModel,
-            AgentInstructions.Build(call.Language, profile?.Name, lastSummary),
-            agent.RealtimeVoice,
-            // No transcription language: callers switch languages, and Kinyarwanda is not one the models take as a hint.
-            string.IsNullOrWhiteSpace(agent.TranscriptionModel) ? null : agent.TranscriptionModel,
-            AgentTools.All);
-
+        var session = Session(call, profile, lastSummary, agent);
+        var openAi = controls.For(call.Runtime);
+        var model = agent.ModelFor(call.Runtime);
+        var voice = agent.VoiceFor(call.Runtime);
         var accepted = await openAi.AcceptAsync(call.CallId, session, cancellationToken);
         switch (accepted.Outcome)
         {
             case RealtimeCallOutcome.Succeeded:
-                call.Accept(time.GetUtcNow(), agent.RealtimeModel, agent.RealtimeVoice);
-                CallLog.Accepted(logger, call.CallId, call.Language.Code, agent.RealtimeModel, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                call.Accept(time.GetUtcNow(), model, voice);
+                CallLog.Accepted(logger, call.CallId, call.Language.Code, model, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                return;
+            case RealtimeCallOutcome.AlreadyDecided when decision.TakenOver:
+                // The first decision wins at OpenAI: it was this call's accept, sent by an attempt that did not record it.
+                call.Accept(time.GetUtcNow(), model, voice);
+                CallLog.Reconciled(logger, call.CallId, "accept", "decision already made", "accepted");
                 return;
             case RealtimeCallOutcome.AlreadyDecided:
-                // The first decision wins at OpenAI: it was this call's accept, sent by an attempt that did not record it.
-                call.Accept(time.GetUtcNow(), agent.RealtimeModel, agent.RealtimeVoice);
-                CallLog.Reconciled(logger, call.CallId, "accept", "decision already made", "accepted");
+                // This service's first accept, and yet decided: by the other runtime's surface or another deployment. Not
+                // ours: not followed, and no fallback to a caller who may be talking to someone else's agent.
+                call.LeaveToOtherDecision(time.GetUtcNow());
+                CallLog.DecidedElsewhere(logger, call.CallId, call.Runtime);
                 return;
             case RealtimeCallOutcome.CallNotFound:
                 call.Miss(time.GetUtcNow());
                 CallLog.Missed(logger, call.CallId);
                 return;
             case RealtimeCallOutcome.InDoubt:
-                await ReconcileAsync(call, accepted, trusted, decision, agent, cancellationToken);
+                await ReconcileAsync(call, openAi, accepted, trusted, decision, model, voice, cancellationToken);
                 return;
         }
 
@@ -165,12 +172,38 @@ public sealed class AcceptIncomingCallHandler(
     }
 
     /// <summary>
+    /// The session for the call's runtime. Realtime: one model gets the whole prompt and the tools. GPT-Live: the short
+    /// spoken prompt goes to the voice, the business rules (the same prompt) and the tools to the Responses backend.
+    /// </summary>
+    private static AgentSession Session(Call call, Profile? profile, string? lastSummary, RealtimeAgentOptions agent)
+    {
+        var instructions = AgentInstructions.Build(call.Language, profile?.Name, lastSummary);
+        return call.Runtime == VoiceRuntime.Live
+            ? new AgentSession(
+                agent.LiveModel,
+                AgentInstructions.BuildLiveFrontend(call.Language, profile?.Name),
+                agent.LiveVoice,
+                TranscriptionModel: null, // GPT-Live always transcribes, as deltas on the sideband
+                AgentTools.All,
+                agent.LiveBackendModel,
+                instructions)
+            : new AgentSession(
+                agent.RealtimeModel,
+                instructions,
+                agent.RealtimeVoice,
+                // No transcription language: callers switch languages, and Kinyarwanda is not one the models take as a hint.
+                string.IsNullOrWhiteSpace(agent.TranscriptionModel) ? null : agent.TranscriptionModel,
+                AgentTools.All);
+    }
+
+    /// <summary>
     /// An accept that may or may not have reached OpenAI is never guessed at: a reject (480) asks OpenAI. Taken: the call
     /// was not live, and the caller gets the fallback text. <c>decision_already_made</c>: the accept was taken, and the
     /// call is followed. Still no answer: the call is followed as accepted, and the monitor finds out (a call that is not
     /// live ends at once); no fallback is sent to a caller who may be talking to the agent.
     /// </summary>
-    private async Task ReconcileAsync(Call call, RealtimeCallResult accepted, bool trusted, ICallDecision decision, RealtimeAgentOptions agent, CancellationToken cancellationToken)
+    private async Task ReconcileAsync(
+        Call call, ICallControl openAi, RealtimeCallResult accepted, bool trusted, ICallDecision decision, string model, string voice, CancellationToken cancellationToken)
     {
         var probe = await openAi.RejectAsync(call.CallId, SipTemporarilyUnavailable, cancellationToken);
         switch (probe.Outcome)
@@ -183,11 +216,11 @@ public sealed class AcceptIncomingCallHandler(
                 CallLog.Missed(logger, call.CallId);
                 return;
             case RealtimeCallOutcome.AlreadyDecided:
-                call.Accept(time.GetUtcNow(), agent.RealtimeModel, agent.RealtimeVoice);
+                call.Accept(time.GetUtcNow(), model, voice);
                 CallLog.Reconciled(logger, call.CallId, "accept", accepted.Error ?? "in doubt", "accepted");
                 return;
             default:
-                call.Accept(time.GetUtcNow(), agent.RealtimeModel, agent.RealtimeVoice);
+                call.Accept(time.GetUtcNow(), model, voice);
                 CallLog.Reconciled(logger, call.CallId, "accept", accepted.Error ?? "in doubt", "followed to find out");
                 return;
         }
@@ -213,7 +246,7 @@ public sealed class AcceptIncomingCallHandler(
 
     private async Task RejectAsync(Call call, int sipStatus, CallEndReason reason, CancellationToken cancellationToken)
     {
-        var rejected = await openAi.RejectAsync(call.CallId, sipStatus, cancellationToken);
+        var rejected = await controls.For(call.Runtime).RejectAsync(call.CallId, sipStatus, cancellationToken);
         if (rejected.Outcome is RealtimeCallOutcome.Failed or RealtimeCallOutcome.InDoubt)
         {
             // The caller still hears nothing from us; the call is recorded as refused all the same, and OpenAI times it out.

@@ -3,13 +3,17 @@ using EasyMo.Domain.Common;
 
 namespace EasyMo.Application.Features.Calls.Sip;
 
-/// <summary>What the SIP INVITE tells about a call: who calls, which number they dialed, and through which channel.</summary>
+/// <summary>
+/// What the SIP INVITE tells about a call: who calls, which number they dialed, through which channel, and its SIP
+/// <c>Call-ID</c> (the first one), which both of OpenAI's runtimes pass on unchanged.
+/// </summary>
 public sealed record IncomingInvite(
     PhoneNumber? Caller,
     string? CallerDisplayName,
     PhoneNumber? Callee,
     CallChannel Channel,
-    string? WhatsAppCallId)
+    string? WhatsAppCallId,
+    string? SipCallId = null)
 {
     private const string WhatsAppHeaderPrefix = "x-wa-meta-";
     private const string WhatsAppCallIdHeader = "x-wa-meta-wacid";
@@ -26,6 +30,7 @@ public sealed record IncomingInvite(
         PhoneNumber? asserted = null;
         string? assertedName = null;
         string? whatsAppCallId = null;
+        string? sipCallId = null;
         var whatsApp = false;
 
         foreach (var header in headers)
@@ -68,6 +73,9 @@ public sealed record IncomingInvite(
                     }
 
                     break;
+                case "call-id" or "i" when sipCallId is null && !string.IsNullOrWhiteSpace(header.Value):
+                    sipCallId = header.Value.Trim();
+                    break;
                 case "to" or "t" when to is null:
                     if (SipAddress.TryParse(header.Value, out var toAddress))
                     {
@@ -85,7 +93,8 @@ public sealed record IncomingInvite(
             caller is null ? null : displayName,
             to?.ToPhoneNumber(defaultCountryCode),
             whatsApp ? CallChannel.WhatsApp : CallChannel.Phone,
-            whatsAppCallId);
+            whatsAppCallId,
+            sipCallId);
     }
 
     /// <summary>

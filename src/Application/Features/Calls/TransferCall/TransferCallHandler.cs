@@ -9,7 +9,7 @@ namespace EasyMo.Application.Features.Calls.TransferCall;
 
 public sealed partial class TransferCallHandler(
     ICallStore store,
-    IRealtimeCallsClient openAi,
+    ICallControls controls,
     IOptions<CallHandlingOptions> options,
     TimeProvider time,
     ILogger<TransferCallHandler> logger)
@@ -33,7 +33,7 @@ public sealed partial class TransferCallHandler(
         }
         else
         {
-            var referred = await openAi.ReferAsync(call.CallId, target, cancellationToken);
+            var referred = await controls.For(call.Runtime).ReferAsync(call.CallId, target, cancellationToken);
             outcome = referred.Succeeded ? TransferOutcome.Transferring : TransferOutcome.Failed;
             if (referred.Succeeded)
             {

@@ -1,14 +1,20 @@
 using EasyMo.Domain.Calls;
 namespace EasyMo.Application.Common.Abstractions;
 
-/// <summary>OpenAI's Realtime calls API: what the service can do to a SIP call it was told about.</summary>
-public interface IRealtimeCallsClient
+/// <summary>
+/// What the service can do to a SIP call OpenAI told it about, on one runtime's surface: the Realtime calls API
+/// (<c>/v1/realtime/calls/{call_id}</c>) or GPT-Live's sessions (<c>/v1/live/sessions/{session_id}</c>).
+/// </summary>
+public interface ICallControl
 {
+    /// <summary>The runtime whose surface this is.</summary>
+    VoiceRuntime Runtime { get; }
+
     /// <summary>
     /// Answers the call with the given session. Retried only when the request certainly did not reach OpenAI (the
     /// connection could not be made): OpenAI places a call's first decision, so an accept is never sent twice on a guess.
     /// </summary>
-    Task<RealtimeCallResult> AcceptAsync(OpenAiCallId callId, RealtimeSessionConfig session, CancellationToken cancellationToken);
+    Task<RealtimeCallResult> AcceptAsync(OpenAiCallId callId, AgentSession session, CancellationToken cancellationToken);
 
     /// <summary>Refuses the call with a SIP status (603 Decline, 486 Busy Here, 480 Temporarily Unavailable, …).</summary>
     Task<RealtimeCallResult> RejectAsync(OpenAiCallId callId, int sipStatusCode, CancellationToken cancellationToken);
@@ -20,13 +26,25 @@ public interface IRealtimeCallsClient
     Task<RealtimeCallResult> HangupAsync(OpenAiCallId callId, CancellationToken cancellationToken);
 }
 
-/// <summary>The session a call is accepted with: the parts of OpenAI's <c>RealtimeSessionCreateRequestGA</c> this service sets.</summary>
-public sealed record RealtimeSessionConfig(
+/// <summary>Each runtime's <see cref="ICallControl"/>: a call is controlled on the surface of the runtime that answered it.</summary>
+public interface ICallControls
+{
+    ICallControl For(VoiceRuntime runtime);
+}
+
+/// <summary>
+/// The session a call is accepted with, on either runtime. On Realtime, one model speaks and runs the tools: the whole of
+/// <see cref="Instructions"/> goes to it. On GPT-Live, <see cref="Instructions"/> is the short spoken prompt and the
+/// business rules (<see cref="BackendInstructions"/>) and the tools go to the Responses model it delegates to.
+/// </summary>
+public sealed record AgentSession(
     string Model,
     string Instructions,
     string Voice,
     string? TranscriptionModel,
-    IReadOnlyList<Features.Calls.AgentTool> Tools);
+    IReadOnlyList<Features.Calls.AgentTool> Tools,
+    string? BackendModel = null,
+    string? BackendInstructions = null);
 
 public enum RealtimeCallOutcome
 {
