@@ -2,10 +2,14 @@ using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 
 namespace EasyMo.Testing;
 
-/// <summary>The sideband WebSocket of the fake (<c>GET /v1/realtime?call_id=…</c>), driven by a script per connection.</summary>
+/// <summary>
+/// The sideband WebSocket of the fake (<c>GET /v1/realtime?call_id=…</c>, or GPT-Live's <c>/v1/live/sessions/{id}/attach</c>),
+/// driven by a script per connection.
+/// </summary>
 public sealed partial class FakeOpenAi
 {
     private readonly ConcurrentQueue<FakeRealtimeSession> _sessions = new();
@@ -41,26 +45,30 @@ public sealed partial class FakeOpenAi
     private void MapRealtime(WebApplication app)
     {
         app.UseWebSockets();
-        app.Map("/v1/realtime", async context =>
-        {
-            if (!context.WebSockets.IsWebSocketRequest || !RealtimeAvailable)
-            {
-                context.Response.StatusCode = RealtimeAvailable ? 400 : 404;
-                return;
-            }
+        app.Map("/v1/realtime", context => AttachAsync(context, context.Request.Query["call_id"].ToString(), Realtime));
+        app.Map("/v1/live/sessions/{sessionId}/attach", (HttpContext context, string sessionId) => AttachAsync(context, sessionId, Live));
+    }
 
-            var socket = await context.WebSockets.AcceptWebSocketAsync();
-            var session = new FakeRealtimeSession(socket, context.Request.Query["call_id"].ToString(), context.Request.Headers.Authorization.ToString());
-            _sessions.Enqueue(session);
-            try
-            {
-                await RealtimeScript(session);
-            }
-            finally
-            {
-                await session.FinishAsync();
-            }
-        });
+    /// <summary>One sideband connection, on either runtime's URL, run by <see cref="RealtimeScript"/>.</summary>
+    private async Task AttachAsync(HttpContext context, string callId, string surface)
+    {
+        if (!context.WebSockets.IsWebSocketRequest || !RealtimeAvailable)
+        {
+            context.Response.StatusCode = RealtimeAvailable ? 400 : 404;
+            return;
+        }
+
+        var socket = await context.WebSockets.AcceptWebSocketAsync();
+        var session = new FakeRealtimeSession(socket, callId, context.Request.Headers.Authorization.ToString()) { Surface = surface };
+        _sessions.Enqueue(session);
+        try
+        {
+            await RealtimeScript(session);
+        }
+        finally
+        {
+            await session.FinishAsync();
+        }
     }
 }
 
@@ -83,6 +91,9 @@ public sealed class FakeRealtimeSession
     public string CallId { get; }
 
     public string Authorization { get; }
+
+    /// <summary>The runtime whose sideband URL was attached: <see cref="FakeOpenAi.Realtime"/> or <see cref="FakeOpenAi.Live"/>.</summary>
+    public string Surface { get; init; } = FakeOpenAi.Realtime;
 
     /// <summary>Client events the service sent, in order.</summary>
     public IReadOnlyList<JsonElement> Received => _received.ToArray();

@@ -76,6 +76,9 @@ public sealed class Call
     /// </summary>
     public string? SipCallId { get; private set; }
 
+    /// <summary>The audio seconds OpenAI counted for the call (GPT-Live's <c>session.closed</c> usage); null when it did not say.</summary>
+    public int? VoiceSeconds { get; private set; }
+
     public DateTimeOffset ReceivedAt { get; private set; }
 
     public DateTimeOffset? AcceptedAt { get; private set; }
@@ -262,7 +265,7 @@ public sealed class Call
     public void Fail(DateTimeOffset at, int? sipStatusCode) => Decide(CallStatus.Failed, at, CallEndReason.AcceptFailed, sipStatusCode);
 
     /// <summary>Ends an accepted call. Returns false when it had already ended (the first end stands).</summary>
-    public bool End(DateTimeOffset at, CallEndReason reason)
+    public bool End(DateTimeOffset at, CallEndReason reason, int? voiceSeconds = null)
     {
         if (Status == CallStatus.Ended)
         {
@@ -276,6 +279,7 @@ public sealed class Call
         EndedAt = endedAt;
         EndReason = reason;
         DurationSeconds = (int)Math.Round((endedAt - acceptedAt).TotalSeconds, MidpointRounding.AwayFromZero);
+        VoiceSeconds = voiceSeconds is >= 0 ? voiceSeconds : null;
 
         // Without the caller's consent nothing of the conversation was kept, so there is nothing to summarise.
         SummaryStatus = KeepsContent ? SummaryStatus.Pending : SummaryStatus.NotKept;

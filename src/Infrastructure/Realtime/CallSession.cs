@@ -1,4 +1,3 @@
-using System.Text.Json;
 using EasyMo.Application.Common.Abstractions;
 using EasyMo.Application.Features.Calls.HandleCallTool;
 using EasyMo.Application.Features.Calls.RecordCallConsent;
@@ -16,7 +15,8 @@ using Microsoft.Extensions.Options;
 namespace EasyMo.Infrastructure.Realtime;
 
 /// <summary>
-/// One call followed from its accept (or a takeover) to its end: opens the sideband socket (retrying briefly), makes the
+/// One call followed from its accept (or a takeover) to its end, on the sideband of the runtime that answered it
+/// (<see cref="SidebandProtocol"/>: Realtime's or GPT-Live's): opens the socket (retrying briefly), makes the
 /// agent greet first (asking for consent when the caller has no remembered answer), stores transcripts, answers tools,
 /// records consent on keys 1 and 2, transfers on key 0, enforces the idle and duration guards, and records the end when
 /// the socket closes. Everything it stores goes through mediator commands.
@@ -39,7 +39,10 @@ internal sealed partial class CallSession(
 
     private CallEndReason? _endReason;
     private bool _hangUpAfterResponse;
+    private DateTimeOffset? _hangUpAt;
+    private SessionClosed? _closed;
     private Consent _consent;
+    private SidebandProtocol _protocol = new RealtimeSideband();
 
     public async Task RunAsync(CancellationToken stoppingToken)
     {
@@ -57,6 +60,7 @@ internal sealed partial class CallSession(
             return;
         }
 
+        _protocol = SidebandProtocol.For(call.Runtime);
         var deadline = (call.AcceptedAt ?? call.ReceivedAt) + maxCallDuration;
         if (time.GetUtcNow() >= deadline)
         {
@@ -83,13 +87,19 @@ internal sealed partial class CallSession(
         if (fresh)
         {
             var instructions = Greetings.For(call.Language, callerName, askConsent: call.Consent == Consent.NotAsked);
-            await socket.SendAsync(new { type = "response.create", response = new { instructions } }, stoppingToken);
+            // On GPT-Live the session already runs (no session.start); the instructions make it speak first.
+            await socket.SendAsync(_protocol.Say(instructions), stoppingToken);
         }
 
         var reason = await FollowAsync(socket, deadline, stoppingToken);
         if (reason is { } ended)
         {
-            await EndAsync(ended);
+            foreach (var held in _protocol.Flush())
+            {
+                await HandleAsync(socket, held, stoppingToken);
+            }
+
+            await EndAsync(ended, _closed?.VoiceSeconds);
         }
     }
 
@@ -101,7 +111,16 @@ internal sealed partial class CallSession(
         {
             var now = time.GetUtcNow();
             var idleAt = lastEvent + options.IdleTimeout;
-            if (_endReason is null && (now >= deadline || now >= idleAt))
+            if (_endReason is null && _hangUpAt is { } goodbyeSaid && now >= goodbyeSaid)
+            {
+                // end_call on GPT-Live: the agent had its time to say goodbye.
+                _hangUpAt = null;
+                await HangUpAsync(CallEndReason.AgentHangup, stoppingToken);
+                _endReason = CallEndReason.AgentHangup;
+                idleAt = now + TimeSpan.FromSeconds(5);
+                deadline = idleAt;
+            }
+            else if (_endReason is null && (now >= deadline || now >= idleAt))
             {
                 var guard = now >= deadline ? CallEndReason.MaxDuration : CallEndReason.IdleTimeout;
                 await HangUpAsync(guard, stoppingToken);
@@ -117,7 +136,13 @@ internal sealed partial class CallSession(
             }
 
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            var delay = (deadline < idleAt ? deadline : idleAt) - now;
+            var wakeAt = deadline < idleAt ? deadline : idleAt;
+            if (_hangUpAt is { } hangUpAt && hangUpAt < wakeAt)
+            {
+                wakeAt = hangUpAt;
+            }
+
+            var delay = wakeAt - now;
             wait.CancelAfter(delay > TimeSpan.Zero ? delay : TimeSpan.Zero);
             bool more;
             try
@@ -151,38 +176,53 @@ internal sealed partial class CallSession(
                 using (serverEvent)
                 {
                     lastEvent = time.GetUtcNow();
-                    await HandleAsync(socket, serverEvent.RootElement, stoppingToken);
+                    foreach (var sidebandEvent in _protocol.Read(serverEvent.RootElement))
+                    {
+                        await HandleAsync(socket, sidebandEvent, stoppingToken);
+                    }
+                }
+
+                if (_closed is { } closed)
+                {
+                    // GPT-Live's last word on the session: an end this service caused keeps its own reason.
+                    return _endReason ?? closed.Reason ?? CallEndReason.RemoteEnded;
                 }
             }
         }
     }
 
-    private async Task HandleAsync(RealtimeSocket socket, JsonElement serverEvent, CancellationToken stoppingToken)
+    private async Task HandleAsync(RealtimeSocket socket, SidebandEvent sidebandEvent, CancellationToken stoppingToken)
     {
-        switch (RealtimeSocket.Text(serverEvent, "type"))
+        switch (sidebandEvent)
         {
-            case "conversation.item.input_audio_transcription.completed":
-                await RecordTurnAsync(new RecordTranscriptTurnCommand(callId, Speaker.Caller, RealtimeSocket.Text(serverEvent, "transcript"), RealtimeSocket.Text(serverEvent, "item_id")), stoppingToken);
+            case Spoken spoken:
+                await RecordTurnAsync(new RecordTranscriptTurnCommand(callId, spoken.Speaker, spoken.Text, spoken.ItemId), stoppingToken);
                 break;
 
-            case "response.output_audio_transcript.done":
-                await RecordTurnAsync(new RecordTranscriptTurnCommand(callId, Speaker.Agent, RealtimeSocket.Text(serverEvent, "transcript"), RealtimeSocket.Text(serverEvent, "item_id")), stoppingToken);
-                break;
-
-            case "response.function_call_arguments.done":
-                var result = await SendAsync(new HandleCallToolCommand(callId, RealtimeSocket.Text(serverEvent, "name"), RealtimeSocket.Text(serverEvent, "arguments")), stoppingToken);
-                await socket.SendAsync(new
+            case ToolCalled tool:
+                var result = await SendAsync(new HandleCallToolCommand(callId, tool.Name, tool.Arguments), stoppingToken);
+                foreach (var clientEvent in _protocol.ToolOutput(tool.ToolCallId, result.Output))
                 {
-                    type = "conversation.item.create",
-                    item = new { type = "function_call_output", call_id = RealtimeSocket.Text(serverEvent, "call_id"), output = result.Output },
-                }, stoppingToken);
-                await socket.SendAsync(new { type = "response.create" }, stoppingToken);
+                    await socket.SendAsync(clientEvent, stoppingToken);
+                }
+
                 if (result.Consent is { } consent)
                 {
                     await ConsentAnsweredAsync(consent, stoppingToken);
                 }
 
-                _hangUpAfterResponse |= result.FollowUp == ToolFollowUp.HangUpAfterResponse;
+                if (result.FollowUp == ToolFollowUp.HangUpAfterResponse)
+                {
+                    if (_protocol.GoodbyeGrace is { } grace)
+                    {
+                        _hangUpAt ??= time.GetUtcNow() + grace;
+                    }
+                    else
+                    {
+                        _hangUpAfterResponse = true;
+                    }
+                }
+
                 if (result.FollowUp == ToolFollowUp.Transferred && _endReason is null)
                 {
                     // The socket closes when the REFER completes: the caller went to a person, they did not hang up.
@@ -191,13 +231,13 @@ internal sealed partial class CallSession(
 
                 break;
 
-            case "response.done" when _hangUpAfterResponse && _endReason is null:
+            case ResponseDone when _hangUpAfterResponse && _endReason is null:
                 _hangUpAfterResponse = false;
                 await HangUpAsync(CallEndReason.AgentHangup, stoppingToken);
                 _endReason = CallEndReason.AgentHangup;
                 break;
 
-            case "input_audio_buffer.dtmf_event_received" when RealtimeSocket.Text(serverEvent, "event") == "0" && _endReason is null:
+            case KeyPressed { Key: "0" } when _endReason is null:
                 if (await SendAsync(new TransferCallCommand(callId, TransferTrigger.KeyPress), stoppingToken) == TransferOutcome.Transferring)
                 {
                     _endReason = CallEndReason.Transferred;
@@ -205,22 +245,24 @@ internal sealed partial class CallSession(
 
                 break;
 
-            case "input_audio_buffer.dtmf_event_received" when RealtimeSocket.Text(serverEvent, "event") is "1" or "2" && _endReason is null:
-                var granted = RealtimeSocket.Text(serverEvent, "event") == "1";
+            case KeyPressed { Key: "1" or "2" } key when _endReason is null:
+                var granted = key.Key == "1";
                 if (await SendAsync(new RecordCallConsentCommand(callId, granted, ConsentSource.Keypad), stoppingToken) is { } keyed)
                 {
                     await ConsentAnsweredAsync(keyed, stoppingToken);
-                    await socket.SendAsync(new { type = "response.create", response = new { instructions = Greetings.KeypadConsent(granted) } }, stoppingToken);
+                    await socket.SendAsync(_protocol.Say(Greetings.KeypadConsent(granted)), stoppingToken);
                 }
 
                 break;
 
-            case "error":
-                var error = serverEvent.TryGetProperty("error", out var detail) ? RealtimeSocket.Text(detail, "code") : string.Empty;
-                ServerError(logger, callId, error);
+            case SessionClosed closed:
+                _closed = closed;
+                break;
+
+            case SessionError error:
+                ServerError(logger, callId, error.Code);
                 break;
         }
-
     }
 
     /// <summary>Stores a turn when the caller consented; holds it in memory while they have not answered; drops it otherwise.</summary>
@@ -256,7 +298,7 @@ internal sealed partial class CallSession(
     {
         await using var scope = scopes.CreateAsyncScope();
         var openAi = scope.ServiceProvider.GetRequiredService<IOptions<OpenAiOptions>>().Value;
-        var url = new Uri($"{openAi.WebSocketBaseUrl.ToString().TrimEnd('/')}/realtime?call_id={Uri.EscapeDataString(callId.Value)}");
+        var url = _protocol.Url(openAi.WebSocketBaseUrl, callId);
         for (var attempt = 1; attempt <= Math.Max(1, options.ConnectAttempts); attempt++)
         {
             try
@@ -279,12 +321,12 @@ internal sealed partial class CallSession(
     private async Task HangUpAsync(CallEndReason reason, CancellationToken stoppingToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var result = await scope.ServiceProvider.GetRequiredService<ICallControls>().For(VoiceRuntime.Realtime).HangupAsync(callId, stoppingToken);
+        var result = await scope.ServiceProvider.GetRequiredService<ICallControls>().For(_protocol.Runtime).HangupAsync(callId, stoppingToken);
         HungUp(logger, callId, reason, result.Outcome);
     }
 
-    private async Task EndAsync(CallEndReason reason) =>
-        await SendAsync(new RecordCallEndedCommand(callId, reason), CancellationToken.None);
+    private async Task EndAsync(CallEndReason reason, int? voiceSeconds = null) =>
+        await SendAsync(new RecordCallEndedCommand(callId, reason, VoiceSeconds: voiceSeconds), CancellationToken.None);
 
     private async Task<TResponse> SendAsync<TResponse>(ICommand<TResponse> command, CancellationToken cancellationToken)
     {

@@ -39,7 +39,7 @@ internal sealed class MonitorLeases(EasyMoDbContext db, WorkInstance instance)
         var claimed = await db.Database.SqlQuery<Guid>(
             $"""
             UPDATE calls c SET monitor_owner = {instance.Id}
-            WHERE c.call_id = {callId.Value} AND c.status = 'accepted' AND c.runtime = 'realtime'
+            WHERE c.call_id = {callId.Value} AND c.status = 'accepted'
               AND (c.monitor_owner IS NULL OR c.monitor_owner = {instance.Id}
                    OR NOT EXISTS (SELECT 1 FROM work_leases f WHERE f.name = {WorkInstance.LeasePrefix} || c.monitor_owner AND f.lease_until >= now()))
               AND EXISTS (SELECT 1 FROM work_leases m WHERE m.name = {instance.LeaseName} AND m.lease_until >= now())
@@ -63,7 +63,7 @@ internal sealed class MonitorLeases(EasyMoDbContext db, WorkInstance instance)
         [.. (await db.Database.SqlQuery<string>(
             $"""
             SELECT c.call_id AS "Value" FROM calls c
-            WHERE c.status = 'accepted' AND c.runtime = 'realtime' AND c.accepted_at < now() - {grace}
+            WHERE c.status = 'accepted' AND c.accepted_at < now() - {grace}
               AND (c.monitor_owner IS NULL
                    OR NOT EXISTS (SELECT 1 FROM work_leases f WHERE f.name = {WorkInstance.LeasePrefix} || c.monitor_owner AND f.lease_until >= now()))
             ORDER BY c.accepted_at

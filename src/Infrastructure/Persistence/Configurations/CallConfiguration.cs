@@ -22,6 +22,7 @@ internal sealed class CallConfiguration : IEntityTypeConfiguration<Call>
             table.HasCheckConstraint("ck_calls_duration", "duration_seconds IS NULL OR duration_seconds >= 0");
             table.HasCheckConstraint("ck_calls_identity", "identity IN ('verified','unverified')");
             table.HasCheckConstraint("ck_calls_runtime", "runtime IN ('realtime','live')");
+            table.HasCheckConstraint("ck_calls_voice_seconds", "voice_seconds IS NULL OR voice_seconds >= 0");
         });
         builder.HasKey(call => call.Id);
         builder.Property(call => call.Id).ValueGeneratedNever();

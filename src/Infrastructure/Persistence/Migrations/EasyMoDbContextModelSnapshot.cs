@@ -192,6 +192,10 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("voice");
 
+                    b.Property<int?>("VoiceSeconds")
+                        .HasColumnType("integer")
+                        .HasColumnName("voice_seconds");
+
                     b.Property<string>("WhatsAppCallId")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)")
@@ -258,6 +262,8 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                             t.HasCheckConstraint("ck_calls_runtime", "runtime IN ('realtime','live')");
 
                             t.HasCheckConstraint("ck_calls_status", "status IN ('ringing','accepted','rejected','missed','failed','ended')");
+
+                            t.HasCheckConstraint("ck_calls_voice_seconds", "voice_seconds IS NULL OR voice_seconds >= 0");
                         });
                 });
 

@@ -116,10 +116,9 @@ public sealed class AcceptIncomingCallHandler(
         }
 
         await decision.CommitAsync(cancellationToken);
-        if (call.Status == CallStatus.Accepted && call.Runtime == VoiceRuntime.Realtime)
+        if (call.Status == CallStatus.Accepted)
         {
-            // Only once the decision is stored: the monitor finds the call in the database. (GPT-Live's sideband, attach and
-            // session.closed, is not followed yet: docs/adr/0006.)
+            // Only once the decision is stored: the monitor finds the call in the database.
             monitor.Follow(call.CallId);
         }
 

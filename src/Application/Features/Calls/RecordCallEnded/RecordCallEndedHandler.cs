@@ -24,7 +24,7 @@ public sealed class RecordCallEndedHandler(ICallStore store, TimeProvider time, 
                 return RecordCallEndedResult.NotAccepted;
         }
 
-        call.End(command.EndedAt ?? time.GetUtcNow(), command.Reason);
+        call.End(command.EndedAt ?? time.GetUtcNow(), command.Reason, command.VoiceSeconds);
         await store.SaveChangesAsync(cancellationToken);
         CallLog.Ended(logger, call.CallId, call.DurationSeconds, command.Reason);
         return RecordCallEndedResult.Ended;

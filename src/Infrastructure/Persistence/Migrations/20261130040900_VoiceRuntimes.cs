@@ -25,6 +25,12 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                 maxLength: 256,
                 nullable: true);
 
+            migrationBuilder.AddColumn<int>(
+                name: "voice_seconds",
+                table: "calls",
+                type: "integer",
+                nullable: true);
+
             migrationBuilder.CreateIndex(
                 name: "ux_calls_sip_call_id",
                 table: "calls",
@@ -36,6 +42,11 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                 name: "ck_calls_runtime",
                 table: "calls",
                 sql: "runtime IN ('realtime','live')");
+
+            migrationBuilder.AddCheckConstraint(
+                name: "ck_calls_voice_seconds",
+                table: "calls",
+                sql: "voice_seconds IS NULL OR voice_seconds >= 0");
         }
 
         /// <inheritdoc />
@@ -49,12 +60,20 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                 name: "ck_calls_runtime",
                 table: "calls");
 
+            migrationBuilder.DropCheckConstraint(
+                name: "ck_calls_voice_seconds",
+                table: "calls");
+
             migrationBuilder.DropColumn(
                 name: "runtime",
                 table: "calls");
 
             migrationBuilder.DropColumn(
                 name: "sip_call_id",
+                table: "calls");
+
+            migrationBuilder.DropColumn(
+                name: "voice_seconds",
                 table: "calls");
         }
     }
