@@ -167,6 +167,15 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time) : ICallSt
         }
     }
 
+    public async Task<bool> RecordDeliveryAsync(string webhookId, string eventType, OpenAiCallId callId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        await db.Database.ExecuteSqlInterpolatedAsync(
+            $"""
+            INSERT INTO webhook_deliveries (webhook_id, source, event_type, call_id, received_at)
+            VALUES ({webhookId}, 'openai', {eventType}, {callId.Value}, {at})
+            ON CONFLICT DO NOTHING
+            """,
+            cancellationToken) == 1;
+
     public Task<Call?> FindCallAsync(OpenAiCallId callId, CancellationToken cancellationToken) => CallById(db, callId, cancellationToken);
 
     public Task<Call?> GetCallAsync(OpenAiCallId callId, CancellationToken cancellationToken) => CallByIdReadOnly(db, callId, cancellationToken);

@@ -98,6 +98,7 @@ public static class DoctorCommand
             if (pending.Count == 0)
             {
                 await report.OkAsync("migrations", $"none pending ({db.Database.GetMigrations().Count()} applied)");
+                await CheckRuntimeEventsAsync(report, configuration, db, timeout.Token);
             }
             else if (configuration.GetValue("Database:ApplyMigrations", defaultValue: false))
             {
@@ -115,6 +116,37 @@ public static class DoctorCommand
             await report.WarnAsync("migrations", "not checked: no database");
         }
     }
+
+    /// <summary>
+    /// Whether the incoming-call events of the last day are the configured runtime's (<c>OPENAI_VOICE_RUNTIME</c>): only the
+    /// other runtime's arriving means every call is acknowledged and none answered.
+    /// </summary>
+    private static async Task CheckRuntimeEventsAsync(Report report, IConfiguration configuration, Infrastructure.Persistence.EasyMoDbContext db, CancellationToken ct)
+    {
+        var live = string.Equals(configuration["OpenAI:VoiceRuntime"]?.Trim(), "live", StringComparison.OrdinalIgnoreCase);
+        var counts = await db.Database.SqlQuery<EventCount>(
+            $"""
+            SELECT event_type, count(*)::int AS count FROM webhook_deliveries
+            WHERE source = 'openai' AND received_at > now() - interval '24 hours'
+              AND event_type IN ('realtime.call.incoming', 'live.transport.incoming', 'live.call.incoming')
+            GROUP BY event_type
+            """).ToListAsync(ct);
+        var realtime = counts.Where(c => c.EventType == "realtime.call.incoming").Sum(c => c.Count);
+        var liveEvents = counts.Where(c => c.EventType != "realtime.call.incoming").Sum(c => c.Count);
+        var (answered, other, setting, otherEvent) = live
+            ? (liveEvents, realtime, "live", "realtime.call.incoming")
+            : (realtime, liveEvents, "realtime", "live.transport.incoming");
+        if (answered == 0 && other > 0)
+        {
+            await report.WarnAsync("runtime", $"OPENAI_VOICE_RUNTIME={setting}, but the last 24 h brought only {otherEvent} ({other}): every call was acknowledged and none answered; set OPENAI_VOICE_RUNTIME={(live ? "realtime" : "live")}, or subscribe the webhook endpoint to {(live ? "live.transport.incoming" : "realtime.call.incoming")}");
+        }
+        else
+        {
+            await report.OkAsync("runtime", $"OPENAI_VOICE_RUNTIME={setting}: {answered} incoming call(s) of that runtime in 24 h, {other} of the other acknowledged");
+        }
+    }
+
+    private sealed record EventCount(string EventType, int Count);
 
     private static async Task CheckOpenAiAsync(Report report, IConfiguration configuration, CancellationToken ct)
     {

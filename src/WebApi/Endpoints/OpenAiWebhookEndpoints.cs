@@ -3,6 +3,7 @@ using System.Text.Json;
 using EasyMo.Application.Common.Metrics;
 using EasyMo.Application.Features.Calls;
 using EasyMo.Application.Features.Calls.AcceptIncomingCall;
+using EasyMo.Application.Features.Calls.AcknowledgeOtherRuntime;
 using EasyMo.Application.Features.Calls.RecordCallEnded;
 using EasyMo.Application.Features.Calls.Sip;
 using EasyMo.Domain.Calls;
@@ -124,8 +125,12 @@ public static partial class OpenAiWebhookEndpoints
                     if (runtime != agent.Value.VoiceRuntime)
                     {
                         // The same call may announce itself on both runtimes; only the configured one answers (docs/adr/0006).
-                        metrics.OtherRuntimeEvent(type);
-                        OtherRuntime(logger, type, agent.Value.VoiceRuntime);
+                        if (await sender.Send(new AcknowledgeOtherRuntimeCommand(webhookId!, type, callId), CancellationToken.None))
+                        {
+                            metrics.OtherRuntimeEvent(type);
+                            OtherRuntime(logger, type, agent.Value.VoiceRuntime);
+                        }
+
                         return TypedResults.Ok(new WebhookAnswer(type, callId.Value, OtherRuntimeOutcome, null));
                     }
 

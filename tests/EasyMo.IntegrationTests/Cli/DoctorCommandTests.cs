@@ -57,6 +57,25 @@ public sealed class DoctorCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task It_warns_when_only_the_other_runtimes_incoming_calls_arrive()
+    {
+        // The service answers on Realtime (the default); OpenAI delivers only GPT-Live's events, which it acknowledges.
+        await using var app = await EasyMoApp.StartAsync(openAi: _openAi);
+        (await app.PostWebhookAsync(Events.LiveIncoming(Events.NewSessionId(), Events.InviteHeaders("+250788123456", Guid.NewGuid().ToString())))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var settings = await SettingsAsync();
+        settings["ConnectionStrings:EasyMo"] = app.ConnectionString;
+
+        var mismatched = await Cli.RunAsync(settings, "doctor");
+
+        mismatched.ExitCode.ShouldBe(0, mismatched.ToString()); // a warning: the service runs
+        mismatched.Out.ShouldContain("warn runtime: OPENAI_VOICE_RUNTIME=realtime, but the last 24 h brought only live.transport.incoming (1)");
+
+        settings["OpenAI:VoiceRuntime"] = "live";
+        var matched = await Cli.RunAsync(settings, "doctor");
+        matched.Out.ShouldContain("ok   runtime: OPENAI_VOICE_RUNTIME=live: 1 incoming call(s) of that runtime in 24 h, 0 of the other acknowledged");
+    }
+
+    [Fact]
     public async Task An_unreachable_database_fails_and_is_named()
     {
         var settings = await SettingsAsync();

@@ -28,6 +28,13 @@ public interface ICallStore
     /// </summary>
     Task<ICallDecision?> ClaimAsync(string webhookId, string eventType, Call call, LiveCallLimit? limit, TimeSpan claimTimeout, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Records the delivery of an event that decides nothing (an incoming call on the runtime that does not answer), once
+    /// per webhook id: what <c>doctor</c> reads to tell whether the events that arrive match the configured runtime.
+    /// Returns false for a delivery recorded before.
+    /// </summary>
+    Task<bool> RecordDeliveryAsync(string webhookId, string eventType, OpenAiCallId callId, DateTimeOffset at, CancellationToken cancellationToken);
+
     /// <summary>A call by OpenAI's call id, tracked for changes; null when unknown.</summary>
     Task<Call?> FindCallAsync(OpenAiCallId callId, CancellationToken cancellationToken);
 
