@@ -16,6 +16,7 @@ public static class DependencyInjection
     {
         services.AddOptions<CallHandlingOptions>().Bind(configuration.GetSection(CallHandlingOptions.SectionName));
         services.AddOptions<RealtimeAgentOptions>().Bind(configuration.GetSection(RealtimeAgentOptions.SectionName));
+        services.AddOptions<CallPricingOptions>().Bind(configuration.GetSection(CallPricingOptions.SectionName));
         services.AddOptions<PrivacyOptions>().Bind(configuration.GetSection(PrivacyOptions.SectionName)).ValidateProblemsOnStart();
         services.AddOptions<CallerIdentityOptions>().Bind(configuration.GetSection(CallerIdentityOptions.SectionName));
         services.AddSingleton<CallerIdentityVerifier>();

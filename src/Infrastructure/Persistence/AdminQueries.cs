@@ -181,6 +181,17 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
         """;
 
     /// <summary>
+    /// The voice of the range's ended calls per day, runtime and model (what their cost is computed from): GPT-Live's
+    /// counted seconds, or else the call's duration.
+    /// </summary>
+    internal const string StatsVoiceSql = """
+        SELECT (received_at AT TIME ZONE 'UTC')::date, runtime, model, sum(COALESCE(voice_seconds, duration_seconds))::bigint
+        FROM calls
+        WHERE received_at >= @from AND received_at < @to AND status = 'ended'
+        GROUP BY 1, 2, 3
+        """;
+
+    /// <summary>
     /// Rates, duration figures and the histogram in a second pass; live calls from the partial index <c>ix_calls_live</c>;
     /// fallbacks from the outbox's unique key (<c>call-fallback:{call id}</c>), each joined to its call by <c>call_id</c>.
     /// </summary>
@@ -275,6 +286,12 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
             };
         }, cancellationToken))[0];
 
+        var voice = await QueryAsync(
+            StatsVoiceSql,
+            Range(),
+            reader => new VoiceUse(reader.GetFieldValue<DateOnly>(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? 0 : reader.GetInt64(3)),
+            cancellationToken);
+
         return new CallStats(
             figures.Total,
             byDay,
@@ -288,7 +305,8 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
             figures.Mean,
             figures.P90,
             figures.Histogram,
-            figures.Live);
+            figures.Live,
+            voice);
     }
 
     private static Dictionary<string, int> Zeroes(IEnumerable<string> keys) => keys.ToDictionary(key => key, _ => 0);

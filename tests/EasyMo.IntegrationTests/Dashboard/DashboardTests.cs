@@ -42,6 +42,7 @@ public sealed class DashboardTests
         await Assertions.Expect(page.Locator("body[data-loaded=true]")).ToHaveCountAsync(1);
 
         await Assertions.Expect(page.Locator("#kpi-total")).ToHaveTextAsync(calls.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Assertions.Expect(page.Locator("#kpi-cost")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\$\d+\.\d\d( \*)?$"));
         await Assertions.Expect(page.Locator("#calls tbody tr")).ToHaveCountAsync(calls.Count);
         foreach (var callId in calls)
         {

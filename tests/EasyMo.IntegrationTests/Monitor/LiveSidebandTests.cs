@@ -78,6 +78,32 @@ public sealed class LiveSidebandTests
     }
 
     [Fact]
+    public async Task A_live_calls_voice_seconds_are_priced_on_the_call_and_in_the_days_cost()
+    {
+        await using var app = await EasyMoApp.StartAsync(LiveSettings());
+        app.OpenAi.RealtimeScript = async session =>
+        {
+            await session.WaitForAsync("session.instructions.append");
+            await session.SendAsync(new { type = "session.closed", event_id = "ev_1", reason = "remote_hangup", usage = new { seconds = 61 } });
+            await session.ClientClosed;
+        };
+        var sessionId = await AcceptLiveCallAsync(app, Events.NewRwandanNumber(), consenting: false);
+        await WaitForCallAsync(app, sessionId, c => c.Status == CallStatus.Ended);
+        using var admin = app.Admin();
+
+        var call = await admin.GetFromJsonAsync<JsonElement>($"/api/calls/{sessionId}", Ct);
+        var stats = await admin.GetFromJsonAsync<JsonElement>("/api/stats/calls?days=1", Ct);
+
+        call.GetProperty("runtime").GetString().ShouldBe("live");
+        call.GetProperty("voiceSeconds").GetInt32().ShouldBe(61);
+        call.GetProperty("costUsd").GetDecimal().ShouldBe(0.0508m); // gpt-live-1: $0.05 a minute, per second
+        stats.GetProperty("costUsd").GetDecimal().ShouldBe(0.0508m);
+        var today = stats.GetProperty("costByDay").EnumerateArray().ShouldHaveSingleItem();
+        today.GetProperty("voiceSeconds").GetInt64().ShouldBe(61);
+        today.GetProperty("unpricedSeconds").GetInt64().ShouldBe(0);
+    }
+
+    [Fact]
     public async Task A_tool_call_of_the_backend_is_answered_on_the_live_wire_and_consent_stores_the_turns_held_before_it()
     {
         await using var app = await EasyMoApp.StartAsync(LiveSettings());

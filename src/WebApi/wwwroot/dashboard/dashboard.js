@@ -73,6 +73,10 @@
     $("kpi-fallback").textContent = percent(stats.fallbackRate);
     $("kpi-mean").textContent = duration(stats.meanDurationSeconds);
     $("kpi-p90").textContent = duration(stats.p90DurationSeconds);
+    // Voice at the configured prices; seconds of a runtime or model without a price are left out, and said so.
+    const unpriced = (stats.costByDay ?? []).reduce((sum, day) => sum + (day.unpricedSeconds ?? 0), 0);
+    $("kpi-cost").textContent = `$${Number(stats.costUsd ?? 0).toFixed(2)}${unpriced > 0 ? " *" : ""}`;
+    $("kpi-cost").title = unpriced > 0 ? `${duration(unpriced)} of voice without a configured price (Pricing:Realtime:<model>)` : "";
     $("live-count").textContent = stats.liveNow ?? 0;
 
     const days = stats.byDay ?? [];

@@ -9,7 +9,9 @@ namespace EasyMo.Application.Features.Calls.GetCall;
 /// token. <c>summaryStatus</c> is <c>none</c> (not ended), <c>pending</c>, <c>done</c> (with a summary, or none for a call
 /// without transcript) or <c>failed</c>. <c>consent</c> is the caller's answer to keeping the conversation:
 /// <c>granted</c>, <c>denied</c> or <c>not_asked</c>. <c>identity</c> is <c>verified</c> (the SIP edge attested the
-/// INVITE) or <c>unverified</c> (the caller's number is only a claim).
+/// INVITE) or <c>unverified</c> (the caller's number is only a claim). <c>runtime</c> is the voice runtime that answered
+/// (<c>realtime</c> or <c>live</c>); <c>voiceSeconds</c> what OpenAI counted (GPT-Live); <c>costUsd</c> the voice's cost at
+/// the configured price (<see cref="CallPricingOptions"/>), null when no price is set for the runtime and model.
 /// </summary>
 public sealed record CallDetails(
     string CallId,
@@ -40,7 +42,10 @@ public sealed record CallDetails(
     IReadOnlyList<TranscriptLine> Transcript,
     IReadOnlyList<ActivityLine> Activities,
     IReadOnlyList<RequestLine> Requests,
-    IReadOnlyList<CallEvent> Events)
+    IReadOnlyList<CallEvent> Events,
+    VoiceRuntime Runtime = VoiceRuntime.Realtime,
+    int? VoiceSeconds = null,
+    decimal? CostUsd = null)
 {
     public static CallDetails From(Call call) => From(call, [], [], [], []);
 
@@ -78,7 +83,9 @@ public sealed record CallDetails(
         transcript.Select(turn => new TranscriptLine(turn.Sequence, turn.Speaker, turn.Text, turn.At)).ToArray(),
         activities.Select(activity => new ActivityLine(activity.Kind, activity.Name, activity.Detail, activity.At)).ToArray(),
         requests.Select(request => new RequestLine(request.Service, request.Location, request.Details, request.At)).ToArray(),
-        events);
+        events,
+        call.Runtime,
+        call.VoiceSeconds);
 }
 
 /// <summary>

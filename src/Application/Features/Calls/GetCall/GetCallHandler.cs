@@ -1,9 +1,11 @@
 using EasyMo.Application.Common.Abstractions;
 using Mediator;
+using Microsoft.Extensions.Options;
 
 namespace EasyMo.Application.Features.Calls.GetCall;
 
-public sealed class GetCallHandler(ICallStore store, ICallHistory history, IAdminQueries queries) : IQueryHandler<GetCallQuery, CallDetails?>
+public sealed class GetCallHandler(ICallStore store, ICallHistory history, IAdminQueries queries, IOptions<CallPricingOptions> pricing)
+    : IQueryHandler<GetCallQuery, CallDetails?>
 {
     public async ValueTask<CallDetails?> Handle(GetCallQuery query, CancellationToken cancellationToken)
     {
@@ -17,6 +19,6 @@ public sealed class GetCallHandler(ICallStore store, ICallHistory history, IAdmi
         var activities = await history.GetActivitiesAsync(call.Id, cancellationToken);
         var requests = await history.GetRequestsAsync(call.Id, cancellationToken);
         var events = await queries.GetCallEventsAsync(call.Id, call.CallId, cancellationToken);
-        return CallDetails.From(call, transcript, activities, requests, events);
+        return CallDetails.From(call, transcript, activities, requests, events) with { CostUsd = pricing.Value.Cost(call) };
     }
 }

@@ -17,7 +17,20 @@ public sealed record CallStats(
     double? MeanDurationSeconds,
     double? P90DurationSeconds,
     IReadOnlyList<DurationBucket> DurationHistogram,
-    int LiveNow);
+    int LiveNow,
+    IReadOnlyList<VoiceUse>? VoiceUse = null);
+
+/// <summary>
+/// The voice seconds of a day's ended calls on one runtime and model: GPT-Live's counted seconds, or else the calls'
+/// durations.
+/// </summary>
+public sealed record VoiceUse(DateOnly Date, string Runtime, string? Model, long Seconds);
+
+/// <summary>
+/// One UTC day's voice and what it cost at the configured prices; <see cref="UnpricedSeconds"/> are the seconds of runtimes
+/// and models without a price (not in <see cref="CostUsd"/>).
+/// </summary>
+public sealed record DayCost(DateOnly Date, long VoiceSeconds, decimal CostUsd, long UnpricedSeconds);
 
 /// <summary>One UTC calendar day: its calls, by status.</summary>
 public sealed record DayCount(DateOnly Date, int Total, IReadOnlyDictionary<string, int> ByStatus);
@@ -44,4 +57,6 @@ public sealed record CallStatsReport(
     double? MeanDurationSeconds,
     double? P90DurationSeconds,
     IReadOnlyList<DurationBucket> DurationHistogram,
-    int LiveNow);
+    int LiveNow,
+    decimal CostUsd = 0,
+    IReadOnlyList<DayCost>? CostByDay = null);

@@ -1,5 +1,9 @@
 using EasyMo.Application.Common.Abstractions;
+using EasyMo.Application.Features.Calls;
+using EasyMo.Domain.Calls;
+using EasyMo.Domain.Common;
 using Mediator;
+using Microsoft.Extensions.Options;
 
 namespace EasyMo.Application.Features.Stats.GetCallStats;
 
@@ -8,7 +12,7 @@ namespace EasyMo.Application.Features.Stats.GetCallStats;
 /// calls (accepted, or ended after being accepted) over decided ones (anything but ringing); the fallback rate is calls
 /// whose WhatsApp text fallback was queued over all calls. Both are 0 when there is nothing to divide by.
 /// </summary>
-public sealed class GetCallStatsHandler(IAdminQueries queries, TimeProvider time) : IQueryHandler<GetCallStatsQuery, CallStatsReport>
+public sealed class GetCallStatsHandler(IAdminQueries queries, TimeProvider time, IOptions<CallPricingOptions> pricing) : IQueryHandler<GetCallStatsQuery, CallStatsReport>
 {
     public async ValueTask<CallStatsReport> Handle(GetCallStatsQuery query, CancellationToken cancellationToken)
     {
@@ -16,6 +20,7 @@ public sealed class GetCallStatsHandler(IAdminQueries queries, TimeProvider time
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var firstDay = today.AddDays(1 - days);
         var stats = await queries.GetCallStatsAsync(firstDay, today, cancellationToken);
+        var costByDay = Costs(stats.VoiceUse ?? []);
         return new CallStatsReport(
             days,
             new DateTimeOffset(firstDay, TimeOnly.MinValue, TimeSpan.Zero),
@@ -31,6 +36,18 @@ public sealed class GetCallStatsHandler(IAdminQueries queries, TimeProvider time
             stats.MeanDurationSeconds,
             stats.P90DurationSeconds,
             stats.DurationHistogram,
-            stats.LiveNow);
+            stats.LiveNow,
+            costByDay.Sum(day => day.CostUsd),
+            costByDay);
     }
+
+    /// <summary>Each day's voice at the configured prices (per second: seconds × price per minute / 60).</summary>
+    private DayCost[] Costs(IReadOnlyList<VoiceUse> uses) =>
+    [
+        .. uses.GroupBy(use => use.Date).OrderBy(day => day.Key).Select(day =>
+        {
+            var priced = day.Select(use => (use.Seconds, Cost: pricing.Value.Cost(StateNames.Parse<VoiceRuntime>(use.Runtime), use.Model, use.Seconds))).ToArray();
+            return new DayCost(day.Key, priced.Sum(use => use.Seconds), priced.Sum(use => use.Cost ?? 0), priced.Where(use => use.Cost is null).Sum(use => use.Seconds));
+        }),
+    ];
 }
