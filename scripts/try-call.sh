@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sends one correctly signed realtime.call.incoming to a running EasyMO Voice, as OpenAI would,
-# and prints the answer. For trying the service locally after scripts/run.sh.
+# and prints the answer. For trying the service locally after scripts/run.sh. TRY_RUNTIME=live sends GPT-Live's
+# live.transport.incoming instead (run the service with OPENAI_VOICE_RUNTIME=live to have it answered).
 #
 #   scripts/try-call.sh [CALLER] [DIALED]        default caller +250788123456, dialed +250788000111
 #
@@ -25,6 +26,7 @@ edge_key="${edge_key%%,*}" # the edge signs with the first key of a rotation
 caller="${1:-+250788123456}"
 dialed="${2:-+250788000111}"
 call_id="rtc_try_$(date +%s%N)"
+[[ "${TRY_RUNTIME:-realtime}" == live ]] && call_id="live_try_$(date +%s%N)"
 webhook_id="wh_try_$(date +%s%N)"
 timestamp="$(date +%s)"
 sip_call_id="try-$(date +%s%N)@trunk.example"
@@ -35,7 +37,13 @@ if [[ -n "$edge_key" && "${TRY_UNVERIFIED:-}" != 1 ]]; then
         | openssl dgst -sha256 -mac HMAC -macopt "key:$edge_key" -binary | base64 | tr '+/' '-_' | tr -d '=\n')"
     edge_header=",{\"name\":\"X-EasyMo-Edge\",\"value\":\"v1;adm=try-trunk;ts=$timestamp;sig=$edge_sig\"}"
 fi
-body="{\"object\":\"event\",\"id\":\"evt_$webhook_id\",\"type\":\"realtime.call.incoming\",\"created_at\":$timestamp,\"data\":{\"call_id\":\"$call_id\",\"sip_headers\":[{\"name\":\"From\",\"value\":\"<sip:$caller@trunk.example>;tag=1\"},{\"name\":\"To\",\"value\":\"<sip:$dialed@sip.api.openai.com>\"},{\"name\":\"Call-ID\",\"value\":\"$sip_call_id\"}$edge_header]}}"
+event_type=realtime.call.incoming
+ids="\"call_id\":\"$call_id\""
+if [[ "${TRY_RUNTIME:-realtime}" == live ]]; then
+    event_type=live.transport.incoming
+    ids="\"type\":\"sip\",\"session_id\":\"$call_id\""
+fi
+body="{\"object\":\"event\",\"id\":\"evt_$webhook_id\",\"type\":\"$event_type\",\"created_at\":$timestamp,\"data\":{$ids,\"sip_headers\":[{\"name\":\"From\",\"value\":\"<sip:$caller@trunk.example>;tag=1\"},{\"name\":\"To\",\"value\":\"<sip:$dialed@sip.api.openai.com>\"},{\"name\":\"Call-ID\",\"value\":\"$sip_call_id\"}$edge_header]}}"
 key_hex="$(printf '%s' "${secret#whsec_}" | base64 -d | od -An -v -tx1 | tr -d ' \n')"
 signature="$(printf '%s.%s.%s' "$webhook_id" "$timestamp" "$body" | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$key_hex" -binary | base64)"
 

@@ -11,9 +11,15 @@ namespace EasyMo.Sandbox;
 /// <c>response.output_audio_transcript.done</c> + <c>response.done</c>, tools as
 /// <c>response.function_call_arguments.done</c> — and finally the caller hanging up: the socket closes.
 /// A hang-up, refer or end of the call by the service closes it as well.
+/// With <c>live</c>, the same conversation in GPT-Live's sideband events: the greeting once the service sends
+/// <c>session.instructions.append</c>, speech as <c>session.input_transcript.delta</c> / <c>session.output_transcript.delta</c>,
+/// tools from the Responses backend (<c>session.delegation.created</c>, then <c>response.event</c> with a finished
+/// <c>function_call</c>, answered by <c>response.item.create</c> + <c>response.create</c>), and the caller's hang-up as
+/// <c>session.closed</c> with the voice seconds.
 /// </summary>
-internal sealed class RealtimeScript(SandboxCall call, WebSocket socket, SandboxOptions options, ILogger logger)
+internal sealed class RealtimeScript(SandboxCall call, WebSocket socket, SandboxOptions options, ILogger logger, bool live = false)
 {
+    private long _clockMs;
     private readonly Channel<JsonElement> _received = Channel.CreateUnbounded<JsonElement>();
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private int _ids;
@@ -29,17 +35,22 @@ internal sealed class RealtimeScript(SandboxCall call, WebSocket socket, Sandbox
         try
         {
             logger.LogInformation("sideband socket of {CallId} opened", call.Id);
-            await SendAsync(new
+            if (!live)
             {
-                type = "session.created",
-                event_id = EventId(),
-                session = new { type = "realtime", @object = "realtime.session", id = $"sess_{call.Id}", model = call.Model, instructions = call.Instructions },
-            }, token);
+                await SendAsync(new
+                {
+                    type = "session.created",
+                    event_id = EventId(),
+                    session = new { type = "realtime", @object = "realtime.session", id = $"sess_{call.Id}", model = call.Model, instructions = call.Instructions },
+                }, token);
+            }
 
-            var greeting = await WaitForAsync("response.create", options.GreetingWait, token);
-            var language = Scripts.LanguageOf(greeting is { } create && create.TryGetProperty("response", out var response)
-                ? SandboxServer.Text(response, "instructions")
-                : call.Instructions);
+            var greeting = await WaitForAsync(live ? "session.instructions.append" : "response.create", options.GreetingWait, token);
+            var language = Scripts.LanguageOf(live
+                ? (greeting is { } append ? SandboxServer.Text(append, "content") : call.Instructions)
+                : greeting is { } create && create.TryGetProperty("response", out var response)
+                    ? SandboxServer.Text(response, "instructions")
+                    : call.Instructions);
             var steps = Scripts.For(language);
 
             // A takeover (a second socket, no greeting asked) picks the conversation up after the greeting.
@@ -49,9 +60,15 @@ internal sealed class RealtimeScript(SandboxCall call, WebSocket socket, Sandbox
                 await Task.Delay(options.TurnDelay, token);
             }
 
-            // The caller hangs up: OpenAI closes the socket.
+            // The caller hangs up: OpenAI closes the socket (GPT-Live says so first, with the voice seconds used).
+            if (live)
+            {
+                await SendAsync(new { type = "session.closed", event_id = EventId(), reason = "remote_hangup", usage = new { seconds = _clockMs / 1000.0 }, session = new { id = call.Id } }, token);
+            }
+
             call.Over("ended");
             logger.LogInformation("call {CallId}: script done, caller hung up", call.Id);
+
             await CloseAsync("call ended");
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -77,6 +94,12 @@ internal sealed class RealtimeScript(SandboxCall call, WebSocket socket, Sandbox
 
     private async Task PlayAsync(ScriptStep step, CancellationToken token)
     {
+        if (live)
+        {
+            await PlayLiveAsync(step, token);
+            return;
+        }
+
         switch (step)
         {
             case CallerSays caller:
@@ -148,6 +171,57 @@ internal sealed class RealtimeScript(SandboxCall call, WebSocket socket, Sandbox
                 await WaitForAsync("response.create", options.ToolWait, token);
                 break;
         }
+    }
+
+    private async Task PlayLiveAsync(ScriptStep step, CancellationToken token)
+    {
+        switch (step)
+        {
+            case CallerSays caller:
+                await SpeakAsync("session.input_transcript.delta", caller.Text, token);
+                call.Said("caller", caller.Text);
+                break;
+
+            case AgentSays agent:
+                await SpeakAsync("session.output_transcript.delta", agent.Text, token);
+                call.Said("agent", agent.Text);
+                break;
+
+            case AgentCallsTool tool:
+                var delegation = $"del_{Next()}";
+                var responseId = $"resp_{Next()}";
+                await SendAsync(new { type = "session.delegation.created", event_id = EventId(), offset_ms = _clockMs, delegation = new { id = delegation, type = "delegation", target = "responses", response_id = responseId } }, token);
+                await SendAsync(new
+                {
+                    type = "response.event",
+                    event_id = EventId(),
+                    @event = new
+                    {
+                        type = "response.output_item.done",
+                        response_id = responseId,
+                        output_index = 0,
+                        item = new { id = $"fc_{Next()}", type = "function_call", status = "completed", call_id = $"call_{Next()}", name = tool.Name, arguments = tool.Arguments },
+                    },
+                }, token);
+                call.Said("tool", $"{tool.Name} {tool.Arguments}");
+
+                // The service answers with the function's output (response.item.create) and lets the backend go on.
+                await WaitForAsync("response.create", options.ToolWait, token);
+                break;
+        }
+    }
+
+    /// <summary>A turn as GPT-Live streams it: word by word, with its place on the session's clock.</summary>
+    private async Task SpeakAsync(string type, string text, CancellationToken token)
+    {
+        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var start = _clockMs;
+            _clockMs += 300;
+            await SendAsync(new { type, event_id = EventId(), delta = word + " ", start_ms = start, end_ms = _clockMs }, token);
+        }
+
+        _clockMs += 700;
     }
 
     /// <summary>The next client event of <paramref name="type"/> within <paramref name="timeout"/>; null when none came.</summary>

@@ -41,6 +41,8 @@ public static class SandboxServer
 
         var openAi = app.MapGroup("/v1");
         openAi.MapPost("/realtime/calls/{callId}/{operation}", CallOperationAsync);
+        openAi.MapPost("/live/sessions/{callId}/{operation}", LiveOperationAsync);
+        openAi.Map("/live/sessions/{callId}/attach", LiveAttachAsync);
         openAi.MapPost("/responses", ResponsesAsync);
         openAi.MapPost("/audio/transcriptions", TranscriptionAsync);
         openAi.Map("/realtime", RealtimeAsync);
@@ -57,6 +59,8 @@ public static class SandboxServer
         {
             "POST /v1/realtime/calls/{id}/accept|reject|refer|hangup",
             "WS /v1/realtime?call_id={id}",
+            "POST /v1/live/sessions/{id}/accept|reject|refer|hangup",
+            "WS /v1/live/sessions/{id}/attach",
             "POST /v1/responses",
             "POST /v1/audio/transcriptions",
             "POST /{version}/{phone-number-id}/messages",
@@ -85,7 +89,17 @@ public static class SandboxServer
         return result.Result;
     }
 
-    private static async Task<(int Status, IResult Result)> DecideAsync(HttpContext context, string callId, string operation, SandboxState state)
+    /// <summary>GPT-Live's session control: the same calls, with Live's bodies (<c>{"session":{"type":"live",…}}</c>, a required <c>status_code</c>).</summary>
+    private static async Task<IResult> LiveOperationAsync(HttpContext context, string callId, string operation, SandboxState state, ILoggerFactory logs)
+    {
+        var logger = logs.CreateLogger("Sandbox.OpenAi");
+        var result = await DecideAsync(context, callId, operation, state, live: true);
+        state.Record("live." + operation, callId, result.Status);
+        logger.LogInformation("live {Operation} {CallId} -> {Status}", operation, callId, result.Status);
+        return result.Result;
+    }
+
+    private static async Task<(int Status, IResult Result)> DecideAsync(HttpContext context, string callId, string operation, SandboxState state, bool live = false)
     {
         if (!Authorized(context))
         {
@@ -96,6 +110,28 @@ public static class SandboxServer
         var call = state.FindCall(callId);
         switch (operation)
         {
+            case "accept" when live:
+                if (body is null || !body.RootElement.TryGetProperty("session", out var liveSession) || liveSession.ValueKind != JsonValueKind.Object)
+                {
+                    return (400, OpenAiError(400, "Missing required parameter: 'session' (LiveCallAcceptRequest).", "invalid_request_error", "session"));
+                }
+
+                if (Text(liveSession, "type") != "live" || Text(liveSession, "model") is not { Length: > 0 } liveModel)
+                {
+                    return (400, OpenAiError(400, "Invalid 'session': type 'live' and a model are required.", "invalid_request_error", "session.type"));
+                }
+
+                if (call is { Status: not "new" and not "accepted" })
+                {
+                    return (409, OpenAiError(409, $"Session '{callId}' can no longer accept this operation.", "invalid_request_error", "decision_already_made"));
+                }
+
+                state.Call(callId).Accepted(liveModel, Text(liveSession, "instructions"));
+                return (200, Results.Ok());
+
+            case "reject" when live && (body is null || !body.RootElement.TryGetProperty("status_code", out _)):
+                return (400, OpenAiError(400, "Missing required parameter: 'status_code'.", "invalid_request_error", "status_code"));
+
             case "accept":
                 if (body is null || body.RootElement.ValueKind != JsonValueKind.Object)
                 {
@@ -240,6 +276,25 @@ public static class SandboxServer
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         await new RealtimeScript(call!, socket, options.Value, logs.CreateLogger("Sandbox.Realtime")).RunAsync(context.RequestAborted);
+    }
+
+    /// <summary>GPT-Live's sideband of an accepted session, played by the same script in Live's events.</summary>
+    private static async Task LiveAttachAsync(HttpContext context, string callId, SandboxState state, IOptions<SandboxOptions> options, ILoggerFactory logs)
+    {
+        var call = state.FindCall(callId);
+        var status = !Authorized(context) ? 401
+            : !context.WebSockets.IsWebSocketRequest ? 400
+            : call is null or { Live: false } ? 404
+            : 101;
+        state.Record("live.attach", callId, status);
+        if (status != 101)
+        {
+            context.Response.StatusCode = status;
+            return;
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        await new RealtimeScript(call!, socket, options.Value, logs.CreateLogger("Sandbox.Live"), live: true).RunAsync(context.RequestAborted);
     }
 
     private static async Task<IResult> SendMessageAsync(HttpContext context, string version, string phoneNumberId, SandboxState state, ILoggerFactory logs)

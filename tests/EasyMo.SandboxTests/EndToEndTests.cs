@@ -46,6 +46,41 @@ public sealed class EndToEndTests
         sandbox.State.Requests.ShouldContain(r => r.Operation == "responses" && r.Status == 200);
     }
 
+    [Fact]
+    public async Task A_simulated_GPT_Live_call_is_accepted_followed_on_its_own_sideband_ended_priced_and_summarised()
+    {
+        await using var sandbox = await SandboxHost.StartAsync();
+        await using var service = await SandboxedService.StartAsync(sandbox, runtime: "live");
+        var sessionId = "live_e2e_" + Guid.NewGuid().ToString("N");
+
+        using (var webhook = await service.PostLiveIncomingAsync(sessionId, "+250788123456"))
+        {
+            webhook.StatusCode.ShouldBe(HttpStatusCode.OK);
+            (await webhook.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("outcome").GetString().ShouldBe("accepted");
+        }
+
+        using var admin = service.Admin();
+        var call = await WaitForAsync(admin, sessionId, c => c.GetProperty("summaryStatus").GetString() == "done", TimeSpan.FromSeconds(30));
+
+        call.GetProperty("runtime").GetString().ShouldBe("live");
+        call.GetProperty("status").GetString().ShouldBe("ended");
+        call.GetProperty("endReason").GetString().ShouldBe("caller_hangup");
+        call.GetProperty("consent").GetString().ShouldBe("granted", "the caller said yego and the backend's record_consent stored it");
+        var turns = call.GetProperty("transcript").EnumerateArray()
+            .Select(turn => $"{turn.GetProperty("speaker").GetString()}: {turn.GetProperty("text").GetString()}").ToList();
+        turns.ShouldContain("caller: Muraho, ndashaka taxi.");
+        turns.ShouldContain("agent: Yego. Uri he, kandi ujya he?");
+        call.GetProperty("requests")[0].GetProperty("service").GetString().ShouldBe("rides");
+        call.GetProperty("voiceSeconds").GetInt32().ShouldBeGreaterThan(0);
+        call.GetProperty("costUsd").GetDecimal().ShouldBeGreaterThan(0m);
+
+        var seen = sandbox.State.FindCall(sessionId).ShouldNotBeNull();
+        seen.Model.ShouldBe("gpt-live-1");
+        sandbox.State.Requests.ShouldContain(r => r.Operation == "live.accept" && r.Status == 200);
+        sandbox.State.Requests.ShouldContain(r => r.Operation == "live.attach" && r.Status == 101);
+        sandbox.State.Requests.ShouldNotContain(r => r.Operation == "accept" || r.Operation == "realtime");
+    }
+
     private static async Task<JsonElement> WaitForAsync(HttpClient admin, string callId, Func<JsonElement, bool> done, TimeSpan timeout)
     {
         var until = DateTime.UtcNow + timeout;

@@ -49,9 +49,11 @@ public sealed class SandboxedService : WebApplicationFactory<Program>
 
     public StandardWebhookVerifier Signer { get; }
 
-    public static async Task<SandboxedService> StartAsync(SandboxHost sandbox)
+    /// <summary>The service against the sandbox; <paramref name="runtime"/> as OPENAI_VOICE_RUNTIME (<c>realtime</c> or <c>live</c>).</summary>
+    public static async Task<SandboxedService> StartAsync(SandboxHost sandbox, string runtime = "realtime")
     {
         var service = new SandboxedService(await SharedDatabase.CreateMigratedDatabaseAsync(), sandbox);
+        service._settings["OpenAI:VoiceRuntime"] = runtime;
         _ = service.Server; // start now, so that configuration errors surface here
         return service;
     }
@@ -67,7 +69,14 @@ public sealed class SandboxedService : WebApplicationFactory<Program>
     /// Posts a <c>realtime.call.incoming</c> signed as OpenAI signs it, for an INVITE the SIP edge admitted from a trunk
     /// (with its <c>X-EasyMo-Edge</c>), as scripts/try-call.sh does.
     /// </summary>
-    public async Task<HttpResponseMessage> PostCallIncomingAsync(string callId, string caller, string dialed = "+250788000111")
+    public Task<HttpResponseMessage> PostCallIncomingAsync(string callId, string caller, string dialed = "+250788000111") =>
+        PostIncomingAsync(callId, caller, dialed, live: false);
+
+    /// <summary>The same call announced on GPT-Live: <c>live.transport.incoming</c> with <paramref name="sessionId"/>.</summary>
+    public Task<HttpResponseMessage> PostLiveIncomingAsync(string sessionId, string caller, string dialed = "+250788000111") =>
+        PostIncomingAsync(sessionId, caller, dialed, live: true);
+
+    private async Task<HttpResponseMessage> PostIncomingAsync(string callId, string caller, string dialed, bool live)
     {
         var id = "wh_" + Guid.NewGuid().ToString("N");
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
@@ -79,7 +88,8 @@ public sealed class SandboxedService : WebApplicationFactory<Program>
             ("Call-ID", sipCallId),
             (EdgeAttestation.HeaderName, EdgeAttestation.Sign(EdgeKey, "sandbox-trunk", timestamp, sipCallId, $"sip:{caller}@trunk.example", $"sip:{dialed}@sip.api.openai.com")),
         ];
-        var body = OpenAiWebhook.CallIncoming(callId, headers, DateTimeOffset.FromUnixTimeSeconds(timestamp), "evt_" + id);
+        var at = DateTimeOffset.FromUnixTimeSeconds(timestamp);
+        var body = live ? OpenAiWebhook.LiveIncoming(callId, headers, at, "evt_" + id) : OpenAiWebhook.CallIncoming(callId, headers, at, "evt_" + id);
         using var request = OpenAiWebhook.SignedRequest(body, Signer, id, timestamp);
         return await CreateClient().SendAsync(request, TestContext.Current.CancellationToken);
     }
