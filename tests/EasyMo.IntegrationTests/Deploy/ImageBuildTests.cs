@@ -13,7 +13,7 @@ namespace EasyMo.IntegrationTests.Deploy;
 public sealed class ImageBuildTests
 {
     [Fact]
-    public async Task The_image_builds_from_its_own_context_runs_as_non_root_and_its_entry_point_serves()
+    public async Task The_image_builds_from_its_own_context_and_serves_as_a_user_who_can_write_nowhere_in_it()
     {
         var work = Directory.CreateTempSubdirectory("easymo-image-").FullName;
         try
@@ -101,14 +101,35 @@ public sealed class ImageBuildTests
         files.ShouldNotContain(file => file.StartsWith(".git" + Path.DirectorySeparatorChar, StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// Runs <paramref name="command"/> in the image's <c>WORKDIR</c>. Where the tests run as root (CI), as an unprivileged
+    /// user who can write nowhere in the image and has no home: what a non-root user on a read-only root file system
+    /// leaves it (only <c>/tmp</c>).
+    /// </summary>
     private static Process Start(DockerBuild.Stage image, IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? command[0])
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? command[0];
+        var unprivileged = Environment.UserName == "root" && File.Exists(Setpriv);
+        var start = new ProcessStartInfo(unprivileged ? Setpriv : dotnet)
         {
             WorkingDirectory = image.Host(image.WorkDir),
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        if (unprivileged)
+        {
+            foreach (var argument in new[] { "--reuid=65534", "--regid=65534", "--clear-groups", dotnet })
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            start.Environment["HOME"] = "/nonexistent";
+            if (!OperatingSystem.IsWindows())
+            {
+                OpenForReading(image.Root);
+            }
+        }
+
         foreach (var argument in command.Skip(1))
         {
             start.ArgumentList.Add(argument);
@@ -125,6 +146,28 @@ public sealed class ImageBuildTests
         process.OutputDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         return process;
+    }
+
+    private const string Setpriv = "/usr/bin/setpriv";
+
+    /// <summary>The image's directories readable by anyone (a temporary directory is its owner's only), writable by no one else.</summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static void OpenForReading(string root)
+    {
+        for (var directory = new DirectoryInfo(root); directory is not null && directory.FullName != Path.GetTempPath().TrimEnd('/'); directory = directory.Parent)
+        {
+            File.SetUnixFileMode(directory.FullName, File.GetUnixFileMode(directory.FullName) | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        }
+
+        foreach (var directory in Directory.EnumerateDirectories(root, "*", SearchOption.AllDirectories))
+        {
+            File.SetUnixFileMode(directory, (File.GetUnixFileMode(directory) | UnixFileMode.OtherRead | UnixFileMode.OtherExecute) & ~UnixFileMode.OtherWrite);
+        }
+
+        foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+        {
+            File.SetUnixFileMode(file, (File.GetUnixFileMode(file) | UnixFileMode.OtherRead) & ~UnixFileMode.OtherWrite);
+        }
     }
 
     private static bool Answers(HttpClient http, string url)
