@@ -35,7 +35,11 @@ internal sealed class RealtimeScript(SandboxCall call, WebSocket socket, Sandbox
         try
         {
             logger.LogInformation("sideband socket of {CallId} opened", call.Id);
-            if (!live)
+            if (live)
+            {
+                await SendAsync(new { type = "session.started", event_id = EventId(), session = new { id = call.Id, status = "active", model = call.Model } }, token);
+            }
+            else
             {
                 await SendAsync(new
                 {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using EasyMo.Application.Common.Abstractions;
 using EasyMo.Application.Features.Calls.HandleCallTool;
 using EasyMo.Application.Features.Calls.RecordCallConsent;
@@ -87,8 +88,20 @@ internal sealed partial class CallSession(
         if (fresh)
         {
             var instructions = Greetings.For(call.Language, callerName, askConsent: call.Consent == Consent.NotAsked);
-            // On GPT-Live the session already runs (no session.start); the instructions make it speak first.
+            // On GPT-Live the session already runs (no session.start); the instructions make it speak first, once it says it
+            // started (or after a short wait: whether an accepted SIP session says so is unconfirmed).
+            var early = _protocol.GreetsAfterStart ? await AwaitStartAsync(socket, stoppingToken) : [];
             await socket.SendAsync(_protocol.Say(instructions), stoppingToken);
+            foreach (var document in early)
+            {
+                using (document)
+                {
+                    foreach (var sidebandEvent in _protocol.Read(document.RootElement))
+                    {
+                        await HandleAsync(socket, sidebandEvent, stoppingToken);
+                    }
+                }
+            }
         }
 
         var reason = await FollowAsync(socket, deadline, stoppingToken);
@@ -103,12 +116,50 @@ internal sealed partial class CallSession(
         }
     }
 
+    /// <summary>
+    /// Waits for <c>session.started</c> at most <see cref="SidebandOptions.LiveStartWait"/>; what came before it is returned,
+    /// to be handled after the greeting (nothing is lost).
+    /// </summary>
+    private async Task<List<JsonDocument>> AwaitStartAsync(RealtimeSocket socket, CancellationToken stoppingToken)
+    {
+        var early = new List<JsonDocument>();
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        wait.CancelAfter(options.LiveStartWait);
+        try
+        {
+            while (await socket.Events.WaitToReadAsync(wait.Token))
+            {
+                while (socket.Events.TryRead(out var serverEvent))
+                {
+                    if (RealtimeSocket.Text(serverEvent.RootElement, "type") == "session.started")
+                    {
+                        serverEvent.Dispose();
+                        return early;
+                    }
+
+                    early.Add(serverEvent);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            // No session.started in time: greet anyway.
+        }
+
+        return early;
+    }
+
     /// <summary>Reads events until the socket closes (the end) or a guard fires; null when the service is stopping.</summary>
     private async Task<CallEndReason?> FollowAsync(RealtimeSocket socket, DateTimeOffset deadline, CancellationToken stoppingToken)
     {
         var lastEvent = time.GetUtcNow();
         while (true)
         {
+            if (_closed is { } closedEarly)
+            {
+                return _endReason ?? closedEarly.Reason ?? CallEndReason.RemoteEnded; // it came before the greeting
+            }
+
             var now = time.GetUtcNow();
             var idleAt = lastEvent + options.IdleTimeout;
             if (_endReason is null && _hangUpAt is { } goodbyeSaid && now >= goodbyeSaid)

@@ -23,6 +23,12 @@ public sealed class SidebandOptions
     /// <summary>How often leases are extended and orphaned live calls looked for.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// On GPT-Live, how long the greeting waits for <c>session.started</c> after the attach (OpenAI asks for the greeting
+    /// after it; whether an accepted SIP session's sideband gets one is unconfirmed, so the greeting goes anyway after this).
+    /// </summary>
+    public TimeSpan LiveStartWait { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>An accepted call nobody follows for this long is taken over (a crash between accept and attach).</summary>
     public TimeSpan UnattendedGrace { get; set; } = TimeSpan.FromSeconds(15);
 }

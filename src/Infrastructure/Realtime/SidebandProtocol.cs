@@ -55,6 +55,9 @@ internal abstract class SidebandProtocol
     /// <summary>What one server event says (nothing, for events the session does not use).</summary>
     public abstract IEnumerable<SidebandEvent> Read(JsonElement serverEvent);
 
+    /// <summary>Whether the greeting waits for the session's <c>session.started</c> (GPT-Live) rather than going at once.</summary>
+    public virtual bool GreetsAfterStart => false;
+
     /// <summary>What is still held when the socket ends (a turn not yet closed by the other side speaking).</summary>
     public virtual IEnumerable<SidebandEvent> Flush() => [];
 
@@ -118,6 +121,8 @@ internal sealed class LiveSideband : SidebandProtocol
     private long _turnStart;
 
     public override VoiceRuntime Runtime => VoiceRuntime.Live;
+
+    public override bool GreetsAfterStart => true;
 
     /// <summary>GPT-Live speaks what the backend answered; there is no end of speech to wait for, so a goodbye gets this long.</summary>
     public override TimeSpan? GoodbyeGrace => TimeSpan.FromSeconds(4);

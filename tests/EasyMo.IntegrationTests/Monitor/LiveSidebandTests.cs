@@ -16,7 +16,7 @@ namespace EasyMo.IntegrationTests.Monitor;
 public sealed class LiveSidebandTests
 {
     private static Dictionary<string, string?> LiveSettings(params (string Key, string? Value)[] overrides) =>
-        Settings([("OpenAI:VoiceRuntime", "live"), .. overrides]);
+        Settings([("OpenAI:VoiceRuntime", "live"), ("Sideband:LiveStartWait", "00:00:00.200"), .. overrides]);
 
     private static async Task<string> AcceptLiveCallAsync(EasyMoApp app, string caller, bool consenting)
     {
@@ -181,6 +181,30 @@ public sealed class LiveSidebandTests
 
         app.OpenAi.For("hangup", sessionId).ShouldHaveSingleItem().Surface.ShouldBe(FakeOpenAi.Live);
         call.EndReason.ShouldBe(CallEndReason.AgentHangup);
+    }
+
+    [Fact]
+    public async Task The_greeting_waits_for_session_started_and_what_came_before_it_is_still_read()
+    {
+        await using var app = await EasyMoApp.StartAsync(LiveSettings(("Sideband:LiveStartWait", "00:00:10")));
+        var greetedBeforeStart = true;
+        app.OpenAi.RealtimeScript = async session =>
+        {
+            await session.SendAsync(new { type = "session.input_transcript.delta", event_id = "ev_0", delta = "Allo ?", start_ms = 0, end_ms = 400 });
+            await Task.Delay(500);
+            greetedBeforeStart = session.Received.Count > 0;
+            await session.SendAsync(new { type = "session.started", event_id = "ev_1", session = new { id = session.CallId, status = "active" } });
+            await session.WaitForAsync("session.instructions.append");
+            await session.SendAsync(new { type = "session.closed", event_id = "ev_2", reason = "remote_hangup", usage = new { seconds = 3 } });
+            await session.ClientClosed;
+        };
+
+        var sessionId = await AcceptLiveCallAsync(app, Events.NewRwandanNumber(), consenting: true);
+        var call = await WaitForCallAsync(app, sessionId, c => c.Status == CallStatus.Ended);
+
+        greetedBeforeStart.ShouldBeFalse("the greeting went before session.started");
+        await using var db = app.Db();
+        (await db.Transcripts.AsNoTracking().Where(t => t.CallId == call.Id).Select(t => t.Text).ToListAsync(Ct)).ShouldBe(["Allo ?"]);
     }
 
     [Theory]
