@@ -18,7 +18,11 @@ public static class Events
     /// with the edge's attestation added as <see cref="CallIncoming"/> adds it.
     /// </summary>
     public static string LiveIncoming(string sessionId, (string Name, string Value)[] headers, bool deprecated = false, string transportType = "sip") =>
-        Encoding.UTF8.GetString(OpenAiWebhook.LiveIncoming(sessionId, Attested(headers), DateTimeOffset.UtcNow, deprecated: deprecated, transportType: transportType));
+        LiveIncomingAsSent(sessionId, Attested(headers), deprecated, transportType);
+
+    /// <summary>GPT-Live's incoming call whose headers are exactly <paramref name="headers"/> (no attestation added).</summary>
+    public static string LiveIncomingAsSent(string sessionId, (string Name, string Value)[] headers, bool deprecated = false, string transportType = "sip") =>
+        Encoding.UTF8.GetString(OpenAiWebhook.LiveIncoming(sessionId, headers, DateTimeOffset.UtcNow, deprecated: deprecated, transportType: transportType));
 
     /// <summary>The headers of a carrier's INVITE from <paramref name="caller"/>, with <paramref name="sipCallId"/> as its Call-ID.</summary>
     public static (string Name, string Value)[] InviteHeaders(string caller, string sipCallId, string dialed = "+250788000111") =>

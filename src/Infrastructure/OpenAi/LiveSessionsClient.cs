@@ -31,9 +31,3 @@ internal sealed class LiveSessionsClient(IOpenAiLiveSessionsApi api) : ICallCont
     public Task<RealtimeCallResult> HangupAsync(OpenAiCallId callId, CancellationToken cancellationToken) =>
         CallControlResults.SendAsync(() => api.HangupAsync(callId.Value, cancellationToken), cancellationToken);
 }
-
-/// <summary>Each runtime's control, by the runtime a call was answered on.</summary>
-internal sealed class CallControls(RealtimeCallsClient realtime, LiveSessionsClient live) : ICallControls
-{
-    public ICallControl For(VoiceRuntime runtime) => runtime == VoiceRuntime.Live ? live : realtime;
-}

@@ -5,6 +5,7 @@ using EasyMo.Application.Features.Calls.GetCall;
 using EasyMo.Application.Features.Calls.ListCalls;
 using EasyMo.Application.Features.Stats.GetCallStats;
 using EasyMo.Domain.Calls;
+using EasyMo.Domain.Common;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
@@ -289,7 +290,7 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
         var voice = await QueryAsync(
             StatsVoiceSql,
             Range(),
-            reader => new VoiceUse(reader.GetFieldValue<DateOnly>(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? 0 : reader.GetInt64(3)),
+            reader => new VoiceUse(reader.GetFieldValue<DateOnly>(0), StateNames.Parse<VoiceRuntime>(reader.GetString(1)), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? 0 : reader.GetInt64(3)),
             cancellationToken);
 
         return new CallStats(

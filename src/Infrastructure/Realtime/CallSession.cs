@@ -155,9 +155,11 @@ internal sealed partial class CallSession(
         var lastEvent = time.GetUtcNow();
         while (true)
         {
-            if (_closed is { } closedEarly)
+            if (_closed is { } closed)
             {
-                return _endReason ?? closedEarly.Reason ?? CallEndReason.RemoteEnded; // it came before the greeting
+                // GPT-Live's last word on the session (read now or before the greeting): an end this service caused
+                // keeps its own reason.
+                return _endReason ?? closed.Reason ?? CallEndReason.RemoteEnded;
             }
 
             var now = time.GetUtcNow();
@@ -233,11 +235,6 @@ internal sealed partial class CallSession(
                     }
                 }
 
-                if (_closed is { } closed)
-                {
-                    // GPT-Live's last word on the session: an end this service caused keeps its own reason.
-                    return _endReason ?? closed.Reason ?? CallEndReason.RemoteEnded;
-                }
             }
         }
     }

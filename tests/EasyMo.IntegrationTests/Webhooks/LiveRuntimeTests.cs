@@ -1,4 +1,3 @@
-using System.Text;
 using EasyMo.Domain.Calls;
 using EasyMo.IntegrationTests.Metrics;
 using Microsoft.EntityFrameworkCore;
@@ -139,8 +138,7 @@ public sealed class LiveRuntimeTests
         var sessionId = Events.NewSessionId();
 
         // No edge attestation: the caller's number is only a claim, and the policy refuses such callers with 603.
-        using var response = await app.PostWebhookAsync(Encoding.UTF8.GetString(
-            Operator.Simulation.OpenAiWebhook.LiveIncoming(sessionId, Events.InviteHeaders("+250788123456", Guid.NewGuid().ToString()), DateTimeOffset.UtcNow)));
+        using var response = await app.PostWebhookAsync(Events.LiveIncomingAsSent(sessionId, Events.InviteHeaders("+250788123456", Guid.NewGuid().ToString())));
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         var reject = app.OpenAi.For("reject", sessionId).ShouldHaveSingleItem();
@@ -165,7 +163,7 @@ public sealed class LiveRuntimeTests
 
             var answers = await Task.WhenAll(
                 realtime.PostWebhookAsync(Events.CallIncomingAsSent(callId, headers)),
-                live.PostWebhookAsync(Encoding.UTF8.GetString(Operator.Simulation.OpenAiWebhook.LiveIncoming(sessionId, headers, DateTimeOffset.UtcNow))));
+                live.PostWebhookAsync(Events.LiveIncomingAsSent(sessionId, headers)));
 
             answers.ShouldAllBe(answer => answer.StatusCode == HttpStatusCode.OK);
             var outcomes = await Task.WhenAll(answers.Select(async answer => (await answer.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("outcome").GetString()));

@@ -33,10 +33,4 @@ public sealed class RealtimeAgentOptions
     /// the agent's tools, while GPT-Live speaks.
     /// </summary>
     public string LiveBackendModel { get; set; } = "gpt-5.6-luna";
-
-    /// <summary>The model a call on <paramref name="runtime"/> is accepted with.</summary>
-    public string ModelFor(VoiceRuntime runtime) => runtime == VoiceRuntime.Live ? LiveModel : RealtimeModel;
-
-    /// <summary>The voice a call on <paramref name="runtime"/> is accepted with.</summary>
-    public string VoiceFor(VoiceRuntime runtime) => runtime == VoiceRuntime.Live ? LiveVoice : RealtimeVoice;
 }

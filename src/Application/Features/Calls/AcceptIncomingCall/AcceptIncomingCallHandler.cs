@@ -136,8 +136,7 @@ public sealed class AcceptIncomingCallHandler(
             : null;
         var session = Session(call, profile, lastSummary, agent);
         var openAi = controls.For(call.Runtime);
-        var model = agent.ModelFor(call.Runtime);
-        var voice = agent.VoiceFor(call.Runtime);
+        var (model, voice) = (session.Model, session.Voice);
         var accepted = await openAi.AcceptAsync(call.CallId, session, cancellationToken);
         switch (accepted.Outcome)
         {

@@ -1,3 +1,5 @@
+using EasyMo.Domain.Calls;
+
 namespace EasyMo.Application.Features.Stats.GetCallStats;
 
 /// <summary>
@@ -24,7 +26,7 @@ public sealed record CallStats(
 /// The voice seconds of a day's ended calls on one runtime and model: GPT-Live's counted seconds, or else the calls'
 /// durations.
 /// </summary>
-public sealed record VoiceUse(DateOnly Date, string Runtime, string? Model, long Seconds);
+public sealed record VoiceUse(DateOnly Date, VoiceRuntime Runtime, string? Model, long Seconds);
 
 /// <summary>
 /// One UTC day's voice and what it cost at the configured prices; <see cref="UnpricedSeconds"/> are the seconds of runtimes

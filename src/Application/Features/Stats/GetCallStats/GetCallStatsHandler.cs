@@ -1,7 +1,5 @@
 using EasyMo.Application.Common.Abstractions;
 using EasyMo.Application.Features.Calls;
-using EasyMo.Domain.Calls;
-using EasyMo.Domain.Common;
 using Mediator;
 using Microsoft.Extensions.Options;
 
@@ -46,7 +44,7 @@ public sealed class GetCallStatsHandler(IAdminQueries queries, TimeProvider time
     [
         .. uses.GroupBy(use => use.Date).OrderBy(day => day.Key).Select(day =>
         {
-            var priced = day.Select(use => (use.Seconds, Cost: pricing.Value.Cost(StateNames.Parse<VoiceRuntime>(use.Runtime), use.Model, use.Seconds))).ToArray();
+            var priced = day.Select(use => (use.Seconds, Cost: pricing.Value.Cost(use.Runtime, use.Model, use.Seconds))).ToArray();
             return new DayCost(day.Key, priced.Sum(use => use.Seconds), priced.Sum(use => use.Cost ?? 0), priced.Where(use => use.Cost is null).Sum(use => use.Seconds));
         }),
     ];
