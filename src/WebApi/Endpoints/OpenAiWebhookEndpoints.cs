@@ -32,8 +32,8 @@ public static partial class OpenAiWebhookEndpoints
     /// <summary>GPT-Live's former name of it: deprecated, still delivered to old subscriptions while they drain.</summary>
     public const string LiveCallIncoming = "live.call.incoming";
 
-    /// <summary>The answer's outcome for an incoming call of the runtime that does not answer.</summary>
-    public const string OtherRuntimeOutcome = "other_runtime";
+    /// <summary>The answer's outcome for an event that decides nothing (contract §2: the other runtime's calls, any other event).</summary>
+    public const string Ignored = "ignored";
     public const string CallEnded = "realtime.call.ended";
 
     public static IEndpointRouteBuilder MapOpenAiWebhooks(this IEndpointRouteBuilder app)
@@ -102,7 +102,7 @@ public static partial class OpenAiWebhookEndpoints
                 {
                     // Not a phone call (a transport this service does not take): nothing to decide.
                     EventIgnored(logger, $"{type} ({UntrustedText.OneLine(transport, 32)})");
-                    return TypedResults.Ok(new WebhookAnswer(type, null, "ignored", null));
+                    return TypedResults.Ok(new WebhookAnswer(type, null, Ignored, null));
                 }
 
                 if ((runtime == VoiceRuntime.Live ? webhookEvent.Data?.SessionId : webhookEvent.Data?.CallId) is not { Length: > 0 } rawCallId)
@@ -131,7 +131,7 @@ public static partial class OpenAiWebhookEndpoints
                             OtherRuntime(logger, type, agent.Value.VoiceRuntime);
                         }
 
-                        return TypedResults.Ok(new WebhookAnswer(type, callId.Value, OtherRuntimeOutcome, null));
+                        return TypedResults.Ok(new WebhookAnswer(type, callId.Value, Ignored, null));
                     }
 
                     metrics.CallIncoming();
@@ -154,7 +154,7 @@ public static partial class OpenAiWebhookEndpoints
 
             default:
                 EventIgnored(logger, type);
-                return TypedResults.Ok(new WebhookAnswer(type, webhookEvent.Data?.CallId, "ignored", null));
+                return TypedResults.Ok(new WebhookAnswer(type, webhookEvent.Data?.CallId, Ignored, null));
         }
     }
 

@@ -107,7 +107,7 @@ public sealed class LiveRuntimeTests
         using var response = await app.PostWebhookAsync(Events.LiveIncoming(sessionId, Events.InviteHeaders("+250788123456", Guid.NewGuid().ToString())));
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("outcome").GetString().ShouldBe("other_runtime");
+        (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("outcome").GetString().ShouldBe("ignored"); // contract §2: "200 ignored"
         app.OpenAi.Requests.ShouldBeEmpty();
         await using (var db = app.Db())
         {
@@ -127,7 +127,7 @@ public sealed class LiveRuntimeTests
         using var response = await app.PostWebhookAsync(Events.CarrierCall(callId, "+250788123456"));
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("outcome").GetString().ShouldBe("other_runtime");
+        (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("outcome").GetString().ShouldBe("ignored"); // contract §2: "200 ignored"
         app.OpenAi.Requests.ShouldBeEmpty();
     }
 
