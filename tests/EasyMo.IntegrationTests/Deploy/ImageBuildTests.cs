@@ -10,6 +10,7 @@ namespace EasyMo.IntegrationTests.Deploy;
 /// answers, and its <c>HEALTHCHECK</c> run. The build that broke the image (a project embedding a file outside what the
 /// Dockerfile copies) fails the same check.
 /// </summary>
+[Collection(ImageBuildCollection.Name)]
 public sealed class ImageBuildTests
 {
     [Fact]
@@ -201,4 +202,14 @@ public sealed class ImageBuildTests
 
         return directory?.FullName ?? throw new InvalidOperationException("No EasyMo.sln above " + AppContext.BaseDirectory);
     }
+}
+
+/// <summary>
+/// Alone: two <c>dotnet publish</c> runs take both cores for most of a minute, and the timing tests around them (claims,
+/// ceilings, attempt timeouts) must not run starved beside them.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ImageBuildCollection
+{
+    public const string Name = "image build";
 }
