@@ -209,6 +209,8 @@ public sealed class CallSummaryTests
         done.SummaryAttempts.ShouldBe(0);
         done.SummaryDueAt.ShouldBeNull();
         app.OpenAi.For("responses").ShouldBeEmpty();
+        // The line is written after the row: wait for it rather than read the log at the moment the row changed.
+        await Poll.UntilAsync(() => app.Logs.Text.Contains("\"Name\":\"CALL_SUMMARY_EMPTY\"", StringComparison.Ordinal), "the CALL_SUMMARY_EMPTY log line");
         app.Logs.Text.ShouldContain("\"Name\":\"CALL_SUMMARY_EMPTY\"");
     }
 
