@@ -1,5 +1,6 @@
 using EasyMo.Application.Common.Metrics;
 using EasyMo.Application.Common.Options;
+using EasyMo.Application.Features.Callbacks;
 using EasyMo.Application.Features.Calls;
 using EasyMo.Application.Features.Privacy;
 using FluentValidation;
@@ -18,6 +19,8 @@ public static class DependencyInjection
         services.AddOptions<RealtimeAgentOptions>().Bind(configuration.GetSection(RealtimeAgentOptions.SectionName));
         services.AddOptions<CallPricingOptions>().Bind(configuration.GetSection(CallPricingOptions.SectionName));
         services.AddOptions<PrivacyOptions>().Bind(configuration.GetSection(PrivacyOptions.SectionName)).ValidateProblemsOnStart();
+        services.AddOptions<CallbackOptions>().Bind(configuration.GetSection(CallbackOptions.SectionName)).ValidateProblemsOnStart();
+        services.AddSingleton<CallbackPolicy>();
         services.AddOptions<CallerIdentityOptions>().Bind(configuration.GetSection(CallerIdentityOptions.SectionName));
         services.AddSingleton<CallerIdentityVerifier>();
         services.AddSingleton<Pseudonymizer>();

@@ -1,4 +1,6 @@
 using EasyMo.Application.Common.Abstractions;
+using EasyMo.Application.Features.Callbacks;
+using EasyMo.Infrastructure.Callbacks;
 using EasyMo.Infrastructure.OpenAi;
 using EasyMo.Infrastructure.Persistence;
 using EasyMo.Infrastructure.Privacy;
@@ -50,6 +52,16 @@ public static class DependencyInjection
         services.AddScoped<RealtimeCallsClient>();
         services.AddScoped<LiveSessionsClient>();
         services.AddScoped<ICallControls, CallControls>();
+
+        // Calls back: one POST places one call, so it is retried only when the connection was never made, within DialTimeout.
+        services.AddOpenAiClient<IOpenAiLiveOutboundApi>(LiveOutboundJsonContext.Default, "openai-live-outbound", provider =>
+        {
+            var timeout = provider.GetRequiredService<IOptions<CallbackOptions>>().Value.DialTimeout;
+            return new ResilienceBudget(timeout, Retries: 2, TimeSpan.FromMilliseconds(200), timeout);
+        }, onlyUnsent: true);
+        services.AddScoped<ICallDialer, LiveOutboundDialer>();
+        services.AddScoped<ICallbackStore, CallbackStore>();
+        services.AddLeasedWork<CallbackDialer, Guid>();
         services.AddCallSummaries(configuration);
         services.AddWhatsAppSending(configuration);
 

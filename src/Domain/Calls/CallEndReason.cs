@@ -47,4 +47,7 @@ public enum CallEndReason
 
     /// <summary>A safety filter ended the call (GPT-Live's <c>session.closed</c> reason <c>content</c>).</summary>
     ContentFiltered,
+
+    /// <summary>A call back rang and nobody picked up (GPT-Live's <c>transport.failed</c>, or the ring time ran out).</summary>
+    NotAnswered,
 }

@@ -116,9 +116,17 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time) : ICallSt
     /// <summary>
     /// The ceiling's count, one claim at a time: a transaction-scoped advisory lock, then (in a statement of its own, so
     /// that its snapshot sees every claim committed before the lock was granted) the calls accepted and still counting as
-    /// live, and the claims still deciding. Counting stops at the ceiling.
+    /// live, the claims still deciding, and the calls back being dialed (each will take a line). Counting stops at the
+    /// ceiling. The callback dialer counts the same way under the same lock.
     /// </summary>
-    private async Task<int> CountLiveCallsAsync(LiveCallLimit limit, TimeSpan claimTimeout, CancellationToken cancellationToken)
+    private Task<int> CountLiveCallsAsync(LiveCallLimit limit, TimeSpan claimTimeout, CancellationToken cancellationToken) =>
+        CountLinesAsync(db, limit, claimTimeout, cancellationToken);
+
+    /// <summary>How long a call back being dialed counts as a line (and then, unresolved, is in doubt): past any dial's timeout.</summary>
+    internal static readonly TimeSpan DialingWindow = TimeSpan.FromMinutes(2);
+
+    /// <summary>Takes the ceiling's lock (for the caller's transaction) and counts the lines taken, at most <see cref="LiveCallLimit.Max"/>.</summary>
+    internal static async Task<int> CountLinesAsync(EasyMoDbContext db, LiveCallLimit limit, TimeSpan claimTimeout, CancellationToken cancellationToken)
     {
         await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock({LiveCallsLock})", cancellationToken);
         return await db.Database
@@ -128,6 +136,8 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time) : ICallSt
                 FROM (SELECT 1 FROM calls
                       WHERE (status = 'accepted' AND accepted_at > {limit.AcceptedSince})
                          OR (status = 'ringing' AND claimed_at > now() - {claimTimeout})
+                      UNION ALL
+                      SELECT 1 FROM callbacks WHERE status = 'dialing' AND dialed_at > now() - {DialingWindow}
                       LIMIT {limit.Max}) AS live
                 """)
             .SingleAsync(cancellationToken);

@@ -10,6 +10,8 @@ public sealed class EasyMoDbContext(DbContextOptions<EasyMoDbContext> options) :
 {
     public DbSet<Call> Calls => Set<Call>();
 
+    public DbSet<Domain.Callbacks.Callback> Callbacks => Set<Domain.Callbacks.Callback>();
+
     public DbSet<Profile> Profiles => Set<Profile>();
 
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();

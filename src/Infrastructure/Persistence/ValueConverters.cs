@@ -11,6 +11,10 @@ internal static class ValueConverters
         phone => phone!.Value,
         value => PhoneNumber.Parse(value));
 
+    public static readonly ValueConverter<PhoneNumber, string> RequiredPhone = new(
+        phone => phone.Value,
+        value => PhoneNumber.Parse(value));
+
     public static readonly ValueConverter<Domain.Calls.OpenAiCallId, string> OpenAiCallId = new(
         id => id.Value,
         value => new Domain.Calls.OpenAiCallId(value));

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using EasyMo.Application.Common.Abstractions;
 using EasyMo.Application.Common.Metrics;
+using EasyMo.Application.Features.Callbacks;
 using EasyMo.Application.Features.Calls;
 using EasyMo.Domain.Calls;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,6 +23,7 @@ internal sealed partial class CallMonitorService(
     IServiceScopeFactory scopes,
     IOptions<SidebandOptions> options,
     IOptions<CallHandlingOptions> calls,
+    IOptions<CallbackOptions> callbacks,
     TimeProvider time,
     EasyMoMetrics metrics,
     ILogger<CallMonitorService> logger)
@@ -161,7 +163,7 @@ internal sealed partial class CallMonitorService(
         Interlocked.Exchange(ref followed.ClaimedAt, System.Diagnostics.Stopwatch.GetTimestamp());
         try
         {
-            var session = new CallSession(callId, fresh, scopes, settings, calls.Value.MaxCallDuration, time, logger);
+            var session = new CallSession(callId, fresh, scopes, settings, calls.Value.MaxCallDuration, callbacks.Value.RingTimeout, time, logger);
             await session.RunAsync(followed.Stop.Token);
         }
         finally

@@ -1,10 +1,13 @@
 using System.Text.Json;
 using EasyMo.Application.Common.Abstractions;
+using EasyMo.Application.Features.Callbacks;
+using EasyMo.Application.Features.Callbacks.RecordCallbackProgress;
 using EasyMo.Application.Features.Calls.HandleCallTool;
 using EasyMo.Application.Features.Calls.RecordCallConsent;
 using EasyMo.Application.Features.Calls.RecordCallEnded;
 using EasyMo.Application.Features.Calls.RecordTranscript;
 using EasyMo.Application.Features.Calls.TransferCall;
+using EasyMo.Domain.Callbacks;
 using EasyMo.Domain.Calls;
 using EasyMo.Domain.Privacy;
 using EasyMo.Infrastructure.OpenAi;
@@ -20,7 +23,9 @@ namespace EasyMo.Infrastructure.Realtime;
 /// (<see cref="SidebandProtocol"/>: Realtime's or GPT-Live's): opens the socket (retrying briefly), makes the
 /// agent greet first (asking for consent when the caller has no remembered answer), stores transcripts, answers tools,
 /// records consent on keys 1 and 2, transfers on key 0, enforces the idle and duration guards, and records the end when
-/// the socket closes. Everything it stores goes through mediator commands.
+/// the socket closes. A call back (GPT-Live, outbound) is first followed while it rings: the greeting waits for
+/// <c>transport.answered</c>, and a call nobody answers (<c>transport.failed</c>, or <see cref="CallbackOptions.RingTimeout"/>)
+/// ends as not answered. Everything it stores goes through mediator commands.
 /// Transcript turns spoken before the caller answered the consent question are held in memory only: stored once the
 /// caller agrees, dropped when they refuse or never answer (docs/privacy.md).
 /// </summary>
@@ -30,6 +35,7 @@ internal sealed partial class CallSession(
     IServiceScopeFactory scopes,
     SidebandOptions options,
     TimeSpan maxCallDuration,
+    TimeSpan ringTimeout,
     TimeProvider time,
     ILogger logger)
 {
@@ -49,11 +55,17 @@ internal sealed partial class CallSession(
     {
         Call? call;
         string? callerName;
+        Callback? callback = null;
         await using (var scope = scopes.CreateAsyncScope())
         {
             var store = scope.ServiceProvider.GetRequiredService<ICallStore>();
             call = await store.GetCallAsync(callId, stoppingToken);
             callerName = call?.ProfileId is { } profileId ? (await store.FindProfileByIdAsync(profileId, stoppingToken))?.Name : null;
+            if (call is { IsLive: true, Runtime: VoiceRuntime.Live } && fresh)
+            {
+                // Only GPT-Live places calls: a Realtime call is never a call back, and costs no query.
+                callback = await scope.ServiceProvider.GetRequiredService<ICallbackStore>().FindBySessionAsync(callId, stoppingToken);
+            }
         }
 
         if (call is not { IsLive: true })
@@ -87,10 +99,48 @@ internal sealed partial class CallSession(
         _consent = call.Consent;
         if (fresh)
         {
-            var instructions = Greetings.For(call.Language, callerName, askConsent: call.Consent == Consent.NotAsked);
-            // On GPT-Live the session already runs (no session.start); the instructions make it speak first, once it says it
-            // started (or after a short wait: whether an accepted SIP session says so is unconfirmed).
-            var early = _protocol.GreetsAfterStart ? await AwaitStartAsync(socket, stoppingToken) : [];
+            string instructions;
+            List<JsonDocument> early;
+            if (callback is { Status: CallbackStatus.Placed })
+            {
+                // A call back rings first: nothing is said before the caller picks up, and nobody may pick up.
+                var (answered, notAnswered, beforeAnswer) = await AwaitAnswerAsync(socket, stoppingToken);
+                if (!answered)
+                {
+                    beforeAnswer.ForEach(document => document.Dispose());
+                    if (stoppingToken.IsCancellationRequested)
+                    {
+                        return;
+                    }
+
+                    if (notAnswered == RingTimedOut)
+                    {
+                        await HangUpAsync(CallEndReason.NotAnswered, stoppingToken);
+                    }
+
+                    await SendAsync(new RecordCallbackProgressCommand(callId, Answered: false, notAnswered), CancellationToken.None);
+                    await EndAsync(CallEndReason.NotAnswered);
+                    return;
+                }
+
+                await SendAsync(new RecordCallbackProgressCommand(callId, Answered: true), stoppingToken);
+                instructions = Greetings.ForCallback(
+                    call.Language, callerName, CallbackPolicy.CalledAt(callback), callback.Reason == CallbackReason.Operator, askConsent: call.Consent == Consent.NotAsked);
+                early = beforeAnswer;
+            }
+            else
+            {
+                instructions = Greetings.For(call.Language, callerName, askConsent: call.Consent == Consent.NotAsked);
+                // On GPT-Live the session already runs (no session.start); the instructions make it speak first, once it says it
+                // started (or after a short wait: whether an accepted SIP session says so is unconfirmed).
+                early = [];
+                if (_protocol.GreetsAfterStart)
+                {
+                    (var started, early) = await AwaitAsync(socket, type => type == "session.started", options.LiveStartWait, stoppingToken);
+                    started?.Dispose();
+                }
+            }
+
             await socket.SendAsync(_protocol.Say(instructions), stoppingToken);
             foreach (var document in early)
             {
@@ -116,25 +166,55 @@ internal sealed partial class CallSession(
         }
     }
 
+    /// <summary>What <see cref="AwaitAnswerAsync"/> says when the call back rang for <see cref="CallbackOptions.RingTimeout"/>.</summary>
+    private const string RingTimedOut = "ring_timeout";
+
     /// <summary>
-    /// Waits for <c>session.started</c> at most <see cref="SidebandOptions.LiveStartWait"/>; what came before it is returned,
-    /// to be handled after the greeting (nothing is lost).
+    /// Waits for a call back to be answered: <c>transport.answered</c> (true), or <c>transport.failed</c> (its
+    /// <c>error.code</c>), <c>session.closed</c>, the socket's end, or the ring time running out (false, and why). What came
+    /// before is returned, to be handled after the greeting.
     /// </summary>
-    private async Task<List<JsonDocument>> AwaitStartAsync(RealtimeSocket socket, CancellationToken stoppingToken)
+    private async Task<(bool Answered, string? Why, List<JsonDocument> Early)> AwaitAnswerAsync(RealtimeSocket socket, CancellationToken stoppingToken)
+    {
+        var (stop, early) = await AwaitAsync(socket, type => type is "transport.answered" or "transport.failed" or "session.closed", ringTimeout, stoppingToken);
+        using (stop)
+        {
+            if (stop is null)
+            {
+                return (false, socket.Events.Completion.IsCompleted ? "connection closed" : RingTimedOut, early);
+            }
+
+            var root = stop.RootElement;
+            return RealtimeSocket.Text(root, "type") switch
+            {
+                "transport.answered" => (true, null, early),
+                "transport.failed" => (false, root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object && RealtimeSocket.Text(error, "code") is { Length: > 0 } code
+                    ? code
+                    : "transport failed", early),
+                _ => (false, RealtimeSocket.Text(root, "reason") is { Length: > 0 } reason ? reason : "session closed", early),
+            };
+        }
+    }
+
+    /// <summary>
+    /// Waits for the first event whose type <paramref name="stopAt"/> accepts, at most <paramref name="wait"/>; returns it
+    /// (null: none came, or the socket ended) and what came before it, to be handled after the greeting (nothing is lost).
+    /// </summary>
+    private static async Task<(JsonDocument? Stop, List<JsonDocument> Early)> AwaitAsync(
+        RealtimeSocket socket, Func<string, bool> stopAt, TimeSpan wait, CancellationToken stoppingToken)
     {
         var early = new List<JsonDocument>();
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        wait.CancelAfter(options.LiveStartWait);
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        waiting.CancelAfter(wait);
         try
         {
-            while (await socket.Events.WaitToReadAsync(wait.Token))
+            while (await socket.Events.WaitToReadAsync(waiting.Token))
             {
                 while (socket.Events.TryRead(out var serverEvent))
                 {
-                    if (RealtimeSocket.Text(serverEvent.RootElement, "type") == "session.started")
+                    if (stopAt(RealtimeSocket.Text(serverEvent.RootElement, "type")))
                     {
-                        serverEvent.Dispose();
-                        return early;
+                        return (serverEvent, early);
                     }
 
                     early.Add(serverEvent);
@@ -143,10 +223,14 @@ internal sealed partial class CallSession(
         }
         catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
         {
-            // No session.started in time: greet anyway.
+            // Nothing in time: the caller decides what that means.
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
         }
 
-        return early;
+        return (null, early);
     }
 
     /// <summary>Reads events until the socket closes (the end) or a guard fires; null when the service is stopping.</summary>

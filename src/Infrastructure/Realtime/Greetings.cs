@@ -16,6 +16,23 @@ internal static class Greetings
             : $"Greet {who} warmly in {language.Name}, say you are EasyMO's assistant, and ask how you can help. One or two short sentences.";
     }
 
+    /// <summary>
+    /// The first words of a call back, once the caller picked up: who calls and why (their call at <paramref name="calledAt"/>,
+    /// their clock; or their request), then the consent question when they have no remembered answer.
+    /// </summary>
+    public static string ForCallback(Language language, string? callerName, string calledAt, bool requested, bool askConsent)
+    {
+        var name = AgentInstructions.SanitizeName(callerName);
+        var who = name is null ? "the person who answered" : $"the person who answered by name ({name})";
+        var why = requested
+            ? "say that you are EasyMO's AI assistant, not a person, calling them back as they asked"
+            : $"say that you are EasyMO's AI assistant, not a person, returning their call to EasyMO at {calledAt}, when every line was busy";
+        return askConsent
+            ? $"Greet {who} warmly in {language.Name}, {why}, and ask: {ConsentQuestion(language)} "
+              + "Then wait for the answer and call record_consent with it before anything else. Short sentences."
+            : $"Greet {who} warmly in {language.Name}, {why}, and ask how you can help. Two short sentences at most.";
+    }
+
     /// <summary>The consent question, in the caller's language, as the agent should put it.</summary>
     public static string ConsentQuestion(Language language) => language.Code switch
     {

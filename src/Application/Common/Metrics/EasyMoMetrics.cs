@@ -27,6 +27,7 @@ public sealed class EasyMoMetrics
     private readonly UpDownCounter<long> _live;
     private readonly Counter<long> _signatureFailures;
     private readonly Counter<long> _otherRuntime;
+    private readonly Counter<long> _callbacks;
     private long _outboxBacklog = -1;
 
     public EasyMoMetrics(IMeterFactory meterFactory)
@@ -44,6 +45,8 @@ public sealed class EasyMoMetrics
         _live = meter.CreateUpDownCounter<long>("easymo_calls_live", unit: null, "Calls this instance follows over the sideband socket now.");
         _otherRuntime = meter.CreateCounter<long>(
             "easymo_openai_other_runtime_events", unit: null, "Incoming-call events of the voice runtime that does not answer (OPENAI_VOICE_RUNTIME), by event type: acknowledged, not decided.");
+        _callbacks = meter.CreateCounter<long>(
+            "easymo_callbacks", unit: null, "Calls back, by what happened to them: queued, placed, answered, not_answered, failed, in_doubt, cancelled, expired.");
         _signatureFailures = meter.CreateCounter<long>("easymo_webhook_signature_failures", unit: null, "Webhooks refused for a missing or wrong signature, by source.");
         meter.CreateObservableGauge(
             "easymo_outbox_backlog",
@@ -71,6 +74,9 @@ public sealed class EasyMoMetrics
 
     /// <summary>An incoming-call event of the runtime that does not answer: acknowledged and counted, never decided.</summary>
     public void OtherRuntimeEvent(string eventType) => _otherRuntime.Add(1, new KeyValuePair<string, object?>("event", eventType));
+
+    /// <summary>A call back reached <paramref name="status"/> (its state name); <paramref name="count"/> of them at once (expiry).</summary>
+    public void Callback(string status, long count = 1) => _callbacks.Add(count, new KeyValuePair<string, object?>("status", status));
 
     public void CallFollowed() => _live.Add(1);
 

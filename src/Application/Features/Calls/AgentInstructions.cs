@@ -51,7 +51,10 @@ public static class AgentInstructions
     /// policies OpenAI's Live prompting guide asks for (backchannel, interruption, delegation). Short on purpose: the
     /// business rules and the tools stay in the backend prompt, <see cref="Build"/>, which the Responses model gets.
     /// </summary>
-    public static string BuildLiveFrontend(Language language, string? callerName)
+    /// <param name="language">The language to speak.</param>
+    /// <param name="callerName">The caller's name, when known (cleaned here).</param>
+    /// <param name="situation">Why this call happens, when it is not the caller's (a call back): said before everything else.</param>
+    public static string BuildLiveFrontend(Language language, string? callerName, string? situation = null)
     {
         ArgumentNullException.ThrowIfNull(language);
         var name = SanitizeName(callerName);
@@ -62,7 +65,8 @@ public static class AgentInstructions
             "rw" => "Kinyarwanda",
             _ => "English",
         };
-        return LiveTemplate.Replace(CallerPlaceholder, callerLine, StringComparison.Ordinal).Replace(LanguagePlaceholder, languageName, StringComparison.Ordinal);
+        var prompt = LiveTemplate.Replace(CallerPlaceholder, callerLine, StringComparison.Ordinal).Replace(LanguagePlaceholder, languageName, StringComparison.Ordinal);
+        return string.IsNullOrWhiteSpace(situation) ? prompt : $"{situation.Trim()}\n\n{prompt}";
     }
 
     /// <summary>

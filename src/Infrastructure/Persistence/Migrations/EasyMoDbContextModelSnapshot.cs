@@ -22,6 +22,130 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("EasyMo.Domain.Callbacks.Callback", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("DialedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("dialed_at");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("error");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("language");
+
+                    b.Property<DateOnly>("LocalDay")
+                        .HasColumnType("date")
+                        .HasColumnName("local_day");
+
+                    b.Property<string>("OriginCallId")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("origin_call_id");
+
+                    b.Property<string>("Phone")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("phone");
+
+                    b.Property<Guid?>("ProfileId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("profile_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("requested_at");
+
+                    b.Property<string>("RequestedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("requested_by");
+
+                    b.Property<string>("SessionId")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("session_id");
+
+                    b.Property<DateTimeOffset?>("SettledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("settled_at");
+
+                    b.Property<string>("Status")
+                        .IsConcurrencyToken()
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("time_zone");
+
+                    b.HasKey("Id")
+                        .HasName("pk_callbacks");
+
+                    b.HasIndex("DialedAt")
+                        .HasDatabaseName("ix_callbacks_dialing")
+                        .HasFilter("status = 'dialing'");
+
+                    b.HasIndex("DueAt")
+                        .HasDatabaseName("ix_callbacks_queue")
+                        .HasFilter("status = 'queued'");
+
+                    b.HasIndex("Phone")
+                        .IsUnique()
+                        .HasDatabaseName("ux_callbacks_open_phone")
+                        .HasFilter("status IN ('queued','dialing')");
+
+                    b.HasIndex("ProfileId")
+                        .HasDatabaseName("ix_callbacks_profile_id");
+
+                    b.HasIndex("RequestedAt")
+                        .IsDescending()
+                        .HasDatabaseName("ix_callbacks_requested_at");
+
+                    b.HasIndex("SessionId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_callbacks_session_id")
+                        .HasFilter("session_id IS NOT NULL");
+
+                    b.HasIndex("Phone", "LocalDay")
+                        .HasDatabaseName("ix_callbacks_phone_local_day");
+
+                    b.ToTable("callbacks", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_callbacks_reason", "reason IN ('busy','accept_failed','operator')");
+
+                            t.HasCheckConstraint("ck_callbacks_status", "status IN ('queued','dialing','placed','answered','not_answered','failed','in_doubt','cancelled','expired')");
+                        });
+                });
+
             modelBuilder.Entity("EasyMo.Domain.Calls.Call", b =>
                 {
                     b.Property<Guid>("Id")
@@ -975,6 +1099,15 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .HasName("pk_work_leases");
 
                     b.ToTable("work_leases", (string)null);
+                });
+
+            modelBuilder.Entity("EasyMo.Domain.Callbacks.Callback", b =>
+                {
+                    b.HasOne("EasyMo.Domain.Profiles.Profile", null)
+                        .WithMany()
+                        .HasForeignKey("ProfileId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_callbacks_profiles_profile_id");
                 });
 
             modelBuilder.Entity("EasyMo.Domain.Calls.Call", b =>

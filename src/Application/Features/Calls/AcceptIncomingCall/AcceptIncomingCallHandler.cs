@@ -1,8 +1,12 @@
 using System.Diagnostics;
 using EasyMo.Application.Common.Abstractions;
+using EasyMo.Application.Common.Metrics;
+using EasyMo.Application.Features.Callbacks;
 using EasyMo.Application.Features.Calls.Sip;
 using EasyMo.Application.Features.Privacy;
+using EasyMo.Domain.Callbacks;
 using EasyMo.Domain.Calls;
+using EasyMo.Domain.Common;
 using EasyMo.Domain.Messaging;
 using EasyMo.Domain.Privacy;
 using EasyMo.Domain.Profiles;
@@ -15,7 +19,8 @@ namespace EasyMo.Application.Features.Calls.AcceptIncomingCall;
 
 /// <summary>
 /// The decision table: unverified caller under the <c>reject</c> policy → 603; blocked → 603; over the live-call ceiling → 486; otherwise accept, where 404 means the caller
-/// is gone (missed) and failure past the retry budget means 480 with a WhatsApp fallback (failed).
+/// is gone (missed) and failure past the retry budget means 480 with a WhatsApp fallback (failed). A verified caller
+/// refused with 486 or 480 is offered a call back when calls back are on (the WhatsApp text says so).
 /// The call is claimed first (and the claim committed), so a webhook id or a call id is decided once, however many
 /// deliveries arrive; an accept in doubt is reconciled, never guessed (docs/adr/0004).
 /// </summary>
@@ -24,6 +29,9 @@ public sealed class AcceptIncomingCallHandler(
     ICallHistory history,
     ICallControls controls,
     ICallMonitor monitor,
+    ICallbackStore callbacks,
+    CallbackPolicy callbackPolicy,
+    EasyMoMetrics metrics,
     LanguageResolver languages,
     TrunkDirectory trunks,
     CallerIdentityVerifier identity,
@@ -101,6 +109,7 @@ public sealed class AcceptIncomingCallHandler(
         else if (decision.OverLimit)
         {
             await RejectAsync(call, SipBusyHere, CallEndReason.Busy, cancellationToken);
+            await OfferCallbackAsync(call, CallbackReason.Busy, trusted, decision, cancellationToken);
         }
         else
         {
@@ -134,7 +143,7 @@ public sealed class AcceptIncomingCallHandler(
         var lastSummary = knownCaller && profile is not null && call.Consent == Consent.Granted
             ? await history.GetLastSummaryAsync(profile.Id, cancellationToken)
             : null;
-        var session = Session(call, profile, lastSummary, agent);
+        var session = AgentSessions.For(call.Runtime, call.Language, profile?.Name, lastSummary, agent);
         var openAi = controls.For(call.Runtime);
         var (model, voice) = (session.Model, session.Voice);
         var accepted = await openAi.AcceptAsync(call.CallId, session, cancellationToken);
@@ -166,32 +175,7 @@ public sealed class AcceptIncomingCallHandler(
 
         // Certainly not accepted (OpenAI refused it, or it could not be sent): the caller is told no, and told why by text.
         var rejected = await openAi.RejectAsync(call.CallId, SipTemporarilyUnavailable, cancellationToken);
-        Fail(call, accepted, rejected, trusted, decision);
-    }
-
-    /// <summary>
-    /// The session for the call's runtime. Realtime: one model gets the whole prompt and the tools. GPT-Live: the short
-    /// spoken prompt goes to the voice, the business rules (the same prompt) and the tools to the Responses backend.
-    /// </summary>
-    private static AgentSession Session(Call call, Profile? profile, string? lastSummary, RealtimeAgentOptions agent)
-    {
-        var instructions = AgentInstructions.Build(call.Language, profile?.Name, lastSummary);
-        return call.Runtime == VoiceRuntime.Live
-            ? new AgentSession(
-                agent.LiveModel,
-                AgentInstructions.BuildLiveFrontend(call.Language, profile?.Name),
-                agent.LiveVoice,
-                TranscriptionModel: null, // GPT-Live always transcribes, as deltas on the sideband
-                AgentTools.All,
-                agent.LiveBackendModel,
-                instructions)
-            : new AgentSession(
-                agent.RealtimeModel,
-                instructions,
-                agent.RealtimeVoice,
-                // No transcription language: callers switch languages, and Kinyarwanda is not one the models take as a hint.
-                string.IsNullOrWhiteSpace(agent.TranscriptionModel) ? null : agent.TranscriptionModel,
-                AgentTools.All);
+        await FailAsync(call, accepted, rejected, trusted, decision, cancellationToken);
     }
 
     /// <summary>
@@ -207,7 +191,7 @@ public sealed class AcceptIncomingCallHandler(
         switch (probe.Outcome)
         {
             case RealtimeCallOutcome.Succeeded:
-                Fail(call, accepted, probe, trusted, decision);
+                await FailAsync(call, accepted, probe, trusted, decision, cancellationToken);
                 return;
             case RealtimeCallOutcome.CallNotFound:
                 call.Miss(time.GetUtcNow());
@@ -224,7 +208,8 @@ public sealed class AcceptIncomingCallHandler(
         }
     }
 
-    private void Fail(Call call, RealtimeCallResult accepted, RealtimeCallResult rejected, bool trusted, ICallDecision decision)
+    private async Task FailAsync(
+        Call call, RealtimeCallResult accepted, RealtimeCallResult rejected, bool trusted, ICallDecision decision, CancellationToken cancellationToken)
     {
         CallLog.AcceptFailed(logger, call.CallId, accepted.HttpStatus, accepted.Error, SipTemporarilyUnavailable, rejected.Outcome switch
         {
@@ -235,11 +220,44 @@ public sealed class AcceptIncomingCallHandler(
         var now = time.GetUtcNow();
         call.Fail(now, rejected.Succeeded ? SipTemporarilyUnavailable : null);
         // The business's WhatsApp number writes only to a number that was attested (or that the policy trusts).
-        if (trusted && call.Caller is { } caller)
+        if (await OfferCallbackAsync(call, CallbackReason.AcceptFailed, trusted, decision, cancellationToken) || !trusted || call.Caller is not { } caller)
         {
-            decision.Enqueue(OutboxMessage.CallFallback(call.CallId, caller, call.Language, FallbackMessages.CallNotAnswered(call.Language), now));
-            CallLog.FallbackQueued(logger, call.CallId, caller.Masked);
+            return;
         }
+
+        decision.Enqueue(OutboxMessage.CallFallback(call.CallId, caller, call.Language, FallbackMessages.CallNotAnswered(call.Language), now));
+        CallLog.FallbackQueued(logger, call.CallId, caller.Masked);
+    }
+
+    /// <summary>
+    /// A verified caller the service could not answer is called back when a line is free, within their calling hours:
+    /// queued once per number (an open one answers this call too), at most the day's limit; the WhatsApp text, written
+    /// with the decision, says so. Returns whether the caller was told about a call back.
+    /// </summary>
+    private async Task<bool> OfferCallbackAsync(Call call, CallbackReason reason, bool trusted, ICallDecision decision, CancellationToken cancellationToken)
+    {
+        if (!trusted || call.Caller is not { } caller || !callbackPolicy.IsOn)
+        {
+            return false;
+        }
+
+        var callback = callbackPolicy.Offer(caller, call.ProfileId, call.Language, reason, call.CallId, call.ReceivedAt);
+        var offer = await callbacks.OfferAsync(callback, callbackPolicy.MaxPerNumberPerDay, cancellationToken);
+        CallbackLog.Offered(logger, call.CallId, caller.Masked, reason, offer);
+        if (offer == CallbackOffer.LimitReached)
+        {
+            return false;
+        }
+
+        if (offer == CallbackOffer.Queued)
+        {
+            metrics.Callback(StateNames.Of(CallbackStatus.Queued));
+        }
+
+        decision.Enqueue(OutboxMessage.CallFallback(
+            call.CallId, caller, call.Language, FallbackMessages.CallBackOffered(call.Language, reason, callbackPolicy.Hours), time.GetUtcNow()));
+        CallLog.FallbackQueued(logger, call.CallId, caller.Masked);
+        return true;
     }
 
     private async Task RejectAsync(Call call, int sipStatus, CallEndReason reason, CancellationToken cancellationToken)
