@@ -71,6 +71,7 @@ public sealed partial class FakeOpenAi : IAsyncDisposable
         app.MapPost("/v1/live/sessions/{callId}/{operation}", (HttpContext context, string callId, string operation) => fake.ControlAsync(context, callId, operation, Live));
         app.MapPost("/v1/responses", fake.HandleResponsesAsync);
         app.MapGet("/v1/models", fake.HandleModels);
+        fake.MapOutbound(app);
         fake.MapRealtime(app);
         fake.MapAudio(app);
         await app.StartAsync();

@@ -100,4 +100,23 @@ public static class TestSettings
     {
         ["Metrics:ScrapeCacheMilliseconds"] = "0",
     };
+
+    /// <summary>
+    /// Calls back on, through a trunk whose digest password is <paramref name="trunkPassword"/> (generate one per test),
+    /// at any hour of the caller's day, swept every 100 ms, a dial awaited 1 s and a ringing call 2 s.
+    /// </summary>
+    public static Dictionary<string, string?> WithCallbacks(string trunkPassword) => new()
+    {
+        ["Callbacks:Enabled"] = "true",
+        ["Callbacks:TrunkUrl"] = "sips:trunk.example.net:5061",
+        ["Callbacks:TrunkUsername"] = "easymo-outbound",
+        ["Callbacks:TrunkPassword"] = trunkPassword,
+        ["Callbacks:CallerNumber"] = "+250788000111",
+        ["Callbacks:CallingHoursStart"] = "00:00",
+        ["Callbacks:CallingHoursEnd"] = "23:59:59.9999999",
+        ["Callbacks:SweepInterval"] = "00:00:00.100",
+        ["Callbacks:DialTimeout"] = "00:00:01",
+        ["Callbacks:RingTimeout"] = "00:00:02",
+        ["Sideband:LiveStartWait"] = "00:00:00.200",
+    };
 }

@@ -56,6 +56,7 @@ public static class AdminEndpoints
             .WithName("GetCallStats")
             .WithSummary("Call figures for the last N UTC calendar days (1-366, default 7), today included")
             .ProducesValidationProblem();
+        api.MapCallbacks();
         return app;
     }
 
