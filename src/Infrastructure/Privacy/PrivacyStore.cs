@@ -9,7 +9,7 @@ namespace EasyMo.Infrastructure.Privacy;
 
 /// <summary>
 /// Finds everything about one caller by number: their profiles (by <c>phone</c> or <c>wa_id</c>), the calls they made
-/// (by <c>caller</c> or profile), their WhatsApp calls, voice notes, recordings and the messages sent to them. Exports
+/// (by <c>caller</c> or profile), their WhatsApp calls, voice notes, recordings, the messages sent to them and their calls back. Exports
 /// rows as PostgreSQL writes them (<c>row_to_json</c>), so an export is exactly what the tables hold.
 /// </summary>
 internal sealed class PrivacyStore(EasyMoDbContext db) : IPrivacyStore
@@ -28,6 +28,7 @@ internal sealed class PrivacyStore(EasyMoDbContext db) : IPrivacyStore
             ["voice_notes"] = await RowsAsync("SELECT * FROM voice_notes WHERE id = ANY(@ids) ORDER BY received_at", scope.VoiceNotes, cancellationToken),
             ["call_recordings"] = await RowsAsync("SELECT * FROM call_recordings WHERE id = ANY(@ids) ORDER BY received_at", scope.Recordings, cancellationToken),
             ["outbox_messages"] = await RowsAsync("SELECT * FROM outbox_messages WHERE id = ANY(@ids) ORDER BY created_at", scope.Outbox, cancellationToken),
+            ["callbacks"] = await RowsAsync("SELECT * FROM callbacks WHERE id = ANY(@ids) ORDER BY requested_at", scope.Callbacks, cancellationToken),
         };
         return tables;
     }
@@ -69,6 +70,8 @@ internal sealed class PrivacyStore(EasyMoDbContext db) : IPrivacyStore
             ["voice_notes"] = await ExecuteAsync("DELETE FROM voice_notes WHERE id = ANY(@ids)", scope.VoiceNotes, cancellationToken),
             ["call_recordings"] = await ExecuteAsync("DELETE FROM call_recordings WHERE id = ANY(@ids)", scope.Recordings, cancellationToken),
             ["outbox_messages"] = await ExecuteAsync("DELETE FROM outbox_messages WHERE id = ANY(@ids)", scope.Outbox, cancellationToken),
+            // Queued ones too: an erased caller is not called back.
+            ["callbacks"] = await ExecuteAsync("DELETE FROM callbacks WHERE id = ANY(@ids)", scope.Callbacks, cancellationToken),
             ["profiles"] = await ExecuteAsync("DELETE FROM profiles WHERE id = ANY(@ids)", scope.Profiles, cancellationToken),
         };
         await AuditAsync("erase", actor, pseudonym, counts, now, cancellationToken);
@@ -105,6 +108,7 @@ internal sealed class PrivacyStore(EasyMoDbContext db) : IPrivacyStore
             "SELECT id FROM call_recordings WHERE profile_id = ANY(@profiles) OR whatsapp_call_id IN (SELECT whatsapp_call_id FROM whatsapp_calls WHERE id = ANY(@wacalls))",
             cancellationToken, Array("profiles", profiles), Array("wacalls", whatsAppCalls));
         var outbox = await IdsAsync("SELECT id FROM outbox_messages WHERE recipient = @digits", cancellationToken, Clone(digits));
+        var callbacks = await IdsAsync("SELECT id FROM callbacks WHERE phone = @phone OR profile_id = ANY(@profiles)", cancellationToken, Clone(number), Array("profiles", profiles));
         var messageKeys = await db.Database.SqlQueryRaw<string>(
                 """
                 SELECT 'message:' || message_id AS "Value" FROM voice_notes WHERE id = ANY(@notes)
@@ -113,7 +117,7 @@ internal sealed class PrivacyStore(EasyMoDbContext db) : IPrivacyStore
                 """,
                 Array("notes", voiceNotes), Array("outbox", outbox))
             .ToArrayAsync(cancellationToken);
-        return new Scope(profiles, calls, requests, whatsAppCalls, voiceNotes, recordings, outbox, messageKeys);
+        return new Scope(profiles, calls, requests, whatsAppCalls, voiceNotes, recordings, outbox, messageKeys, callbacks);
     }
 
     // The SQL put together here is always one of this class's constant statements; values go in as parameters.
@@ -147,5 +151,6 @@ internal sealed class PrivacyStore(EasyMoDbContext db) : IPrivacyStore
         Guid[] VoiceNotes,
         Guid[] Recordings,
         Guid[] Outbox,
-        string[] MessageKeys);
+        string[] MessageKeys,
+        Guid[] Callbacks);
 }

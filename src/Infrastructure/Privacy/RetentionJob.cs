@@ -46,6 +46,8 @@ internal sealed partial class RetentionJob(
         ("voice_notes", "DELETE FROM voice_notes WHERE id IN (SELECT id FROM voice_notes WHERE received_at < @cutoff LIMIT @batch FOR UPDATE SKIP LOCKED)"),
         ("call_recordings", "DELETE FROM call_recordings WHERE id IN (SELECT id FROM call_recordings WHERE received_at < @cutoff LIMIT @batch FOR UPDATE SKIP LOCKED)"),
         ("outbox_messages", "DELETE FROM outbox_messages WHERE id IN (SELECT id FROM outbox_messages WHERE status <> 'pending' AND created_at < @cutoff LIMIT @batch FOR UPDATE SKIP LOCKED)"),
+        // A call back holds the number it called; settled ones go with the content (one still queued or dialing is live work).
+        ("callbacks", "DELETE FROM callbacks WHERE id IN (SELECT id FROM callbacks WHERE status NOT IN ('queued', 'dialing') AND requested_at < @cutoff LIMIT @batch FOR UPDATE SKIP LOCKED)"),
 
         // Event keys hold WhatsApp message ids, which Meta derives from the conversation; Meta retries for days, not months.
         ("whatsapp_events", "DELETE FROM whatsapp_events WHERE event_key IN (SELECT event_key FROM whatsapp_events WHERE received_at < @cutoff LIMIT @batch FOR UPDATE SKIP LOCKED)"),

@@ -53,6 +53,7 @@ public sealed class ErasureAndExportTests
         counts.RootElement.GetProperty("call_transcripts").GetInt32().ShouldBe(4);
         counts.RootElement.GetProperty("profiles").GetInt32().ShouldBe(1);
         counts.RootElement.GetProperty("outbox_messages").GetInt32().ShouldBe(2);
+        counts.RootElement.GetProperty("callbacks").GetInt32().ShouldBe(2);
         using var again = JsonDocument.Parse(audits[1].Counts);
         again.RootElement.GetProperty("profiles").GetInt32().ShouldBe(0);
 
@@ -100,6 +101,7 @@ public sealed class ErasureAndExportTests
         {
             ["profiles"] = 1, ["calls"] = 2, ["call_transcripts"] = 4, ["call_requests"] = 2, ["call_activities"] = 2,
             ["whatsapp_calls"] = 2, ["voice_notes"] = 2, ["call_recordings"] = 2, ["outbox_messages"] = 2,
+            ["callbacks"] = 2,
         };
         foreach (var (table, count) in expected)
         {

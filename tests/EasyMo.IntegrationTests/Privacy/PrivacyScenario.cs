@@ -1,4 +1,5 @@
 using EasyMo.Application.Features.Privacy;
+using EasyMo.Domain.Callbacks;
 using EasyMo.Domain.Calls;
 using EasyMo.Domain.Common;
 using EasyMo.Domain.Messaging;
@@ -16,7 +17,7 @@ internal static class PrivacyScenario
     public const string PseudonymKey = "test-pseudonym-key-0123456789abcdef-0123456789";
 
     public static readonly string[] PersonalTables =
-        ["profiles", "calls", "call_transcripts", "call_requests", "call_activities", "whatsapp_calls", "voice_notes", "call_recordings", "outbox_messages"];
+        ["profiles", "calls", "call_transcripts", "call_requests", "call_activities", "whatsapp_calls", "voice_notes", "call_recordings", "outbox_messages", "callbacks"];
 
     public static Dictionary<string, string?> Settings(params (string Key, string? Value)[] extra) =>
         WithPrivacy(PseudonymKey)
@@ -73,7 +74,14 @@ internal static class PrivacyScenario
         db.OutboxMessages.Add(reply);
         db.WhatsAppEvents.Add(new WhatsAppEvent { EventKey = $"message:{reply.ProviderMessageId}:status:delivered", Kind = "message_status", ReceivedAt = at });
 
+        // A call back that rang: it holds the number too.
+        var callback = Callback.Offer(number, profile.Id, Language.Kinyarwanda, TimeZoneInfo.Utc, CallbackReason.Busy, call.CallId, at, TimeSpan.FromHours(1));
+        db.Callbacks.Add(callback);
+
         await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        await db.Database.ExecuteSqlInterpolatedAsync(
+            $"UPDATE callbacks SET status = 'answered', session_id = {"live_" + Guid.NewGuid().ToString("N")}, settled_at = {at} WHERE id = {callback.Id}",
+            TestContext.Current.CancellationToken);
         return new Seeded(profile.Id, call.Id, openAiCallId, whatsAppCallId, messageId);
     }
 

@@ -62,6 +62,7 @@ public sealed class RetentionTests
         done["voice_notes"].ShouldBe(5);
         done["call_recordings"].ShouldBe(5);
         done["outbox_messages"].ShouldBe(5);
+        done["callbacks"].ShouldBe(5);
         done["whatsapp_events"].ShouldBe(10);
         done["calls.pseudonymised"].ShouldBe(3);
         done["whatsapp_calls.pseudonymised"].ShouldBe(3);
@@ -72,6 +73,7 @@ public sealed class RetentionTests
         (await check.VoiceNotes.CountAsync(Ct)).ShouldBe(1);
         (await check.CallRecordings.CountAsync(Ct)).ShouldBe(1);
         (await check.OutboxMessages.CountAsync(Ct)).ShouldBe(1);
+        (await check.Callbacks.CountAsync(Ct)).ShouldBe(1);
         (await check.Calls.CountAsync(c => c.Summary != null, Ct)).ShouldBe(1);
         (await check.Calls.CountAsync(Ct)).ShouldBe(6); // the metadata stays
         (await check.Calls.CountAsync(c => c.Caller == null, Ct)).ShouldBe(3);
