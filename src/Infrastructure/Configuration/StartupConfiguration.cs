@@ -1,3 +1,4 @@
+using EasyMo.Application.Features.Callbacks;
 using EasyMo.Application.Features.Calls;
 using EasyMo.Infrastructure.OpenAi;
 using EasyMo.Infrastructure.Persistence;
@@ -75,6 +76,14 @@ public static class StartupConfiguration
         }
 
         problems.AddRange(Identity(configuration).Problems());
+        try
+        {
+            problems.AddRange(Callbacks(configuration).Problems());
+        }
+        catch (InvalidOperationException)
+        {
+            problems.Add("Callbacks: a setting cannot be read (hours as HH:mm, durations as hh:mm:ss, Enabled as true or false).");
+        }
 
         // WhatsApp is optional as a whole; once any of it is set, the webhook's two secrets must be set as well.
         var whatsApp = WhatsAppKeys.Where(key => !string.IsNullOrWhiteSpace(configuration[key])).Select(EnvironmentAliases.VariableFor).ToArray();
@@ -91,6 +100,10 @@ public static class StartupConfiguration
 
         return problems;
     }
+
+    /// <summary>The call-back settings as the service binds them (section <c>Callbacks</c>).</summary>
+    public static CallbackOptions Callbacks(IConfiguration configuration) =>
+        configuration.GetSection(CallbackOptions.SectionName).Get<CallbackOptions>() ?? new CallbackOptions();
 
     /// <summary>The caller-identity settings as the service binds them (section <c>Identity</c>).</summary>
     public static CallerIdentityOptions Identity(IConfiguration configuration) =>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using System.Net.Http.Headers;
+using EasyMo.Application.Features.Callbacks;
 using EasyMo.Application.Features.Calls;
 using EasyMo.Application.Features.Calls.Sip;
 using EasyMo.Infrastructure.Configuration;
@@ -42,6 +43,7 @@ public static class DoctorCommand
         }
 
         await CheckIdentityAsync(report, configuration);
+        await CheckCallbacksAsync(report, configuration);
         await CheckDatabaseAsync(report, configuration, ct);
         await CheckOpenAiAsync(report, configuration, ct);
         await CheckGraphAsync(report, configuration, ct);
@@ -74,6 +76,39 @@ public static class DoctorCommand
         if (identity.Policy == UnverifiedCallerPolicy.Trust)
         {
             await report.WarnAsync("identity", $"{CallerIdentityOptions.UnverifiedCallersVariable}=trust: unattested callers are believed, so anyone who reaches OpenAI's SIP address can speak as any EasyMO user (hear their name and last call, change their profile); use anonymous or reject unless a carrier is pointed straight at OpenAI");
+        }
+    }
+
+    /// <summary>Whether busy callers are called back, through which trunk (never its credentials), and whether anything follows those calls.</summary>
+    private static async Task CheckCallbacksAsync(Report report, IConfiguration configuration)
+    {
+        CallbackOptions callbacks;
+        try
+        {
+            callbacks = StartupConfiguration.Callbacks(configuration);
+        }
+        catch (InvalidOperationException)
+        {
+            return; // already a configuration failure
+        }
+
+        if (!callbacks.Enabled)
+        {
+            await report.OkAsync("callbacks", "off: callers the service cannot answer get the WhatsApp fallback only (EASYMO_CALLBACKS_ENABLED=true to call them back)");
+            return;
+        }
+
+        if (callbacks.Problems().Count > 0)
+        {
+            return; // already a configuration failure
+        }
+
+        await report.OkAsync("callbacks", $"on: placed through GPT-Live via {callbacks.TrunkUrl} as {Domain.Common.PhoneNumber.Mask(callbacks.CallerNumber)}, "
+            + $"{callbacks.CallingHoursStart:HH\\:mm}-{callbacks.CallingHoursEnd:HH\\:mm} in the caller's time zone, at most {callbacks.MaxPerNumberPerDay} a day per number; "
+            + "OpenAI must have enabled outbound SIP calling for the organization (else the first call back fails with outbound_sip_not_enabled and the feature turns off)");
+        if (!configuration.GetValue("Sideband:Enabled", defaultValue: true))
+        {
+            await report.WarnAsync("callbacks", "Sideband__Enabled=false: calls back would ring with nobody to greet the caller; turn the sideband monitor on");
         }
     }
 

@@ -57,6 +57,36 @@ public sealed class DoctorCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task It_says_whether_busy_callers_are_called_back_names_the_trunk_and_never_its_password()
+    {
+        var settings = await SettingsAsync();
+
+        var off = await Cli.RunAsync(settings, "doctor");
+        off.Out.ShouldContain("ok   callbacks: off");
+
+        var password = "pw-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
+        foreach (var (key, value) in WithCallbacks(password))
+        {
+            settings[key] = value;
+        }
+
+        settings["Sideband:Enabled"] = "false";
+        var on = await Cli.RunAsync(settings, "doctor");
+        on.ExitCode.ShouldBe(0, on.ToString());
+        on.Out.ShouldContain("ok   callbacks: on: placed through GPT-Live via sips:trunk.example.net:5061");
+        on.Out.ShouldContain("warn callbacks: Sideband__Enabled=false");
+        on.All.ShouldNotContain(password);
+
+        settings["Callbacks:TrunkUrl"] = "sip:trunk.example.net"; // plaintext SIP: OpenAI refuses it
+        settings["Callbacks:CallerNumber"] = "0788000111";
+        var bad = await Cli.RunAsync(settings, "doctor");
+        bad.ExitCode.ShouldBe(1, bad.ToString());
+        bad.Out.ShouldContain("FAIL configuration: Callbacks:TrunkUrl (EASYMO_CALLBACK_TRUNK_URL) must be the carrier trunk as sips:");
+        bad.Out.ShouldContain("FAIL configuration: Callbacks:CallerNumber (EASYMO_CALLBACK_CALLER_NUMBER) must be the E.164 number");
+        bad.All.ShouldNotContain(password);
+    }
+
+    [Fact]
     public async Task It_warns_when_only_the_other_runtimes_incoming_calls_arrive()
     {
         // The service answers on Realtime (the default); OpenAI delivers only GPT-Live's events, which it acknowledges.
