@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 
 namespace EasyMo.IntegrationTests.Dashboard;
@@ -68,6 +69,50 @@ public sealed class DashboardTests
         await Assertions.Expect(page.Locator("#detail-id")).ToHaveTextAsync(calls[1]);
 
         await SaveScreenshotAsync(page);
+    }
+
+    [Fact]
+    public async Task An_operator_asks_for_a_call_back_sees_it_queued_is_told_of_a_duplicate_and_cancels_it()
+    {
+        // Calls back on, at hours that have not come yet on the caller's clock: nothing is dialed during the test.
+        var now = TimeOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Africa/Kigali")).DateTime);
+        await using var app = await EasyMoApp.StartAsync(
+            WithCallbacks("pw-" + Guid.NewGuid().ToString("N")).With(
+            [
+                ("Callbacks:CallingHoursStart", now.AddHours(2).ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture)),
+                ("Callbacks:CallingHoursEnd", now.AddHours(3).ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture)),
+            ]),
+            kestrel: true);
+        await using var browser = await LaunchAsync();
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 1000 } });
+        await page.GotoAsync(new Uri(app.ServerAddress!, "dashboard").ToString());
+        await page.FillAsync("#token", app.AdminToken);
+        await page.ClickAsync("#gate-form button");
+        await Assertions.Expect(page.Locator("body[data-loaded=true]")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#callbacks-empty")).ToBeVisibleAsync();
+
+        var caller = Events.NewRwandanNumber();
+        await page.FillAsync("#callback-phone", caller);
+        await page.ClickAsync("#callback-form button");
+        var row = page.Locator("#callbacks tbody tr");
+        await Assertions.Expect(row).ToHaveCountAsync(1);
+        await Assertions.Expect(row).ToContainTextAsync(caller);
+        await Assertions.Expect(row.Locator(".status")).ToHaveTextAsync("queued");
+        await Assertions.Expect(page.Locator("#callback-phone")).ToHaveValueAsync(string.Empty);
+
+        await page.FillAsync("#callback-phone", caller);
+        await page.ClickAsync("#callback-form button");
+        await Assertions.Expect(page.Locator("#callbacks-error")).ToContainTextAsync("has a call back queued");
+
+        await page.FillAsync("#callback-phone", "not a number");
+        await page.ClickAsync("#callback-form button");
+        await Assertions.Expect(page.Locator("#callbacks-error")).ToContainTextAsync("E.164");
+
+        await row.Locator("button.cancel").ClickAsync();
+        await Assertions.Expect(row.Locator(".status")).ToHaveTextAsync("cancelled");
+        await Assertions.Expect(row.Locator("button.cancel")).ToHaveCountAsync(0);
+        await using var db = app.Db();
+        (await db.Callbacks.SingleAsync(Ct)).Status.ShouldBe(Domain.Callbacks.CallbackStatus.Cancelled);
     }
 
     [Fact]

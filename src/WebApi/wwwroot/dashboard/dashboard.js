@@ -1,5 +1,5 @@
-// EasyMO Voice operator dashboard: figures from GET /api/stats/calls and the latest calls from GET /api/calls, behind
-// the admin token (kept in sessionStorage: this tab only). No build step; Chart.js is vendored (vendor/chart.js).
+// EasyMO Voice operator dashboard: figures from GET /api/stats/calls, the latest calls from GET /api/calls and the calls
+// back from /api/callbacks (request one, cancel a queued one), behind the admin token (kept in sessionStorage: this tab only). No build step; Chart.js is vendored (vendor/chart.js).
 "use strict";
 
 (() => {
@@ -18,15 +18,20 @@
 
   const token = () => sessionStorage.getItem(TOKEN_KEY);
 
-  async function api(path) {
-    const response = await fetch(path, { headers: { Authorization: `Bearer ${token()}`, Accept: "application/json" } });
+  async function api(path, init = {}) {
+    const headers = { Authorization: `Bearer ${token()}`, Accept: "application/json" };
+    if (init.body) headers["Content-Type"] = "application/json";
+    const response = await fetch(path, { ...init, headers });
     if (response.status === 401) {
       throw Object.assign(new Error("The admin token was refused."), { unauthorized: true });
     }
     if (!response.ok) {
       let detail = `${response.status}`;
-      try { detail = (await response.json()).detail ?? detail; } catch { /* not problem details */ }
-      throw new Error(`${path}: ${detail}`);
+      try {
+        const problem = await response.json();
+        detail = problem.detail ?? (Object.values(problem.errors ?? {}).flat().join(" ") || detail);
+      } catch { /* not problem details */ }
+      throw Object.assign(new Error(`${path}: ${detail}`), { detail });
     }
     return response.json();
   }
@@ -154,6 +159,53 @@
     $("calls-empty").hidden = (page.items ?? []).length > 0;
   }
 
+  const REASONS = { busy: "line busy", accept_failed: "not answered", operator: "operator" };
+
+  function renderCallbacks(callbacks) {
+    const body = $("callbacks").tBodies[0];
+    body.replaceChildren();
+    for (const callback of callbacks ?? []) {
+      const row = body.insertRow();
+      row.dataset.callbackId = callback.id;
+      cell(row, when(callback.requestedAt));
+      cell(row, callback.phone);
+      cell(row, REASONS[callback.reason] ?? callback.reason);
+      const status = cell(row, "");
+      const badge = document.createElement("span");
+      badge.className = `status status-${callback.status}`;
+      badge.textContent = callback.status.replace("_", " ");
+      badge.title = callback.error ?? "";
+      status.append(badge);
+      const actions = cell(row, "");
+      if (callback.status === "queued") {
+        const cancel = document.createElement("button");
+        cancel.type = "button";
+        cancel.className = "link cancel";
+        cancel.textContent = "cancel";
+        cancel.addEventListener("click", () => changeCallback(`/api/callbacks/${encodeURIComponent(callback.id)}/cancel`));
+        actions.append(cancel);
+      } else if (callback.sessionId) {
+        const link = document.createElement("a");
+        link.href = `#call/${encodeURIComponent(callback.sessionId)}`;
+        link.textContent = "call";
+        actions.append(link);
+      }
+    }
+    $("callbacks-empty").hidden = (callbacks ?? []).length > 0;
+  }
+
+  async function changeCallback(path, body) {
+    try {
+      await api(path, { method: "POST", body: body ? JSON.stringify(body) : undefined });
+      $("callbacks-error").textContent = "";
+      renderCallbacks(await api("/api/callbacks?limit=20"));
+      return true;
+    } catch (error) {
+      $("callbacks-error").textContent = error.unauthorized ? "The admin token was refused." : error.detail ?? error.message;
+      return false;
+    }
+  }
+
   function list(id, items, render) {
     const ol = $(id);
     ol.replaceChildren();
@@ -201,10 +253,13 @@
   async function refresh() {
     const days = $("days").value;
     try {
-      const [stats, calls] = await Promise.all([api(`/api/stats/calls?days=${days}`), api("/api/calls?limit=20")]);
+      const [stats, calls, callbacks] = await Promise.all([
+        api(`/api/stats/calls?days=${days}`), api("/api/calls?limit=20"), api("/api/callbacks?limit=20"),
+      ]);
       showBoard();
       renderStats(stats);
       renderCalls(calls);
+      renderCallbacks(callbacks);
       $("error").textContent = "";
       $("refreshed").textContent = `updated ${new Date().toLocaleTimeString()}`;
       document.body.dataset.loaded = "true";
@@ -250,6 +305,12 @@
       showGate();
     });
     $("days").addEventListener("change", refresh);
+    $("callback-form").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      if (await changeCallback("/api/callbacks", { phone: $("callback-phone").value.trim() })) {
+        $("callback-phone").value = "";
+      }
+    });
     $("detail-close").addEventListener("click", (event) => {
       event.preventDefault();
       history.replaceState(null, "", location.pathname);
