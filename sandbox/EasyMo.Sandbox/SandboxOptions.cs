@@ -14,4 +14,17 @@ public sealed class SandboxOptions
 
     /// <summary>How long the script waits for a tool's <c>function_call_output</c> before going on.</summary>
     public TimeSpan ToolWait { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Whether <c>POST /v1/live/sessions</c> may place outbound SIP calls: OpenAI enables it per organization, so
+    /// <see cref="OutboundSipAccess.Disabled"/> lets the service's handling of the 403 be tried.
+    /// </summary>
+    public OutboundSipAccess OutboundSip { get; set; } = OutboundSipAccess.Enabled;
+}
+
+/// <summary>Values of <see cref="SandboxOptions.OutboundSip"/> (<c>enabled</c> or <c>disabled</c> in configuration).</summary>
+public enum OutboundSipAccess
+{
+    Enabled,
+    Disabled,
 }

@@ -41,6 +41,7 @@ public static class SandboxServer
 
         var openAi = app.MapGroup("/v1");
         openAi.MapPost("/realtime/calls/{callId}/{operation}", CallOperationAsync);
+        openAi.MapPost("/live/sessions", CreateLiveSessionAsync);
         openAi.MapPost("/live/sessions/{callId}/{operation}", LiveOperationAsync);
         openAi.Map("/live/sessions/{callId}/attach", LiveAttachAsync);
         openAi.MapPost("/responses", ResponsesAsync);
@@ -97,6 +98,57 @@ public static class SandboxServer
         state.Record("live." + operation, callId, result.Status);
         logger.LogInformation("live {Operation} {CallId} -> {Status}", operation, callId, result.Status);
         return result.Result;
+    }
+
+    /// <summary>
+    /// GPT-Live's outbound call (<c>POST /v1/live/sessions</c> with a SIP transport): 201 with the session's id at once, as
+    /// OpenAI answers before the callee does; the ringing and the answer are told on the session's sideband
+    /// (<c>/v1/live/sessions/{id}/attach</c>). The trunk's credentials are read, checked and forgotten: never kept, logged or shown.
+    /// </summary>
+    private static async Task<IResult> CreateLiveSessionAsync(HttpContext context, SandboxState state, IOptions<SandboxOptions> options, ILoggerFactory logs)
+    {
+        if (!Authorized(context))
+        {
+            state.Record("live.create", string.Empty, 401);
+            return OpenAiError(401, "You didn't provide an API key.", "invalid_request_error", "missing_api_key");
+        }
+
+        // Checked before the body, as an organization's entitlement is: whatever it sends, it may not dial.
+        if (options.Value.OutboundSip == OutboundSipAccess.Disabled)
+        {
+            state.Record("live.create", string.Empty, 403);
+            return OpenAiError(403, "Outbound SIP calling is not enabled for this organization.", "invalid_request_error", null, "outbound_sip_not_enabled");
+        }
+
+        LiveSessionCreateRequest.Outbound outbound;
+        using (var body = await ReadJsonAsync(context))
+        {
+            try
+            {
+                outbound = LiveSessionCreateRequest.Read(body);
+            }
+            catch (LiveSessionCreateRequest.InvalidException invalid)
+            {
+                state.Record("live.create", string.Empty, 400);
+                return OpenAiError(400, invalid.Message, "invalid_request_error", invalid.Param);
+            }
+        }
+
+        var sessionId = "live_" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        state.Call(sessionId).Dialing(outbound.Destination, outbound.Model, outbound.Instructions);
+        state.Record("live.create", sessionId, 201);
+        logs.CreateLogger("Sandbox.OpenAi").LogInformation("live create {SessionId}: dialing {Destination}", sessionId, MaskNumber(outbound.Destination));
+        return Results.Json(new { session = new { id = sessionId }, transport = new { type = "sip" } }, statusCode: 201);
+    }
+
+    /// <summary>
+    /// A phone number as the log shows it: the first three digits and the last three
+    /// (<c>+250•••••456</c>), enough to tell call-backs apart without keeping callers' numbers in view.
+    /// </summary>
+    internal static string MaskNumber(string number)
+    {
+        var digits = number.TrimStart('+');
+        return digits.Length > 6 ? $"+{digits[..3]}•••••{digits[^3..]}" : $"+•••••{digits[^Math.Clamp(digits.Length - 1, 0, 3)..]}";
     }
 
     private static async Task<(int Status, IResult Result)> DecideAsync(HttpContext context, string callId, string operation, SandboxState state, bool live = false)
@@ -388,8 +440,8 @@ public static class SandboxServer
             ? value.GetString() ?? string.Empty
             : string.Empty;
 
-    private static IResult OpenAiError(int status, string message, string type, string? param) =>
-        Results.Json(new { error = new { message, type, param, code = (string?)null } }, statusCode: status);
+    private static IResult OpenAiError(int status, string message, string type, string? param, string? code = null) =>
+        Results.Json(new { error = new { message, type, param, code } }, statusCode: status);
 
     private static IResult GraphError(int status, string message, string type, int code) =>
         Results.Json(new { error = new { message, type, code, fbtrace_id = "sandbox" } }, statusCode: status);

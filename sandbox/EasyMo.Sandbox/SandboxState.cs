@@ -43,8 +43,14 @@ public sealed class SandboxCall(string id, DateTimeOffset firstSeenAt)
 
     public DateTimeOffset FirstSeenAt { get; } = firstSeenAt;
 
-    /// <summary><c>accepted</c>, <c>rejected</c>, <c>referred</c>, <c>hung_up</c> (by the service) or <c>ended</c> (the script's hang-up).</summary>
+    /// <summary>
+    /// <c>accepted</c>, <c>rejected</c>, <c>referred</c>, <c>hung_up</c> (by the service) or <c>ended</c> (the script's hang-up);
+    /// an outbound session starts <c>dialing</c>.
+    /// </summary>
     public string Status { get; private set; } = "new";
+
+    /// <summary>The number an outbound session dials (E.164); null for an incoming call.</summary>
+    public string? Destination { get; private set; }
 
     public string? Model { get; private set; }
 
@@ -85,6 +91,18 @@ public sealed class SandboxCall(string id, DateTimeOffset firstSeenAt)
         lock (_gate)
         {
             Status = Status == "new" ? "accepted" : Status;
+            Model = model;
+            Instructions = instructions;
+        }
+    }
+
+    /// <summary>An outbound session was created: it dials <paramref name="destination"/>.</summary>
+    public void Dialing(string destination, string model, string? instructions)
+    {
+        lock (_gate)
+        {
+            Status = "dialing";
+            Destination = destination;
             Model = model;
             Instructions = instructions;
         }
