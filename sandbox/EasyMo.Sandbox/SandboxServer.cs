@@ -233,7 +233,8 @@ public static class SandboxServer
                 return (200, Results.Ok());
 
             case "hangup":
-                if (call is null or { Live: false })
+                // An outbound session may be hung up while it rings: the dial is cancelled.
+                if (call is null or { Live: false, Ringing: false })
                 {
                     return (404, OpenAiError(404, $"No live call '{callId}'.", "invalid_request_error", null));
                 }
@@ -330,13 +331,16 @@ public static class SandboxServer
         await new RealtimeScript(call!, socket, options.Value, logs.CreateLogger("Sandbox.Realtime")).RunAsync(context.RequestAborted);
     }
 
-    /// <summary>GPT-Live's sideband of an accepted session, played by the same script in Live's events.</summary>
+    /// <summary>
+    /// GPT-Live's sideband of an accepted session, played by the same script in Live's events; an outbound session's
+    /// may be attached while it rings, as the service must to learn whether the callee answers.
+    /// </summary>
     private static async Task LiveAttachAsync(HttpContext context, string callId, SandboxState state, IOptions<SandboxOptions> options, ILoggerFactory logs)
     {
         var call = state.FindCall(callId);
         var status = !Authorized(context) ? 401
             : !context.WebSockets.IsWebSocketRequest ? 400
-            : call is null or { Live: false } ? 404
+            : call is null or { Live: false, Ringing: false } ? 404
             : 101;
         state.Record("live.attach", callId, status);
         if (status != 101)

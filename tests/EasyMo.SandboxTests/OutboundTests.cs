@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using System.Text.Json.Nodes;
 using EasyMo.Sandbox;
 
@@ -7,6 +8,8 @@ namespace EasyMo.SandboxTests;
 public sealed class OutboundTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static string Type(JsonElement serverEvent) => serverEvent.GetProperty("type").GetString()!;
 
     [Fact]
     public async Task A_valid_create_answers_201_with_a_live_session_at_once_and_records_it_dialing()
@@ -100,13 +103,114 @@ public sealed class OutboundTests
     [Fact]
     public async Task The_outbound_settings_are_read_from_the_Sandbox_configuration_section()
     {
-        await using var sandbox = await SandboxHost.StartAsync(settings: ["--Sandbox:OutboundSip=disabled"]);
+        await using var sandbox = await SandboxHost.StartAsync(settings: ["--Sandbox:OutboundSip=disabled", "--Sandbox:RingTime=00:00:02", "--Sandbox:UnansweredDigit=0"]);
 
         using var response = await sandbox.Http.PostAsJsonAsync("v1/live/sessions", SandboxHost.OutboundRequest(), Ct);
 
         response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         sandbox.Options.OutboundSip.ShouldBe(OutboundSipAccess.Disabled);
-        new SandboxOptions().OutboundSip.ShouldBe(OutboundSipAccess.Enabled);
+        sandbox.Options.RingTime.ShouldBe(TimeSpan.FromSeconds(2));
+        sandbox.Options.UnansweredDigit.ShouldBe('0');
+        new SandboxOptions().ShouldSatisfyAllConditions(
+            defaults => defaults.OutboundSip.ShouldBe(OutboundSipAccess.Enabled),
+            defaults => defaults.RingTime.ShouldBe(TimeSpan.FromSeconds(1)),
+            defaults => defaults.UnansweredDigit.ShouldBe('9'));
+    }
+
+    [Fact]
+    public async Task The_attached_sideband_rings_then_answers_then_plays_the_conversation_once_greeted()
+    {
+        // A greeting wait far beyond the test's patience: the caller's turn can only come because the greeting was asked for.
+        await using var sandbox = await SandboxHost.StartAsync(options =>
+        {
+            options.RingTime = TimeSpan.FromMilliseconds(200);
+            options.GreetingWait = TimeSpan.FromSeconds(60);
+            options.ToolWait = TimeSpan.FromSeconds(60);
+        });
+        var sessionId = await sandbox.CreateOutboundAsync("+250788123456");
+        using var socket = await sandbox.AttachAsync(sessionId);
+        var client = new SidebandClient(socket);
+
+        var ringing = (await client.ReceiveAsync()).ShouldNotBeNull();
+        Type(ringing).ShouldBe("transport.ringing");
+        ringing.GetProperty("session_id").GetString().ShouldBe(sessionId);
+        ringing.GetProperty("event_id").GetString().ShouldNotBeNullOrEmpty();
+        var answered = (await client.ReceiveAsync()).ShouldNotBeNull();
+        Type(answered).ShouldBe("transport.answered");
+        answered.GetProperty("session_id").GetString().ShouldBe(sessionId);
+        Type((await client.ReceiveAsync()).ShouldNotBeNull()).ShouldBe("session.started");
+        sandbox.State.FindCall(sessionId).ShouldNotBeNull().Status.ShouldBe("accepted");
+
+        await client.SendAsync(new { type = "session.instructions.append", content = "Greet the customer warmly in English and say why you call back." });
+        var events = new List<JsonElement>();
+        while (await client.ReceiveAsync() is { } serverEvent)
+        {
+            events.Add(serverEvent);
+            if (Type(serverEvent) == "session.input_transcript.delta")
+            {
+                break;
+            }
+        }
+
+        events.ShouldContain(e => Type(e) == "session.output_transcript.delta", "the agent's greeting comes first");
+        events[^1].GetProperty("delta").GetString().ShouldBe("Yes. ");
+
+        // From now on it is an accepted Live call: the service's hang-up ends it and closes the socket.
+        using (var hangup = await sandbox.Http.PostAsync($"v1/live/sessions/{sessionId}/hangup", null, Ct))
+        {
+            hangup.StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        await client.ReadToEndAsync();
+        socket.CloseStatus.ShouldBe(WebSocketCloseStatus.NormalClosure);
+        sandbox.State.FindCall(sessionId).ShouldNotBeNull().Status.ShouldBe("hung_up");
+    }
+
+    [Theory]
+    [InlineData("+250788123459", '9')]
+    [InlineData("+250788123456", '6')]
+    public async Task A_destination_ending_in_the_unanswered_digit_rings_fails_with_no_answer_and_closes(string destination, char unansweredDigit)
+    {
+        await using var sandbox = await SandboxHost.StartAsync(options =>
+        {
+            options.RingTime = TimeSpan.FromMilliseconds(100);
+            options.UnansweredDigit = unansweredDigit;
+        });
+        var sessionId = await sandbox.CreateOutboundAsync(destination);
+        using var socket = await sandbox.AttachAsync(sessionId);
+
+        var events = await new SidebandClient(socket).ReadToEndAsync();
+
+        events.Select(Type).ShouldBe(["transport.ringing", "transport.failed", "session.closed"]);
+        var error = events[1].GetProperty("error");
+        error.GetProperty("code").GetString().ShouldBe("no_answer");
+        error.GetProperty("type").GetString().ShouldBe("call_error");
+        error.GetProperty("message").GetString().ShouldBe("The callee did not answer.");
+        events[1].GetProperty("session_id").GetString().ShouldBe(sessionId);
+        events[2].GetProperty("reason").GetString().ShouldBe("transport_failed");
+        events.Select(e => e.GetProperty("event_id").GetString()).ShouldBeUnique();
+        socket.CloseStatus.ShouldBe(WebSocketCloseStatus.NormalClosure);
+        sandbox.State.FindCall(sessionId).ShouldNotBeNull().Status.ShouldBe("no_answer");
+        await Should.ThrowAsync<WebSocketException>(() => sandbox.AttachAsync(sessionId)); // the session is over
+    }
+
+    [Fact]
+    public async Task A_hang_up_while_ringing_cancels_the_dial_and_closes_the_socket()
+    {
+        await using var sandbox = await SandboxHost.StartAsync(options => options.RingTime = TimeSpan.FromSeconds(60));
+        var sessionId = await sandbox.CreateOutboundAsync();
+        using var socket = await sandbox.AttachAsync(sessionId);
+        var client = new SidebandClient(socket);
+        Type((await client.ReceiveAsync()).ShouldNotBeNull()).ShouldBe("transport.ringing");
+
+        using (var hangup = await sandbox.Http.PostAsync($"v1/live/sessions/{sessionId}/hangup", null, Ct))
+        {
+            hangup.StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        (await client.ReadToEndAsync()).ShouldBeEmpty(); // closed well before the 60 s ring, never answered
+        socket.CloseStatus.ShouldBe(WebSocketCloseStatus.NormalClosure);
+        sandbox.State.FindCall(sessionId).ShouldNotBeNull().Status.ShouldBe("hung_up");
     }
 
     /// <summary>Sets (or, with null <paramref name="json"/>, removes) the property at the dotted <paramref name="path"/>.</summary>

@@ -117,6 +117,17 @@ public sealed class SandboxHost : IAsyncDisposable
         return body.GetProperty("session").GetProperty("id").GetString().ShouldNotBeNull();
     }
 
+    /// <summary>Opens GPT-Live's sideband of <paramref name="sessionId"/> (<c>/v1/live/sessions/{id}/attach</c>) with a bearer key.</summary>
+    public async Task<ClientWebSocket> AttachAsync(string sessionId)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("Authorization", "Bearer sandbox");
+        socket.Options.CollectHttpResponseDetails = true;
+        var url = new UriBuilder(BaseUrl) { Scheme = "ws", Path = $"/v1/live/sessions/{Uri.EscapeDataString(sessionId)}/attach" }.Uri;
+        await socket.ConnectAsync(url, TestContext.Current.CancellationToken);
+        return socket;
+    }
+
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
