@@ -60,6 +60,7 @@ public static class SandboxServer
         {
             "POST /v1/realtime/calls/{id}/accept|reject|refer|hangup",
             "WS /v1/realtime?call_id={id}",
+            "POST /v1/live/sessions (outbound SIP)",
             "POST /v1/live/sessions/{id}/accept|reject|refer|hangup",
             "WS /v1/live/sessions/{id}/attach",
             "POST /v1/responses",
@@ -76,6 +77,13 @@ public static class SandboxServer
             referredTo = call.ReferredTo,
             clientEvents = call.ClientEvents,
             transcript = call.Transcript.Select(turn => $"{turn.Speaker}: {turn.Text}"),
+        }),
+        // Call-backs the service placed; the trunk was never kept, and the number shows only enough to tell them apart.
+        outbound = state.Calls.Where(call => call.Destination is not null).Select(call => new
+        {
+            id = call.Id,
+            destination = MaskNumber(call.Destination!),
+            status = call.Status,
         }),
         messages = state.Messages,
         requests = state.Requests,
@@ -142,7 +150,7 @@ public static class SandboxServer
     }
 
     /// <summary>
-    /// A phone number as the log shows it: the first three digits and the last three
+    /// A phone number as the status page and the log show it: the first three digits and the last three
     /// (<c>+250•••••456</c>), enough to tell call-backs apart without keeping callers' numbers in view.
     /// </summary>
     internal static string MaskNumber(string number)

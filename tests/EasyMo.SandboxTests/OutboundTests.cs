@@ -118,6 +118,33 @@ public sealed class OutboundTests
     }
 
     [Fact]
+    public async Task The_status_page_lists_outbound_sessions_masked_and_never_the_trunk_credentials()
+    {
+        await using var sandbox = await SandboxHost.StartAsync();
+        var sessionId = await sandbox.CreateOutboundAsync("+250788123456");
+        var refused = SandboxHost.OutboundRequest();
+        Set(refused, "transport.trunk.extra", "true");
+        using (var response = await sandbox.Http.PostAsJsonAsync("v1/live/sessions", refused, Ct))
+        {
+            response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+            (await response.Content.ReadAsStringAsync(Ct)).ShouldNotContain(SandboxHost.TrunkPassword);
+        }
+
+        var page = await sandbox.Http.GetStringAsync("/", Ct);
+
+        page.ShouldNotContain(SandboxHost.TrunkPassword);
+        page.ShouldNotContain(SandboxHost.TrunkUsername);
+        page.ShouldNotContain("788123456");
+        var status = JsonDocument.Parse(page).RootElement;
+        status.GetProperty("fakes").EnumerateArray().Select(fake => fake.GetString()).ShouldContain("POST /v1/live/sessions (outbound SIP)");
+        var outbound = status.GetProperty("outbound").EnumerateArray().ShouldHaveSingleItem();
+        outbound.GetProperty("id").GetString().ShouldBe(sessionId);
+        outbound.GetProperty("destination").GetString().ShouldBe("+250•••••456");
+        outbound.GetProperty("status").GetString().ShouldBe("dialing");
+        sandbox.State.Requests.ShouldAllBe(r => !r.Subject.Contains(SandboxHost.TrunkPassword) && !r.Subject.Contains(SandboxHost.TrunkUsername));
+    }
+
+    [Fact]
     public async Task The_attached_sideband_rings_then_answers_then_plays_the_conversation_once_greeted()
     {
         // A greeting wait far beyond the test's patience: the caller's turn can only come because the greeting was asked for.
