@@ -7,7 +7,7 @@ namespace EasyMo.Sandbox;
 /// GPT-Live's <c>LiveSessionCreateRequest</c> (<c>POST /v1/live/sessions</c>), checked as strictly as OpenAI's schema so
 /// that a body the service gets wrong fails here, not on the first real call-back: only <c>session</c> and
 /// <c>transport</c>; a session with a <c>model</c> and no <c>type</c> (accept's session has one, this one must not); a SIP
-/// transport to an E.164 <c>destination</c> through a <c>sips:</c> trunk with digest credentials and an E.164
+/// transport to an E.164 <c>destination</c> through a <c>sips:host[:port]</c> trunk with digest credentials and an E.164
 /// <c>caller_number</c>. WebRTC sessions are not faked. What is kept is what the sandbox plays and shows: never the trunk.
 /// </summary>
 internal static partial class LiveSessionCreateRequest
@@ -47,7 +47,9 @@ internal static partial class LiveSessionCreateRequest
 
         Only(session, "session", Session);
         var model = String(session, "model", "session.model");
-        var instructions = session.TryGetProperty("instructions", out _) ? String(session, "instructions", "session.instructions", allowEmpty: true) : null;
+        var instructions = session.TryGetProperty("instructions", out var given) && given.ValueKind != JsonValueKind.Null
+            ? String(session, "instructions", "session.instructions", allowEmpty: true)
+            : null;
 
         var transport = Object(root, "transport", "transport");
         var type = String(transport, "type", "transport.type");
@@ -63,9 +65,11 @@ internal static partial class LiveSessionCreateRequest
 
         var trunk = Object(transport, "trunk", "transport.trunk");
         Only(trunk, "transport.trunk", Trunk);
-        if (!String(trunk, "provider_url", "transport.trunk.provider_url").StartsWith("sips:", StringComparison.Ordinal))
+        if (!ProviderUrl().IsMatch(String(trunk, "provider_url", "transport.trunk.provider_url")))
         {
-            throw new InvalidException("Invalid 'transport.trunk.provider_url': expected a 'sips:' URI (TLS signalling is required; plaintext SIP is not supported).", "transport.trunk.provider_url");
+            throw new InvalidException(
+                "Invalid 'transport.trunk.provider_url': expected sips:host[:port][;transport=tcp] (TLS signalling is required, plaintext SIP is not supported; no user, path or other parameters).",
+                "transport.trunk.provider_url");
         }
 
         var auth = Object(trunk, "auth", "transport.trunk.auth");
@@ -75,7 +79,11 @@ internal static partial class LiveSessionCreateRequest
             throw new InvalidException("Invalid 'transport.trunk.auth.type': expected 'digest'.", "transport.trunk.auth.type");
         }
 
-        String(auth, "username", "transport.trunk.auth.username");
+        if (String(auth, "username", "transport.trunk.auth.username").All(char.IsWhiteSpace))
+        {
+            throw new InvalidException("Invalid 'transport.trunk.auth.username': it must contain a non-whitespace character.", "transport.trunk.auth.username");
+        }
+
         String(auth, "password", "transport.trunk.auth.password");
         E164(trunk, "caller_number", "transport.trunk.caller_number");
 
@@ -126,4 +134,8 @@ internal static partial class LiveSessionCreateRequest
     // \z, not $: .NET's $ also matches before a final newline, which the schema's pattern does not allow.
     [GeneratedRegex(@"^\+[1-9][0-9]{1,14}\z", RegexOptions.CultureInvariant)]
     private static partial Regex E164Number();
+
+    // OpenAI's prose rule for the trunk, sips:host[:port][;transport=tcp] with an IPv6 host bracketed, as a pattern.
+    [GeneratedRegex(@"^sips:(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?(;transport=tcp)?\z", RegexOptions.CultureInvariant)]
+    private static partial Regex ProviderUrl();
 }

@@ -49,9 +49,12 @@ public sealed class OutboundTests
     [InlineData("transport.destination", "\"+250788123456\\n\"", "transport.destination")]
     [InlineData("transport.trunk", null, "transport.trunk")]
     [InlineData("transport.trunk.provider_url", "\"sip:sip.example.com:5060\"", "transport.trunk.provider_url")]
+    [InlineData("transport.trunk.provider_url", "\"sips:user@sip.example.com\"", "transport.trunk.provider_url")]
+    [InlineData("transport.trunk.provider_url", "\"sips:sip.example.com;transport=udp\"", "transport.trunk.provider_url")]
     [InlineData("transport.trunk.transport", "\"tls\"", "transport.trunk.transport")]
     [InlineData("transport.trunk.auth.type", "\"basic\"", "transport.trunk.auth.type")]
     [InlineData("transport.trunk.auth.username", "\"\"", "transport.trunk.auth.username")]
+    [InlineData("transport.trunk.auth.username", "\"   \"", "transport.trunk.auth.username")]
     [InlineData("transport.trunk.auth.password", null, "transport.trunk.auth.password")]
     [InlineData("transport.trunk.auth.realm", "\"example.com\"", "transport.trunk.auth.realm")]
     [InlineData("transport.trunk.caller_number", "\"0788000000\"", "transport.trunk.caller_number")]
@@ -71,6 +74,25 @@ public sealed class OutboundTests
         error.GetProperty("message").GetString().ShouldNotBeNullOrWhiteSpace();
         sandbox.State.Calls.ShouldBeEmpty();
         sandbox.State.Requests.ShouldContain(r => r.Operation == "live.create" && r.Status == 400);
+    }
+
+    [Theory]
+    [InlineData("session.instructions", "null")]
+    [InlineData("session.instructions", null)]
+    [InlineData("session.delegation", null)]
+    [InlineData("session.store", "false")]
+    [InlineData("transport.trunk.provider_url", "\"sips:sip.example.com\"")]
+    [InlineData("transport.trunk.provider_url", "\"sips:203.0.113.7:5061;transport=tcp\"")]
+    [InlineData("transport.trunk.provider_url", "\"sips:[2001:db8::1]:5061\"")]
+    public async Task A_create_within_the_schema_is_accepted(string path, string? json)
+    {
+        await using var sandbox = await SandboxHost.StartAsync();
+        var request = SandboxHost.OutboundRequest();
+        Set(request, path, json);
+
+        using var response = await sandbox.Http.PostAsJsonAsync("v1/live/sessions", request, Ct);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync(Ct));
     }
 
     [Fact]
