@@ -24,9 +24,11 @@ internal sealed class RealtimeScript(SandboxCall call, WebSocket socket, Sandbox
     private readonly Channel<JsonElement> _received = Channel.CreateUnbounded<JsonElement>();
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private int _ids;
+    private CancellationToken _connectionGone;
 
     public async Task RunAsync(CancellationToken requestAborted)
     {
+        _connectionGone = requestAborted;
         using var lifetime = call.Attach(requestAborted);
         var token = lifetime.Token;
 
@@ -361,7 +363,10 @@ internal sealed class RealtimeScript(SandboxCall call, WebSocket socket, Sandbox
         await _sendLock.WaitAsync(token);
         try
         {
-            await socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, token);
+            // Cancelling a send halfway aborts the socket, and then the close frame of a hang-up cannot get out (the
+            // service sees a dropped connection): a frame once begun is finished, unless the connection itself is gone.
+            token.ThrowIfCancellationRequested();
+            await socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, _connectionGone);
         }
         finally
         {
