@@ -9,6 +9,7 @@
 #   scripts/sandbox.sh                  then, in another terminal: scripts/try-call.sh +250788123456
 #
 # SANDBOX_TURN_DELAY (default 00:00:01) is the pause between two turns of the scripted conversation.
+# Call-backs (POST /v1/live/sessions, outbound SIP) ring 1 s then answer; a number ending in 9 never answers.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -15,7 +15,8 @@ namespace EasyMo.Sandbox;
 /// <c>session.instructions.append</c>, speech as <c>session.input_transcript.delta</c> / <c>session.output_transcript.delta</c>,
 /// tools from the Responses backend (<c>session.delegation.created</c>, then <c>response.event</c> with a finished
 /// <c>function_call</c>, answered by <c>response.item.create</c> + <c>response.create</c>), and the caller's hang-up as
-/// <c>session.closed</c> with the voice seconds.
+/// <c>session.closed</c> with the voice seconds. An outbound Live session that still rings is first dialled (see
+/// <see cref="DialAsync"/>); once answered it plays like an accepted call.
 /// </summary>
 internal sealed class RealtimeScript(SandboxCall call, WebSocket socket, SandboxOptions options, ILogger logger, bool live = false)
 {
@@ -23,9 +24,11 @@ internal sealed class RealtimeScript(SandboxCall call, WebSocket socket, Sandbox
     private readonly Channel<JsonElement> _received = Channel.CreateUnbounded<JsonElement>();
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private int _ids;
+    private CancellationToken _connectionGone;
 
     public async Task RunAsync(CancellationToken requestAborted)
     {
+        _connectionGone = requestAborted;
         using var lifetime = call.Attach(requestAborted);
         var token = lifetime.Token;
 
@@ -35,6 +38,12 @@ internal sealed class RealtimeScript(SandboxCall call, WebSocket socket, Sandbox
         try
         {
             logger.LogInformation("sideband socket of {CallId} opened", call.Id);
+            if (live && call.Ringing && !await DialAsync(token))
+            {
+                await CloseAsync("call ended");
+                return;
+            }
+
             if (live)
             {
                 await SendAsync(new { type = "session.started", event_id = EventId(), session = new { id = call.Id, status = "active", model = call.Model } }, token);
@@ -94,6 +103,44 @@ internal sealed class RealtimeScript(SandboxCall call, WebSocket socket, Sandbox
             await stopReceiving.CancelAsync();
             await receiving;
         }
+    }
+
+    /// <summary>
+    /// An outbound session's call leg, told only to the sideband as GPT-Live tells it: <c>transport.ringing</c>, then after
+    /// <see cref="SandboxOptions.RingTime"/> <c>transport.answered</c> (true: the conversation follows as on an accepted
+    /// call), or, for a destination ending in <see cref="SandboxOptions.UnansweredDigit"/>, <c>transport.failed</c>
+    /// (<c>no_answer</c>) and <c>session.closed</c> (false). False as well when the service hung up in the meantime.
+    /// </summary>
+    private async Task<bool> DialAsync(CancellationToken token)
+    {
+        await SendAsync(new { type = "transport.ringing", event_id = EventId(), session_id = call.Id }, token);
+        await Task.Delay(options.RingTime, token);
+
+        if (call.Destination?.EndsWith(options.UnansweredDigit) == true)
+        {
+            await SendAsync(new
+            {
+                type = "transport.failed",
+                event_id = EventId(),
+                session_id = call.Id,
+                error = new { code = "no_answer", message = "The callee did not answer.", type = "call_error" },
+            }, token);
+            await SendAsync(new { type = "session.closed", event_id = EventId(), reason = "transport_failed" }, token);
+
+            // Only now: marking the call over cancels this socket's token, and the events above had to get out first.
+            call.Over("no_answer");
+            logger.LogInformation("session {CallId}: not answered", call.Id);
+            return false;
+        }
+
+        if (!call.Answered())
+        {
+            return false;
+        }
+
+        await SendAsync(new { type = "transport.answered", event_id = EventId(), session_id = call.Id }, token);
+        logger.LogInformation("session {CallId}: answered", call.Id);
+        return true;
     }
 
     private async Task PlayAsync(ScriptStep step, CancellationToken token)
@@ -316,7 +363,10 @@ internal sealed class RealtimeScript(SandboxCall call, WebSocket socket, Sandbox
         await _sendLock.WaitAsync(token);
         try
         {
-            await socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, token);
+            // Cancelling a send halfway aborts the socket, and then the close frame of a hang-up cannot get out (the
+            // service sees a dropped connection): a frame once begun is finished, unless the connection itself is gone.
+            token.ThrowIfCancellationRequested();
+            await socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, _connectionGone);
         }
         finally
         {

@@ -41,6 +41,7 @@ public static class SandboxServer
 
         var openAi = app.MapGroup("/v1");
         openAi.MapPost("/realtime/calls/{callId}/{operation}", CallOperationAsync);
+        openAi.MapPost("/live/sessions", CreateLiveSessionAsync);
         openAi.MapPost("/live/sessions/{callId}/{operation}", LiveOperationAsync);
         openAi.Map("/live/sessions/{callId}/attach", LiveAttachAsync);
         openAi.MapPost("/responses", ResponsesAsync);
@@ -59,6 +60,7 @@ public static class SandboxServer
         {
             "POST /v1/realtime/calls/{id}/accept|reject|refer|hangup",
             "WS /v1/realtime?call_id={id}",
+            "POST /v1/live/sessions (outbound SIP)",
             "POST /v1/live/sessions/{id}/accept|reject|refer|hangup",
             "WS /v1/live/sessions/{id}/attach",
             "POST /v1/responses",
@@ -75,6 +77,13 @@ public static class SandboxServer
             referredTo = call.ReferredTo,
             clientEvents = call.ClientEvents,
             transcript = call.Transcript.Select(turn => $"{turn.Speaker}: {turn.Text}"),
+        }),
+        // Call-backs the service placed; the trunk was never kept, and the number shows only enough to tell them apart.
+        outbound = state.Calls.Where(call => call.Destination is not null).Select(call => new
+        {
+            id = call.Id,
+            destination = MaskNumber(call.Destination!),
+            status = call.Status,
         }),
         messages = state.Messages,
         requests = state.Requests,
@@ -97,6 +106,57 @@ public static class SandboxServer
         state.Record("live." + operation, callId, result.Status);
         logger.LogInformation("live {Operation} {CallId} -> {Status}", operation, callId, result.Status);
         return result.Result;
+    }
+
+    /// <summary>
+    /// GPT-Live's outbound call (<c>POST /v1/live/sessions</c> with a SIP transport): 201 with the session's id at once, as
+    /// OpenAI answers before the callee does; the ringing and the answer are told on the session's sideband
+    /// (<c>/v1/live/sessions/{id}/attach</c>). The trunk's credentials are read, checked and forgotten: never kept, logged or shown.
+    /// </summary>
+    private static async Task<IResult> CreateLiveSessionAsync(HttpContext context, SandboxState state, IOptions<SandboxOptions> options, ILoggerFactory logs)
+    {
+        if (!Authorized(context))
+        {
+            state.Record("live.create", string.Empty, 401);
+            return OpenAiError(401, "You didn't provide an API key.", "invalid_request_error", "missing_api_key");
+        }
+
+        // Checked before the body, as an organization's entitlement is: whatever it sends, it may not dial.
+        if (options.Value.OutboundSip == OutboundSipAccess.Disabled)
+        {
+            state.Record("live.create", string.Empty, 403);
+            return OpenAiError(403, "Outbound SIP calling is not enabled for this organization.", "invalid_request_error", null, "outbound_sip_not_enabled");
+        }
+
+        LiveSessionCreateRequest.Outbound outbound;
+        using (var body = await ReadJsonAsync(context))
+        {
+            try
+            {
+                outbound = LiveSessionCreateRequest.Read(body);
+            }
+            catch (LiveSessionCreateRequest.InvalidException invalid)
+            {
+                state.Record("live.create", string.Empty, 400);
+                return OpenAiError(400, invalid.Message, "invalid_request_error", invalid.Param);
+            }
+        }
+
+        var sessionId = "live_" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        state.Call(sessionId).Dialing(outbound.Destination, outbound.Model, outbound.Instructions);
+        state.Record("live.create", sessionId, 201);
+        logs.CreateLogger("Sandbox.OpenAi").LogInformation("live create {SessionId}: dialing {Destination}", sessionId, MaskNumber(outbound.Destination));
+        return Results.Json(new { session = new { id = sessionId }, transport = new { type = "sip" } }, statusCode: 201);
+    }
+
+    /// <summary>
+    /// A phone number as the status page and the log show it: the first three digits and the last three
+    /// (<c>+250•••••456</c>), enough to tell call-backs apart without keeping callers' numbers in view.
+    /// </summary>
+    internal static string MaskNumber(string number)
+    {
+        var digits = number.TrimStart('+');
+        return digits.Length > 6 ? $"+{digits[..3]}•••••{digits[^3..]}" : $"+•••••{digits[^Math.Clamp(digits.Length - 1, 0, 3)..]}";
     }
 
     private static async Task<(int Status, IResult Result)> DecideAsync(HttpContext context, string callId, string operation, SandboxState state, bool live = false)
@@ -181,7 +241,8 @@ public static class SandboxServer
                 return (200, Results.Ok());
 
             case "hangup":
-                if (call is null or { Live: false })
+                // An outbound session may be hung up while it rings: the dial is cancelled.
+                if (call is null or { Live: false, Ringing: false })
                 {
                     return (404, OpenAiError(404, $"No live call '{callId}'.", "invalid_request_error", null));
                 }
@@ -278,13 +339,16 @@ public static class SandboxServer
         await new RealtimeScript(call!, socket, options.Value, logs.CreateLogger("Sandbox.Realtime")).RunAsync(context.RequestAborted);
     }
 
-    /// <summary>GPT-Live's sideband of an accepted session, played by the same script in Live's events.</summary>
+    /// <summary>
+    /// GPT-Live's sideband of an accepted session, played by the same script in Live's events; an outbound session's
+    /// may be attached while it rings, as the service must to learn whether the callee answers.
+    /// </summary>
     private static async Task LiveAttachAsync(HttpContext context, string callId, SandboxState state, IOptions<SandboxOptions> options, ILoggerFactory logs)
     {
         var call = state.FindCall(callId);
         var status = !Authorized(context) ? 401
             : !context.WebSockets.IsWebSocketRequest ? 400
-            : call is null or { Live: false } ? 404
+            : call is null or { Live: false, Ringing: false } ? 404
             : 101;
         state.Record("live.attach", callId, status);
         if (status != 101)
@@ -388,8 +452,8 @@ public static class SandboxServer
             ? value.GetString() ?? string.Empty
             : string.Empty;
 
-    private static IResult OpenAiError(int status, string message, string type, string? param) =>
-        Results.Json(new { error = new { message, type, param, code = (string?)null } }, statusCode: status);
+    private static IResult OpenAiError(int status, string message, string type, string? param, string? code = null) =>
+        Results.Json(new { error = new { message, type, param, code } }, statusCode: status);
 
     private static IResult GraphError(int status, string message, string type, int code) =>
         Results.Json(new { error = new { message, type, code, fbtrace_id = "sandbox" } }, statusCode: status);

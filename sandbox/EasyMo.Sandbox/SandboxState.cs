@@ -43,8 +43,14 @@ public sealed class SandboxCall(string id, DateTimeOffset firstSeenAt)
 
     public DateTimeOffset FirstSeenAt { get; } = firstSeenAt;
 
-    /// <summary><c>accepted</c>, <c>rejected</c>, <c>referred</c>, <c>hung_up</c> (by the service) or <c>ended</c> (the script's hang-up).</summary>
+    /// <summary>
+    /// <c>accepted</c>, <c>rejected</c>, <c>referred</c>, <c>hung_up</c> (by the service) or <c>ended</c> (the script's hang-up);
+    /// an outbound session starts <c>dialing</c>, then is <c>accepted</c> once answered or ends <c>no_answer</c>.
+    /// </summary>
     public string Status { get; private set; } = "new";
+
+    /// <summary>The number an outbound session dials (E.164); null for an incoming call.</summary>
+    public string? Destination { get; private set; }
 
     public string? Model { get; private set; }
 
@@ -80,6 +86,12 @@ public sealed class SandboxCall(string id, DateTimeOffset firstSeenAt)
     /// <summary>Whether a sideband socket may be opened: the call was accepted and is not over.</summary>
     public bool Live => Status is "accepted";
 
+    /// <summary>
+    /// Whether an outbound session still rings: its sideband may be attached already (that is where the ringing and the
+    /// answer are told), and it may be hung up (the dial is cancelled).
+    /// </summary>
+    public bool Ringing => Status is "dialing";
+
     public void Accepted(string model, string? instructions)
     {
         lock (_gate)
@@ -87,6 +99,33 @@ public sealed class SandboxCall(string id, DateTimeOffset firstSeenAt)
             Status = Status == "new" ? "accepted" : Status;
             Model = model;
             Instructions = instructions;
+        }
+    }
+
+    /// <summary>An outbound session was created: it rings <paramref name="destination"/> until its sideband plays the answer.</summary>
+    public void Dialing(string destination, string model, string? instructions)
+    {
+        lock (_gate)
+        {
+            Status = "dialing";
+            Destination = destination;
+            Model = model;
+            Instructions = instructions;
+        }
+    }
+
+    /// <summary>The callee answered: from now on the session is an accepted call. False when it ended while ringing.</summary>
+    public bool Answered()
+    {
+        lock (_gate)
+        {
+            if (Status != "dialing")
+            {
+                return false;
+            }
+
+            Status = "accepted";
+            return true;
         }
     }
 
@@ -104,7 +143,7 @@ public sealed class SandboxCall(string id, DateTimeOffset firstSeenAt)
         CancellationTokenSource? socket;
         lock (_gate)
         {
-            if (Status is "accepted" or "new")
+            if (Status is "accepted" or "new" or "dialing")
             {
                 Status = status;
                 ReferredTo = referredTo;

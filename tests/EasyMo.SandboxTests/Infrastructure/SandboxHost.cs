@@ -1,10 +1,12 @@
 using System.Net.Http.Headers;
 using System.Net.WebSockets;
+using System.Text.Json.Nodes;
 using EasyMo.Sandbox;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace EasyMo.SandboxTests.Infrastructure;
 
@@ -31,9 +33,13 @@ public sealed class SandboxHost : IAsyncDisposable
 
     public Uri OpenAiBaseUrl => new(BaseUrl, "v1");
 
-    public static async Task<SandboxHost> StartAsync(Action<SandboxOptions>? configure = null)
+    /// <summary>The settings the sandbox runs with, after configuration and the test's overrides.</summary>
+    public SandboxOptions Options => _app.Services.GetRequiredService<IOptions<SandboxOptions>>().Value;
+
+    /// <summary>Starts the sandbox; <paramref name="settings"/> are command-line settings (<c>--Sandbox:…=…</c>), as scripts/sandbox.sh passes them.</summary>
+    public static async Task<SandboxHost> StartAsync(Action<SandboxOptions>? configure = null, string[]? settings = null)
     {
-        var app = SandboxServer.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"], options =>
+        var app = SandboxServer.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", .. settings ?? []], options =>
         {
             options.TurnDelay = TimeSpan.FromMilliseconds(50);
             options.GreetingWait = TimeSpan.FromSeconds(3);
@@ -65,6 +71,59 @@ public sealed class SandboxHost : IAsyncDisposable
         socket.Options.SetRequestHeader("Authorization", "Bearer sandbox");
         socket.Options.CollectHttpResponseDetails = true;
         var url = new UriBuilder(BaseUrl) { Scheme = "ws", Path = "/v1/realtime", Query = $"call_id={Uri.EscapeDataString(callId)}" }.Uri;
+        await socket.ConnectAsync(url, TestContext.Current.CancellationToken);
+        return socket;
+    }
+
+    /// <summary>
+    /// A valid <c>LiveSessionCreateRequest</c> for an outbound call to <paramref name="destination"/>, as the service's
+    /// call-backs send it; the trunk's credentials are <see cref="TrunkUsername"/> and <see cref="TrunkPassword"/>.
+    /// </summary>
+    public static JsonObject OutboundRequest(string destination = "+250788123456") => new()
+    {
+        ["session"] = new JsonObject
+        {
+            ["model"] = "gpt-live-1",
+            ["instructions"] = "Call the customer back in English about their taxi.",
+            ["audio"] = new JsonObject { ["output"] = new JsonObject { ["voice"] = "marin" } },
+            ["delegation"] = new JsonObject
+            {
+                ["type"] = "responses",
+                ["responses"] = new JsonObject { ["model"] = "gpt-5-mini", ["instructions"] = "Record the request.", ["tools"] = new JsonArray(), ["parallel_tool_calls"] = false },
+            },
+        },
+        ["transport"] = new JsonObject
+        {
+            ["type"] = "sip",
+            ["destination"] = destination,
+            ["trunk"] = new JsonObject
+            {
+                ["provider_url"] = "sips:sip.example.com:5061",
+                ["auth"] = new JsonObject { ["type"] = "digest", ["username"] = TrunkUsername, ["password"] = TrunkPassword },
+                ["caller_number"] = "+250788000000",
+            },
+        },
+    };
+
+    public const string TrunkUsername = "trunk-user-7f3a";
+    public const string TrunkPassword = "trunk-pass-Zq81xw";
+
+    /// <summary>Places an outbound call as the service's call-backs do; returns the session's id.</summary>
+    public async Task<string> CreateOutboundAsync(string destination = "+250788123456")
+    {
+        using var response = await Http.PostAsJsonAsync("v1/live/sessions", OutboundRequest(destination), TestContext.Current.CancellationToken);
+        response.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        return body.GetProperty("session").GetProperty("id").GetString().ShouldNotBeNull();
+    }
+
+    /// <summary>Opens GPT-Live's sideband of <paramref name="sessionId"/> (<c>/v1/live/sessions/{id}/attach</c>) with a bearer key.</summary>
+    public async Task<ClientWebSocket> AttachAsync(string sessionId)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("Authorization", "Bearer sandbox");
+        socket.Options.CollectHttpResponseDetails = true;
+        var url = new UriBuilder(BaseUrl) { Scheme = "ws", Path = $"/v1/live/sessions/{Uri.EscapeDataString(sessionId)}/attach" }.Uri;
         await socket.ConnectAsync(url, TestContext.Current.CancellationToken);
         return socket;
     }
