@@ -9,7 +9,8 @@
 #   scripts/sandbox.sh                  then, in another terminal: scripts/try-call.sh +250788123456
 #
 # SANDBOX_TURN_DELAY (default 00:00:01) is the pause between two turns of the scripted conversation.
-# Call-backs (POST /v1/live/sessions, outbound SIP) ring 1 s then answer; a number ending in 9 never answers.
+# EASYMO_CALLBACKS_ENABLED=true turns calls back on (GPT-Live outbound, POST /v1/live/sessions): they ring 1 s, then
+# answer; a number ending in 9 never answers.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -60,6 +61,19 @@ export WHATSAPP_VERIFY_TOKEN="${WHATSAPP_VERIFY_TOKEN:-sandbox-verify-token}"
 export Sideband__Enabled=true
 # Summaries as soon as a call ends, not on the next 10-second sweep.
 export Summaries__SweepInterval="${Summaries__SweepInterval:-00:00:01}"
+
+# Calls back (EASYMO_CALLBACKS_ENABLED=true): placed through the stand-ins' GPT-Live outbound fake with a made-up trunk
+# (it never leaves this machine), at any hour, the queue looked at every second. A number ending in 9 never answers.
+if [[ "${EASYMO_CALLBACKS_ENABLED:-false}" == "true" ]]; then
+    export EASYMO_CALLBACK_TRUNK_URL="${EASYMO_CALLBACK_TRUNK_URL:-sips:trunk.sandbox.example:5061}"
+    export EASYMO_CALLBACK_TRUNK_USERNAME="${EASYMO_CALLBACK_TRUNK_USERNAME:-sandbox}"
+    export EASYMO_CALLBACK_TRUNK_PASSWORD="${EASYMO_CALLBACK_TRUNK_PASSWORD:-sandbox-trunk-password}"
+    export EASYMO_CALLBACK_CALLER_NUMBER="${EASYMO_CALLBACK_CALLER_NUMBER:-+250788000111}"
+    export Callbacks__CallingHoursStart="${Callbacks__CallingHoursStart:-00:00}"
+    export Callbacks__CallingHoursEnd="${Callbacks__CallingHoursEnd:-23:59:59.9999999}"
+    export Callbacks__SweepInterval="${Callbacks__SweepInterval:-00:00:01}"
+    log "calls back on: ask for one from the dashboard, or POST /api/callbacks {\"phone\":\"+250788123456\"}"
+fi
 
 log "then, in another terminal: scripts/try-call.sh +250788123456"
 # Not exec: the trap must stop the stand-ins when the service ends.

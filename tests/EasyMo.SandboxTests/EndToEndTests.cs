@@ -81,6 +81,59 @@ public sealed class EndToEndTests
         sandbox.State.Requests.ShouldNotContain(r => r.Operation == "accept" || r.Operation == "realtime");
     }
 
+    [Fact]
+    public async Task A_caller_refused_for_a_full_line_is_called_back_on_GPT_Live_when_the_line_frees()
+    {
+        await using var sandbox = await SandboxHost.StartAsync();
+        await using var service = await SandboxedService.StartAsync(sandbox, callbacks: true, maxLiveCalls: 1);
+        var first = "rtc_e2e_" + Guid.NewGuid().ToString("N");
+        var busy = "rtc_e2e_" + Guid.NewGuid().ToString("N");
+        using (var webhook = await service.PostCallIncomingAsync(first, "+250788123456"))
+        {
+            (await webhook.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("outcome").GetString().ShouldBe("accepted");
+        }
+
+        using (var webhook = await service.PostCallIncomingAsync(busy, "+250788765432"))
+        {
+            (await webhook.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("outcome").GetString().ShouldBe("rejected");
+        }
+
+        using var admin = service.Admin();
+        var queued = (await admin.GetFromJsonAsync<JsonElement>("/api/callbacks", Ct)).EnumerateArray().ShouldHaveSingleItem();
+        queued.GetProperty("phone").GetString().ShouldBe("+250788765432");
+        queued.GetProperty("reason").GetString().ShouldBe("busy");
+        var promise = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (!sandbox.State.Messages.Any(m => m.To == "250788765432" && m.Text?.Contains("Turabahamagara", StringComparison.Ordinal) == true) && DateTime.UtcNow < promise)
+        {
+            await Task.Delay(100, Ct);
+        }
+
+        // The WhatsApp text says so: "we will call you back on this number".
+        sandbox.State.Messages.ShouldContain(m => m.To == "250788765432" && m.Text != null && m.Text.Contains("Turabahamagara", StringComparison.Ordinal));
+
+        // The first call's conversation ends, the line frees, the call back rings, is answered, and is followed to its summary.
+        JsonElement answered = default;
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(45);
+        while (DateTime.UtcNow < until)
+        {
+            answered = (await admin.GetFromJsonAsync<JsonElement>("/api/callbacks", Ct)).EnumerateArray().Single();
+            if (answered.GetProperty("status").GetString() == "answered")
+            {
+                break;
+            }
+
+            await Task.Delay(200, Ct);
+        }
+
+        answered.GetProperty("status").GetString().ShouldBe("answered");
+        var sessionId = answered.GetProperty("sessionId").GetString()!;
+        var call = await WaitForAsync(admin, sessionId, c => c.GetProperty("summaryStatus").GetString() is "done" or "not_kept", TimeSpan.FromSeconds(45));
+        call.GetProperty("runtime").GetString().ShouldBe("live");
+        call.GetProperty("caller").GetString().ShouldBe("+250788765432");
+        call.GetProperty("status").GetString().ShouldBe("ended");
+        sandbox.State.Requests.ShouldContain(r => r.Operation == "live.create" && r.Status == 201);
+    }
+
     private static async Task<JsonElement> WaitForAsync(HttpClient admin, string callId, Func<JsonElement, bool> done, TimeSpan timeout)
     {
         var until = DateTime.UtcNow + timeout;

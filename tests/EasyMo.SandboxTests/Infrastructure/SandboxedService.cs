@@ -49,11 +49,28 @@ public sealed class SandboxedService : WebApplicationFactory<Program>
 
     public StandardWebhookVerifier Signer { get; }
 
-    /// <summary>The service against the sandbox; <paramref name="runtime"/> as OPENAI_VOICE_RUNTIME (<c>realtime</c> or <c>live</c>).</summary>
-    public static async Task<SandboxedService> StartAsync(SandboxHost sandbox, string runtime = "realtime")
+    /// <summary>
+    /// The service against the sandbox; <paramref name="runtime"/> as OPENAI_VOICE_RUNTIME (<c>realtime</c> or <c>live</c>);
+    /// with <paramref name="callbacks"/>, calls back on as scripts/sandbox.sh turns them on, under a ceiling of
+    /// <paramref name="maxLiveCalls"/> lines (0: none).
+    /// </summary>
+    public static async Task<SandboxedService> StartAsync(SandboxHost sandbox, string runtime = "realtime", bool callbacks = false, int maxLiveCalls = 0)
     {
         var service = new SandboxedService(await SharedDatabase.CreateMigratedDatabaseAsync(), sandbox);
         service._settings["OpenAI:VoiceRuntime"] = runtime;
+        service._settings["Calls:MaxLiveCalls"] = maxLiveCalls.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (callbacks)
+        {
+            service._settings["Callbacks:Enabled"] = "true";
+            service._settings["Callbacks:TrunkUrl"] = "sips:trunk.sandbox.example:5061";
+            service._settings["Callbacks:TrunkUsername"] = "sandbox";
+            service._settings["Callbacks:TrunkPassword"] = "sandbox-trunk-password";
+            service._settings["Callbacks:CallerNumber"] = "+250788000111";
+            service._settings["Callbacks:CallingHoursStart"] = "00:00";
+            service._settings["Callbacks:CallingHoursEnd"] = "23:59:59.9999999";
+            service._settings["Callbacks:SweepInterval"] = "00:00:00.200";
+        }
+
         _ = service.Server; // start now, so that configuration errors surface here
         return service;
     }
