@@ -27,13 +27,7 @@ internal sealed class LiveOutboundDialer(IOpenAiLiveOutboundApi api, IOptions<Ca
         var settings = options.Value;
         var body = new LiveSessionCreateRequest(
             new LiveSessionCreateSession(
-                session.Model,
-                session.Instructions,
-                new LiveAudio(new LiveAudioOutput(session.Voice)),
-                new LiveResponsesDelegation(new LiveResponsesBackend(
-                    session.BackendModel ?? throw new ArgumentException("A GPT-Live session needs its backend model.", nameof(session)),
-                    session.BackendInstructions ?? string.Empty,
-                    [.. session.Tools.Select(tool => new LiveFunctionTool(tool.Name, tool.Description, ToolSchemas.Of(tool)))]))),
+                session.Model, session.Instructions, new LiveAudio(new LiveAudioOutput(session.Voice)), LiveSessionsClient.Delegation(session)),
             new LiveSipTransport(
                 destination.Value,
                 new LiveSipTrunk(settings.TrunkUrl!, new LiveSipTrunkAuth(settings.TrunkUsername!, settings.TrunkPassword!), settings.CallerNumber!)));

@@ -12,15 +12,16 @@ internal sealed class LiveSessionsClient(IOpenAiLiveSessionsApi api) : ICallCont
     {
         ArgumentNullException.ThrowIfNull(session);
         var body = new LiveCallAcceptRequest(new LiveCallAcceptSession(
-            session.Model,
-            session.Instructions,
-            new LiveAudio(new LiveAudioOutput(session.Voice)),
-            new LiveResponsesDelegation(new LiveResponsesBackend(
-                session.BackendModel ?? throw new ArgumentException("A GPT-Live session needs its backend model.", nameof(session)),
-                session.BackendInstructions ?? string.Empty,
-                [.. session.Tools.Select(tool => new LiveFunctionTool(tool.Name, tool.Description, ToolSchemas.Of(tool)))]))));
+            session.Model, session.Instructions, new LiveAudio(new LiveAudioOutput(session.Voice)), Delegation(session)));
         return CallControlResults.SendAsync(() => api.AcceptAsync(callId.Value, body, cancellationToken), cancellationToken);
     }
+
+    /// <summary>The Responses backend a GPT-Live session delegates to (an accept's and an outbound call's alike): the business rules and the tools.</summary>
+    internal static LiveResponsesDelegation Delegation(AgentSession session) =>
+        new(new LiveResponsesBackend(
+            session.BackendModel ?? throw new ArgumentException("A GPT-Live session needs its backend model.", nameof(session)),
+            session.BackendInstructions ?? string.Empty,
+            [.. session.Tools.Select(tool => new LiveFunctionTool(tool.Name, tool.Description, ToolSchemas.Of(tool)))]));
 
     public Task<RealtimeCallResult> RejectAsync(OpenAiCallId callId, int sipStatusCode, CancellationToken cancellationToken) =>
         CallControlResults.SendAsync(() => api.RejectAsync(callId.Value, new LiveCallRejectRequest(sipStatusCode), cancellationToken), cancellationToken);
