@@ -14,7 +14,6 @@ using EasyMo.WebApi.Security;
 using EasyMo.WebApi.Telemetry;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Serilog;
 
 // The service takes only host settings (`--urls …`, `Key=Value`); the operator's commands are a program of their own.
@@ -48,6 +47,8 @@ try
 
     builder.Services.AddEasyMoOpenApi();
     builder.Services.AddOptions<AdminOptions>().Bind(builder.Configuration.GetSection(AdminOptions.SectionName));
+    builder.Services.AddSingleton<OperatorTokens>();
+    builder.Services.AddSingleton<FailedAuthenticationLimiter>();
     builder.Services.AddSingleton(services => new StandardWebhookVerifier(
         services.GetRequiredService<IConfiguration>()["OpenAI:WebhookSecret"] ?? string.Empty,
         services.GetRequiredService<TimeProvider>()));
@@ -67,7 +68,7 @@ try
         await scope.ServiceProvider.GetRequiredService<EasyMoDbContext>().Database.MigrateAsync();
     }
 
-    if (string.IsNullOrEmpty(app.Services.GetRequiredService<IOptions<AdminOptions>>().Value.Token))
+    if (!app.Services.GetRequiredService<OperatorTokens>().Any)
     {
         StartupLog.NoAdminToken(app.Logger);
     }
@@ -87,6 +88,7 @@ try
     app.UseSerilogRequestLogging(options => options.ConfigureEasyMo(app.Services.GetRequiredService<Serilog.ILogger>()));
     app.UseExceptionHandler();
     app.UseStatusCodePages();
+    app.UseOperatorApiHeaders();
 
     app.MapOpenAiWebhooks();
     app.MapWhatsAppWebhooks();

@@ -6,7 +6,7 @@ namespace EasyMo.WebApi.Configuration;
 internal static partial class StartupLog
 {
     [LoggerMessage(EventId = 1960, EventName = "STARTUP_NO_ADMIN_TOKEN", Level = LogLevel.Warning,
-        Message = "EASYMO_ADMIN_TOKEN is not set: every /api request will be refused")]
+        Message = "No operator token is set (EASYMO_ADMIN_TOKEN, EASYMO_VIEWER_TOKENS, EASYMO_OPERATOR_TOKENS, EASYMO_PRIVACY_TOKENS): every /api request will be refused")]
     public static partial void NoAdminToken(ILogger logger);
 
     [LoggerMessage(EventId = 1961, EventName = "STARTUP_TRUSTS_UNVERIFIED_CALLERS", Level = LogLevel.Warning,

@@ -13,7 +13,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace EasyMo.WebApi.Endpoints;
 
 /// <summary>
-/// The operators' API under <c>/api</c>, behind the admin bearer token. Query values arrive as text and are checked by
+/// The operators' API under <c>/api</c>, behind operator bearer tokens and their roles (<see cref="OperatorAccessFilter"/>). Query values arrive as text and are checked by
 /// the use cases' validators, so that a bad one is a 400 problem naming it rather than a binding failure.
 /// </summary>
 public static class AdminEndpoints
@@ -26,27 +26,39 @@ public static class AdminEndpoints
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api")
-            .AddEndpointFilter<AdminTokenFilter>()
+            .AddEndpointFilter<OperatorAccessFilter>()
             .WithTags(Tag)
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        api.MapGet("/me", Me)
+            .WithName("GetOperator")
+            .WithSummary("The presented token's roles and id (never the token): what the dashboard may show")
+            .RequireRole(OperatorRoles.None);
 
         api.MapGet("/calls", ListCallsAsync)
             .WithName("ListCalls")
+            .RequireRole(OperatorRoles.Viewer)
             .WithSummary("Calls, newest first, a keyset page at a time")
             .WithDescription("Filters: status, channel (whatsapp|phone), identity (verified|unverified), language (en|fr|rw), from, to (ISO-8601 instants or dates; to exclusive), "
                 + "caller (E.164, with or without '+'), limit (1-200, default 50), page (the previous answer's nextPage).")
             .ProducesValidationProblem();
         api.MapGet("/calls/{callId}", GetCallAsync)
             .WithName("GetCall")
+            .RequireRole(OperatorRoles.Viewer)
             .WithSummary("One call: its record, transcript, activities, requests and lifecycle events")
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/profiles/{phone}", GetProfileAsync)
             .WithName("GetProfile")
+            .RequireRole(OperatorRoles.Operator)
             .WithSummary("A caller's profile by phone number, with how many calls they made")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPut("/profiles/{phone}", PutProfileAsync)
             .WithName("PutProfile")
+            .RequireRole(OperatorRoles.Operator)
+            .AuditAs("profile_update")
             .WithSummary("Changes a profile's name, language or blocked flag, creating the profile when the number has none")
             .WithDescription("Only the members present change; null clears name or language. Blocking takes effect on the next incoming call (603).")
             .Accepts<ProfileChanges>("application/json")
@@ -54,6 +66,7 @@ public static class AdminEndpoints
             .ProducesValidationProblem();
         api.MapGet("/stats/calls", GetCallStatsAsync)
             .WithName("GetCallStats")
+            .RequireRole(OperatorRoles.Viewer)
             .WithSummary("Call figures for the last N UTC calendar days (1-366, default 7), today included")
             .ProducesValidationProblem();
         api.MapCallbacks();
@@ -168,6 +181,14 @@ public static class AdminEndpoints
                 return (true, null);
         }
     }
+
+    private static Ok<OperatorIdentity> Me(HttpContext context) =>
+        TypedResults.Ok(OperatorAccessFilter.Principal(context) is { } principal
+            ? new OperatorIdentity(principal.RoleNames, principal.TokenId)
+            : new OperatorIdentity([], string.Empty));
+
+    /// <summary>The answer of <c>GET /api/me</c>: <c>roles</c> among <c>viewer</c>, <c>operator</c>, <c>privacy</c>.</summary>
+    internal sealed record OperatorIdentity(IReadOnlyList<string> Roles, string TokenId);
 
     private static async Task<Ok<CallStatsReport>> GetCallStatsAsync(ISender sender, CancellationToken cancellationToken, string? days = null) =>
         TypedResults.Ok(await sender.Send(new GetCallStatsQuery(days), cancellationToken));

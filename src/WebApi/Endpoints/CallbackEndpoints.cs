@@ -3,6 +3,7 @@ using EasyMo.Application.Features.Callbacks;
 using EasyMo.Application.Features.Callbacks.CancelCallback;
 using EasyMo.Application.Features.Callbacks.ListCallbacks;
 using EasyMo.Application.Features.Callbacks.RequestCallback;
+using EasyMo.WebApi.Security;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -20,11 +21,14 @@ public static class CallbackEndpoints
     {
         api.MapGet("/callbacks", ListAsync)
             .WithName("ListCallbacks")
+            .RequireRole(OperatorRoles.Viewer)
             .WithSummary("Calls back, newest first")
             .WithDescription("Filters: status (queued, dialing, placed, answered, not_answered, failed, in_doubt, cancelled, expired), limit (1-200, default 50).")
             .ProducesValidationProblem();
         api.MapPost("/callbacks", RequestAsync)
             .WithName("RequestCallback")
+            .RequireRole(OperatorRoles.Operator)
+            .AuditAs("callback_request")
             .WithSummary("Queues a call back to a number, placed when a line is free inside the caller's calling hours")
             .Accepts<CallbackRequest>("application/json")
             .Produces<CallbackItem>(StatusCodes.Status201Created)
@@ -32,6 +36,8 @@ public static class CallbackEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict);
         api.MapPost("/callbacks/{id}/cancel", CancelAsync)
             .WithName("CancelCallback")
+            .RequireRole(OperatorRoles.Operator)
+            .AuditAs("callback_cancel")
             .WithSummary("Cancels a call back that has not been dialed")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
@@ -66,7 +72,8 @@ public static class CallbackEndpoints
             return BodyProblem("The body must be a JSON object: {\"phone\": \"+250788123456\"}.");
         }
 
-        var result = await sender.Send(new RequestCallbackCommand(phone ?? string.Empty), cancellationToken);
+        var result = await sender.Send(
+            new RequestCallbackCommand(phone ?? string.Empty, OperatorAccessFilter.Principal(request.HttpContext)?.Actor ?? "operator"), cancellationToken);
         return result.Outcome switch
         {
             RequestCallbackOutcome.Queued => TypedResults.Created($"/api/callbacks/{result.Callback!.Id}", result.Callback),

@@ -11,15 +11,15 @@ namespace EasyMo.WebApi.Endpoints;
 /// A person's requests about their data (docs/privacy.md), under <c>/api</c> behind the admin bearer token:
 /// <c>GET /api/profiles/{phone}/export</c> returns everything held about them, <c>DELETE /api/profiles/{phone}</c>
 /// erases it (204, every time: erasing someone never known, or already erased, is done too). Both are audited in
-/// <c>privacy_audit</c> under the number's pseudonym, with a hash of the admin token as the actor.
+/// <c>privacy_audit</c> under the number's pseudonym, with the token's role and id as the actor. Only the <c>privacy</c> role.
 /// </summary>
 public static class PrivacyEndpoints
 {
     public static IEndpointRouteBuilder MapPrivacyApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/profiles").AddEndpointFilter<AdminTokenFilter>();
-        api.MapGet("/{phone}/export", ExportAsync).WithName("ExportProfile");
-        api.MapDelete("/{phone}", EraseAsync).WithName("EraseProfile");
+        var api = app.MapGroup("/api/profiles").AddEndpointFilter<OperatorAccessFilter>();
+        api.MapGet("/{phone}/export", ExportAsync).WithName("ExportProfile").RequireRole(OperatorRoles.Privacy);
+        api.MapDelete("/{phone}", EraseAsync).WithName("EraseProfile").RequireRole(OperatorRoles.Privacy);
         return app;
     }
 
@@ -57,10 +57,6 @@ public static class PrivacyEndpoints
             : TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Privacy not configured", detail: "Privacy:PseudonymKey must be set (at least 32 characters).");
     }
 
-    /// <summary>The admin token's hash: the audit knows which token acted, never the token.</summary>
-    private static string Actor(HttpContext context)
-    {
-        string? header = context.Request.Headers.Authorization;
-        return Pseudonymizer.Actor(header?.Length > 7 ? header[7..].Trim() : string.Empty);
-    }
+    /// <summary>The token's role and id: the audit knows which token acted, never the token.</summary>
+    private static string Actor(HttpContext context) => OperatorAccessFilter.Principal(context)?.Actor ?? "unknown";
 }

@@ -170,16 +170,6 @@ public sealed class ConsentRulesTests
         new PrivacyOptions().Problems().ShouldBeEmpty();
         new PrivacyOptions { PseudonymiseAfter = TimeSpan.FromDays(30) }.Problems().ShouldNotBeEmpty();
     }
-
-    [Fact]
-    public void The_admin_actor_is_a_hash_not_the_token()
-    {
-        var actor = Pseudonymizer.Actor("secret-admin-token");
-
-        actor.ShouldStartWith("admin:");
-        actor.ShouldNotContain("secret");
-        Pseudonymizer.Actor("secret-admin-token").ShouldBe(actor);
-    }
 }
 
 public sealed class ConsentReplyTests

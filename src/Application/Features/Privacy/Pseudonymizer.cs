@@ -34,8 +34,4 @@ public sealed class Pseudonymizer(IOptions<PrivacyOptions> options)
         var hash = HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(normalized));
         return Prefix + Convert.ToHexStringLower(hash);
     }
-
-    /// <summary>Who did it, for the audit: a short hash of the admin token, never the token.</summary>
-    public static string Actor(string adminToken) =>
-        "admin:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(adminToken)))[..16];
 }

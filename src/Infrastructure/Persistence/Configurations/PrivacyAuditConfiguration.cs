@@ -7,7 +7,7 @@ internal sealed class PrivacyAuditConfiguration : IEntityTypeConfiguration<Priva
 {
     public void Configure(EntityTypeBuilder<PrivacyAudit> builder)
     {
-        builder.ToTable("privacy_audit", table => table.HasCheckConstraint("ck_privacy_audit_action", "action IN ('export','erase','purge','pseudonymise')"));
+        builder.ToTable("privacy_audit", table => table.HasCheckConstraint("ck_privacy_audit_action", "action IN ('export','erase','purge','pseudonymise','profile_update','callback_request','callback_cancel')"));
         builder.HasKey(audit => audit.Id);
         builder.Property(audit => audit.Id).ValueGeneratedNever();
         builder.Property(audit => audit.Action).HasMaxLength(16);

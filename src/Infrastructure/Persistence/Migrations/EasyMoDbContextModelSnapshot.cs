@@ -1017,7 +1017,7 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
 
                     b.ToTable("privacy_audit", null, t =>
                         {
-                            t.HasCheckConstraint("ck_privacy_audit_action", "action IN ('export','erase','purge','pseudonymise')");
+                            t.HasCheckConstraint("ck_privacy_audit_action", "action IN ('export','erase','purge','pseudonymise','profile_update','callback_request','callback_cancel')");
                         });
                 });
 
