@@ -116,6 +116,54 @@ public sealed class DashboardTests
     }
 
     [Fact]
+    public async Task Each_role_sees_only_what_it_may_use()
+    {
+        var viewer = "viewer-" + Guid.NewGuid().ToString("N");
+        var privacy = "privacy-" + Guid.NewGuid().ToString("N");
+        await using var app = await EasyMoApp.StartAsync(
+            WithPrivacy("privacy-key-" + Guid.NewGuid().ToString("N")).With([("Admin:ViewerTokens", viewer), ("Admin:PrivacyTokens", privacy)]),
+            kestrel: true);
+        var phone = Events.NewRwandanNumber();
+        await SeedCallsAsync(app, phone);
+        await using var browser = await LaunchAsync();
+
+        // A viewer: the figures, the calls and the calls back, but no way to ask for one, and nothing of privacy.
+        var page = await SignInAsync(browser, app, viewer);
+        await Assertions.Expect(page.Locator("#calls tbody tr")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#kpi-total")).ToHaveTextAsync("1");
+        await Assertions.Expect(page.Locator("#callbacks-card")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#callback-form")).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("#privacy-card")).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("#error")).ToBeEmptyAsync();
+
+        // Privacy: no calls at all, only a person's export and erasure.
+        page = await SignInAsync(browser, app, privacy);
+        await Assertions.Expect(page.Locator("#privacy-card")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#calls")).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator(".kpis")).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("#callbacks-card")).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("#error")).ToBeEmptyAsync();
+        await page.FillAsync("#privacy-phone", phone);
+        await page.ClickAsync("#privacy-export");
+        await Assertions.Expect(page.Locator("#privacy-result")).ToContainTextAsync("calls 1");
+        page.Dialog += (_, dialog) => dialog.AcceptAsync();
+        await page.ClickAsync("#privacy-erase");
+        await Assertions.Expect(page.Locator("#privacy-result")).ToContainTextAsync("Erased");
+        await using var db = app.Db();
+        (await db.Calls.AsNoTracking().SingleAsync(Ct)).Caller.ShouldBeNull(); // the call stays, without the number
+    }
+
+    private static async Task<IPage> SignInAsync(BrowserSession browser, EasyMoApp app, string token)
+    {
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 1000 } });
+        await page.GotoAsync(new Uri(app.ServerAddress!, "dashboard").ToString());
+        await page.FillAsync("#token", token);
+        await page.ClickAsync("#gate-form button");
+        await Assertions.Expect(page.Locator("body[data-loaded=true]")).ToHaveCountAsync(1);
+        return page;
+    }
+
+    [Fact]
     public async Task On_a_phone_the_page_fits_the_screen_and_the_figures_stay_readable()
     {
         await using var app = await EasyMoApp.StartAsync(kestrel: true);

@@ -1,5 +1,6 @@
 // EasyMO Voice operator dashboard: figures from GET /api/stats/calls, the latest calls from GET /api/calls and the calls
-// back from /api/callbacks (request one, cancel a queued one), behind the admin token (kept in sessionStorage: this tab only). No build step; Chart.js is vendored (vendor/chart.js).
+// back from /api/callbacks (request one, cancel a queued one), and a person's export and erasure, behind an operator
+// token; each section shows only for the roles that may use it (GET /api/me) (kept in sessionStorage: this tab only). No build step; Chart.js is vendored (vendor/chart.js).
 "use strict";
 
 (() => {
@@ -15,6 +16,16 @@
   const $ = (id) => document.getElementById(id);
   const charts = {};
   let timer = null;
+  let roles = [];
+
+  const may = (role) => roles.includes(role);
+
+  // What the token's roles may see (GET /api/me): elements marked data-needs="viewer|operator|privacy" show only then.
+  function applyRoles() {
+    for (const element of document.querySelectorAll("[data-needs]")) {
+      element.hidden = !may(element.dataset.needs);
+    }
+  }
 
   const token = () => sessionStorage.getItem(TOKEN_KEY);
 
@@ -23,7 +34,7 @@
     if (init.body) headers["Content-Type"] = "application/json";
     const response = await fetch(path, { ...init, headers });
     if (response.status === 401) {
-      throw Object.assign(new Error("The admin token was refused."), { unauthorized: true });
+      throw Object.assign(new Error("The token was refused."), { unauthorized: true });
     }
     if (!response.ok) {
       let detail = `${response.status}`;
@@ -177,7 +188,7 @@
       badge.title = callback.error ?? "";
       status.append(badge);
       const actions = cell(row, "");
-      if (callback.status === "queued") {
+      if (callback.status === "queued" && may("operator")) {
         const cancel = document.createElement("button");
         cancel.type = "button";
         cancel.className = "link cancel";
@@ -201,8 +212,43 @@
       renderCallbacks(await api("/api/callbacks?limit=20"));
       return true;
     } catch (error) {
-      $("callbacks-error").textContent = error.unauthorized ? "The admin token was refused." : error.detail ?? error.message;
+      $("callbacks-error").textContent = error.unauthorized ? "The token was refused." : error.detail ?? error.message;
       return false;
+    }
+  }
+
+  // A person's data (privacy role): the export is offered as a JSON file, the erasure asks first.
+  async function exportPerson() {
+    const phone = $("privacy-phone").value.trim();
+    try {
+      const data = await api(`/api/profiles/${encodeURIComponent(phone)}/export`);
+      const counts = Object.entries(data.tables ?? {}).map(([table, rows]) => `${table} ${rows.length}`).join(", ");
+      $("privacy-error").textContent = "";
+      $("privacy-result").textContent = `Exported ${phone}: ${counts}.`;
+      const link = document.createElement("a");
+      link.href = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: "application/json" }));
+      link.download = `easymo-export-${phone.replace(/[^0-9]/g, "")}.json`;
+      link.textContent = "download";
+      $("privacy-result").append(" ", link);
+    } catch (error) {
+      $("privacy-error").textContent = error.detail ?? error.message;
+    }
+  }
+
+  async function erasePerson() {
+    const phone = $("privacy-phone").value.trim();
+    if (!phone || !confirm(`Erase everything held about ${phone}? This cannot be undone.`)) return;
+    try {
+      const response = await fetch(`/api/profiles/${encodeURIComponent(phone)}`, { method: "DELETE", headers: { Authorization: `Bearer ${token()}` } });
+      if (!response.ok) {
+        let detail = `${response.status}`;
+        try { detail = (await response.json()).detail ?? detail; } catch { /* not problem details */ }
+        throw new Error(detail);
+      }
+      $("privacy-error").textContent = "";
+      $("privacy-result").textContent = `Erased ${phone}.`;
+    } catch (error) {
+      $("privacy-error").textContent = error.message;
     }
   }
 
@@ -253,20 +299,25 @@
   async function refresh() {
     const days = $("days").value;
     try {
-      const [stats, calls, callbacks] = await Promise.all([
-        api(`/api/stats/calls?days=${days}`), api("/api/calls?limit=20"), api("/api/callbacks?limit=20"),
-      ]);
+      roles = (await api("/api/me")).roles ?? [];
+      applyRoles();
+      if (may("viewer")) {
+        const [stats, calls, callbacks] = await Promise.all([
+          api(`/api/stats/calls?days=${days}`), api("/api/calls?limit=20"), api("/api/callbacks?limit=20"),
+        ]);
+        renderStats(stats);
+        renderCalls(calls);
+        renderCallbacks(callbacks);
+      }
       showBoard();
-      renderStats(stats);
-      renderCalls(calls);
-      renderCallbacks(callbacks);
+      $("days").hidden = !may("viewer");
       $("error").textContent = "";
       $("refreshed").textContent = `updated ${new Date().toLocaleTimeString()}`;
       document.body.dataset.loaded = "true";
     } catch (error) {
       if (error.unauthorized) {
         sessionStorage.removeItem(TOKEN_KEY);
-        showGate("That token was refused. Check EASYMO_ADMIN_TOKEN.");
+        showGate("That token was refused. Check EASYMO_ADMIN_TOKEN or your role token (EASYMO_VIEWER_TOKENS, …).");
       } else {
         $("error").textContent = `Could not refresh: ${error.message}`;
       }
@@ -288,7 +339,7 @@
     try {
       await showCall(decodeURIComponent(match[1]));
     } catch (error) {
-      $("error").textContent = error.unauthorized ? "The admin token was refused." : `Could not open the call: ${error.message}`;
+      $("error").textContent = error.unauthorized ? "The token was refused." : `Could not open the call: ${error.message}`;
     }
   }
 
@@ -305,6 +356,11 @@
       showGate();
     });
     $("days").addEventListener("change", refresh);
+    $("privacy-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      exportPerson();
+    });
+    $("privacy-erase").addEventListener("click", erasePerson);
     $("callback-form").addEventListener("submit", async (event) => {
       event.preventDefault();
       if (await changeCallback("/api/callbacks", { phone: $("callback-phone").value.trim() })) {
