@@ -198,12 +198,17 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time) : ICallSt
         var row = TranscriptTurn.Create(turn.CallId, 0, turn.Speaker, turn.Text, turn.ItemId, turn.At);
         var speaker = ValueConverters.SnakeCase<Speaker>().ConvertToProvider(turn.Speaker);
 
-        // One monitor writes a call's transcript at a time (its lease), so numbering from max(sequence) is safe.
+        // One monitor writes a call's transcript at a time (its lease), so numbering from max(sequence) is safe. The call's
+        // row is share-locked and must not be erased (no pseudonym): an erasure, which locks the caller's calls before it
+        // deletes their transcripts, either runs after this turn (and deletes it) or before (and this turn is not stored).
         var stored = await db.Database.ExecuteSqlInterpolatedAsync(
             $"""
             INSERT INTO call_transcripts (id, call_id, sequence, speaker, text, item_id, at)
-            SELECT {row.Id}, {turn.CallId}, COALESCE(MAX(sequence), 0) + 1, {speaker}, {row.Text}, {turn.ItemId}, {turn.At}
-            FROM call_transcripts WHERE call_id = {turn.CallId}
+            SELECT {row.Id}, {turn.CallId},
+                   COALESCE((SELECT MAX(sequence) FROM call_transcripts WHERE call_id = {turn.CallId}), 0) + 1,
+                   {speaker}, {row.Text}, {turn.ItemId}, {turn.At}
+            FROM calls WHERE id = {turn.CallId} AND caller_pseudonym IS NULL
+            FOR SHARE
             ON CONFLICT DO NOTHING
             """,
             cancellationToken);
@@ -214,6 +219,25 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time) : ICallSt
     {
         await db.Transcripts.Where(turn => turn.CallId == callId).ExecuteDeleteAsync(cancellationToken);
         await db.CallRequests.Where(request => request.CallId == callId).ExecuteDeleteAsync(cancellationToken);
+    }
+
+    public async Task<bool> SaveSummaryAsync(Call call, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        // One conditional UPDATE rather than the tracked entity: the summary waited on OpenAI, and an erasure that ran
+        // meanwhile set summary_status to not_kept. Then nothing is written back.
+        var saved = await db.Calls
+            .Where(row => row.Id == call.Id && row.SummaryStatus == SummaryStatus.Pending)
+            .ExecuteUpdateAsync(
+                update => update
+                    .SetProperty(row => row.Summary, call.Summary)
+                    .SetProperty(row => row.SummaryStatus, call.SummaryStatus)
+                    .SetProperty(row => row.SummaryAttempts, call.SummaryAttempts)
+                    .SetProperty(row => row.SummaryDueAt, call.SummaryDueAt)
+                    .SetProperty(row => row.SummarySettledAt, call.SummarySettledAt),
+                cancellationToken);
+        db.Entry(call).State = EntityState.Detached;
+        return saved == 1;
     }
 
     public void Add(CallActivity activity) => db.CallActivities.Add(activity);

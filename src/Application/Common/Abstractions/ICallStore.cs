@@ -61,6 +61,12 @@ public interface ICallStore
 
     /// <summary>Saves changes to tracked calls and profiles.</summary>
     Task SaveChangesAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Saves the summary's outcome on <paramref name="call"/> only while the stored call's summary is still pending: an
+    /// erasure (or retention) that forgot the content meanwhile wins. Returns whether it was saved.
+    /// </summary>
+    Task<bool> SaveSummaryAsync(Call call, CancellationToken cancellationToken);
 }
 
 /// <summary>The live-call ceiling: at most <paramref name="Max"/> calls accepted since <paramref name="AcceptedSince"/> and decisions in flight.</summary>

@@ -39,7 +39,11 @@ public sealed class SummarizeCallHandler(
         if (transcript.All(turn => string.IsNullOrWhiteSpace(turn.Text)))
         {
             call.RecordSummary(string.Empty, time.GetUtcNow());
-            await store.SaveChangesAsync(cancellationToken);
+            if (!await store.SaveSummaryAsync(call, cancellationToken))
+            {
+                return Forgotten(call);
+            }
+
             SummaryLog.NothingToSummarize(logger, call.CallId);
             return SummarizeCallResult.NothingToSummarize;
         }
@@ -59,7 +63,11 @@ public sealed class SummarizeCallHandler(
             // Only the summary's bookkeeping changes: the call's record stays as it ended. The retry is due by the
             // database's clock (command.At), which is the clock that finds it due.
             call.SummaryAttemptFailed(command.At, RetryDelay(options.RetryDelay, call.SummaryAttempts), options.MaxAttempts);
-            await store.SaveChangesAsync(cancellationToken);
+            if (!await store.SaveSummaryAsync(call, cancellationToken))
+            {
+                return Forgotten(call);
+            }
+
             var error = exception is SummaryUnavailableException ? exception.Message : exception.GetType().Name;
             if (call.SummaryStatus == SummaryStatus.Failed)
             {
@@ -72,9 +80,20 @@ public sealed class SummarizeCallHandler(
         }
 
         call.RecordSummary(summary, time.GetUtcNow());
-        await store.SaveChangesAsync(cancellationToken);
+        if (!await store.SaveSummaryAsync(call, cancellationToken))
+        {
+            return Forgotten(call);
+        }
+
         SummaryLog.Stored(logger, call.CallId, summary.Length, transcript.Count, call.SummaryAttempts + 1);
         return SummarizeCallResult.Stored;
+    }
+
+    /// <summary>The call's content was forgotten (erased) while its summary was being made: nothing is written back.</summary>
+    private SummarizeCallResult Forgotten(Call call)
+    {
+        SummaryLog.Forgotten(logger, call.CallId);
+        return SummarizeCallResult.NotPending;
     }
 
     /// <summary><paramref name="first"/> after the first failure, doubling after each further one, at most an hour.</summary>

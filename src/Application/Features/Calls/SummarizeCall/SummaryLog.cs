@@ -21,4 +21,8 @@ public static partial class SummaryLog
     [LoggerMessage(EventId = 1403, EventName = "CALL_SUMMARY_EMPTY", Level = LogLevel.Information,
         Message = "Call {CallId} has no transcript: nothing to summarise")]
     public static partial void NothingToSummarize(ILogger logger, OpenAiCallId callId);
+
+    [LoggerMessage(EventId = 1405, EventName = "CALL_SUMMARY_FORGOTTEN", Level = LogLevel.Information,
+        Message = "The content of call {CallId} was forgotten (erased) while its summary was made; nothing was written back")]
+    public static partial void Forgotten(ILogger logger, OpenAiCallId callId);
 }

@@ -12,10 +12,11 @@ public sealed partial class EraseCallerHandler(IPrivacyStore store, Pseudonymize
     {
         var subject = pseudonyms.For(command.Phone);
         var counts = await store.EraseAsync(command.Phone, subject, command.Actor, time.GetUtcNow(), cancellationToken);
-        Erased(logger, command.Phone.Masked, subject, counts.Values.Sum());
+        // The pseudonym alone: logged next to even a masked number, it would be narrowed to a few thousand numbers.
+        Erased(logger, subject, counts.Values.Sum());
         return new EraseCallerResult(subject, counts);
     }
 
-    [LoggerMessage(EventId = 1370, EventName = "PRIVACY_ERASED", Level = LogLevel.Information, Message = "Erased caller {Caller} (now {Subject}): {Rows} rows touched")]
-    private static partial void Erased(ILogger logger, string caller, string subject, int rows);
+    [LoggerMessage(EventId = 1370, EventName = "PRIVACY_ERASED", Level = LogLevel.Information, Message = "Erased caller {Subject}: {Rows} rows touched")]
+    private static partial void Erased(ILogger logger, string subject, int rows);
 }

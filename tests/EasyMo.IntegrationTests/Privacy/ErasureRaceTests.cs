@@ -1,0 +1,69 @@
+using EasyMo.Application.Features.Calls.RecordTranscript;
+using EasyMo.Domain.Calls;
+using Microsoft.EntityFrameworkCore;
+using static EasyMo.IntegrationTests.Privacy.PrivacyScenario;
+using static EasyMo.IntegrationTests.Summaries.SummaryScenario;
+
+namespace EasyMo.IntegrationTests.Privacy;
+
+/// <summary>
+/// An erasure and the work in flight for the same caller cannot undo each other (issue 15, review L8): a summary that was
+/// being written while the caller was erased is not written back, and a live call's next transcript turn is not stored.
+/// </summary>
+public sealed class ErasureRaceTests
+{
+    [Fact]
+    public async Task A_summary_that_returns_after_the_erasure_is_not_written_back()
+    {
+        await using var app = await EasyMoApp.StartAsync(Settings(), FastSummaries());
+        var summarizing = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        app.OpenAi.Responder = async (operation, _, _) =>
+        {
+            if (operation == "responses")
+            {
+                summarizing.TrySetResult();
+                await release.Task; // OpenAI is still writing the summary…
+            }
+
+            return 200;
+        };
+        var caller = Events.NewRwandanNumber();
+        var callId = Events.NewCallId();
+        var call = await AcceptAsync(app, callId, caller);
+        await AddTranscriptAsync(app, call, (Speaker.Caller, $"My number is {caller}, I need a moto."));
+        await EndAsync(app, callId);
+        await summarizing.Task.WaitAsync(TimeSpan.FromSeconds(15), Ct);
+
+        using (var erased = await app.Admin().DeleteAsync($"/api/profiles/{Uri.EscapeDataString(caller)}", Ct))
+        {
+            erased.StatusCode.ShouldBe(HttpStatusCode.NoContent); // …while the caller is erased
+        }
+
+        release.SetResult();
+        await Poll.UntilAsync(() => app.Logs.Text.Contains("CALL_SUMMARY_FORGOTTEN", StringComparison.Ordinal), "the summary to come back");
+        var after = await FindAsync(app, callId);
+        after.Summary.ShouldBeNull();
+        after.SummaryStatus.ShouldBe(SummaryStatus.NotKept);
+        after.Caller.ShouldBeNull();
+        after.CallerPseudonym.ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task A_live_calls_turns_after_the_erasure_are_not_stored()
+    {
+        await using var app = await EasyMoApp.StartAsync(Settings());
+        var caller = Events.NewRwandanNumber();
+        var callId = Events.NewCallId();
+        var call = await AcceptAsync(app, callId, caller);
+        await AddTranscriptAsync(app, call, (Speaker.Caller, "Before."));
+
+        (await app.SendAsync(new RecordTranscriptTurnCommand(callId.AsCallId(), Speaker.Caller, "Still before.", "item_b"))).ShouldBeTrue();
+        (await app.Admin().DeleteAsync($"/api/profiles/{Uri.EscapeDataString(caller)}", Ct)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        var after = await app.SendAsync(new RecordTranscriptTurnCommand(callId.AsCallId(), Speaker.Caller, $"My number is {caller}.", "item_c"));
+
+        after.ShouldBeFalse();
+        await using var db = app.Db();
+        (await db.Transcripts.AsNoTracking().CountAsync(turn => turn.CallId == call.Id, Ct)).ShouldBe(0);
+    }
+}
