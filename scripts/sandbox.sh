@@ -57,6 +57,19 @@ export WHATSAPP_PHONE_NUMBER_ID=sandbox-number
 # Any WHATSAPP_* setting makes the app secret and verify token required; these are local-only values.
 export WHATSAPP_APP_SECRET="${WHATSAPP_APP_SECRET:-sandbox-app-secret}"
 export WHATSAPP_VERIFY_TOKEN="${WHATSAPP_VERIFY_TOKEN:-sandbox-verify-token}"
+# Voice-note media comes from the stand-ins on loopback over http: their host is the one media host allowed, and private
+# addresses are allowed for it. The service refuses that setting in Production, which is what `dotnet run` defaults to,
+# so the sandbox runs in an environment of its own (no appsettings.Sandbox.json, no user secrets: otherwise as Production).
+sandbox_host="${sandbox_url#*://}"
+sandbox_host="${sandbox_host%%/*}"
+if [[ "$sandbox_host" == \[* ]]; then
+    sandbox_host="${sandbox_host%%]*}" && sandbox_host="${sandbox_host#[}" # [::1]:8090
+else
+    sandbox_host="${sandbox_host%%:*}"
+fi
+export WhatsApp__MediaHosts__0="$sandbox_host"
+export WhatsApp__AllowPrivateMediaAddresses=true
+export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Sandbox}"
 # The sideband monitor follows every accepted call over ws://…/v1/realtime (derived from OPENAI_BASE_URL).
 export Sideband__Enabled=true
 # Summaries as soon as a call ends, not on the next 10-second sweep.

@@ -92,12 +92,16 @@ public static class EasyMoCli
     /// <summary>The <c>UserSecretsId</c> of <c>src/WebApi/EasyMo.WebApi.csproj</c>: in Development the tool reads the service's secrets.</summary>
     internal const string ServiceUserSecretsId = "easymo-voice-webapi";
 
+    /// <summary>The environment the service would run in here (<c>ASPNETCORE_ENVIRONMENT</c>, <c>DOTNET_ENVIRONMENT</c>, else Production).</summary>
+    internal static string EnvironmentName() =>
+        Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT")
+            ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT")
+            ?? Environments.Production;
+
     /// <summary>The web app's configuration sources, without building a web host.</summary>
     internal static IConfiguration BuildConfiguration(IEnumerable<KeyValuePair<string, string?>>? overrides)
     {
-        var environment = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT")
-            ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT")
-            ?? Environments.Production;
+        var environment = EnvironmentName();
         var builder = new ConfigurationBuilder()
             .SetBasePath(AppContext.BaseDirectory)
             .AddJsonFile("appsettings.json", optional: true)

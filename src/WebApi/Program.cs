@@ -56,7 +56,7 @@ try
     var app = builder.Build();
 
     // Validated on the final configuration (environment, appsettings, user-secrets, test hosts), before anything serves.
-    var problems = StartupConfiguration.Validate(app.Configuration);
+    var problems = StartupConfiguration.Validate(app.Configuration, app.Environment.EnvironmentName);
     if (problems.Count > 0)
     {
         throw new InvalidConfigurationException(problems);

@@ -67,6 +67,18 @@ public sealed class FakeGraph : IAsyncDisposable
     /// </summary>
     public HashSet<string> StalledDownloads { get; } = [];
 
+    /// <summary>
+    /// The <c>url</c> that <c>GET /{media-id}</c> answers for a media id; by default this fake's own
+    /// <c>/media-download/{media-id}</c>, which needs the bearer token.
+    /// </summary>
+    public Func<string, string>? MediaUrl { get; set; }
+
+    /// <summary>Media ids whose download answers <c>302</c> to the given location instead of the bytes.</summary>
+    public Dictionary<string, string> DownloadRedirects { get; } = [];
+
+    /// <summary>A URL of this fake that serves <paramref name="mediaId"/> without a token, as a CDN URL signed in its query would.</summary>
+    public Uri CdnUrl(string mediaId) => new(BaseUrl, $"media-cdn/{Uri.EscapeDataString(mediaId)}?oh=signed");
+
     /// <summary>The bytes of every media asset.</summary>
     public byte[] MediaBytes { get; set; } = Encoding.ASCII.GetBytes("OggS-fake-voice-note");
 
@@ -81,6 +93,7 @@ public sealed class FakeGraph : IAsyncDisposable
         app.MapGet("/{version}/{phoneNumberId}/settings", fake.HandleGetSettingsAsync);
         app.MapPost("/{version}/{phoneNumberId}/settings", fake.HandlePostSettingsAsync);
         app.MapGet("/media-download/{mediaId}", fake.HandleDownloadAsync);
+        app.MapGet("/media-cdn/{mediaId}", fake.HandleCdnAsync);
         app.MapGet("/{version}/" + PhoneNumberId, fake.HandlePhoneNumber);
         app.MapGet("/{version}/{mediaId}", fake.HandleMediaAsync);
         await app.StartAsync();
@@ -212,7 +225,7 @@ public sealed class FakeGraph : IAsyncDisposable
         await context.Response.WriteAsync(JsonSerializer.Serialize(new
         {
             messaging_product = "whatsapp",
-            url = new Uri(BaseUrl, $"media-download/{mediaId}").ToString(),
+            url = MediaUrl?.Invoke(mediaId) ?? new Uri(BaseUrl, $"media-download/{mediaId}").ToString(),
             mime_type = "audio/ogg",
             sha256 = Convert.ToHexStringLower(SHA256.HashData(MediaBytes)),
             file_size = MediaBytes.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -229,6 +242,13 @@ public sealed class FakeGraph : IAsyncDisposable
             return;
         }
 
+        if (DownloadRedirects.TryGetValue(mediaId, out var location))
+        {
+            context.Response.StatusCode = 302;
+            context.Response.Headers.Location = location;
+            return;
+        }
+
         context.Response.ContentType = "audio/ogg";
         if (StalledDownloads.Contains(mediaId))
         {
@@ -239,6 +259,13 @@ public sealed class FakeGraph : IAsyncDisposable
             return;
         }
 
+        await context.Response.Body.WriteAsync(MediaBytes);
+    }
+
+    private async Task HandleCdnAsync(HttpContext context, string mediaId)
+    {
+        Record(context, "media.cdn", string.Empty, mediaId, await ReadAsync(context), null, null, 1);
+        context.Response.ContentType = "audio/ogg";
         await context.Response.Body.WriteAsync(MediaBytes);
     }
 

@@ -59,13 +59,18 @@ public static class TestSettings
         ["WhatsApp:VerifyToken"] = verifyToken,
     };
 
-    /// <summary>Sending through the Graph API configured against <paramref name="graph"/>, its requests timing out after 1 s.</summary>
+    /// <summary>
+    /// Sending through the Graph API configured against <paramref name="graph"/>, its requests timing out after 1 s; media
+    /// downloaded from the fake's own host, which is on loopback over plain http (so private addresses are allowed).
+    /// </summary>
     public static Dictionary<string, string?> WithWhatsAppSending(FakeGraph graph, string accessToken) => new()
     {
         ["WhatsApp:AccessToken"] = accessToken,
         ["WhatsApp:PhoneNumberId"] = FakeGraph.PhoneNumberId,
         ["WhatsApp:GraphBaseUrl"] = graph.BaseUrl.ToString(),
         ["WhatsApp:RequestTimeout"] = "00:00:01",
+        ["WhatsApp:MediaHosts:0"] = graph.BaseUrl.Host,
+        ["WhatsApp:AllowPrivateMediaAddresses"] = "true",
     };
 
     /// <summary>A fast outbox dispatcher: sweeps every 50 ms, retries after ~50–200 ms, five at a time, five attempts.</summary>

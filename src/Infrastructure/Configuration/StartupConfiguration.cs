@@ -2,6 +2,7 @@ using EasyMo.Application.Features.Callbacks;
 using EasyMo.Application.Features.Calls;
 using EasyMo.Infrastructure.OpenAi;
 using EasyMo.Infrastructure.Persistence;
+using EasyMo.Infrastructure.WhatsApp;
 using Microsoft.Extensions.Configuration;
 
 namespace EasyMo.Infrastructure.Configuration;
@@ -17,7 +18,14 @@ public static class StartupConfiguration
         ("WhatsApp:VerifyToken", "the hub.verify_token of Meta's webhook subscription handshake"),
     ];
 
-    public static IReadOnlyList<string> Validate(IConfiguration configuration)
+    /// <summary>The environment a host runs in when none is named (as ASP.NET Core's <c>Environments.Production</c>).</summary>
+    public const string ProductionEnvironment = "Production";
+
+    /// <summary>
+    /// Every problem of <paramref name="configuration"/> for a service running in <paramref name="environmentName"/>
+    /// (<c>ASPNETCORE_ENVIRONMENT</c>; Production, the strictest, when not given).
+    /// </summary>
+    public static IReadOnlyList<string> Validate(IConfiguration configuration, string environmentName = ProductionEnvironment)
     {
         var problems = new List<string>();
 
@@ -85,6 +93,20 @@ public static class StartupConfiguration
             problems.Add("Callbacks: a setting cannot be read (hours as HH:mm, durations as hh:mm:ss, Enabled as true or false).");
         }
 
+        try
+        {
+            var whatsAppOptions = WhatsApp(configuration);
+            problems.AddRange(whatsAppOptions.Problems());
+            if (whatsAppOptions.AllowPrivateMediaAddresses && string.Equals(environmentName, ProductionEnvironment, StringComparison.OrdinalIgnoreCase))
+            {
+                problems.Add("WhatsApp__AllowPrivateMediaAddresses=true is refused in Production: it lets the media download carry the WhatsApp token to loopback and private addresses (it exists for tests and the sandbox).");
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            problems.Add("WhatsApp: a setting cannot be read (WhatsApp:AllowPrivateMediaAddresses as true or false, durations as hh:mm:ss).");
+        }
+
         // WhatsApp is optional as a whole; once any of it is set, the webhook's two secrets must be set as well.
         var whatsApp = WhatsAppKeys.Where(key => !string.IsNullOrWhiteSpace(configuration[key])).Select(EnvironmentAliases.VariableFor).ToArray();
         if (whatsApp.Length > 0)
@@ -104,6 +126,10 @@ public static class StartupConfiguration
     /// <summary>The call-back settings as the service binds them (section <c>Callbacks</c>).</summary>
     public static CallbackOptions Callbacks(IConfiguration configuration) =>
         configuration.GetSection(CallbackOptions.SectionName).Get<CallbackOptions>() ?? new CallbackOptions();
+
+    /// <summary>The WhatsApp settings as the service binds them (section <c>WhatsApp</c>).</summary>
+    public static WhatsAppOptions WhatsApp(IConfiguration configuration) =>
+        configuration.GetSection(WhatsAppOptions.SectionName).Get<WhatsAppOptions>() ?? new WhatsAppOptions();
 
     /// <summary>The caller-identity settings as the service binds them (section <c>Identity</c>).</summary>
     public static CallerIdentityOptions Identity(IConfiguration configuration) =>

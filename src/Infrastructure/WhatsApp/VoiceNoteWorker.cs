@@ -21,7 +21,8 @@ namespace EasyMo.Infrastructure.WhatsApp;
 /// downloads it through the Graph API (too large or of a type not accepted → a polite reply, <c>rejected</c>),
 /// transcribes it (kept, so a retry does not transcribe again), asks the Responses API for a short reply in the
 /// sender's language, and stores the answer and queues the reply (<c>voice-note-reply:{messageId}</c>) in one
-/// transaction. Failures are retried with backoff up to <see cref="VoiceNoteOptions.MaxAttempts"/>, then <c>failed</c>.
+/// transaction. Failures are retried with backoff up to <see cref="VoiceNoteOptions.MaxAttempts"/>, then <c>failed</c>; a
+/// media URL the token must not go to (<see cref="MediaUrlRefusedException"/>) fails the note at once.
 /// Transcripts and replies are never logged; numbers only masked.
 /// </summary>
 internal sealed partial class VoiceNoteWorker(
@@ -106,6 +107,15 @@ internal sealed partial class VoiceNoteWorker(
             await QueueReplyAsync(db, note, phone, language, item.DatabaseNow, cancellationToken);
             Answered(logger, note.Id, sender, language.Code, note.Attempts);
         }
+        catch (MediaUrlRefusedException refused)
+        {
+            // Not retried: Graph named a URL the token must not go to, and would name it again.
+            var host = refused.Host.Length > MaxLoggedHostLength ? refused.Host[..MaxLoggedHostLength] : refused.Host;
+            note.Fail($"{refused.Reason} ({host})", item.DatabaseNow);
+            await db.SaveChangesAsync(cancellationToken);
+            MediaRefused(logger, note.Id, sender, refused.Reason, host);
+            Failed(logger, note.Id, sender, note.LastError!, note.Attempts);
+        }
         catch (VoiceNoteStepException exception)
         {
             var now = item.DatabaseNow;
@@ -123,6 +133,9 @@ internal sealed partial class VoiceNoteWorker(
             Retrying(logger, note.Id, sender, exception.Message, note.Attempts, delay);
         }
     }
+
+    /// <summary>A host name is at most 253 characters; anything longer is cut before it is stored or logged.</summary>
+    private const int MaxLoggedHostLength = 253;
 
     /// <summary>Stores the note's outcome and queues its reply in one transaction, once per note.</summary>
     private static async Task QueueReplyAsync(
@@ -332,6 +345,10 @@ internal sealed partial class VoiceNoteWorker(
     [LoggerMessage(EventId = 1574, EventName = "WA_VOICE_NOTE_LEASE_LOST", Level = LogLevel.Warning,
         Message = "Voice note {VoiceNoteId} is no longer held by this instance; its result is left to the holder")]
     private static partial void LeaseLost(ILogger logger, Guid voiceNoteId);
+
+    [LoggerMessage(EventId = 1575, EventName = "WA_VOICE_NOTE_MEDIA_REFUSED", Level = LogLevel.Warning,
+        Message = "Voice note {VoiceNoteId} from {Sender}: the media URL Graph named was not fetched ({Reason}, host {MediaHost}); the token was not sent there")]
+    private static partial void MediaRefused(ILogger logger, Guid voiceNoteId, string sender, string reason, string mediaHost);
 
     [LoggerMessage(EventId = 1577, EventName = "WA_VOICE_NOTES_DISABLED", Level = LogLevel.Information,
         Message = "Voice notes are not answered on this instance (VoiceNotes:Enabled = false)")]

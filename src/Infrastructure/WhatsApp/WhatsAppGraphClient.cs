@@ -15,6 +15,9 @@ internal sealed class WhatsAppGraphClient(IWhatsAppGraphApi api, IHttpClientFact
 {
     public const string MediaClientName = "whatsapp-graph-media";
 
+    /// <summary>Redirects a media download follows (each checked as the first URL is).</summary>
+    public const int MaxMediaRedirects = 3;
+
     // The Graph API error codes the outbox acts on (reference §4.4).
     public const int RateLimitHit = 130429;
     public const int PairRateLimitHit = 131056;
@@ -89,29 +92,66 @@ internal sealed class WhatsAppGraphClient(IWhatsAppGraphApi api, IHttpClientFact
 
     /// <summary>
     /// Downloads a media asset from the short-lived URL of <see cref="GetMediaAsync"/>, with the same bearer token. The
-    /// caller disposes the response and reads its body (and its MIME type).
+    /// caller disposes the response and reads its body (and its MIME type). The token goes only to an allowed media host
+    /// over <c>https</c> (<see cref="WhatsAppOptions.MediaUrlRefusal"/>) whose addresses are public (checked as the
+    /// connection is made, <see cref="MediaDownloadGuard"/>); a redirect is followed, at most
+    /// <see cref="MaxMediaRedirects"/> times, only to a host that passes the same checks, and never with the token.
     /// </summary>
+    /// <exception cref="MediaUrlRefusedException">The URL or a redirect was refused; the token was not sent to it.</exception>
     public async Task<HttpResponseMessage> DownloadMediaAsync(Uri url, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(url);
         var settings = options.Value;
-        if (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttps && !(url.Scheme == Uri.UriSchemeHttp && url.Host == settings.GraphBaseUrl.Host)))
+        var client = clients.CreateClient(MediaClientName);
+        for (var hop = 0; ; hop++)
         {
-            // The token goes to Meta's media hosts over TLS only (plain HTTP only to a configured, local Graph base).
-            throw new ArgumentException("A media URL must be an absolute https URL.", nameof(url));
-        }
+            if (settings.MediaUrlRefusal(url) is { } refusal)
+            {
+                throw new MediaUrlRefusedException(refusal, url.IsAbsoluteUri ? url.IdnHost : string.Empty);
+            }
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.AccessToken);
-        var response = await clients.CreateClient(MediaClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            var status = response.StatusCode;
-            response.Dispose();
-            throw new HttpRequestException($"Media download answered {(int)status}.", null, status);
-        }
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            if (hop == 0)
+            {
+                // Only the URL Graph named gets the token; a redirect's target is a CDN URL signed in its own query.
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.AccessToken);
+            }
 
-        return response;
+            HttpResponseMessage response;
+            try
+            {
+                response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            }
+            catch (HttpRequestException exception) when (MediaUrlRefusedException.Find(exception) is { } refused)
+            {
+                throw refused; // the handler wraps what the connect step throws
+            }
+
+            if (IsRedirect(response.StatusCode) && response.Headers.Location is { } location)
+            {
+                response.Dispose();
+                if (hop >= MaxMediaRedirects)
+                {
+                    throw new MediaUrlRefusedException(MediaRefusals.TooManyRedirects, url.IdnHost);
+                }
+
+                url = location.IsAbsoluteUri ? location : new Uri(url, location);
+                continue;
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                var status = response.StatusCode;
+                response.Dispose();
+                throw new HttpRequestException($"Media download answered {(int)status}.", null, status);
+            }
+
+            return response;
+        }
     }
+
+    private static bool IsRedirect(HttpStatusCode status) => status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found
+        or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
 
     /// <summary><c>GET /{version}/{phone-number-id}/settings</c>, with the SIP credentials (never log them) when asked.</summary>
     public async Task<GraphPhoneNumberSettings> GetSettingsAsync(bool includeSipCredentials, CancellationToken cancellationToken)

@@ -42,9 +42,9 @@ public static class WhatsAppServiceCollectionExtensions
 
     /// <summary>
     /// The Graph API alone (messages, media, settings), for whoever talks to WhatsApp without the outbox or a database
-    /// (the operator commands): <see cref="WhatsAppOptions"/>, the Refit client and the media download client, each
-    /// request bounded by <see cref="WhatsAppOptions.RequestTimeout"/> and not retried here (the outbox retries), and
-    /// <see cref="WhatsAppGraphClient"/>.
+    /// (the operator commands): <see cref="WhatsAppOptions"/>, the Refit client and the media download client (guarded by
+    /// <see cref="MediaDownloadGuard"/>), each request bounded by <see cref="WhatsAppOptions.RequestTimeout"/> and not
+    /// retried here (the outbox retries), and <see cref="WhatsAppGraphClient"/>.
     /// </summary>
     public static IServiceCollection AddWhatsAppGraphClient(this IServiceCollection services, IConfiguration configuration)
     {
@@ -60,8 +60,12 @@ public static class WhatsAppServiceCollectionExtensions
             })
             .ConfigureHttpClient(Configure)
             .AddResilienceHandler("whatsapp-graph", AttemptTimeout);
+        // The media download carries the token to a URL Graph names: its own handler connects only to allowed hosts'
+        // public addresses and follows no redirect by itself (review L2).
+        services.AddSingleton<MediaDownloadGuard>();
         services.AddHttpClient(WhatsAppGraphClient.MediaClientName)
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(provider => provider.GetRequiredService<MediaDownloadGuard>().CreateHandler())
             .AddResilienceHandler("whatsapp-graph-media", AttemptTimeout);
         services.AddScoped<WhatsAppGraphClient>();
         return services;

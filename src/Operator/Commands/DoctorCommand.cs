@@ -31,7 +31,7 @@ public static class DoctorCommand
         var report = new Report(context.Out);
         var configuration = context.Configuration;
 
-        var problems = StartupConfiguration.Validate(configuration);
+        var problems = StartupConfiguration.Validate(configuration, EasyMoCli.EnvironmentName());
         if (problems.Count == 0)
         {
             await report.OkAsync("configuration", "every required setting is present and well-formed");

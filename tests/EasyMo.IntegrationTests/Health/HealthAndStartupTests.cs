@@ -1,4 +1,5 @@
 using EasyMo.Infrastructure.Configuration;
+using Microsoft.AspNetCore.Hosting;
 
 namespace EasyMo.IntegrationTests.Health;
 
@@ -63,6 +64,32 @@ public sealed class HealthAndStartupTests
         });
 
         exception.Problems.ShouldHaveSingleItem().ShouldStartWith(expected);
+    }
+
+    [Theory]
+    [InlineData("Production", true)]
+    [InlineData("Testing", false)]
+    public async Task Private_media_addresses_stop_start_up_in_Production_only(string environment, bool refused)
+    {
+        // The test kit's own setting (its fake Graph serves media on 127.0.0.1) is for tests and the sandbox, never Production.
+        await using var app = await EasyMoApp.StartAsync(new Dictionary<string, string?> { ["WhatsApp:AllowPrivateMediaAddresses"] = "true" });
+        await using var host = app.WithWebHostBuilder(builder => builder.UseEnvironment(environment));
+
+        var exception = await Record.ExceptionAsync(async () =>
+        {
+            using var client = host.CreateClient();
+            using var live = await client.GetAsync("/health/live", Ct);
+        });
+
+        if (refused)
+        {
+            exception.ShouldBeOfType<InvalidConfigurationException>().Problems.ShouldHaveSingleItem()
+                .ShouldStartWith("WhatsApp__AllowPrivateMediaAddresses=true is refused in Production");
+        }
+        else
+        {
+            exception.ShouldBeNull();
+        }
     }
 
     [Fact]

@@ -193,6 +193,120 @@ public sealed class VoiceNoteWorkerTests
         (await db.VoiceNotes.Where(n => n.Attempts != 1).CountAsync(Ct)).ShouldBe(0);
     }
 
+    // Review L2 (issue 15): the media URL comes from Graph's answer and the download carries the WhatsApp token, so it
+    // is fetched only from an allowed host at a public address. The test kit allows the fake's own host (127.0.0.1) and
+    // private addresses; "localhost" reaches the same fake, so a URL there would be fetched if the host were not checked.
+
+    [Fact]
+    public async Task A_media_URL_on_another_host_is_not_fetched_and_the_note_fails_without_the_token_being_sent()
+    {
+        await using var graph = await FakeGraph.StartAsync();
+        graph.MediaUrl = id => $"http://localhost:{graph.BaseUrl.Port}/media-download/{id}?hash=query-secret";
+        await using var host = await OutboxHost.StartAsync(graph, Fast);
+        var (messageId, waId) = (NewMessageId(), await Consenting.WaIdAsync(host.App));
+
+        await PostAsync(host, Audio(messageId, waId, "media-elsewhere"));
+        var note = await WaitForOutcomeAsync(host, messageId);
+
+        note.Status.ShouldBe(VoiceNoteStatus.Failed);
+        note.LastError.ShouldBe("media URL host not allowed (localhost)");
+        note.Attempts.ShouldBe(1);
+        graph.Requests.Where(r => r.Operation == "media").ShouldHaveSingleItem();
+        graph.Requests.ShouldNotContain(r => r.Operation == "media.download");
+        host.App.OpenAi.Transcriptions.ShouldBeEmpty();
+        await ShouldHaveNoReplyAsync(host, messageId);
+        var logs = host.App.Logs.Text;
+        logs.ShouldContain("WA_VOICE_NOTE_MEDIA_REFUSED");
+        logs.ShouldContain("localhost");
+        logs.ShouldNotContain("query-secret");
+        logs.ShouldNotContain(host.AccessToken);
+    }
+
+    [Fact]
+    public async Task A_media_URL_on_an_allowed_host_resolving_to_a_private_address_is_not_connected_to()
+    {
+        // Whatever listens there is never reached: the host is resolved, found private, and refused at the connect step.
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var connections = 0;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    using var client = await listener.AcceptTcpClientAsync(Ct);
+                    Interlocked.Increment(ref connections);
+                }
+            }
+            catch (Exception exception) when (exception is System.Net.Sockets.SocketException or ObjectDisposedException or OperationCanceledException)
+            {
+                // The listener stopped with the test.
+            }
+        }, Ct);
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        await using var graph = await FakeGraph.StartAsync();
+        graph.MediaUrl = id => $"https://localhost:{port}/whatsapp_business/attachments/?mid={id}";
+        await using var host = await OutboxHost.StartAsync(graph, new Dictionary<string, string?>(Fast)
+        {
+            ["WhatsApp:MediaHosts:0"] = "localhost",
+            ["WhatsApp:AllowPrivateMediaAddresses"] = "false",
+        });
+        var messageId = NewMessageId();
+
+        await PostAsync(host, Audio(messageId, await Consenting.WaIdAsync(host.App), "media-private"));
+        var note = await WaitForOutcomeAsync(host, messageId);
+
+        note.Status.ShouldBe(VoiceNoteStatus.Failed);
+        Volatile.Read(ref connections).ShouldBe(0);
+        note.LastError.ShouldBe("media host resolves to a non-public address (localhost)");
+        note.Attempts.ShouldBe(1);
+        host.App.OpenAi.Transcriptions.ShouldBeEmpty();
+        host.App.Logs.Text.ShouldContain("WA_VOICE_NOTE_MEDIA_REFUSED");
+    }
+
+    [Fact]
+    public async Task A_redirect_to_a_host_not_allowed_is_not_followed()
+    {
+        await using var graph = await FakeGraph.StartAsync();
+        await using var host = await OutboxHost.StartAsync(graph, Fast);
+        graph.DownloadRedirects["media-redirected"] = $"http://localhost:{graph.BaseUrl.Port}/media-cdn/media-redirected";
+        var messageId = NewMessageId();
+
+        await PostAsync(host, Audio(messageId, await Consenting.WaIdAsync(host.App), "media-redirected"));
+        var note = await WaitForOutcomeAsync(host, messageId);
+
+        note.Status.ShouldBe(VoiceNoteStatus.Failed);
+        note.LastError.ShouldBe("media URL host not allowed (localhost)");
+        graph.Requests.Where(r => r.Operation == "media.download").ShouldHaveSingleItem().Authorization.ShouldBe("Bearer " + host.AccessToken);
+        graph.Requests.ShouldNotContain(r => r.Operation == "media.cdn");
+        host.App.OpenAi.Transcriptions.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_redirect_to_an_allowed_host_is_followed_without_the_token()
+    {
+        await using var graph = await FakeGraph.StartAsync();
+        await using var host = await OutboxHost.StartAsync(graph, Fast);
+        host.App.OpenAi.ResponsesBody = _ => FakeOpenAi.ResponseWithText(Reply);
+        graph.DownloadRedirects["media-to-cdn"] = graph.CdnUrl("media-to-cdn").ToString();
+        var messageId = NewMessageId();
+
+        await PostAsync(host, Audio(messageId, await Consenting.WaIdAsync(host.App), "media-to-cdn"));
+        var note = await WaitForOutcomeAsync(host, messageId);
+
+        note.Status.ShouldBe(VoiceNoteStatus.Answered);
+        graph.Requests.Where(r => r.Operation == "media.download").ShouldHaveSingleItem().Authorization.ShouldBe("Bearer " + host.AccessToken);
+        graph.Requests.Where(r => r.Operation == "media.cdn").ShouldHaveSingleItem().Authorization.ShouldBeEmpty();
+        host.App.OpenAi.Transcriptions.ShouldHaveSingleItem().File.ShouldBe(graph.MediaBytes);
+    }
+
+    private static async Task ShouldHaveNoReplyAsync(OutboxHost host, string messageId)
+    {
+        await using var db = host.App.Db();
+        (await db.OutboxMessages.CountAsync(m => m.DeduplicationKey == "voice-note-reply:" + messageId, Ct)).ShouldBe(0);
+    }
+
     private static async Task PostAsync(OutboxHost host, string body)
     {
         var bytes = System.Text.Encoding.UTF8.GetBytes(body);

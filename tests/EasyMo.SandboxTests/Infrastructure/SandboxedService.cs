@@ -33,6 +33,8 @@ public sealed class SandboxedService : WebApplicationFactory<Program>
             ["WhatsApp:PhoneNumberId"] = "sandbox-number",
             ["WhatsApp:AppSecret"] = "sandbox-app-secret",
             ["WhatsApp:VerifyToken"] = "sandbox-verify-token",
+            ["WhatsApp:MediaHosts:0"] = sandbox.BaseUrl.Host,
+            ["WhatsApp:AllowPrivateMediaAddresses"] = "true",
             ["Admin:Token"] = AdminToken,
             ["Identity:AttestationKey"] = EdgeKey,
             ["Database:ApplyMigrations"] = "false",
