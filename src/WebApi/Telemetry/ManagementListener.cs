@@ -64,10 +64,12 @@ public sealed partial class ManagementListener(IServiceProvider services, IConfi
         {
             await server.StartAsync(new Application(pipeline.Build(), services.GetRequiredService<IHttpContextFactory>()), cancellationToken);
         }
-        catch (IOException exception)
+        catch (Exception exception) when (exception is IOException or System.Net.Sockets.SocketException)
         {
+            // A port already taken (IOException), an address this machine does not have (SocketException): the operator's
+            // setting, named on one line like every other configuration error.
             server.Dispose();
-            throw new InvalidConfigurationException([$"{ManagementUrls.Variable}: cannot listen ({exception.Message})"]);
+            throw new InvalidConfigurationException([$"{ManagementUrls.Variable}: cannot listen on {ManagementUrls.Configured(configuration)} ({exception.Message})"]);
         }
 
         _server = server;

@@ -18,7 +18,8 @@ public sealed class ManagementListenerTests
 
         using var scrape = await management.GetAsync("metrics", Ct);
         using var onPublic = await publicListener.GetAsync("metrics", Ct);
-        using var inMemory = await app.CreateClient().GetAsync("/metrics", Ct);
+        using var inMemoryClient = app.CreateClient();
+        using var inMemory = await inMemoryClient.GetAsync("/metrics", Ct);
 
         scrape.StatusCode.ShouldBe(HttpStatusCode.OK);
         scrape.Content.Headers.ContentType!.MediaType.ShouldBe("text/plain");
@@ -107,6 +108,18 @@ public sealed class ManagementListenerTests
             await using var app = await EasyMoApp.StartAsync(new Dictionary<string, string?> { ["Management:Urls"] = $"http://127.0.0.1:{port}" });
         });
 
-        exception.Problems.ShouldHaveSingleItem().ShouldStartWith("EASYMO_MANAGEMENT_URLS: cannot listen");
+        exception.Problems.ShouldHaveSingleItem().ShouldStartWith($"EASYMO_MANAGEMENT_URLS: cannot listen on http://127.0.0.1:{port}");
+    }
+
+    [Fact]
+    public async Task An_address_this_machine_does_not_have_stops_start_up_naming_the_variable()
+    {
+        // 192.0.2.0/24 is TEST-NET-1 (RFC 5737): no machine has it.
+        var exception = await Should.ThrowAsync<InvalidConfigurationException>(async () =>
+        {
+            await using var app = await EasyMoApp.StartAsync(new Dictionary<string, string?> { ["Management:Urls"] = "http://192.0.2.1:0" });
+        });
+
+        exception.Problems.ShouldHaveSingleItem().ShouldStartWith("EASYMO_MANAGEMENT_URLS: cannot listen on http://192.0.2.1:0");
     }
 }
