@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs EasyMO Voice on this machine: a local PostgreSQL (provisioned and started by
 # scripts/local-postgres.sh), migrations applied at start-up, the service on
-# http://127.0.0.1:8080 (EASYMO_URLS to change it).
+# http://127.0.0.1:8080 (EASYMO_URLS to change it), its metrics on http://127.0.0.1:9464/metrics
+# (EASYMO_MANAGEMENT_URLS to change it).
 #
 # Variables already set in the environment win. What is missing for local use is generated once
 # into .local/dev.env (a webhook signing secret, an admin token, a pseudonym key and a SIP edge attestation key, never
@@ -55,4 +56,6 @@ export EASYMO_APPLY_MIGRATIONS="${EASYMO_APPLY_MIGRATIONS:-true}"
 
 urls="${EASYMO_URLS:-http://127.0.0.1:8080}"
 log "serving on $urls (secrets in $dev_env)"
+# /metrics is not on $urls: it has a listener of its own (README, "Metrics").
+log "metrics: GET /metrics on ${EASYMO_MANAGEMENT_URLS:-http://127.0.0.1:9464} (EASYMO_MANAGEMENT_URLS to change it)"
 exec dotnet run --project src/WebApi -c Release -- --urls "$urls"

@@ -136,6 +136,9 @@ service_port="$(free_port)"
     export EASYMO_ADMIN_TOKEN=$token
     export Sideband__Enabled=false
     export Serilog__MinimumLevel__Default=Warning
+    # Nothing scrapes here: the management listener (/metrics) on a port of the kernel's choosing, never 9464, which
+    # another instance on this machine may hold.
+    export EASYMO_MANAGEMENT_URLS=http://127.0.0.1:0
     exec dotnet EasyMo.WebApi.dll --urls "http://127.0.0.1:$service_port"
 ) >"$results/service.log" 2>&1 &
 service_pid=$!

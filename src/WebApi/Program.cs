@@ -12,7 +12,6 @@ using EasyMo.WebApi.ErrorHandling;
 using EasyMo.WebApi.Logging;
 using EasyMo.WebApi.Security;
 using EasyMo.WebApi.Telemetry;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Serilog;
 
@@ -93,16 +92,11 @@ try
     app.MapOpenAiWebhooks();
     app.MapWhatsAppWebhooks();
     app.MapAdminApi();
-    app.MapEasyMoMetrics();
     app.MapEasyMoOpenApi();
     app.MapDashboard();
     app.MapPrivacyApi();
-    app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync });
-    app.MapHealthChecks("/health/ready", new HealthCheckOptions
-    {
-        Predicate = check => check.Tags.Contains(DatabaseReadyHealthCheck.ReadyTag),
-        ResponseWriter = HealthResponse.WriteAsync,
-    });
+    app.MapHealthChecks("/health/live", HealthResponse.Live());
+    app.MapHealthChecks("/health/ready", HealthResponse.Ready());
 
     await app.RunAsync();
     return 0;

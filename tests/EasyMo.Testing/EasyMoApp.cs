@@ -12,6 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Serilog.Core;
 using EasyMo.Infrastructure.OpenAi;
+using EasyMo.WebApi.Telemetry;
 
 namespace EasyMo.Testing;
 
@@ -47,6 +48,8 @@ public sealed class EasyMoApp : WebApplicationFactory<Program>
             ["Database:ApplyMigrations"] = "false",
             ["Sideband:Enabled"] = "false", // tests of the monitor turn it on (Monitor/CallMonitorTests)
             ["Serilog:MinimumLevel:Default"] = "Information",
+            // The management listener (/metrics) on a port of the kernel's choosing: parallel hosts never meet on 9464.
+            ["Management:Urls"] = "http://127.0.0.1:0",
         };
         _settings.With(overrides);
 
@@ -72,6 +75,15 @@ public sealed class EasyMoApp : WebApplicationFactory<Program>
 
     /// <summary>The loopback address of a host started with <c>kestrel: true</c>.</summary>
     public Uri? ServerAddress { get; private set; }
+
+    /// <summary>
+    /// The management listener's address (<c>GET /metrics</c>), a real loopback socket in either mode: the public side's
+    /// in-memory server never serves metrics.
+    /// </summary>
+    public Uri ManagementAddress => new(Services.GetRequiredService<ManagementListener>().Addresses[0].ToString().TrimEnd('/') + "/");
+
+    /// <summary>A client of the management listener (<see cref="ManagementAddress"/>).</summary>
+    public HttpClient CreateManagementClient() => new() { BaseAddress = ManagementAddress };
 
     /// <summary>Starts a host with a fresh migrated database (or <paramref name="connectionString"/>) and a new fake OpenAI.</summary>
     public static async Task<EasyMoApp> StartAsync(

@@ -38,6 +38,7 @@ public static class EnvironmentAliases
         ["EASYMO_CALLBACK_TRUNK_PASSWORD"] = "Callbacks:TrunkPassword",
         ["EASYMO_CALLBACK_CALLER_NUMBER"] = "Callbacks:CallerNumber",
         ["EASYMO_APPLY_MIGRATIONS"] = "Database:ApplyMigrations",
+        [ManagementUrls.Variable] = ManagementUrls.Key,
         [CallerIdentityOptions.AttestationKeyVariable] = CallerIdentityOptions.AttestationKeyKey,
         [CallerIdentityOptions.UnverifiedCallersVariable] = CallerIdentityOptions.UnverifiedCallersKey,
     };

@@ -83,6 +83,7 @@ public static class StartupConfiguration
             problems.Add("EASYMO_APPLY_MIGRATIONS must be true or false.");
         }
 
+        problems.AddRange(ManagementUrls.Problems(configuration));
         problems.AddRange(Identity(configuration).Problems());
         try
         {

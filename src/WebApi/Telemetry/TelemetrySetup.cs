@@ -8,7 +8,8 @@ namespace EasyMo.WebApi.Telemetry;
 
 /// <summary>
 /// OpenTelemetry: the service's own meter (<see cref="EasyMoMetrics"/>), ASP.NET Core, HttpClient, runtime and Npgsql
-/// metrics, scraped at <c>GET /metrics</c> (Prometheus text). Traces and an OTLP export of both only when
+/// metrics, scraped at <c>GET /metrics</c> (Prometheus text) on the management listener (<see cref="ManagementListener"/>,
+/// <c>EASYMO_MANAGEMENT_URLS</c>), never on the public one. Traces and an OTLP export of both only when
 /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set: without a collector, nothing is traced.
 /// </summary>
 public static class TelemetrySetup
@@ -39,14 +40,18 @@ public static class TelemetrySetup
                 }
             });
 
+        // Not on the public pipeline: the scrape has a listener of its own (see ManagementListener for why).
+        services.AddSingleton<ManagementListener>();
+        services.AddHostedService(provider => provider.GetRequiredService<ManagementListener>());
+
         if (otlp)
         {
             telemetry.WithTracing(tracing => tracing
                 .AddAspNetCoreInstrumentation(options =>
                 {
-                    // Not traced: the scrape and the probes. The path of a span is the route template, never the
-                    // concrete path (which may carry a phone number, as /api/profiles/{phone} does).
-                    options.Filter = context => !context.Request.Path.StartsWithSegments(MetricsPath) && !context.Request.Path.StartsWithSegments("/health");
+                    // Not traced: the probes (the scrape never reaches this pipeline). The path of a span is the route
+                    // template, never the concrete path (which may carry a phone number, as /api/profiles/{phone} does).
+                    options.Filter = context => !context.Request.Path.StartsWithSegments("/health");
                     options.EnrichWithHttpResponse = (activity, response) =>
                     {
                         if (response.HttpContext.GetEndpoint() is RouteEndpoint { RoutePattern.RawText: { } route })
@@ -62,12 +67,5 @@ public static class TelemetrySetup
         }
 
         return services;
-    }
-
-    /// <summary><c>GET /metrics</c> in Prometheus text format, read by the scraper (unauthenticated, like the health probes).</summary>
-    public static IEndpointRouteBuilder MapEasyMoMetrics(this IEndpointRouteBuilder app)
-    {
-        app.MapPrometheusScrapingEndpoint(MetricsPath);
-        return app;
     }
 }

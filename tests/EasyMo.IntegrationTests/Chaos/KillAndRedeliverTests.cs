@@ -150,6 +150,7 @@ public sealed class KillAndRedeliverTests
             start.Environment["Calls__MaxLiveCalls"] = "0";
             start.Environment["Calls__ClaimTimeout"] = "00:00:02"; // a dead process's claims are taken over after 2 s
             start.Environment["Serilog__MinimumLevel__Default"] = "Warning";
+            start.Environment["EASYMO_MANAGEMENT_URLS"] = "http://127.0.0.1:0"; // two processes at once never meet on 9464
             var process = Process.Start(start).ShouldNotBeNull();
             process.OutputDataReceived += (_, _) => { };
             process.ErrorDataReceived += (_, _) => { };

@@ -31,6 +31,7 @@ public sealed class ImageBuildTests
                 ["ConnectionStrings__EasyMo"] = await SharedDatabase.CreateMigratedDatabaseAsync(),
                 ["OPENAI_API_KEY"] = "sk-image-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8)),
                 ["OPENAI_WEBHOOK_SECRET"] = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+                ["EASYMO_MANAGEMENT_URLS"] = "http://127.0.0.1:0", // the default, 9464, may be taken on this machine
             };
 
             using var service = Start(image, image.EntryPoint, environment);
@@ -39,6 +40,12 @@ public sealed class ImageBuildTests
                 var url = $"http://127.0.0.1:{port}";
                 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
                 await Poll.UntilAsync(() => Answers(http, url + "/health/live"), "the image's entry point to serve /health/live", TimeSpan.FromSeconds(60));
+
+                // The published port serves no metrics: they are on the management listener, which the image does not expose.
+                using (var metrics = await http.GetAsync(url + "/metrics", Ct))
+                {
+                    metrics.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+                }
 
                 // The HEALTHCHECK as Docker would run it, pointed at this port.
                 using var check = Start(image, [.. image.HealthCheck, "--url", url], environment);

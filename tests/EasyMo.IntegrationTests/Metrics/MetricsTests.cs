@@ -4,8 +4,8 @@ using EasyMo.Domain.Messaging;
 namespace EasyMo.IntegrationTests.Metrics;
 
 /// <summary>
-/// <c>GET /metrics</c>: Prometheus text with the service's own instruments. Not run in parallel with other tests: the
-/// counters of a meter are process-wide, and other hosts' calls would move them.
+/// <c>GET /metrics</c> on the management listener: Prometheus text with the service's own instruments. Not run in
+/// parallel with other tests: the counters of a meter are process-wide, and other hosts' calls would move them.
 /// </summary>
 [Collection(MetricsCollection.Name)]
 public sealed class MetricsTests : IAsyncLifetime
@@ -18,10 +18,10 @@ public sealed class MetricsTests : IAsyncLifetime
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
-    public async Task Metrics_answer_prometheus_text()
+    public async Task Metrics_answer_prometheus_text_on_the_management_listener()
     {
-        using var client = _app.CreateClient();
-        using var response = await client.GetAsync("/metrics", Ct);
+        using var client = _app.CreateManagementClient();
+        using var response = await client.GetAsync("metrics", Ct);
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         response.Content.Headers.ContentType!.MediaType.ShouldBe("text/plain");

@@ -2,15 +2,18 @@ using System.Globalization;
 
 namespace EasyMo.IntegrationTests.Metrics;
 
-/// <summary>One <c>GET /metrics</c> answer, parsed enough to read a sample by name and label.</summary>
+/// <summary>
+/// One <c>GET /metrics</c> answer from the host's management listener (a loopback socket on a port of its own, never the
+/// public listener), parsed enough to read a sample by name and label.
+/// </summary>
 internal sealed class Scrape(string text)
 {
     public string Text { get; } = text;
 
     public static async Task<Scrape> TakeAsync(EasyMoApp app)
     {
-        using var client = app.CreateClient();
-        using var response = await client.GetAsync("/metrics", TestContext.Current.CancellationToken);
+        using var client = app.CreateManagementClient();
+        using var response = await client.GetAsync("metrics", TestContext.Current.CancellationToken);
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         return new Scrape(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }

@@ -34,6 +34,7 @@ public sealed class EnvironmentAliasesTests
             "OPENAI_REALTIME_VOICE", "OPENAI_VOICE_RUNTIME", "OPENAI_LIVE_MODEL", "OPENAI_LIVE_VOICE", "OPENAI_LIVE_BACKEND_MODEL", "OPENAI_BASE_URL", "WHATSAPP_ACCESS_TOKEN", "WHATSAPP_PHONE_NUMBER_ID",
             "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN", "WHATSAPP_GRAPH_BASE_URL", "WHATSAPP_API_VERSION",
             "EASYMO_ADMIN_TOKEN", "EASYMO_VIEWER_TOKENS", "EASYMO_OPERATOR_TOKENS", "EASYMO_PRIVACY_TOKENS", "EASYMO_APPLY_MIGRATIONS", "SIP_EDGE_ATTESTATION_KEY", "EASYMO_UNVERIFIED_CALLERS",
+            "EASYMO_MANAGEMENT_URLS",
             // Calls back (not in the contract's list: the service's own, for GPT-Live's outbound calling).
             "EASYMO_CALLBACKS_ENABLED", "EASYMO_CALLBACK_TRUNK_URL", "EASYMO_CALLBACK_TRUNK_USERNAME", "EASYMO_CALLBACK_TRUNK_PASSWORD",
             "EASYMO_CALLBACK_CALLER_NUMBER",
@@ -46,7 +47,8 @@ public sealed class EnvironmentAliasesTests
     [Theory]
     [InlineData("Identity:AttestationKey", "SIP_EDGE_ATTESTATION_KEY")]
     [InlineData("Identity:UnverifiedCallers", "EASYMO_UNVERIFIED_CALLERS")]
-    public void The_identity_variables_map_to_the_identity_section(string key, string variable)
+    [InlineData("Management:Urls", "EASYMO_MANAGEMENT_URLS")]
+    public void The_identity_and_management_variables_map_to_their_sections(string key, string variable)
     {
         EnvironmentAliases.Keys[variable].ShouldBe(key);
         EnvironmentAliases.VariableFor(key).ShouldBe(variable);
