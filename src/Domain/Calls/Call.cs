@@ -205,11 +205,18 @@ public sealed class Call
     /// Replaces everything that identifies the caller (number, display name) with a one-way pseudonym. The call's
     /// metadata (times, outcome, language, channel) stays for statistics. Repeating it changes nothing.
     /// </summary>
-    public void Pseudonymise(string pseudonym)
+    /// <param name="pseudonym">The number's pseudonym.</param>
+    /// <param name="keyId">Keys the WhatsApp call id, which embeds the number (see <see cref="WhatsApp.WhatsAppCall.Pseudonymise"/>); null: kept.</param>
+    public void Pseudonymise(string pseudonym, Func<string, string>? keyId = null)
     {
         if (string.IsNullOrWhiteSpace(pseudonym))
         {
             throw new DomainException("A pseudonym cannot be empty.");
+        }
+
+        if (keyId is not null && WhatsAppCallId is { } whatsAppCallId && !whatsAppCallId.StartsWith(WhatsApp.WhatsAppCall.KeyedIdPrefix, StringComparison.Ordinal))
+        {
+            WhatsAppCallId = keyId(whatsAppCallId);
         }
 
         // A call tied to the person, by their number or their profile, keeps their pseudonym: their calls still count as one

@@ -42,6 +42,9 @@ public sealed class WhatsAppCall
     /// <summary>WhatsApp's call id (<c>wacid.…</c>); unique.</summary>
     public string WhatsAppCallId { get; private set; }
 
+    /// <summary>What a keyed WhatsApp id starts with (WhatsApp's own start with <c>wacid.</c> or <c>wamid.</c>).</summary>
+    public const string KeyedIdPrefix = "k_";
+
     public WhatsAppCallDirection? Direction { get; private set; }
 
     public WhatsAppCallStatus Status { get; private set; }
@@ -176,11 +179,21 @@ public sealed class WhatsAppCall
     }
 
     /// <summary>Replaces the user's number and <c>wa_id</c> with a one-way pseudonym; the call's metadata stays.</summary>
-    public void Pseudonymise(string pseudonym)
+    /// <param name="pseudonym">The number's pseudonym.</param>
+    /// <param name="keyId">
+    /// Keys WhatsApp's call id, which embeds the user's number (<c>wacid.HBgL…</c> decodes to it): the row keeps a form
+    /// that still matches the call's other rows and decodes to nothing. Null: the id is kept as it is.
+    /// </param>
+    public void Pseudonymise(string pseudonym, Func<string, string>? keyId = null)
     {
         if (string.IsNullOrWhiteSpace(pseudonym))
         {
             throw new DomainException("A pseudonym cannot be empty.");
+        }
+
+        if (keyId is not null && !WhatsAppCallId.StartsWith(KeyedIdPrefix, StringComparison.Ordinal))
+        {
+            WhatsAppCallId = keyId(WhatsAppCallId);
         }
 
         UserPseudonym ??= UserWaId is null && UserPhone is null && ProfileId is null ? null : pseudonym;

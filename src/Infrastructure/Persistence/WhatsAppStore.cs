@@ -12,11 +12,12 @@ using Npgsql;
 namespace EasyMo.Infrastructure.Persistence;
 
 /// <summary>
-/// WhatsApp events in PostgreSQL. An event's key is inserted with <c>ON CONFLICT DO NOTHING</c> in the transaction
+/// WhatsApp events in PostgreSQL. An event's key (keyed: it is made of WhatsApp ids, which embed the user's number) is
+/// inserted with <c>ON CONFLICT DO NOTHING</c> in the transaction
 /// that applies it: a redelivery inserts nothing and changes nothing, a concurrent one waits for the first to end, and
 /// an event whose transaction failed leaves no key, so Meta's next delivery applies it.
 /// </summary>
-internal sealed class WhatsAppStore(EasyMoDbContext db) : IWhatsAppStore
+internal sealed class WhatsAppStore(EasyMoDbContext db, Application.Features.Privacy.Pseudonymizer pseudonyms) : IWhatsAppStore
 {
     private const string UniqueViolation = "23505";
 
@@ -30,7 +31,7 @@ internal sealed class WhatsAppStore(EasyMoDbContext db) : IWhatsAppStore
             var claimed = await db.Database.ExecuteSqlInterpolatedAsync(
                 $"""
                 INSERT INTO whatsapp_events (event_key, kind, received_at)
-                VALUES ({eventKey}, {kind}, {receivedAt})
+                VALUES ({pseudonyms.KeyedId(eventKey)}, {kind}, {receivedAt})
                 ON CONFLICT DO NOTHING
                 """,
                 cancellationToken);

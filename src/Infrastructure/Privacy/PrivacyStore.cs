@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EasyMo.Application.Common.Abstractions;
+using EasyMo.Application.Features.Privacy;
 using EasyMo.Domain.Common;
 using EasyMo.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -12,7 +13,7 @@ namespace EasyMo.Infrastructure.Privacy;
 /// (by <c>caller</c> or profile), their WhatsApp calls, voice notes, recordings, the messages sent to them and their calls back. Exports
 /// rows as PostgreSQL writes them (<c>row_to_json</c>), so an export is exactly what the tables hold.
 /// </summary>
-internal sealed class PrivacyStore(EasyMoDbContext db) : IPrivacyStore
+internal sealed class PrivacyStore(EasyMoDbContext db, Pseudonymizer pseudonyms) : IPrivacyStore
 {
     public async Task<IReadOnlyDictionary<string, JsonElement>> ExportAsync(PhoneNumber phone, CancellationToken cancellationToken)
     {
@@ -59,6 +60,8 @@ internal sealed class PrivacyStore(EasyMoDbContext db) : IPrivacyStore
                 scope.Calls,
                 cancellationToken,
                 new NpgsqlParameter("pseudonym", pseudonym)),
+            // WhatsApp's call ids embed the number: kept keyed, so that the call's rows still match each other.
+            ["whatsapp_call_ids"] = await WhatsAppIdReplacement.ReplaceAsync(db, pseudonyms, scope.WhatsAppCallIds, cancellationToken),
             ["whatsapp_calls"] = await ExecuteAsync(
                 "UPDATE whatsapp_calls SET user_pseudonym = COALESCE(user_pseudonym, @pseudonym), user_wa_id = NULL, user_phone = NULL, profile_id = NULL WHERE id = ANY(@ids)",
                 scope.WhatsAppCalls,
@@ -66,11 +69,13 @@ internal sealed class PrivacyStore(EasyMoDbContext db) : IPrivacyStore
                 new NpgsqlParameter("pseudonym", pseudonym)),
 
             // The keys of the caller's messages (WhatsApp message ids are derived from the conversation).
+            // Keys are stored keyed now (nothing in them decodes to the number); these are the caller's messages' keys in
+            // either form, and the raw keys of rows from before keying.
             ["whatsapp_events"] = await ExecuteAsync(
                 "DELETE FROM whatsapp_events WHERE event_key = ANY(@keys) OR split_part(event_key, ':status:', 1) = ANY(@keys)",
                 scope.Profiles,
                 cancellationToken,
-                new NpgsqlParameter("keys", scope.MessageKeys)),
+                new NpgsqlParameter("keys", scope.MessageKeys.Concat(scope.MessageKeys.Select(pseudonyms.KeyedId)).ToArray())),
             ["voice_notes"] = await ExecuteAsync("DELETE FROM voice_notes WHERE id = ANY(@ids)", scope.VoiceNotes, cancellationToken),
             ["call_recordings"] = await ExecuteAsync("DELETE FROM call_recordings WHERE id = ANY(@ids)", scope.Recordings, cancellationToken),
             ["outbox_messages"] = await ExecuteAsync("DELETE FROM outbox_messages WHERE id = ANY(@ids)", scope.Outbox, cancellationToken),
@@ -113,6 +118,14 @@ internal sealed class PrivacyStore(EasyMoDbContext db) : IPrivacyStore
             cancellationToken, Array("profiles", profiles), Array("wacalls", whatsAppCalls));
         var outbox = await IdsAsync("SELECT id FROM outbox_messages WHERE recipient = @digits", cancellationToken, Clone(digits));
         var callbacks = await IdsAsync("SELECT id FROM callbacks WHERE phone = @phone OR profile_id = ANY(@profiles)", cancellationToken, Clone(number), Array("profiles", profiles));
+        var whatsAppCallIds = await db.Database.SqlQueryRaw<string>(
+                """
+                SELECT whatsapp_call_id AS "Value" FROM whatsapp_calls WHERE id = ANY(@wacalls)
+                UNION
+                SELECT whatsapp_call_id FROM calls WHERE id = ANY(@calls) AND whatsapp_call_id IS NOT NULL
+                """,
+                Array("wacalls", whatsAppCalls), Array("calls", calls))
+            .ToArrayAsync(cancellationToken);
         var messageKeys = await db.Database.SqlQueryRaw<string>(
                 """
                 SELECT 'message:' || message_id AS "Value" FROM voice_notes WHERE id = ANY(@notes)
@@ -121,7 +134,7 @@ internal sealed class PrivacyStore(EasyMoDbContext db) : IPrivacyStore
                 """,
                 Array("notes", voiceNotes), Array("outbox", outbox))
             .ToArrayAsync(cancellationToken);
-        return new Scope(profiles, calls, requests, whatsAppCalls, voiceNotes, recordings, outbox, messageKeys, callbacks);
+        return new Scope(profiles, calls, requests, whatsAppCalls, voiceNotes, recordings, outbox, messageKeys, callbacks, whatsAppCallIds);
     }
 
     // The SQL put together here is always one of this class's constant statements; values go in as parameters.
@@ -156,5 +169,6 @@ internal sealed class PrivacyStore(EasyMoDbContext db) : IPrivacyStore
         Guid[] Recordings,
         Guid[] Outbox,
         string[] MessageKeys,
-        Guid[] Callbacks);
+        Guid[] Callbacks,
+        string[] WhatsAppCallIds);
 }

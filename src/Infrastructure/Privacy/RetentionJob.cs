@@ -172,6 +172,15 @@ internal sealed partial class RetentionJob(
             cutoff,
             settings.RetentionBatchSize,
             cancellationToken), settings.RetentionBatchSize, cancellationToken));
+
+        // WhatsApp's call ids embed the number: a pseudonymised call keeps its id keyed (WhatsAppIdReplacement), so that
+        // nothing of it decodes back to the number.
+        Add(pseudonymised, "whatsapp_call_ids", await BatchesAsync(db, async () =>
+        {
+            var raw = await WhatsAppIdReplacement.OfPseudonymisedAsync(db, settings.RetentionBatchSize, cancellationToken);
+            await WhatsAppIdReplacement.ReplaceAsync(db, pseudonyms, raw, cancellationToken);
+            return raw.Count;
+        }, settings.RetentionBatchSize, cancellationToken));
     }
 
     /// <summary>Runs <paramref name="batch"/>, each in a transaction of its own, until one touches fewer than <paramref name="size"/> rows.</summary>

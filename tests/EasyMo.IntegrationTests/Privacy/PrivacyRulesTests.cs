@@ -46,7 +46,7 @@ public sealed class PrivacyRulesTests
         const string Pseudonym = "psn_test";
         var expected = calls.Select(call =>
         {
-            call.Pseudonymise(Pseudonym);
+            call.Pseudonymise(Pseudonym, Keyed(app));
             call.ForgetContent();
             return Shape(call);
         }).ToList();
@@ -83,7 +83,7 @@ public sealed class PrivacyRulesTests
         const string Pseudonym = "psn_test";
         var expected = calls.Select(call =>
         {
-            call.Pseudonymise(Pseudonym);
+            call.Pseudonymise(Pseudonym, Keyed(app));
             return Shape(call);
         }).ToList();
 
@@ -128,7 +128,7 @@ public sealed class PrivacyRulesTests
             entry.Call.ForgetContent();
             if (entry.Old)
             {
-                entry.Call.Pseudonymise(pseudonym);
+                entry.Call.Pseudonymise(pseudonym, Keyed(app));
             }
 
             return Shape(entry.Call);
@@ -166,8 +166,8 @@ public sealed class PrivacyRulesTests
             await db.SaveChangesAsync(Ct);
         }
 
-        byNumber.Pseudonymise(Pseudonyms().For(phone));
-        byProfile.Pseudonymise(Pseudonyms().For(other)); // its own number first, as the domain would be given it
+        byNumber.Pseudonymise(Pseudonyms().For(phone), Keyed(app));
+        byProfile.Pseudonymise(Pseudonyms().For(other), Keyed(app)); // its own number first, as the domain would be given it
         var expected = calls.Select(Shape).ToList();
 
         await RetainAsync(app, now);
@@ -227,4 +227,8 @@ public sealed class PrivacyRulesTests
     private static string Shape(Call call) =>
         $"{call.CallId}: pseudonym={call.CallerPseudonym} caller={call.Caller?.Value} name={call.CallerName} profile={call.ProfileId} "
         + $"summary={call.Summary} status={call.SummaryStatus} due={(call.SummaryDueAt is null ? "none" : "set")}";
+
+    /// <summary>The service's own keying of WhatsApp ids (its pseudonym key).</summary>
+    private static Func<string, string> Keyed(EasyMoApp app) =>
+        app.Services.GetRequiredService<Application.Features.Privacy.Pseudonymizer>().KeyedId;
 }

@@ -34,4 +34,23 @@ public sealed class Pseudonymizer(IOptions<PrivacyOptions> options)
         var hash = HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(normalized));
         return Prefix + Convert.ToHexStringLower(hash);
     }
+
+    /// <summary>What a keyed WhatsApp id starts with (<see cref="KeyedId"/>); a WhatsApp id itself starts with <c>wacid.</c> or <c>wamid.</c>.</summary>
+    public const string KeyedPrefix = Domain.WhatsApp.WhatsAppCall.KeyedIdPrefix;
+
+    /// <summary>
+    /// A WhatsApp id (or a key made of one) that only equality needs, keyed: <c>k_</c> and the hex of HMAC-SHA256 with the
+    /// pseudonym key. WhatsApp's ids embed the user's number (<c>wacid.HBgLMTIx…</c> decodes to it); the keyed form is
+    /// stable, so it still matches and deduplicates, and cannot be turned back into the number. Without a key (development)
+    /// an unkeyed SHA-256 (<c>h_</c>), which production refuses to run with (the key is required there).
+    /// </summary>
+    public string KeyedId(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var input = Encoding.UTF8.GetBytes("whatsapp-id:" + id);
+        var key = options.Value.PseudonymKey;
+        return key is { Length: >= 32 }
+            ? KeyedPrefix + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), input))
+            : "h_" + Convert.ToHexStringLower(SHA256.HashData(input));
+    }
 }
