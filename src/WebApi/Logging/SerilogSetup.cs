@@ -22,6 +22,7 @@ public static class SerilogSetup
             .ReadFrom.Services(services)
             .Enrich.FromLogContext()
             .Enrich.With<RequestPathRemover>()
+            .Enrich.With<WhatsAppIdMasker>()
             .Enrich.WithProperty("Service", "easymo-voice")
             // Off the request thread: a webhook should not wait for stdout. Events beyond the buffer are dropped, not blocked on.
             .WriteTo.Async(sink => sink.Console(new RenderedCompactJsonFormatter()), bufferSize: 10_000, blockWhenFull: false);
