@@ -103,20 +103,10 @@ public static class AdminEndpoints
     private static async Task<Results<Ok<ProfileDetails>, Created<ProfileDetails>, ValidationProblem>> PutProfileAsync(
         string phone, HttpRequest request, ISender sender, CancellationToken cancellationToken)
     {
-        JsonElement body;
-        try
+        var (body, tooLarge) = await BoundedJson.ReadAsync(request, MaxProfileBodyBytes, cancellationToken);
+        if (tooLarge)
         {
-            if (request.ContentLength is > MaxProfileBodyBytes)
-            {
-                return BodyProblem("The body is larger than 16 KiB.");
-            }
-
-            using var document = await JsonDocument.ParseAsync(request.Body, default, cancellationToken);
-            body = document.RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            return BodyProblem("The body must be a JSON object: {\"name\"?, \"language\"?, \"blocked\"?}.");
+            return BodyProblem("The body is larger than 16 KiB.");
         }
 
         if (body.ValueKind != JsonValueKind.Object)

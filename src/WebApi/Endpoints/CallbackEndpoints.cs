@@ -50,24 +50,23 @@ public static class CallbackEndpoints
     private static async Task<Results<Created<CallbackItem>, ValidationProblem, ProblemHttpResult>> RequestAsync(
         HttpRequest request, ISender sender, CancellationToken cancellationToken)
     {
+        var (body, tooLarge) = await BoundedJson.ReadAsync(request, MaxBodyBytes, cancellationToken);
+        if (tooLarge)
+        {
+            return BodyProblem("The body is larger than 4 KiB.");
+        }
+
         string? phone;
         try
         {
-            if (request.ContentLength is > MaxBodyBytes)
-            {
-                return BodyProblem("The body is larger than 4 KiB.");
-            }
-
-            using var document = await JsonDocument.ParseAsync(request.Body, default, cancellationToken);
-            if (document.RootElement.ValueKind != JsonValueKind.Object
-                || !document.RootElement.TryGetProperty("phone", out var value) || value.ValueKind != JsonValueKind.String)
+            if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("phone", out var value) || value.ValueKind != JsonValueKind.String)
             {
                 return BodyProblem("The body must be a JSON object: {\"phone\": \"+250788123456\"}.");
             }
 
             phone = value.GetString();
         }
-        catch (Exception exception) when (exception is JsonException or InvalidOperationException)
+        catch (InvalidOperationException)
         {
             return BodyProblem("The body must be a JSON object: {\"phone\": \"+250788123456\"}.");
         }

@@ -142,6 +142,29 @@ public sealed class OperatorRolesTests
         }
     }
 
+    [Theory]
+    [InlineData("PUT", "/api/profiles/%2B250788123456", 16)]
+    [InlineData("POST", "/api/callbacks", 4)]
+    public async Task A_chunked_body_past_the_limit_is_refused_without_being_read_whole(string method, string path, int limitKiB)
+    {
+        // A real socket: the answer comes while the client is still sending, as with any client over the network.
+        await using var app = await EasyMoApp.StartAsync(new Dictionary<string, string?>(), kestrel: true);
+        var pipe = new System.IO.Pipelines.Pipe(new System.IO.Pipelines.PipeOptions(pauseWriterThreshold: 0)); // the whole body buffered up front
+        var json = System.Text.Encoding.UTF8.GetBytes("{\"name\":\"" + new string('a', 200_000) + "\"}");
+        await pipe.Writer.WriteAsync(json, Ct);
+        await pipe.Writer.CompleteAsync();
+        using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new StreamContent(pipe.Reader.AsStream()) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Content.Headers.ContentLength.ShouldBeNull(); // no length: the body is sent chunked
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", app.AdminToken);
+
+        using var client = new HttpClient { BaseAddress = app.ServerAddress, Timeout = TimeSpan.FromSeconds(20) };
+        using var response = await client.SendAsync(request, Ct);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync(Ct)).ShouldContain($"larger than {limitKiB} KiB");
+    }
+
     private static Task<EasyMoApp> StartAsync() => EasyMoApp.StartAsync(WithPrivacy("privacy-key-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(16))).With(
     [
         ("Admin:ViewerTokens", $"{Viewer},{SecondViewer}"),
