@@ -48,9 +48,8 @@ try
 
     builder.Services.AddEasyMoOpenApi();
     builder.Services.AddOptions<AdminOptions>().Bind(builder.Configuration.GetSection(AdminOptions.SectionName));
-    builder.Services.AddSingleton(services => new StandardWebhookVerifier(
-        services.GetRequiredService<IConfiguration>()["OpenAI:WebhookSecret"] ?? string.Empty,
-        services.GetRequiredService<TimeProvider>()));
+    builder.Services.AddSingleton(services => StandardWebhookVerifier.FromConfiguration(
+        services.GetRequiredService<IConfiguration>(), services.GetRequiredService<TimeProvider>()));
 
     var app = builder.Build();
 
@@ -70,6 +69,19 @@ try
     if (string.IsNullOrEmpty(app.Services.GetRequiredService<IOptions<AdminOptions>>().Value.Token))
     {
         StartupLog.NoAdminToken(app.Logger);
+    }
+
+    if (!string.IsNullOrWhiteSpace(app.Configuration[StandardWebhookVerifier.PreviousSecretKey])
+        && StandardWebhookVerifier.TryParseInstant(app.Configuration[StandardWebhookVerifier.PreviousSecretUntilKey], out var previousUntil))
+    {
+        if (previousUntil > app.Services.GetRequiredService<TimeProvider>().GetUtcNow())
+        {
+            StartupLog.WebhookSecretRotating(app.Logger, previousUntil);
+        }
+        else
+        {
+            StartupLog.PreviousWebhookSecretEnded(app.Logger, previousUntil);
+        }
     }
 
     var identity = StartupConfiguration.Identity(app.Configuration);
