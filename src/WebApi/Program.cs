@@ -53,8 +53,9 @@ try
 
     var app = builder.Build();
 
-    // Validated on the final configuration (environment, appsettings, user-secrets, test hosts), before anything serves.
-    var problems = StartupConfiguration.Validate(app.Configuration);
+    // Validated on the final configuration (environment, appsettings, user-secrets, test hosts), before anything serves;
+    // outside Development and Testing it must also be safe to expose.
+    var problems = StartupConfiguration.Validate(app.Configuration, app.Environment.EnvironmentName);
     if (problems.Count > 0)
     {
         throw new InvalidConfigurationException(problems);

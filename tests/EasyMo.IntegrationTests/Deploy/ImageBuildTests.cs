@@ -31,6 +31,7 @@ public sealed class ImageBuildTests
                 ["ConnectionStrings__EasyMo"] = await SharedDatabase.CreateMigratedDatabaseAsync(),
                 ["OPENAI_API_KEY"] = "sk-image-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8)),
                 ["OPENAI_WEBHOOK_SECRET"] = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+                ["Privacy__PseudonymKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), // the image runs as Production
             };
 
             using var service = Start(image, image.EntryPoint, environment);

@@ -51,6 +51,8 @@ public sealed class HealthAndStartupTests
     [InlineData("OpenAI:WebhookSecret", null, "OPENAI_WEBHOOK_SECRET is required")]
     [InlineData("OpenAI:WebhookSecret", "whsec_", "OPENAI_WEBHOOK_SECRET is malformed")]
     [InlineData("OpenAI:WebhookSecret", "whsec_***not-base64***", "OPENAI_WEBHOOK_SECRET is malformed")]
+    [InlineData("OpenAI:WebhookSecret", "a-raw-secret-that-the-sdks-would-take-as-utf8", "OPENAI_WEBHOOK_SECRET is malformed")]
+    [InlineData("OpenAI:WebhookSecret", "whsec-of:23", "OPENAI_WEBHOOK_SECRET is too short")] // 23 bytes
     [InlineData("OpenAI:ApiKey", "", "OPENAI_API_KEY is required")]
     [InlineData("ConnectionStrings:EasyMo", "", "ConnectionStrings__EasyMo is required")]
     [InlineData("OpenAI:BaseUrl", "ftp://example.com", "OPENAI_BASE_URL must be an absolute http(s) URL")]
@@ -60,6 +62,77 @@ public sealed class HealthAndStartupTests
         var exception = await Should.ThrowAsync<InvalidConfigurationException>(async () =>
         {
             await using var app = await EasyMoApp.StartAsync(new Dictionary<string, string?> { [key] = value });
+        });
+
+        exception.Problems.ShouldHaveSingleItem().ShouldStartWith(expected);
+    }
+
+    /// <summary>Everything a production deployment needs beyond the test host's defaults (a 32-character admin token among them).</summary>
+    private static Dictionary<string, string?> SafeForProduction() => WithPrivacy("pseudonym-key-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task Production_starts_with_every_requirement_met()
+    {
+        await using var app = await EasyMoApp.StartAsync(SafeForProduction(), environment: "Production");
+        using var client = app.CreateClient();
+
+        (await client.GetAsync("/health/live", Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Theory]
+    [InlineData("Privacy:PseudonymKey", null, "Privacy__PseudonymKey is required outside Development and Testing")]
+    [InlineData("Admin:Token", "replace-me", "EASYMO_ADMIN_TOKEN is a known placeholder")]
+    [InlineData("Admin:Token", "0123456789abcdef0123456789abcde", "EASYMO_ADMIN_TOKEN is shorter than 32 characters")]
+    [InlineData("Admin:ViewerTokens", "viewer-token-0123456789abcdef0123, changeme", "EASYMO_VIEWER_TOKENS (token 2 of 2) is a known placeholder")]
+    [InlineData("Admin:OperatorTokens", "short-operator-token", "EASYMO_OPERATOR_TOKENS is shorter than 32 characters")]
+    [InlineData("Admin:PrivacyTokens", "secret", "EASYMO_PRIVACY_TOKENS is a known placeholder")]
+    [InlineData("OpenAI:BaseUrl", "http://api.openai.com/v1", "OPENAI_BASE_URL must be https outside Development and Testing")]
+    [InlineData("WhatsApp:GraphBaseUrl", "http://graph.facebook.com", "WHATSAPP_GRAPH_BASE_URL must be https outside Development and Testing")]
+    public async Task Production_refuses_to_start_unsafe_naming_the_one_problem(string key, string? value, string expected)
+    {
+        var exception = await Should.ThrowAsync<InvalidConfigurationException>(async () =>
+        {
+            await using var app = await EasyMoApp.StartAsync(SafeForProduction().With([(key, value)]), environment: "Production");
+        });
+
+        var problem = exception.Problems.ShouldHaveSingleItem();
+        problem.ShouldStartWith(expected);
+        if (value is not null)
+        {
+            problem.ShouldNotContain(value);
+        }
+    }
+
+    [Theory]
+    [InlineData("Development")]
+    [InlineData("Testing")]
+    public async Task Development_and_Testing_start_with_a_dev_token_no_pseudonym_key_and_an_http_peer(string environment)
+    {
+        await using var app = await EasyMoApp.StartAsync(new Dictionary<string, string?>
+        {
+            ["Admin:Token"] = "dev",
+            ["Privacy:PseudonymKey"] = null,
+            ["WhatsApp:GraphBaseUrl"] = "http://graph.stand-in.example",
+        }, environment: environment);
+        using var client = app.CreateClient();
+
+        (await client.GetAsync("/health/live", Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Theory]
+    [InlineData("whsec_***not-base64***", "2030-01-01T00:00:00Z", "OPENAI_WEBHOOK_SECRET_PREVIOUS is malformed")]
+    [InlineData("whsec-of:23", "2030-01-01T00:00:00Z", "OPENAI_WEBHOOK_SECRET_PREVIOUS is too short")]
+    [InlineData("whsec-of:32", null, "OPENAI_WEBHOOK_SECRET_PREVIOUS needs an end")]
+    [InlineData("whsec-of:32", "next week", "OpenAI:PreviousWebhookSecretUntil (OpenAI__PreviousWebhookSecretUntil) must be an ISO-8601 instant")]
+    public async Task A_previous_webhook_secret_that_is_malformed_or_has_no_end_stops_start_up(string previous, string? until, string expected)
+    {
+        var exception = await Should.ThrowAsync<InvalidConfigurationException>(async () =>
+        {
+            await using var app = await EasyMoApp.StartAsync(new Dictionary<string, string?>
+            {
+                ["OpenAI:PreviousWebhookSecret"] = previous,
+                ["OpenAI:PreviousWebhookSecretUntil"] = until,
+            });
         });
 
         exception.Problems.ShouldHaveSingleItem().ShouldStartWith(expected);
