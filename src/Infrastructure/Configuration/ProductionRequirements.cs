@@ -14,15 +14,17 @@ public static class ProductionRequirements
     private const string PseudonymKey = PrivacyOptions.SectionName + ":" + nameof(PrivacyOptions.PseudonymKey);
 
     /// <summary>
-    /// The operators' bearer tokens, by key and variable: the admin token, and the comma-separated tokens of each role.
-    /// Read by their keys: a list is checked as soon as it is set, however it reaches the configuration.
+    /// The operators' bearer tokens, by key and variable: the admin token (one token, never split), and the
+    /// comma-separated tokens of each role. Read by their keys: a list is checked as soon as it is set, however it reaches
+    /// the configuration. The service's <c>OperatorTokens</c> (in the web app, which this layer cannot see) reads the
+    /// same keys the same way; a test holds the two together.
     /// </summary>
-    public static readonly (string Key, string Variable)[] TokenKeys =
+    public static readonly (string Key, string Variable, bool IsList)[] TokenKeys =
     [
-        ("Admin:Token", "EASYMO_ADMIN_TOKEN"),
-        ("Admin:ViewerTokens", "EASYMO_VIEWER_TOKENS"),
-        ("Admin:OperatorTokens", "EASYMO_OPERATOR_TOKENS"),
-        ("Admin:PrivacyTokens", "EASYMO_PRIVACY_TOKENS"),
+        ("Admin:Token", "EASYMO_ADMIN_TOKEN", false),
+        ("Admin:ViewerTokens", "EASYMO_VIEWER_TOKENS", true),
+        ("Admin:OperatorTokens", "EASYMO_OPERATOR_TOKENS", true),
+        ("Admin:PrivacyTokens", "EASYMO_PRIVACY_TOKENS", true),
     ];
 
     /// <summary>Words that mark a token as an example wherever they appear (letters and digits only, lower case).</summary>
@@ -42,9 +44,9 @@ public static class ProductionRequirements
                 + $"at least {PrivacyOptions.MinimumKeyLength} characters (openssl rand -base64 32); without it erasure and export answer 503 and old calls keep callers' numbers.");
         }
 
-        foreach (var (key, variable) in TokenKeys)
+        foreach (var (key, variable, _) in TokenKeys)
         {
-            var tokens = (configuration[key] ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            var tokens = Tokens(configuration, key).ToArray();
             for (var i = 0; i < tokens.Length; i++)
             {
                 var which = tokens.Length == 1 ? variable : $"{variable} (token {i + 1} of {tokens.Length})";
@@ -60,6 +62,24 @@ public static class ProductionRequirements
         }
 
         return problems;
+    }
+
+    /// <summary>
+    /// The operator tokens configured under <paramref name="key"/> (one of <see cref="TokenKeys"/>), as the service
+    /// authenticates them: a list split on commas, each trimmed, empty entries dropped; the admin token trimmed, whole.
+    /// </summary>
+    public static IEnumerable<string> Tokens(IConfiguration configuration, string key)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var value = configuration[key];
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return [];
+        }
+
+        return TokenKeys.Single(entry => entry.Key == key).IsList
+            ? value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            : [value.Trim()];
     }
 
     /// <summary>

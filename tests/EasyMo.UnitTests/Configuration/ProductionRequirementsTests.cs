@@ -1,4 +1,5 @@
 using EasyMo.Infrastructure.Configuration;
+using EasyMo.WebApi.Security;
 using Microsoft.Extensions.Configuration;
 
 namespace EasyMo.UnitTests.Configuration;
@@ -85,6 +86,34 @@ public sealed class ProductionRequirementsTests
             "EASYMO_VIEWER_TOKENS (token 2 of 4) is a known placeholder: operators' tokens read transcripts, export and erase callers; generate one with openssl rand -base64 32.",
             "EASYMO_VIEWER_TOKENS (token 4 of 4) is shorter than 32 characters: operators' tokens read transcripts, export and erase callers; generate one with openssl rand -base64 32.",
         ]);
+    }
+
+    [Fact]
+    public void The_admin_token_is_one_token_even_with_a_comma_as_the_service_authenticates_it()
+    {
+        // OperatorTokens never splits Admin:Token: "long,short" is one long token, not a short one to refuse.
+        Validate("Production", ("Admin:Token", GoodToken + ",x")).ShouldBeEmpty();
+        Validate("Production", ("Admin:Token", "x," + GoodToken)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void The_tokens_checked_are_exactly_the_tokens_the_service_authenticates()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Admin:Token"] = "  with,comma-" + GoodToken + " ",
+            ["Admin:ViewerTokens"] = $"{GoodToken},, {OtherGoodToken} ,short",
+            ["Admin:OperatorTokens"] = " ",
+            ["Admin:PrivacyTokens"] = OtherGoodToken,
+        }).Build();
+        var options = configuration.GetSection(AdminOptions.SectionName).Get<AdminOptions>()!;
+
+        var checkedHere = ProductionRequirements.TokenKeys
+            .SelectMany(entry => ProductionRequirements.Tokens(configuration, entry.Key).Select(token => (entry.Key, token)));
+
+        checkedHere.ShouldBe(OperatorTokens.Configured(options));
+        ProductionRequirements.TokenKeys.Select(entry => EnvironmentAliases.Keys[entry.Variable])
+            .ShouldBe(ProductionRequirements.TokenKeys.Select(entry => entry.Key)); // each variable names its key
     }
 
     [Fact]
