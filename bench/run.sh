@@ -225,7 +225,9 @@ service_port="$(bench free-port)"
     export OPENAI_WEBHOOK_SECRET="$secret"
     export OPENAI_BASE_URL="http://127.0.0.1:$fake_port/v1"
     export EASYMO_APPLY_MIGRATIONS=true
-    export EASYMO_ADMIN_TOKEN=bench-admin-token
+    # Production refuses a placeholder token and runs only with a pseudonym key: generated, as a deployment's would be.
+    export EASYMO_ADMIN_TOKEN="$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
+    export Privacy__PseudonymKey="$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
     # The benchmark measures the webhook's decision path. The sideband monitor, which follows each accepted call over
     # OpenAI's realtime socket until it ends, is off: the fake OpenAI has no realtime socket, and a benchmark's calls
     # have no caller to end them, so following them would pile up sockets without bound. Hence also no live-call

@@ -29,7 +29,7 @@ if [[ ! -f "$dev_env" ]]; then
     umask 077
     {
         printf 'OPENAI_WEBHOOK_SECRET=whsec_%s\n' "$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
-        printf 'EASYMO_ADMIN_TOKEN=%s\n' "$(head -c 24 /dev/urandom | base64 | tr -d '\n/+=')"
+        printf 'EASYMO_ADMIN_TOKEN=%s\n' "$(head -c 32 /dev/urandom | base64 | tr -d '\n/+=')"
     } >"$dev_env"
     log "generated $dev_env (webhook secret and admin token for local use)"
 fi
@@ -53,6 +53,9 @@ if [[ -z "${OPENAI_API_KEY:-}" ]]; then
     log "warning: OPENAI_API_KEY is not set; OpenAI will refuse the accepts (calls end as failed). Export your key to answer real calls."
 fi
 export EASYMO_APPLY_MIGRATIONS="${EASYMO_APPLY_MIGRATIONS:-true}"
+# A machine of one's own: Development, where http stand-ins and a short token are fine. Unset, .NET would run it as
+# Production, which refuses to start without what a deployment needs (docs/security.md, "What production refuses").
+export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 
 urls="${EASYMO_URLS:-http://127.0.0.1:8080}"
 log "serving on $urls (secrets in $dev_env)"

@@ -58,8 +58,9 @@ export WHATSAPP_PHONE_NUMBER_ID=sandbox-number
 export WHATSAPP_APP_SECRET="${WHATSAPP_APP_SECRET:-sandbox-app-secret}"
 export WHATSAPP_VERIFY_TOKEN="${WHATSAPP_VERIFY_TOKEN:-sandbox-verify-token}"
 # Voice-note media comes from the stand-ins on loopback over http: their host is the one media host allowed, and private
-# addresses are allowed for it. The service refuses that setting in Production, which is what `dotnet run` defaults to,
-# so the sandbox runs in an environment of its own (no appsettings.Sandbox.json, no user secrets: otherwise as Production).
+# addresses are allowed for it. The service refuses that setting wherever it applies the production requirements (every
+# environment but Development, Testing and Sandbox; unset is Production), so the sandbox runs in an environment of its
+# own: relaxed as Development is, but without Development's appsettings and user secrets (docs/security.md).
 sandbox_host="${sandbox_url#*://}"
 sandbox_host="${sandbox_host%%/*}"
 if [[ "$sandbox_host" == \[* ]]; then

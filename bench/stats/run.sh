@@ -16,7 +16,7 @@ cd "$repo_root"
 calls="${BENCH_CALLS:-1000000}"
 runs="${BENCH_RUNS:-5}"
 results="${BENCH_RESULTS:-$repo_root/bench/results/stats-$(date -u +%Y%m%dT%H%M%SZ)}"
-token=bench-admin-token
+token="$(head -c 32 /dev/urandom | base64 | tr -d '\n/+=')" # the service runs as Production: no placeholder token
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
 log() { printf 'bench-stats: %s\n' "$*" >&2; }
@@ -134,6 +134,7 @@ service_port="$(free_port)"
     export OPENAI_BASE_URL="http://127.0.0.1:9/v1"
     export EASYMO_APPLY_MIGRATIONS=true
     export EASYMO_ADMIN_TOKEN=$token
+    export Privacy__PseudonymKey="$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
     export Sideband__Enabled=false
     export Serilog__MinimumLevel__Default=Warning
     # Nothing scrapes here: the management listener (/metrics) on a port of the kernel's choosing, never 9464, which

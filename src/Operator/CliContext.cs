@@ -11,16 +11,20 @@ public sealed class CliContext : IAsyncDisposable
     private readonly Lazy<IConfiguration> _configuration;
     private readonly List<ServiceProvider> _providers = [];
 
-    internal CliContext(TextWriter output, TextWriter error, Func<IConfiguration> configuration)
+    internal CliContext(TextWriter output, TextWriter error, string environmentName, Func<IConfiguration> configuration)
     {
         Out = output;
         Error = error;
+        EnvironmentName = environmentName;
         _configuration = new Lazy<IConfiguration>(configuration);
     }
 
     public TextWriter Out { get; }
 
     public TextWriter Error { get; }
+
+    /// <summary>The environment whose configuration this is (Production unless the environment names another).</summary>
+    public string EnvironmentName { get; }
 
     public IConfiguration Configuration => _configuration.Value;
 

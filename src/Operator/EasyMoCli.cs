@@ -26,17 +26,21 @@ public static class EasyMoCli
     /// <summary>
     /// Runs one command and returns its exit code (<see cref="ExitCodes"/>). Configuration comes from the same sources as
     /// the web app (appsettings.json and appsettings.{Environment}.json of the program, user secrets in Development,
-    /// environment variables and their aliases), then <paramref name="configurationOverrides"/>, which win.
+    /// environment variables and their aliases), then <paramref name="configurationOverrides"/>, which win. The
+    /// environment is <paramref name="environmentName"/>, else the service's (<c>ASPNETCORE_ENVIRONMENT</c>,
+    /// <c>DOTNET_ENVIRONMENT</c>, else Production).
     /// </summary>
     public static async Task<int> RunAsync(
         string[] args,
         TextWriter stdout,
         TextWriter stderr,
         IEnumerable<KeyValuePair<string, string?>>? configurationOverrides = null,
+        string? environmentName = null,
         CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var context = new CliContext(stdout, stderr, () => BuildConfiguration(configurationOverrides));
+        var environment = environmentName ?? EnvironmentName();
+        var context = new CliContext(stdout, stderr, environment, () => BuildConfiguration(environment, configurationOverrides));
         try
         {
             var root = CreateRoot(context);
@@ -89,19 +93,21 @@ public static class EasyMoCli
         return root;
     }
 
+    /// <summary>
+    /// The environment the service would run in here, read as its web host reads it (<c>ASPNETCORE_ENVIRONMENT</c>,
+    /// <c>DOTNET_ENVIRONMENT</c>, else Production).
+    /// </summary>
+    internal static string EnvironmentName() =>
+        Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") is { Length: > 0 } aspNetCore ? aspNetCore
+        : Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") is { Length: > 0 } dotnet ? dotnet
+        : Environments.Production;
+
     /// <summary>The <c>UserSecretsId</c> of <c>src/WebApi/EasyMo.WebApi.csproj</c>: in Development the tool reads the service's secrets.</summary>
     internal const string ServiceUserSecretsId = "easymo-voice-webapi";
 
-    /// <summary>The environment the service would run in here (<c>ASPNETCORE_ENVIRONMENT</c>, <c>DOTNET_ENVIRONMENT</c>, else Production).</summary>
-    internal static string EnvironmentName() =>
-        Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT")
-            ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT")
-            ?? Environments.Production;
-
     /// <summary>The web app's configuration sources, without building a web host.</summary>
-    internal static IConfiguration BuildConfiguration(IEnumerable<KeyValuePair<string, string?>>? overrides)
+    internal static IConfiguration BuildConfiguration(string environment, IEnumerable<KeyValuePair<string, string?>>? overrides)
     {
-        var environment = EnvironmentName();
         var builder = new ConfigurationBuilder()
             .SetBasePath(AppContext.BaseDirectory)
             .AddJsonFile("appsettings.json", optional: true)

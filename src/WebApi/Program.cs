@@ -48,13 +48,13 @@ try
     builder.Services.AddOptions<AdminOptions>().Bind(builder.Configuration.GetSection(AdminOptions.SectionName));
     builder.Services.AddSingleton<OperatorTokens>();
     builder.Services.AddSingleton<FailedAuthenticationLimiter>();
-    builder.Services.AddSingleton(services => new StandardWebhookVerifier(
-        services.GetRequiredService<IConfiguration>()["OpenAI:WebhookSecret"] ?? string.Empty,
-        services.GetRequiredService<TimeProvider>()));
+    builder.Services.AddSingleton(services => StandardWebhookVerifier.FromConfiguration(
+        services.GetRequiredService<IConfiguration>(), services.GetRequiredService<TimeProvider>()));
 
     var app = builder.Build();
 
-    // Validated on the final configuration (environment, appsettings, user-secrets, test hosts), before anything serves.
+    // Validated on the final configuration (environment, appsettings, user-secrets, test hosts), before anything serves;
+    // outside Development, Testing and Sandbox it must also be safe to expose.
     var problems = StartupConfiguration.Validate(app.Configuration, app.Environment.EnvironmentName);
     if (problems.Count > 0)
     {
@@ -70,6 +70,19 @@ try
     if (!app.Services.GetRequiredService<OperatorTokens>().Any)
     {
         StartupLog.NoAdminToken(app.Logger);
+    }
+
+    if (!string.IsNullOrWhiteSpace(app.Configuration[StandardWebhookVerifier.PreviousSecretKey])
+        && StandardWebhookVerifier.TryParseInstant(app.Configuration[StandardWebhookVerifier.PreviousSecretUntilKey], out var previousUntil))
+    {
+        if (previousUntil > app.Services.GetRequiredService<TimeProvider>().GetUtcNow())
+        {
+            StartupLog.WebhookSecretRotating(app.Logger, previousUntil);
+        }
+        else
+        {
+            StartupLog.PreviousWebhookSecretEnded(app.Logger, previousUntil);
+        }
     }
 
     var identity = StartupConfiguration.Identity(app.Configuration);

@@ -25,6 +25,7 @@ public sealed class EasyMoApp : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private bool _ownsOpenAi;
     private TimeProvider? _time;
+    private string _environment = "Testing";
 
     private EasyMoApp(string connectionString, FakeOpenAi openAi, IDictionary<string, string?> overrides)
     {
@@ -85,13 +86,17 @@ public sealed class EasyMoApp : WebApplicationFactory<Program>
     /// <summary>A client of the management listener (<see cref="ManagementAddress"/>).</summary>
     public HttpClient CreateManagementClient() => new() { BaseAddress = ManagementAddress };
 
-    /// <summary>Starts a host with a fresh migrated database (or <paramref name="connectionString"/>) and a new fake OpenAI.</summary>
+    /// <summary>
+    /// Starts a host with a fresh migrated database (or <paramref name="connectionString"/>) and a new fake OpenAI, in the
+    /// Testing environment unless <paramref name="environment"/> names another (Production: what a deployment must have).
+    /// </summary>
     public static async Task<EasyMoApp> StartAsync(
         IDictionary<string, string?>? settings = null,
         string? connectionString = null,
         FakeOpenAi? openAi = null,
         bool kestrel = false,
-        TimeProvider? time = null)
+        TimeProvider? time = null,
+        string? environment = null)
     {
         var app = new EasyMoApp(
             connectionString ?? await SharedDatabase.CreateMigratedDatabaseAsync(),
@@ -100,6 +105,7 @@ public sealed class EasyMoApp : WebApplicationFactory<Program>
         {
             _ownsOpenAi = openAi is null, // a shared fake belongs to the test (or the first host)
             _time = time,
+            _environment = environment ?? "Testing",
         };
         if (kestrel)
         {
@@ -196,7 +202,7 @@ public sealed class EasyMoApp : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(_environment);
         builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(_settings));
         builder.ConfigureServices(services =>
         {

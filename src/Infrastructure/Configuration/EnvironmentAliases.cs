@@ -1,4 +1,5 @@
 using EasyMo.Application.Features.Calls;
+using EasyMo.Infrastructure.OpenAi;
 using Microsoft.Extensions.Configuration;
 
 namespace EasyMo.Infrastructure.Configuration;
@@ -13,6 +14,7 @@ public static class EnvironmentAliases
     {
         ["OPENAI_API_KEY"] = "OpenAI:ApiKey",
         ["OPENAI_WEBHOOK_SECRET"] = "OpenAI:WebhookSecret",
+        [StandardWebhookVerifier.PreviousSecretVariable] = StandardWebhookVerifier.PreviousSecretKey,
         ["OPENAI_PROJECT_ID"] = "OpenAI:ProjectId",
         ["OPENAI_ORG_ID"] = "OpenAI:OrganizationId",
         ["OPENAI_REALTIME_MODEL"] = "OpenAI:RealtimeModel",

@@ -22,8 +22,22 @@ public static class StartupConfiguration
     public const string ProductionEnvironment = "Production";
 
     /// <summary>
-    /// Every problem of <paramref name="configuration"/> for a service running in <paramref name="environmentName"/>
-    /// (<c>ASPNETCORE_ENVIRONMENT</c>; Production, the strictest, when not given).
+    /// The environments that may run without the production requirements (<see cref="IsStrict"/>): a developer's machine,
+    /// the test hosts, and scripts/sandbox.sh's local stand-ins (http on loopback, media from 127.0.0.1, its own tokens).
+    /// </summary>
+    private static readonly string[] RelaxedEnvironments = ["Development", "Testing", "Sandbox"];
+
+    /// <summary>Where the production requirements do not apply, as the problems name it.</summary>
+    public const string RelaxedEnvironmentNames = "Development, Testing and Sandbox";
+
+    /// <summary>Why a loopback http URL is allowed where https is required: nothing travels off the machine.</summary>
+    private const string CleartextReason = "http is allowed only to a loopback address";
+
+    /// <summary>
+    /// Every problem with <paramref name="configuration"/>, one line each, for a service running in
+    /// <paramref name="environmentName"/> (<c>ASPNETCORE_ENVIRONMENT</c>; Production, the strictest, when not given):
+    /// outside Development, Testing and Sandbox (<see cref="IsStrict"/>) it must also be safe to expose (a pseudonym key,
+    /// operators' tokens that cannot be guessed, https to its peers, media only from public addresses).
     /// </summary>
     public static IReadOnlyList<string> Validate(IConfiguration configuration, string environmentName = ProductionEnvironment)
     {
@@ -50,20 +64,30 @@ public static class StartupConfiguration
             problems.Add("OPENAI_API_KEY is required: the bearer key for OpenAI's Realtime calls API.");
         }
 
-        var secret = configuration["OpenAI:WebhookSecret"];
-        if (string.IsNullOrWhiteSpace(secret))
+        switch (StandardWebhookVerifier.Strength(configuration[StandardWebhookVerifier.SecretKey]))
         {
-            problems.Add("OPENAI_WEBHOOK_SECRET is required: webhooks are never accepted unverified (whsec_<base64> from the OpenAI project's webhook settings).");
-        }
-        else if (!StandardWebhookVerifier.TryDecodeSecret(secret, out _))
-        {
-            problems.Add("OPENAI_WEBHOOK_SECRET is malformed: expected whsec_ followed by base64.");
+            case SecretStrength.Missing:
+                problems.Add("OPENAI_WEBHOOK_SECRET is required: webhooks are never accepted unverified (whsec_<base64> from the OpenAI project's webhook settings).");
+                break;
+            case SecretStrength.Malformed:
+                problems.Add("OPENAI_WEBHOOK_SECRET is malformed: expected whsec_ followed by base64, as the OpenAI project's webhook settings show it.");
+                break;
+            case SecretStrength.TooShort:
+                problems.Add($"OPENAI_WEBHOOK_SECRET is too short: whsec_ must be followed by the base64 of at least {StandardWebhookVerifier.MinimumSecretBytes} bytes.");
+                break;
         }
 
-        if (configuration["OpenAI:BaseUrl"] is { Length: > 0 } baseUrl
-            && (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)))
+        problems.AddRange(PreviousWebhookSecret(configuration));
+
+        var strict = IsStrict(environmentName);
+        switch (PeerUrl(configuration["OpenAI:BaseUrl"], strict))
         {
-            problems.Add("OPENAI_BASE_URL must be an absolute http(s) URL, such as https://api.openai.com/v1.");
+            case PeerUrlProblem.NotHttp:
+                problems.Add("OPENAI_BASE_URL must be an absolute http(s) URL, such as https://api.openai.com/v1.");
+                break;
+            case PeerUrlProblem.Cleartext:
+                problems.Add($"OPENAI_BASE_URL must be https outside {RelaxedEnvironmentNames} ({CleartextReason}): the API key and the sideband socket would travel in clear.");
+                break;
         }
 
         if (configuration["OpenAI:VoiceRuntime"] is { Length: > 0 } runtime
@@ -72,10 +96,22 @@ public static class StartupConfiguration
             problems.Add("OPENAI_VOICE_RUNTIME must be realtime (OpenAI's Realtime API over SIP, the default) or live (GPT-Live).");
         }
 
-        if (configuration["WhatsApp:GraphBaseUrl"] is { Length: > 0 } graphUrl
-            && (!Uri.TryCreate(graphUrl, UriKind.Absolute, out var graph) || (graph.Scheme != Uri.UriSchemeHttps && graph.Scheme != Uri.UriSchemeHttp)))
+        switch (PeerUrl(configuration["WhatsApp:GraphBaseUrl"], strict))
         {
-            problems.Add("WHATSAPP_GRAPH_BASE_URL must be an absolute http(s) URL, such as https://graph.facebook.com.");
+            case PeerUrlProblem.NotHttp:
+                problems.Add("WHATSAPP_GRAPH_BASE_URL must be an absolute http(s) URL, such as https://graph.facebook.com.");
+                break;
+            case PeerUrlProblem.Cleartext:
+                problems.Add($"WHATSAPP_GRAPH_BASE_URL must be https outside {RelaxedEnvironmentNames} ({CleartextReason}): the WhatsApp access token and callers' messages would travel in clear.");
+                break;
+        }
+
+        // The collector's headers usually carry its credentials (OTEL_EXPORTER_OTLP_HEADERS); without any, telemetry alone
+        // (masked numbers, no secret) may go to a collector in clear, as to a sidecar.
+        if (!string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_HEADERS"])
+            && PeerUrl(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"], strict) == PeerUrlProblem.Cleartext)
+        {
+            problems.Add($"OTEL_EXPORTER_OTLP_ENDPOINT must be https outside {RelaxedEnvironmentNames} when OTEL_EXPORTER_OTLP_HEADERS is set ({CleartextReason}): the collector's credentials would travel in clear.");
         }
 
         if (configuration["Database:ApplyMigrations"] is { Length: > 0 } apply && !bool.TryParse(apply, out _))
@@ -98,9 +134,9 @@ public static class StartupConfiguration
         {
             var whatsAppOptions = WhatsApp(configuration);
             problems.AddRange(whatsAppOptions.Problems());
-            if (whatsAppOptions.AllowPrivateMediaAddresses && string.Equals(environmentName, ProductionEnvironment, StringComparison.OrdinalIgnoreCase))
+            if (whatsAppOptions.AllowPrivateMediaAddresses && strict)
             {
-                problems.Add("WhatsApp__AllowPrivateMediaAddresses=true is refused in Production: it lets the media download carry the WhatsApp token to loopback and private addresses (it exists for tests and the sandbox).");
+                problems.Add($"WhatsApp__AllowPrivateMediaAddresses=true is refused outside {RelaxedEnvironmentNames}: it lets the media download carry the WhatsApp token to loopback and private addresses (it exists for tests and the sandbox).");
             }
         }
         catch (InvalidOperationException)
@@ -121,7 +157,76 @@ public static class StartupConfiguration
             }
         }
 
+        if (strict)
+        {
+            problems.AddRange(ProductionRequirements.Problems(configuration));
+        }
+
         return problems;
+    }
+
+    /// <summary>
+    /// Production, Staging and any name but Development, Testing and Sandbox (compared as ASP.NET Core does, ignoring
+    /// case): an unset environment is Production, so a deployment that forgets to name one gets the strict checks.
+    /// </summary>
+    public static bool IsStrict(string environmentName) =>
+        !RelaxedEnvironments.Any(relaxed => relaxed.Equals(environmentName, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// While the webhook secret is rotated: the previous one as well-formed as the current one, and never without an end
+    /// (an open-ended previous secret would be a second current one that nobody remembers to remove).
+    /// </summary>
+    private static IEnumerable<string> PreviousWebhookSecret(IConfiguration configuration)
+    {
+        const string until = "OpenAI:PreviousWebhookSecretUntil (OpenAI__PreviousWebhookSecretUntil)";
+        var end = configuration[StandardWebhookVerifier.PreviousSecretUntilKey];
+        if (!string.IsNullOrWhiteSpace(end) && !StandardWebhookVerifier.TryParseInstant(end, out _))
+        {
+            yield return $"{until} must be an ISO-8601 instant with its offset, such as 2026-12-01T12:00:00Z.";
+        }
+
+        switch (StandardWebhookVerifier.Strength(configuration[StandardWebhookVerifier.PreviousSecretKey]))
+        {
+            case SecretStrength.Missing:
+                yield break;
+            case SecretStrength.Malformed:
+                yield return $"{StandardWebhookVerifier.PreviousSecretVariable} is malformed: expected whsec_ followed by base64, the secret being rotated out.";
+                break;
+            case SecretStrength.TooShort:
+                yield return $"{StandardWebhookVerifier.PreviousSecretVariable} is too short: whsec_ must be followed by the base64 of at least {StandardWebhookVerifier.MinimumSecretBytes} bytes.";
+                break;
+        }
+
+        if (string.IsNullOrWhiteSpace(end))
+        {
+            yield return $"{StandardWebhookVerifier.PreviousSecretVariable} needs an end: set {until} to the instant after which it is refused, such as 2026-12-01T12:00:00Z.";
+        }
+    }
+
+    private enum PeerUrlProblem
+    {
+        None,
+        NotHttp,
+        Cleartext,
+    }
+
+    /// <summary>
+    /// What is wrong with a peer's base URL, when set: not an absolute http(s) URL; or, when <paramref name="strict"/>, http
+    /// to anything but a loopback address (secrets in clear off this machine).
+    /// </summary>
+    private static PeerUrlProblem PeerUrl(string? value, bool strict)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return PeerUrlProblem.None;
+        }
+
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        {
+            return PeerUrlProblem.NotHttp;
+        }
+
+        return strict && uri.Scheme == Uri.UriSchemeHttp && !uri.IsLoopback ? PeerUrlProblem.Cleartext : PeerUrlProblem.None;
     }
 
     /// <summary>The call-back settings as the service binds them (section <c>Callbacks</c>).</summary>

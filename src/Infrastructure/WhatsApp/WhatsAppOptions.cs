@@ -47,7 +47,7 @@ public sealed class WhatsAppOptions : IValidatedOptions
 
     /// <summary>
     /// Lets the media download reach loopback and private addresses, and plain <c>http</c>, for the tests and the sandbox,
-    /// whose fake Graph serves media on 127.0.0.1. Refused at start-up in Production.
+    /// whose fake Graph serves media on 127.0.0.1. Refused at start-up outside Development, Testing and Sandbox.
     /// </summary>
     public bool AllowPrivateMediaAddresses { get; set; }
 

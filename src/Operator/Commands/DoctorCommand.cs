@@ -31,10 +31,13 @@ public static class DoctorCommand
         var report = new Report(context.Out);
         var configuration = context.Configuration;
 
-        var problems = StartupConfiguration.Validate(configuration, EasyMoCli.EnvironmentName());
+        // The service's own check, for the environment the service would run in (ASPNETCORE_ENVIRONMENT, as it reads it).
+        var problems = StartupConfiguration.Validate(configuration, context.EnvironmentName);
         if (problems.Count == 0)
         {
-            await report.OkAsync("configuration", "every required setting is present and well-formed");
+            await report.OkAsync("configuration", StartupConfiguration.IsStrict(context.EnvironmentName)
+                ? $"every required setting is present and well-formed, and safe to expose ({context.EnvironmentName})"
+                : $"every required setting is present and well-formed ({context.EnvironmentName}: what production requires is not checked)");
         }
 
         foreach (var problem in problems)

@@ -16,4 +16,12 @@ internal static partial class StartupLog
     [LoggerMessage(EventId = 1962, EventName = "STARTUP_NO_ATTESTATION_KEY", Level = LogLevel.Warning,
         Message = "SIP_EDGE_ATTESTATION_KEY is not set: every call is unverified ({Policy})")]
     public static partial void NoAttestationKey(ILogger logger, UnverifiedCallerPolicy policy);
+
+    [LoggerMessage(EventId = 1964, EventName = "STARTUP_WEBHOOK_SECRET_ROTATING", Level = LogLevel.Information,
+        Message = "OPENAI_WEBHOOK_SECRET_PREVIOUS is accepted next to OPENAI_WEBHOOK_SECRET until {Until:O}")]
+    public static partial void WebhookSecretRotating(ILogger logger, DateTimeOffset until);
+
+    [LoggerMessage(EventId = 1965, EventName = "STARTUP_PREVIOUS_WEBHOOK_SECRET_ENDED", Level = LogLevel.Warning,
+        Message = "OPENAI_WEBHOOK_SECRET_PREVIOUS ended at {Until:O} and is refused: remove it and OpenAI:PreviousWebhookSecretUntil")]
+    public static partial void PreviousWebhookSecretEnded(ILogger logger, DateTimeOffset until);
 }

@@ -38,7 +38,7 @@ public sealed class OpenApiTests
     [InlineData("Development", true)]
     public async Task Scalar_is_mapped_in_development_only(string environment, bool mapped)
     {
-        await using var app = await EasyMoApp.StartAsync();
+        await using var app = await EasyMoApp.StartAsync(WithPrivacy("pseudonym-key-" + Guid.NewGuid().ToString("N"))); // Production requires one
         await using var host = app.WithWebHostBuilder(builder => builder.UseEnvironment(environment));
         using var client = host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = true });
 

@@ -15,11 +15,14 @@ internal sealed record CliResult(int ExitCode, string Out, string Error)
 /// <summary>Runs the operator commands in-process, with configuration overrides that win over the machine's environment.</summary>
 internal static class Cli
 {
-    public static async Task<CliResult> RunAsync(IDictionary<string, string?> settings, params string[] args)
+    public static Task<CliResult> RunAsync(IDictionary<string, string?> settings, params string[] args) => RunInAsync(null, settings, args);
+
+    /// <summary>As <see cref="RunAsync"/>, for a service in <paramref name="environment"/> (null: the machine's, as the tool reads it).</summary>
+    public static async Task<CliResult> RunInAsync(string? environment, IDictionary<string, string?> settings, params string[] args)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var exitCode = await EasyMoCli.RunAsync(args, stdout, stderr, settings, TestContext.Current.CancellationToken);
+        var exitCode = await EasyMoCli.RunAsync(args, stdout, stderr, settings, environment, TestContext.Current.CancellationToken);
         return new CliResult(exitCode, stdout.ToString(), stderr.ToString());
     }
 

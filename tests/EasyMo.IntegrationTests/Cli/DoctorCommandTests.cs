@@ -185,6 +185,42 @@ public sealed class DoctorCommandTests : IAsyncLifetime
         result.Out.Split('\n').ShouldContain(line => line.StartsWith("FAIL configuration: OPENAI_WEBHOOK_SECRET", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task In_production_it_fails_on_what_start_up_refuses_one_line_each_and_in_development_it_does_not()
+    {
+        var settings = await SettingsAsync();
+        settings["Privacy:PseudonymKey"] = null;
+        settings["Admin:Token"] = "replace-me";
+        settings["WhatsApp:GraphBaseUrl"] = "http://graph.facebook.com";
+
+        var production = await Cli.RunInAsync("Production", settings, "doctor");
+
+        production.ExitCode.ShouldBe(1, production.ToString());
+        var failures = production.Out.Split('\n').Where(line => line.StartsWith("FAIL configuration: ", StringComparison.Ordinal)).ToArray();
+        failures.Length.ShouldBe(3, production.ToString());
+        failures.ShouldContain(line => line.StartsWith("FAIL configuration: Privacy__PseudonymKey is required outside Development, Testing and Sandbox", StringComparison.Ordinal));
+        failures.ShouldContain(line => line.StartsWith("FAIL configuration: EASYMO_ADMIN_TOKEN is a known placeholder", StringComparison.Ordinal));
+        failures.ShouldContain(line => line.StartsWith("FAIL configuration: WHATSAPP_GRAPH_BASE_URL must be https outside Development, Testing and Sandbox", StringComparison.Ordinal));
+        production.All.ShouldNotContain("replace-me");
+
+        var development = await Cli.RunInAsync("Development", settings, "doctor");
+
+        development.Out.ShouldContain("ok   configuration: every required setting is present and well-formed (Development: what production requires is not checked)");
+        development.Out.ShouldNotContain("FAIL configuration");
+    }
+
+    [Fact]
+    public async Task A_good_production_configuration_is_said_to_be_safe_to_expose()
+    {
+        var settings = await SettingsAsync();
+        settings["Admin:Token"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+        var result = await Cli.RunInAsync("Production", settings, "doctor");
+
+        result.ExitCode.ShouldBe(0, result.ToString());
+        result.Out.ShouldContain("ok   configuration: every required setting is present and well-formed, and safe to expose (Production)");
+    }
+
     private async Task<Dictionary<string, string?>> SettingsAsync(string? connectionString = null) => new()
     {
         ["ConnectionStrings:EasyMo"] = connectionString ?? await SharedDatabase.CreateMigratedDatabaseAsync(),
@@ -192,6 +228,7 @@ public sealed class DoctorCommandTests : IAsyncLifetime
         ["OpenAI:ApiKey"] = _apiKey,
         ["OpenAI:WebhookSecret"] = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
         ["OpenAI:BaseUrl"] = _openAi.BaseUrl.ToString(),
+        ["Privacy:PseudonymKey"] = "pseudonym-key-" + Guid.NewGuid().ToString("N"), // required in Production, the tool's default
         ["Database:ApplyMigrations"] = "false",
         ["WhatsApp:AccessToken"] = string.Empty,
         ["WhatsApp:PhoneNumberId"] = string.Empty,

@@ -32,6 +32,7 @@ public sealed class ImageBuildTests
                 ["OPENAI_API_KEY"] = "sk-image-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8)),
                 ["OPENAI_WEBHOOK_SECRET"] = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
                 ["EASYMO_MANAGEMENT_URLS"] = "http://127.0.0.1:0", // the default, 9464, may be taken on this machine
+                ["Privacy__PseudonymKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), // the image runs as Production
             };
 
             using var service = Start(image, image.EntryPoint, environment);

@@ -69,7 +69,7 @@ public sealed class CallerIdentityOptionsTests
             ["Identity:UnverifiedCallers"] = "sometimes",
         }).Build();
 
-        var problems = StartupConfiguration.Validate(configuration);
+        var problems = StartupConfiguration.Validate(configuration, "Testing");
         problems.ShouldContain(line => line.StartsWith("SIP_EDGE_ATTESTATION_KEY", StringComparison.Ordinal));
         problems.ShouldContain(line => line.StartsWith("EASYMO_UNVERIFIED_CALLERS", StringComparison.Ordinal));
         problems.ShouldAllBe(line => !line.Contains("too-short"));
@@ -120,6 +120,6 @@ public sealed class CallerIdentityOptionsTests
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["OpenAI:VoiceRuntime"] = value }).Build();
 
-        StartupConfiguration.Validate(configuration).Any(problem => problem.StartsWith("OPENAI_VOICE_RUNTIME", StringComparison.Ordinal)).ShouldBe(refused);
+        StartupConfiguration.Validate(configuration, "Testing").Any(problem => problem.StartsWith("OPENAI_VOICE_RUNTIME", StringComparison.Ordinal)).ShouldBe(refused);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Time.Testing;
 using EasyMo.Infrastructure.OpenAi;
 
@@ -140,5 +141,105 @@ public sealed class StandardWebhookVerifierTests
     {
         StandardWebhookVerifier.TryDecodeSecret("plain-secret", out var key).ShouldBeTrue();
         key.ShouldBe(Encoding.UTF8.GetBytes("plain-secret"));
+    }
+
+    [Theory]
+    [InlineData(null, SecretStrength.Missing)]
+    [InlineData("  ", SecretStrength.Missing)]
+    [InlineData("plain-secret-of-more-than-twenty-four-bytes", SecretStrength.Malformed)]
+    [InlineData("whsec_***not-base64***", SecretStrength.Malformed)]
+    [InlineData("whsec-of:23", SecretStrength.TooShort)] // 23 bytes
+    [InlineData(StandardSecret, SecretStrength.Strong)] // 24 bytes
+    [InlineData(OpenAiSecret, SecretStrength.Strong)] // 32 bytes
+    public void Start_up_takes_only_whsec_secrets_of_at_least_24_bytes(string? secret, SecretStrength expected) =>
+        StandardWebhookVerifier.Strength(secret).ShouldBe(expected);
+
+    [Theory]
+    [InlineData("2026-12-01T12:00:00Z", true)]
+    [InlineData("2026-12-01T12:00:00.5Z", true)]
+    [InlineData("2026-12-01T14:00:00+02:00", true)]
+    [InlineData("2026-12-01T12:00:00", false)] // a local time: whose?
+    [InlineData("2026-12-01", false)]
+    [InlineData("01/12/2026 12:00:00 +00:00", false)]
+    [InlineData("tomorrow", false)]
+    public void The_end_of_a_previous_secret_is_an_ISO_8601_instant_with_its_offset(string text, bool parsed) =>
+        StandardWebhookVerifier.TryParseInstant(text, out _).ShouldBe(parsed);
+
+    [Fact]
+    public void An_end_with_an_offset_is_the_instant_it_names()
+    {
+        StandardWebhookVerifier.TryParseInstant("2026-12-01T14:00:00+02:00", out var instant).ShouldBeTrue();
+        instant.ShouldBe(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
+    }
+
+    [Fact]
+    public void While_rotating_a_delivery_signed_with_either_secret_is_valid_until_the_previous_ones_end()
+    {
+        var until = DateTimeOffset.FromUnixTimeSeconds(OpenAiTimestamp + 60);
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(OpenAiTimestamp));
+        var verifier = new StandardWebhookVerifier(StandardSecret, time, previousSecret: OpenAiSecret, previousUntil: until);
+        var body = Bytes(OpenAiPayload);
+        var current = At(StandardSecret, 0);
+
+        verifier.Verify(OpenAiId, "1750861210", OpenAiSignature, body).ShouldBe(WebhookVerification.Valid); // the previous secret's
+        verifier.Verify(OpenAiId, "1750861210", current.Sign(OpenAiId, OpenAiTimestamp, body), body).ShouldBe(WebhookVerification.Valid);
+
+        time.SetUtcNow(until.AddSeconds(-1));
+        verifier.Verify(OpenAiId, "1750861210", OpenAiSignature, body).ShouldBe(WebhookVerification.Valid);
+
+        time.SetUtcNow(until); // the end is exclusive: from then on, only the current secret
+        verifier.Verify(OpenAiId, "1750861210", OpenAiSignature, body).ShouldBe(WebhookVerification.SignatureMismatch);
+        verifier.Verify(OpenAiId, "1750861210", current.Sign(OpenAiId, OpenAiTimestamp, body), body).ShouldBe(WebhookVerification.Valid);
+    }
+
+    [Fact]
+    public void A_header_carrying_both_secrets_signatures_is_valid_during_and_after_the_rotation()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(OpenAiTimestamp));
+        var verifier = new StandardWebhookVerifier(StandardSecret, time, previousSecret: OpenAiSecret, previousUntil: time.GetUtcNow().AddSeconds(10));
+        var body = Bytes(OpenAiPayload);
+        var header = OpenAiSignature + " " + At(StandardSecret, 0).Sign(OpenAiId, OpenAiTimestamp, body);
+
+        verifier.Verify(OpenAiId, "1750861210", header, body).ShouldBe(WebhookVerification.Valid);
+        time.Advance(TimeSpan.FromSeconds(10));
+        verifier.Verify(OpenAiId, "1750861210", header, body).ShouldBe(WebhookVerification.Valid);
+    }
+
+    [Fact]
+    public void Without_a_previous_secret_only_the_current_one_verifies() =>
+        At(StandardSecret, OpenAiTimestamp).Verify(OpenAiId, "1750861210", OpenAiSignature, Bytes(OpenAiPayload)).ShouldBe(WebhookVerification.SignatureMismatch);
+
+    [Fact]
+    public void A_previous_secret_needs_an_end_and_a_well_formed_value()
+    {
+        Should.Throw<ArgumentException>(() => new StandardWebhookVerifier(StandardSecret, TimeProvider.System, previousSecret: OpenAiSecret));
+        Should.Throw<ArgumentException>(() => new StandardWebhookVerifier(StandardSecret, TimeProvider.System, previousSecret: "whsec_%%%", previousUntil: DateTimeOffset.UtcNow));
+    }
+
+    [Fact]
+    public void The_service_builds_its_verifier_from_the_rotation_settings()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [StandardWebhookVerifier.SecretKey] = StandardSecret,
+            [StandardWebhookVerifier.PreviousSecretKey] = OpenAiSecret,
+            [StandardWebhookVerifier.PreviousSecretUntilKey] = DateTimeOffset.FromUnixTimeSeconds(OpenAiTimestamp + 1).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        }).Build();
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(OpenAiTimestamp));
+        var verifier = StandardWebhookVerifier.FromConfiguration(configuration, time);
+
+        verifier.Verify(OpenAiId, "1750861210", OpenAiSignature, Bytes(OpenAiPayload)).ShouldBe(WebhookVerification.Valid);
+        time.Advance(TimeSpan.FromSeconds(1));
+        verifier.Verify(OpenAiId, "1750861210", OpenAiSignature, Bytes(OpenAiPayload)).ShouldBe(WebhookVerification.SignatureMismatch);
+    }
+
+    [Fact]
+    public void A_long_webhook_id_is_signed_and_verified_as_a_short_one_is()
+    {
+        var verifier = At(OpenAiSecret, OpenAiTimestamp);
+        var id = "wh_" + new string('é', 300); // past the stack buffer, and more than one byte a character
+        var body = Bytes(OpenAiPayload);
+
+        verifier.Verify(id, "1750861210", verifier.Sign(id, OpenAiTimestamp, body), body).ShouldBe(WebhookVerification.Valid);
     }
 }

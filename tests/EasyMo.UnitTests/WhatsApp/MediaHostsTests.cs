@@ -65,10 +65,11 @@ public sealed class MediaHostsTests
     [Theory]
     [InlineData("Production", true)]
     [InlineData("production", true)]
+    [InlineData("Staging", true)] // strict as every environment but Development, Testing and Sandbox
     [InlineData("Development", false)]
     [InlineData("Testing", false)]
     [InlineData("Sandbox", false)]
-    public void Private_media_addresses_are_refused_at_start_up_in_Production(string environment, bool refused)
+    public void Private_media_addresses_are_refused_at_start_up_in_every_strict_environment(string environment, bool refused)
     {
         var configuration = Configuration(new() { ["WhatsApp:AllowPrivateMediaAddresses"] = "true" });
 
@@ -77,7 +78,7 @@ public sealed class MediaHostsTests
 
         if (refused)
         {
-            problems.ShouldHaveSingleItem().ShouldStartWith("WhatsApp__AllowPrivateMediaAddresses=true is refused in Production");
+            problems.ShouldHaveSingleItem().ShouldStartWith("WhatsApp__AllowPrivateMediaAddresses=true is refused outside Development, Testing and Sandbox");
         }
         else
         {

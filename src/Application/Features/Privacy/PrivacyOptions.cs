@@ -7,6 +7,9 @@ public sealed class PrivacyOptions : IValidatedOptions
 {
     public const string SectionName = "Privacy";
 
+    /// <summary>The shortest <see cref="PseudonymKey"/> taken.</summary>
+    public const int MinimumKeyLength = 32;
+
     /// <summary>A caller who answered the consent question less than this long ago is not asked again.</summary>
     public TimeSpan ReaskAfter { get; set; } = TimeSpan.FromDays(180);
 
@@ -31,7 +34,7 @@ public sealed class PrivacyOptions : IValidatedOptions
     /// <summary>Most rows one statement of the retention job touches.</summary>
     public int RetentionBatchSize { get; set; } = 500;
 
-    public bool HasPseudonymKey => PseudonymKey is { Length: >= 32 };
+    public bool HasPseudonymKey => PseudonymKey is { Length: >= MinimumKeyLength };
 
     /// <summary>Problems with these settings, one line each; empty when they can run.</summary>
     public IReadOnlyList<string> Problems()
@@ -52,9 +55,9 @@ public sealed class PrivacyOptions : IValidatedOptions
             problems.Add("Privacy:RetentionBatchSize must be at least 1.");
         }
 
-        if (PseudonymKey is { Length: > 0 and < 32 })
+        if (PseudonymKey is { Length: > 0 and < MinimumKeyLength })
         {
-            problems.Add("Privacy:PseudonymKey must be at least 32 characters.");
+            problems.Add($"Privacy:PseudonymKey must be at least {MinimumKeyLength} characters.");
         }
 
         return problems;
