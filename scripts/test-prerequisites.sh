@@ -4,6 +4,7 @@
 #   kamailio kamailio-tls-modules    the SIP edge under test (tests/EasyMo.SipEdgeTests)
 #   sip-tester                       SIPp, playing Meta, carriers and OpenAI against the edge
 #   chromium                         the dashboard's browser tests (Playwright drives Debian's Chromium; no download)
+#   kubectl                          renders the Kubernetes manifests offline (kubectl kustomize) for their validation
 # Idempotent: installs only what is missing. Not root and something missing: says what to install, exits 1.
 set -euo pipefail
 
@@ -29,6 +30,7 @@ command -v kamailio >/dev/null 2>&1 || [[ -x /usr/sbin/kamailio ]] || missing+=(
 has_kamailio_tls || missing+=(kamailio-tls-modules)
 command -v sipp >/dev/null 2>&1 || missing+=(sip-tester)
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+command -v kubectl >/dev/null 2>&1 || missing+=(kubectl)
 
 if ((${#missing[@]} == 0)); then
     log "all present."
@@ -48,4 +50,5 @@ has_pg_server || { log "error: installed postgresql but found no initdb, pg_ctl 
 has_kamailio_tls || { log "error: installed kamailio but its tls module is missing."; exit 1; }
 command -v sipp >/dev/null 2>&1 || { log "error: installed sip-tester but sipp is not on PATH."; exit 1; }
 [[ -x /usr/bin/chromium ]] || { log "error: installed chromium but /usr/bin/chromium is missing."; exit 1; }
+command -v kubectl >/dev/null 2>&1 || { log "error: installed kubectl but it is not on PATH."; exit 1; }
 log "installed."
