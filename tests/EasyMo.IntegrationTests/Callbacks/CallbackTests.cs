@@ -160,12 +160,15 @@ public sealed class CallbackTests
         var caller = Events.NewRwandanNumber();
         await using (var db = app.Db())
         {
-            // What an instance killed between taking the call back and hearing OpenAI's answer leaves behind.
+            // What an instance killed between taking the call back and hearing OpenAI's answer leaves behind. One transaction:
+            // the dialer, sweeping meanwhile, never sees the row queued.
             var policy = app.Services.GetRequiredService<CallbackPolicy>();
+            await using var transaction = await db.Database.BeginTransactionAsync(Ct);
             db.Callbacks.Add(policy.Offer(PhoneNumber.Parse(caller), null, Language.English, CallbackReason.Busy, null, DateTimeOffset.UtcNow));
             await db.SaveChangesAsync(Ct);
             await db.Database.ExecuteSqlInterpolatedAsync(
                 $"UPDATE callbacks SET status = 'dialing', dialed_at = now() - interval '3 minutes' WHERE phone = {caller}", Ct);
+            await transaction.CommitAsync(Ct);
         }
 
         var doubted = await WaitForCallbackAsync(app, caller, callback => callback.Status == CallbackStatus.InDoubt);
