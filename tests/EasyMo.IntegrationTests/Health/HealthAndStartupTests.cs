@@ -61,7 +61,7 @@ public sealed class HealthAndStartupTests
     {
         var exception = await Should.ThrowAsync<InvalidConfigurationException>(async () =>
         {
-            await using var app = await EasyMoApp.StartAsync(new Dictionary<string, string?> { [key] = value });
+            await using var app = await EasyMoApp.StartAsync(new Dictionary<string, string?> { [key] = TestSecrets.Expand(value) });
         });
 
         exception.Problems.ShouldHaveSingleItem().ShouldStartWith(expected);
@@ -131,7 +131,7 @@ public sealed class HealthAndStartupTests
         {
             await using var app = await EasyMoApp.StartAsync(new Dictionary<string, string?>
             {
-                ["OpenAI:PreviousWebhookSecret"] = previous,
+                ["OpenAI:PreviousWebhookSecret"] = TestSecrets.Expand(previous),
                 ["OpenAI:PreviousWebhookSecretUntil"] = until,
             });
         });

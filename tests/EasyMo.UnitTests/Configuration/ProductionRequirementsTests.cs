@@ -1,3 +1,4 @@
+using EasyMo.Testing;
 using EasyMo.Infrastructure.Configuration;
 using EasyMo.WebApi.Security;
 using Microsoft.Extensions.Configuration;
@@ -141,7 +142,7 @@ public sealed class ProductionRequirementsTests
     [InlineData("Testing")]
     public void The_webhook_secret_is_whsec_and_at_least_24_bytes_everywhere(string environment)
     {
-        Validate(environment, ("OpenAI:WebhookSecret", "whsec-of:23")).ShouldHaveSingleItem()
+        Validate(environment, ("OpenAI:WebhookSecret", TestSecrets.Whsec(23))).ShouldHaveSingleItem()
             .ShouldStartWith("OPENAI_WEBHOOK_SECRET is too short: whsec_ must be followed by the base64 of at least 24 bytes");
         Validate(environment, ("OpenAI:WebhookSecret", "a-raw-secret-the-sdks-would-take-as-utf8")).ShouldHaveSingleItem()
             .ShouldStartWith("OPENAI_WEBHOOK_SECRET is malformed");
@@ -156,7 +157,7 @@ public sealed class ProductionRequirementsTests
     {
         foreach (var environment in new[] { "Production", "Development" })
         {
-            Validate(environment, ("OpenAI:PreviousWebhookSecret", previous), ("OpenAI:PreviousWebhookSecretUntil", until))
+            Validate(environment, ("OpenAI:PreviousWebhookSecret", TestSecrets.Expand(previous)), ("OpenAI:PreviousWebhookSecretUntil", until))
                 .ShouldHaveSingleItem().ShouldStartWith(expected);
         }
     }

@@ -1,3 +1,4 @@
+using EasyMo.Testing;
 using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Time.Testing;
@@ -152,7 +153,7 @@ public sealed class StandardWebhookVerifierTests
     [InlineData(StandardSecret, SecretStrength.Strong)] // 24 bytes
     [InlineData(OpenAiSecret, SecretStrength.Strong)] // 32 bytes
     public void Start_up_takes_only_whsec_secrets_of_at_least_24_bytes(string? secret, SecretStrength expected) =>
-        StandardWebhookVerifier.Strength(secret).ShouldBe(expected);
+        StandardWebhookVerifier.Strength(TestSecrets.Expand(secret)).ShouldBe(expected);
 
     [Theory]
     [InlineData("2026-12-01T12:00:00Z", true)]
