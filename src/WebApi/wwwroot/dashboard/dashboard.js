@@ -44,7 +44,7 @@
       } catch { /* not problem details */ }
       throw Object.assign(new Error(`${path}: ${detail}`), { detail });
     }
-    return response.json();
+    return response.status === 204 ? null : response.json();
   }
 
   function showGate(message) {
@@ -239,16 +239,11 @@
     const phone = $("privacy-phone").value.trim();
     if (!phone || !confirm(`Erase everything held about ${phone}? This cannot be undone.`)) return;
     try {
-      const response = await fetch(`/api/profiles/${encodeURIComponent(phone)}`, { method: "DELETE", headers: { Authorization: `Bearer ${token()}` } });
-      if (!response.ok) {
-        let detail = `${response.status}`;
-        try { detail = (await response.json()).detail ?? detail; } catch { /* not problem details */ }
-        throw new Error(detail);
-      }
+      await api(`/api/profiles/${encodeURIComponent(phone)}`, { method: "DELETE" });
       $("privacy-error").textContent = "";
       $("privacy-result").textContent = `Erased ${phone}.`;
     } catch (error) {
-      $("privacy-error").textContent = error.message;
+      $("privacy-error").textContent = error.detail ?? error.message;
     }
   }
 
