@@ -67,6 +67,7 @@ public static class DependencyInjection
 
         services.AddOptions<SidebandOptions>().Bind(configuration.GetSection(SidebandOptions.SectionName));
         services.AddScoped<MonitorLeases>();
+        services.AddSingleton<MonitorOwnership>();
         services.AddSingleton<CallMonitorService>();
         services.AddSingleton<ICallMonitor>(provider => provider.GetRequiredService<CallMonitorService>());
         services.AddHostedService(provider => provider.GetRequiredService<CallMonitorService>());

@@ -280,17 +280,14 @@ public sealed class Call
         }
 
         EnsureStatus(CallStatus.Accepted, "end");
-        var acceptedAt = AcceptedAt ?? ReceivedAt;
-        var endedAt = at < acceptedAt ? acceptedAt : at;
+        var end = CallEnd.Of(AcceptedAt ?? ReceivedAt, Consent, at, reason, voiceSeconds);
         Status = CallStatus.Ended;
-        EndedAt = endedAt;
-        EndReason = reason;
-        DurationSeconds = (int)Math.Round((endedAt - acceptedAt).TotalSeconds, MidpointRounding.AwayFromZero);
-        VoiceSeconds = voiceSeconds is >= 0 ? voiceSeconds : null;
-
-        // Without the caller's consent nothing of the conversation was kept, so there is nothing to summarise.
-        SummaryStatus = KeepsContent ? SummaryStatus.Pending : SummaryStatus.NotKept;
-        SummaryDueAt = KeepsContent ? endedAt : null;
+        EndedAt = end.EndedAt;
+        EndReason = end.Reason;
+        DurationSeconds = end.DurationSeconds;
+        VoiceSeconds = end.VoiceSeconds;
+        SummaryStatus = end.SummaryStatus;
+        SummaryDueAt = end.SummaryDueAt;
         return true;
     }
 

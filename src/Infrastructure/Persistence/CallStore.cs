@@ -3,9 +3,11 @@ using EasyMo.Application.Common.Abstractions;
 using EasyMo.Domain.Calls;
 using EasyMo.Domain.Common;
 using EasyMo.Domain.Messaging;
+using EasyMo.Domain.Privacy;
 using EasyMo.Domain.Profiles;
 using EasyMo.Domain.WhatsApp;
 using EasyMo.Infrastructure.Persistence.Configurations;
+using EasyMo.Infrastructure.Realtime;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -17,7 +19,7 @@ namespace EasyMo.Infrastructure.Persistence;
 /// instance — fails with 23505 and waits for the decision to be recorded, and a claim whose holder died is taken over
 /// after <c>Calls:ClaimTimeout</c> by <c>calls.claimed_at</c>, the database's clock (docs/adr/0004).
 /// </summary>
-internal sealed class CallStore(EasyMoDbContext db, TimeProvider time) : ICallStore
+internal sealed class CallStore(EasyMoDbContext db, TimeProvider time, MonitorOwnership monitor) : ICallStore
 {
     private const string UniqueViolation = "23505";
     private const string Ringing = "ringing";
@@ -110,7 +112,7 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time) : ICallSt
             throw;
         }
 
-        return new Decision(db, call, TakenOver: false, overLimit, time);
+        return new Decision(db, call, TakenOver: false, overLimit, time, monitor.OwnerOfAcceptedCalls);
     }
 
     /// <summary>
@@ -164,7 +166,7 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time) : ICallSt
                     $"UPDATE calls SET claimed_at = now() WHERE call_id = {callId.Value} AND status = 'ringing' AND claimed_at < now() - {claimTimeout}",
                     cancellationToken) == 1)
             {
-                return new Decision(db, (await CallById(db, callId, cancellationToken))!, TakenOver: true, OverLimit: false, time);
+                return new Decision(db, (await CallById(db, callId, cancellationToken))!, TakenOver: true, OverLimit: false, time, monitor.OwnerOfAcceptedCalls);
             }
 
             if (waited.Elapsed > claimTimeout + ClaimPoll * 20)
@@ -190,29 +192,80 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time) : ICallSt
 
     public Task<Call?> GetCallAsync(OpenAiCallId callId, CancellationToken cancellationToken) => CallByIdReadOnly(db, callId, cancellationToken);
 
+    public async Task<bool> TryEndAsync(OpenAiCallId callId, Consent expectedConsent, CallEnd end, CancellationToken cancellationToken) =>
+        await db.Calls
+            .Where(call => call.CallId == callId && call.Status == CallStatus.Accepted && call.Consent == expectedConsent)
+            .ExecuteUpdateAsync(
+                update => update
+                    .SetProperty(call => call.Status, CallStatus.Ended)
+                    .SetProperty(call => call.EndedAt, (DateTimeOffset?)end.EndedAt)
+                    .SetProperty(call => call.EndReason, (CallEndReason?)end.Reason)
+                    .SetProperty(call => call.DurationSeconds, (int?)end.DurationSeconds)
+                    .SetProperty(call => call.VoiceSeconds, end.VoiceSeconds)
+                    .SetProperty(call => call.SummaryStatus, end.SummaryStatus)
+                    .SetProperty(call => call.SummaryDueAt, end.SummaryDueAt)
+                    // Nobody follows an ended call: its follower's heartbeat no longer finds it, and no release is needed.
+                    .SetProperty(call => EF.Property<string?>(call, CallConfiguration.MonitorOwner), (string?)null),
+                cancellationToken) == 1;
+
     public Task<Profile?> FindProfileByIdAsync(Guid profileId, CancellationToken cancellationToken) =>
         db.Profiles.FirstOrDefaultAsync(profile => profile.Id == profileId, cancellationToken);
 
-    public async Task<bool> AppendTranscriptAsync(TranscriptTurnDraft turn, CancellationToken cancellationToken)
+    public async Task<int> AppendTranscriptAsync(IReadOnlyList<TranscriptTurnDraft> turns, CancellationToken cancellationToken)
     {
-        var row = TranscriptTurn.Create(turn.CallId, 0, turn.Speaker, turn.Text, turn.ItemId, turn.At);
-        var speaker = ValueConverters.SnakeCase<Speaker>().ConvertToProvider(turn.Speaker);
+        ArgumentNullException.ThrowIfNull(turns);
+        var count = turns.Count;
+        var ids = new Guid[count];
+        var callIds = new string[count];
+        var speakers = new string[count];
+        var texts = new string[count];
+        var itemIds = new string[count];
+        var ats = new DateTime[count];
+        for (var i = 0; i < count; i++)
+        {
+            var turn = turns[i];
+            var row = TranscriptTurn.Create(Guid.Empty, 0, turn.Speaker, turn.Text, turn.ItemId, turn.At);
+            ids[i] = row.Id;
+            callIds[i] = turn.CallId.Value;
+            speakers[i] = StateNames.Of(turn.Speaker);
+            texts[i] = row.Text;
+            itemIds[i] = turn.ItemId;
+            ats[i] = turn.At.UtcDateTime;
+        }
 
-        // One monitor writes a call's transcript at a time (its lease), so numbering from max(sequence) is safe. The call's
-        // row is share-locked and must not be erased (no pseudonym): an erasure, which locks the caller's calls before it
-        // deletes their transcripts, either runs after this turn (and deletes it) or before (and this turn is not stored).
-        var stored = await db.Database.ExecuteSqlInterpolatedAsync(
+        // One statement for the whole batch. One monitor writes a call's transcript at a time (its lease) and the batches
+        // one after another, so numbering each call's turns after its max(sequence), in the order given, is safe; a turn
+        // seen twice (in the batch, or stored before) is left out before numbering, so the sequence has no gaps. The
+        // calls are share-locked and must keep content (consent granted) and not be erased (no pseudonym): an erasure,
+        // which locks the caller's calls before it deletes their transcripts, either runs after these turns (and deletes
+        // them) or before (and they are not stored).
+        return await db.Database.ExecuteSqlInterpolatedAsync(
             $"""
+            WITH turn AS (
+                SELECT DISTINCT ON (t.call_id, t.item_id, t.speaker) t.*
+                FROM unnest({ids}::uuid[], {callIds}::text[], {speakers}::text[], {texts}::text[], {itemIds}::text[], {ats}::timestamptz[])
+                    WITH ORDINALITY AS t(id, call_id, speaker, text, item_id, at, ord)
+                ORDER BY t.call_id, t.item_id, t.speaker, t.ord
+            ),
+            kept AS (
+                SELECT c.id, c.call_id FROM calls c
+                WHERE c.call_id IN (SELECT call_id FROM turn) AND c.consent = 'granted' AND c.caller_pseudonym IS NULL
+                FOR SHARE
+            ),
+            fresh AS (
+                SELECT t.*, k.id AS row_call_id FROM turn t JOIN kept k ON k.call_id = t.call_id
+                WHERE NOT EXISTS (SELECT 1 FROM call_transcripts x WHERE x.call_id = k.id AND x.item_id = t.item_id AND x.speaker = t.speaker)
+            )
             INSERT INTO call_transcripts (id, call_id, sequence, speaker, text, item_id, at)
-            SELECT {row.Id}, {turn.CallId},
-                   COALESCE((SELECT MAX(sequence) FROM call_transcripts WHERE call_id = {turn.CallId}), 0) + 1,
-                   {speaker}, {row.Text}, {turn.ItemId}, {turn.At}
-            FROM calls WHERE id = {turn.CallId} AND caller_pseudonym IS NULL
-            FOR SHARE
+            SELECT f.id, f.row_call_id,
+                   COALESCE((SELECT MAX(x.sequence) FROM call_transcripts x WHERE x.call_id = f.row_call_id), 0)
+                       + row_number() OVER (PARTITION BY f.row_call_id ORDER BY f.ord),
+                   f.speaker, f.text, f.item_id, f.at
+            FROM fresh f
+            ORDER BY f.ord
             ON CONFLICT DO NOTHING
             """,
             cancellationToken);
-        return stored == 1;
     }
 
     public async Task ForgetCallContentAsync(Guid callId, CancellationToken cancellationToken)
@@ -249,12 +302,18 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time) : ICallSt
     /// <summary>A claim as another delivery sees it (columns named as the snake-case convention reads them).</summary>
     private sealed record ClaimState(string Status, bool Stale);
 
-    private sealed record Decision(EasyMoDbContext Db, Call Call, bool TakenOver, bool OverLimit, TimeProvider Time) : ICallDecision
+    private sealed record Decision(EasyMoDbContext Db, Call Call, bool TakenOver, bool OverLimit, TimeProvider Time, string? Follower) : ICallDecision
     {
         public void Enqueue(OutboxMessage message) => Db.OutboxMessages.Add(message);
 
         public async Task CommitAsync(CancellationToken cancellationToken)
         {
+            if (Follower is not null && Call.Status == CallStatus.Accepted)
+            {
+                // The follow claim rides on the outcome's UPDATE: this instance's monitor follows the call (ICallMonitor.Follow).
+                Db.Entry(Call).Property(CallConfiguration.MonitorOwner).CurrentValue = Follower;
+            }
+
             // One short transaction (SaveChanges' own): the call's outcome and anything enqueued with it.
             await Db.SaveChangesAsync(cancellationToken);
 

@@ -14,10 +14,13 @@ namespace EasyMo.Infrastructure.Realtime;
 
 /// <summary>
 /// Follows every accepted call over OpenAI's sideband socket until it ends (there is no "call ended" webhook).
-/// Calls arrive from the accept step (<see cref="Follow"/>) and, for calls nobody follows — an instance died, or this
-/// one restarted — from a periodic sweep whose heartbeat extends this instance's one lease for all its calls. Each call is
-/// followed by exactly one instance at a time (<see cref="MonitorLeases"/>). The queue of calls to follow is bounded: a
-/// call that does not fit is found by the sweep after <see cref="SidebandOptions.UnattendedGrace"/>.
+/// Calls arrive from the accept step (<see cref="Follow(Call, string?)"/>: the decision's own write named this instance
+/// the follower, and what following needs comes with the call), from a call back placed (<see cref="Follow(OpenAiCallId)"/>,
+/// claimed here), and, for calls nobody follows — an instance died, or this one restarted — from a periodic sweep whose
+/// heartbeat extends this instance's one lease for all its calls. Each call is followed by exactly one instance at a time
+/// (<see cref="MonitorLeases"/>). The queue of calls to follow is bounded: a call that does not fit is found by the sweep
+/// (its own calls at the second sweep that finds them unfollowed, others after <see cref="SidebandOptions.UnattendedGrace"/>).
+/// Transcript turns of every followed call are written in batches by one <see cref="TranscriptWriter"/>.
 /// </summary>
 internal sealed partial class CallMonitorService(
     IServiceScopeFactory scopes,
@@ -32,15 +35,38 @@ internal sealed partial class CallMonitorService(
     /// <summary>Calls waiting to be followed; beyond this, a call waits for the sweep.</summary>
     internal const int QueueCapacity = 1024;
 
-    private readonly Channel<(OpenAiCallId CallId, bool Fresh)> _queue = Channel.CreateBounded<(OpenAiCallId, bool)>(
+    private readonly Channel<(OpenAiCallId CallId, FollowedCallInfo? Known)> _queue = Channel.CreateBounded<(OpenAiCallId, FollowedCallInfo?)>(
         new BoundedChannelOptions(QueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
     private readonly ConcurrentDictionary<OpenAiCallId, FollowedCall> _sessions = new();
 
-    public void Follow(OpenAiCallId callId)
+    /// <summary>Calls queued to be followed and not yet started: the sweep leaves them to the queue.</summary>
+    private readonly ConcurrentDictionary<OpenAiCallId, byte> _queued = new();
+
+    /// <summary>Calls held here that nobody followed at the last sweep (the queue was full): followed if still so at the next.</summary>
+    private HashSet<OpenAiCallId> _orphans = [];
+
+    private readonly TranscriptWriter _transcripts = new(scopes, metrics, time, logger);
+
+    public void Follow(OpenAiCallId callId) => Enqueue(callId, known: null);
+
+    public void Follow(Call call, string? callerName)
     {
-        if (options.Value.Enabled && !_queue.Writer.TryWrite((callId, true)))
+        ArgumentNullException.ThrowIfNull(call);
+        Enqueue(call.CallId, FollowedCallInfo.Of(call, callerName));
+    }
+
+    private void Enqueue(OpenAiCallId callId, FollowedCallInfo? known)
+    {
+        if (!options.Value.Enabled)
         {
+            return;
+        }
+
+        _queued.TryAdd(callId, 0);
+        if (!_queue.Writer.TryWrite((callId, known)))
+        {
+            _queued.TryRemove(callId, out _);
             QueueFull(logger, QueueCapacity, callId);
         }
     }
@@ -52,14 +78,17 @@ internal sealed partial class CallMonitorService(
             return;
         }
 
+        var transcripts = _transcripts.RunAsync();
+
         // This instance's lease comes first: a call is claimed only under it.
         await HeartbeatAsync(stoppingToken);
         var sweep = SweepAsync(stoppingToken);
         try
         {
-            await foreach (var (callId, fresh) in _queue.Reader.ReadAllAsync(stoppingToken))
+            await foreach (var (callId, known) in _queue.Reader.ReadAllAsync(stoppingToken))
             {
-                Start(callId, fresh, stoppingToken);
+                _queued.TryRemove(callId, out _);
+                Start(callId, fresh: true, known, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -76,6 +105,10 @@ internal sealed partial class CallMonitorService(
         }
 
         await Task.WhenAll(_sessions.Values.Select(session => session.Done));
+
+        // The sessions' last turns are written before the lease ends.
+        _transcripts.Complete();
+        await transcripts;
         try
         {
             // Every call was let go above; ending the lease tells the other instances at once that nothing is held here.
@@ -102,7 +135,7 @@ internal sealed partial class CallMonitorService(
         }
     }
 
-    private void Start(OpenAiCallId callId, bool fresh, CancellationToken stoppingToken)
+    private void Start(OpenAiCallId callId, bool fresh, FollowedCallInfo? known, CancellationToken stoppingToken)
     {
         var followed = new FollowedCall(CancellationTokenSource.CreateLinkedTokenSource(stoppingToken));
         if (!_sessions.TryAdd(callId, followed))
@@ -116,7 +149,7 @@ internal sealed partial class CallMonitorService(
         {
             try
             {
-                await FollowAsync(callId, fresh, followed);
+                await FollowAsync(callId, fresh, known, followed);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
@@ -148,11 +181,16 @@ internal sealed partial class CallMonitorService(
         public long ClaimedAt;
     }
 
-    private async Task FollowAsync(OpenAiCallId callId, bool fresh, FollowedCall followed)
+    /// <summary>
+    /// Follows one call. A call this instance decided (<paramref name="known"/>) was claimed by the decision's own write;
+    /// any other is claimed here first.
+    /// </summary>
+    private async Task FollowAsync(OpenAiCallId callId, bool fresh, FollowedCallInfo? known, FollowedCall followed)
     {
         var settings = options.Value;
-        await using (var scope = scopes.CreateAsyncScope())
+        if (known is null)
         {
+            await using var scope = scopes.CreateAsyncScope();
             var leases = scope.ServiceProvider.GetRequiredService<MonitorLeases>();
             if (!await leases.TryClaimAsync(callId, followed.Stop.Token))
             {
@@ -161,16 +199,22 @@ internal sealed partial class CallMonitorService(
         }
 
         Interlocked.Exchange(ref followed.ClaimedAt, System.Diagnostics.Stopwatch.GetTimestamp());
+        var over = false;
         try
         {
-            var session = new CallSession(callId, fresh, scopes, settings, calls.Value.MaxCallDuration, callbacks.Value.RingTimeout, time, logger);
-            await session.RunAsync(followed.Stop.Token);
+            var session = new CallSession(
+                callId, fresh, known, _transcripts, scopes, settings, calls.Value.MaxCallDuration, callbacks.Value.RingTimeout, time, logger);
+            over = await session.RunAsync(followed.Stop.Token);
         }
         finally
         {
-            // On shutdown too: another instance takes the call over as soon as its sweep sees no lease.
-            await using var scope = scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<MonitorLeases>().ReleaseAsync(callId, CancellationToken.None);
+            if (!over)
+            {
+                // Still live (shutdown, lease lost, a fault): another instance takes the call over as soon as its sweep
+                // sees no lease. A call that is over needs no release: nothing looks for followers of ended calls.
+                await using var scope = scopes.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<MonitorLeases>().ReleaseAsync(callId, CancellationToken.None);
+            }
         }
     }
 
@@ -186,6 +230,7 @@ internal sealed partial class CallMonitorService(
                 var leases = scope.ServiceProvider.GetRequiredService<MonitorLeases>();
                 var beat = System.Diagnostics.Stopwatch.GetTimestamp();
                 var held = await leases.HeartbeatAsync(settings.LeaseDuration, stoppingToken);
+                AdoptOrphans(held, stoppingToken);
                 foreach (var (callId, followed) in _sessions)
                 {
                     var claimedAt = Interlocked.Read(ref followed.ClaimedAt);
@@ -202,7 +247,7 @@ internal sealed partial class CallMonitorService(
                     if (!_sessions.ContainsKey(callId))
                     {
                         TakingOver(logger, callId);
-                        Start(callId, fresh: false, stoppingToken);
+                        Start(callId, fresh: false, known: null, stoppingToken);
                     }
                 }
             }
@@ -212,6 +257,22 @@ internal sealed partial class CallMonitorService(
             }
         }
         while (await WaitAsync(timer, stoppingToken));
+    }
+
+    /// <summary>
+    /// Calls this instance holds (its decisions named it their follower) but does not follow: the queue was full when they
+    /// were accepted. Followed once two sweeps in a row find them so (never a call whose decision is still handing it over).
+    /// </summary>
+    private void AdoptOrphans(HashSet<OpenAiCallId> held, CancellationToken stoppingToken)
+    {
+        var orphans = held.Where(callId => !_sessions.ContainsKey(callId) && !_queued.ContainsKey(callId)).ToHashSet();
+        foreach (var callId in orphans.Where(_orphans.Contains))
+        {
+            TakingOver(logger, callId);
+            Start(callId, fresh: false, known: null, stoppingToken);
+        }
+
+        _orphans = orphans;
     }
 
     private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using EasyMo.Application.Common.Abstractions;
 using EasyMo.Application.Features.Callbacks;
@@ -32,6 +33,8 @@ namespace EasyMo.Infrastructure.Realtime;
 internal sealed partial class CallSession(
     OpenAiCallId callId,
     bool fresh,
+    FollowedCallInfo? known,
+    TranscriptWriter transcripts,
     IServiceScopeFactory scopes,
     SidebandOptions options,
     TimeSpan maxCallDuration,
@@ -42,7 +45,10 @@ internal sealed partial class CallSession(
     /// <summary>Most turns held in memory while the caller has not answered (the question comes in the greeting).</summary>
     private const int MaxHeldTurns = 200;
 
-    private readonly List<RecordTranscriptTurnCommand> _unconsentedTurns = [];
+    /// <summary>How long the end waits for the call's last turns to be written.</summary>
+    private static readonly TimeSpan TranscriptFlushWait = TimeSpan.FromSeconds(10);
+
+    private readonly List<SpokenTurn> _unconsentedTurns = [];
 
     private CallEndReason? _endReason;
     private bool _hangUpAfterResponse;
@@ -50,36 +56,46 @@ internal sealed partial class CallSession(
     private SessionClosed? _closed;
     private Consent _consent;
     private SidebandProtocol _protocol = new RealtimeSideband();
+    private DateTimeOffset _acceptedAt;
 
-    public async Task RunAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// Follows the call until it ends (or the service stops, or the lease is lost). Returns whether the call is over as far
+    /// as the store goes (its end recorded, or it was not live): then its follow claim needs no release.
+    /// </summary>
+    public async Task<bool> RunAsync(CancellationToken stoppingToken)
     {
-        Call? call;
-        string? callerName;
+        FollowedCallInfo? call = known;
         Callback? callback = null;
-        await using (var scope = scopes.CreateAsyncScope())
+        if (call is null)
         {
+            // A call taken over, or a call back: read what the decision knew (a call this instance just decided comes with it).
+            await using var scope = scopes.CreateAsyncScope();
             var store = scope.ServiceProvider.GetRequiredService<ICallStore>();
-            call = await store.GetCallAsync(callId, stoppingToken);
-            callerName = call?.ProfileId is { } profileId ? (await store.FindProfileByIdAsync(profileId, stoppingToken))?.Name : null;
-            if (call is { IsLive: true, Runtime: VoiceRuntime.Live } && fresh)
+            var stored = await store.GetCallAsync(callId, stoppingToken);
+            if (stored is not { IsLive: true })
+            {
+                return true;
+            }
+
+            var name = stored.ProfileId is { } profileId ? (await store.FindProfileByIdAsync(profileId, stoppingToken))?.Name : null;
+            call = FollowedCallInfo.Of(stored, name);
+            if (stored.Runtime == VoiceRuntime.Live && fresh)
             {
                 // Only GPT-Live places calls: a Realtime call is never a call back, and costs no query.
                 callback = await scope.ServiceProvider.GetRequiredService<ICallbackStore>().FindBySessionAsync(callId, stoppingToken);
             }
         }
 
-        if (call is not { IsLive: true })
-        {
-            return;
-        }
-
         _protocol = SidebandProtocol.For(call.Runtime);
-        var deadline = (call.AcceptedAt ?? call.ReceivedAt) + maxCallDuration;
+        _acceptedAt = call.AcceptedAt;
+        _consent = call.Consent;
+        var callerName = call.CallerName;
+        var deadline = call.AcceptedAt + maxCallDuration;
         if (time.GetUtcNow() >= deadline)
         {
             await HangUpAsync(CallEndReason.MaxDuration, stoppingToken);
             await EndAsync(CallEndReason.MaxDuration);
-            return;
+            return true;
         }
 
         await using var socket = await ConnectAsync(stoppingToken);
@@ -90,13 +106,13 @@ internal sealed partial class CallSession(
                 // The caller may still hear ringing or silence: close the call rather than leave it open.
                 await HangUpAsync(CallEndReason.ConnectionLost, stoppingToken);
                 await EndAsync(CallEndReason.ConnectionLost);
+                return true;
             }
 
-            return;
+            return false;
         }
 
         Attached(logger, callId, fresh);
-        _consent = call.Consent;
         if (fresh)
         {
             string instructions;
@@ -110,7 +126,7 @@ internal sealed partial class CallSession(
                     beforeAnswer.ForEach(document => document.Dispose());
                     if (stoppingToken.IsCancellationRequested)
                     {
-                        return;
+                        return false;
                     }
 
                     if (notAnswered == RingTimedOut)
@@ -120,7 +136,7 @@ internal sealed partial class CallSession(
 
                     await SendAsync(new RecordCallbackProgressCommand(callId, Answered: false, notAnswered), CancellationToken.None);
                     await EndAsync(CallEndReason.NotAnswered);
-                    return;
+                    return true;
                 }
 
                 await SendAsync(new RecordCallbackProgressCommand(callId, Answered: true), stoppingToken);
@@ -163,7 +179,10 @@ internal sealed partial class CallSession(
             }
 
             await EndAsync(ended, _closed?.VoiceSeconds);
+            return true;
         }
+
+        return false;
     }
 
     /// <summary>What <see cref="AwaitAnswerAsync"/> says when the call back rang for <see cref="CallbackOptions.RingTimeout"/>.</summary>
@@ -236,90 +255,102 @@ internal sealed partial class CallSession(
     /// <summary>Reads events until the socket closes (the end) or a guard fires; null when the service is stopping.</summary>
     private async Task<CallEndReason?> FollowAsync(RealtimeSocket socket, DateTimeOffset deadline, CancellationToken stoppingToken)
     {
-        var lastEvent = time.GetUtcNow();
-        while (true)
+        // One timer for the whole call, reset for each wait (no allocation per event).
+        var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        try
         {
-            if (_closed is { } closed)
+            while (true)
             {
-                // GPT-Live's last word on the session (read now or before the greeting): an end this service caused
-                // keeps its own reason.
-                return _endReason ?? closed.Reason ?? CallEndReason.RemoteEnded;
-            }
-
-            var now = time.GetUtcNow();
-            var idleAt = lastEvent + options.IdleTimeout;
-            if (_endReason is null && _hangUpAt is { } goodbyeSaid && now >= goodbyeSaid)
-            {
-                // end_call on GPT-Live: the agent had its time to say goodbye.
-                _hangUpAt = null;
-                await HangUpAsync(CallEndReason.AgentHangup, stoppingToken);
-                _endReason = CallEndReason.AgentHangup;
-                idleAt = now + TimeSpan.FromSeconds(5);
-                deadline = idleAt;
-            }
-            else if (_endReason is null && (now >= deadline || now >= idleAt))
-            {
-                var guard = now >= deadline ? CallEndReason.MaxDuration : CallEndReason.IdleTimeout;
-                await HangUpAsync(guard, stoppingToken);
-                _endReason = guard;
-
-                // OpenAI closes the socket once the call is down; don't wait for it forever.
-                idleAt = now + TimeSpan.FromSeconds(5);
-                deadline = idleAt;
-            }
-            else if (_endReason is not null && now >= idleAt)
-            {
-                return _endReason;
-            }
-
-            using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            var wakeAt = deadline < idleAt ? deadline : idleAt;
-            if (_hangUpAt is { } hangUpAt && hangUpAt < wakeAt)
-            {
-                wakeAt = hangUpAt;
-            }
-
-            var delay = wakeAt - now;
-            wait.CancelAfter(delay > TimeSpan.Zero ? delay : TimeSpan.Zero);
-            bool more;
-            try
-            {
-                more = await socket.Events.WaitToReadAsync(wait.Token);
-            }
-            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-            {
-                continue; // a guard's time came: the loop's head handles it
-            }
-            catch (OperationCanceledException)
-            {
-                return null;
-            }
-
-            if (!more)
-            {
-                if (_endReason is null && !socket.ClosedCleanly)
+                if (_closed is { } closed)
                 {
-                    // Lost without a close frame (or a message over the limit): the call may go on at OpenAI with no
-                    // guard and out of the live-call count. A best-effort hang-up; 404 if it was over already.
-                    await HangUpAsync(CallEndReason.ConnectionLost, stoppingToken);
-                    return CallEndReason.ConnectionLost;
+                    // GPT-Live's last word on the session (read now or before the greeting): an end this service caused
+                    // keeps its own reason.
+                    return _endReason ?? closed.Reason ?? CallEndReason.RemoteEnded;
                 }
 
-                return _endReason ?? CallEndReason.CallerHangup;
-            }
-
-            while (socket.Events.TryRead(out var serverEvent))
-            {
-                using (serverEvent)
+                var now = time.GetUtcNow();
+                // Any message counts, including those the socket dropped unread (audio and transcript deltas).
+                var idleAt = socket.LastReceived + options.IdleTimeout;
+                if (_endReason is null && _hangUpAt is { } goodbyeSaid && now >= goodbyeSaid)
                 {
-                    lastEvent = time.GetUtcNow();
-                    foreach (var sidebandEvent in _protocol.Read(serverEvent.RootElement))
+                    // end_call on GPT-Live: the agent had its time to say goodbye.
+                    _hangUpAt = null;
+                    await HangUpAsync(CallEndReason.AgentHangup, stoppingToken);
+                    _endReason = CallEndReason.AgentHangup;
+                    idleAt = now + TimeSpan.FromSeconds(5);
+                    deadline = idleAt;
+                }
+                else if (_endReason is null && (now >= deadline || now >= idleAt))
+                {
+                    var guard = now >= deadline ? CallEndReason.MaxDuration : CallEndReason.IdleTimeout;
+                    await HangUpAsync(guard, stoppingToken);
+                    _endReason = guard;
+
+                    // OpenAI closes the socket once the call is down; don't wait for it forever.
+                    idleAt = now + TimeSpan.FromSeconds(5);
+                    deadline = idleAt;
+                }
+                else if (_endReason is not null && now >= idleAt)
+                {
+                    return _endReason;
+                }
+
+                if (!wait.TryReset())
+                {
+                    wait.Dispose();
+                    wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                }
+
+                var wakeAt = deadline < idleAt ? deadline : idleAt;
+                if (_hangUpAt is { } hangUpAt && hangUpAt < wakeAt)
+                {
+                    wakeAt = hangUpAt;
+                }
+
+                var delay = wakeAt - now;
+                wait.CancelAfter(delay > TimeSpan.Zero ? delay : TimeSpan.Zero);
+                bool more;
+                try
+                {
+                    more = await socket.Events.WaitToReadAsync(wait.Token);
+                }
+                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+                {
+                    continue; // a guard's time came: the loop's head handles it
+                }
+                catch (OperationCanceledException)
+                {
+                    return null;
+                }
+
+                if (!more)
+                {
+                    if (_endReason is null && !socket.ClosedCleanly)
                     {
-                        await HandleAsync(socket, sidebandEvent, stoppingToken);
+                        // Lost without a close frame (or a message over the limit): the call may go on at OpenAI with no
+                        // guard and out of the live-call count. A best-effort hang-up; 404 if it was over already.
+                        await HangUpAsync(CallEndReason.ConnectionLost, stoppingToken);
+                        return CallEndReason.ConnectionLost;
+                    }
+
+                    return _endReason ?? CallEndReason.CallerHangup;
+                }
+
+                while (socket.Events.TryRead(out var serverEvent))
+                {
+                    using (serverEvent)
+                    {
+                        foreach (var sidebandEvent in _protocol.Read(serverEvent.RootElement))
+                        {
+                            await HandleAsync(socket, sidebandEvent, stoppingToken);
+                        }
                     }
                 }
-
             }
+        }
+        finally
+        {
+            wait.Dispose();
         }
     }
 
@@ -328,7 +359,7 @@ internal sealed partial class CallSession(
         switch (sidebandEvent)
         {
             case Spoken spoken:
-                await RecordTurnAsync(new RecordTranscriptTurnCommand(callId, spoken.Speaker, spoken.Text, spoken.ItemId), stoppingToken);
+                await RecordTurnAsync(new SpokenTurn(callId, spoken.Speaker, spoken.Text, spoken.ItemId, time.GetUtcNow()), stoppingToken);
                 break;
 
             case ToolCalled tool:
@@ -398,12 +429,12 @@ internal sealed partial class CallSession(
     }
 
     /// <summary>Stores a turn when the caller consented; holds it in memory while they have not answered; drops it otherwise.</summary>
-    private async Task RecordTurnAsync(RecordTranscriptTurnCommand turn, CancellationToken stoppingToken)
+    private async Task RecordTurnAsync(SpokenTurn turn, CancellationToken stoppingToken)
     {
         switch (_consent)
         {
             case Consent.Granted:
-                await SendAsync(turn, stoppingToken);
+                await transcripts.WriteAsync(turn, Stopwatch.GetTimestamp(), stoppingToken);
                 break;
             case Consent.NotAsked when _unconsentedTurns.Count < MaxHeldTurns:
                 _unconsentedTurns.Add(turn);
@@ -417,9 +448,11 @@ internal sealed partial class CallSession(
         _consent = consent;
         if (consent == Consent.Granted)
         {
+            // Storable from now: their lag counts from the consent, not from when they were said.
+            var storableAt = Stopwatch.GetTimestamp();
             foreach (var turn in _unconsentedTurns)
             {
-                await SendAsync(turn, stoppingToken);
+                await transcripts.WriteAsync(turn, storableAt, stoppingToken);
             }
         }
 
@@ -435,7 +468,7 @@ internal sealed partial class CallSession(
         {
             try
             {
-                return await RealtimeSocket.ConnectAsync(url, openAi.ApiKey, openAi.ProjectId, openAi.OrganizationId, stoppingToken);
+                return await RealtimeSocket.ConnectAsync(url, openAi.ApiKey, openAi.ProjectId, openAi.OrganizationId, _protocol, time, stoppingToken);
             }
             catch (Exception exception) when (exception is System.Net.WebSockets.WebSocketException or HttpRequestException or IOException)
             {
@@ -457,8 +490,21 @@ internal sealed partial class CallSession(
         HungUp(logger, callId, reason, result.Outcome);
     }
 
-    private async Task EndAsync(CallEndReason reason, int? voiceSeconds = null) =>
-        await SendAsync(new RecordCallEndedCommand(callId, reason, VoiceSeconds: voiceSeconds), CancellationToken.None);
+    /// <summary>
+    /// Records the end, after the call's last turns were written (a summary must not start without them): one statement
+    /// while the stored call is still the one this session knows (accepted, with the consent it last saw).
+    /// </summary>
+    private async Task EndAsync(CallEndReason reason, int? voiceSeconds = null)
+    {
+        var at = time.GetUtcNow();
+        if (_consent == Consent.Granted)
+        {
+            await transcripts.FlushAsync(TranscriptFlushWait, CancellationToken.None);
+        }
+
+        await SendAsync(
+            new RecordCallEndedCommand(callId, reason, at, voiceSeconds, new KnownCall(_acceptedAt, _consent)), CancellationToken.None);
+    }
 
     private async Task<TResponse> SendAsync<TResponse>(ICommand<TResponse> command, CancellationToken cancellationToken)
     {

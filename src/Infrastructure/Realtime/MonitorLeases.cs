@@ -70,3 +70,12 @@ internal sealed class MonitorLeases(EasyMoDbContext db, WorkInstance instance)
             LIMIT {limit}
             """).ToListAsync(cancellationToken)).Select(id => new OpenAiCallId(id))];
 }
+
+/// <summary>
+/// Who follows a call this instance accepts: this instance, named in the decision's own write of the outcome (no claim
+/// statement of its own), when the monitor is on; nobody otherwise.
+/// </summary>
+internal sealed class MonitorOwnership(WorkInstance instance, Microsoft.Extensions.Options.IOptions<SidebandOptions> options)
+{
+    public string? OwnerOfAcceptedCalls => options.Value.Enabled ? instance.Id : null;
+}

@@ -9,25 +9,45 @@ namespace EasyMo.Infrastructure.Realtime;
 /// <summary>
 /// The sideband WebSocket of one call. A single pump reads server events into a channel, so that waiting for the next
 /// event with a timeout never cancels (and so aborts) the socket's own receive. The channel completes when the socket
-/// closes, with or without a close frame.
+/// closes, with or without a close frame. Only the events the runtime's session reads (<see cref="SidebandProtocol.Reads"/>)
+/// are parsed and queued; the rest (audio, transcript deltas it does not use, rate limits…) are recognised by their
+/// <c>type</c> with a forward-only reader, without allocating, and dropped — they still count as signs of life
+/// (<see cref="LastReceived"/>). Memory per call: one pooled receive buffer, one message buffer as large as the largest
+/// message read whole, and the queued events.
 /// </summary>
 internal sealed class RealtimeSocket : IAsyncDisposable
 {
     private const int MaxMessageBytes = 4 * 1024 * 1024;
+    private const int ReceiveBufferBytes = 16 * 1024;
+    private const int MaxKeptBufferBytes = 64 * 1024;
     private readonly ClientWebSocket _socket;
     private readonly Channel<JsonDocument> _events = Channel.CreateUnbounded<JsonDocument>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly CancellationTokenSource _pumpStop = new();
     private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly SidebandProtocol? _protocol;
+    private readonly TimeProvider _time;
     private Task _pump = Task.CompletedTask;
+    private long _lastReceivedTicks;
 
-    private RealtimeSocket(ClientWebSocket socket) => _socket = socket;
+    private RealtimeSocket(ClientWebSocket socket, SidebandProtocol? protocol, TimeProvider time)
+    {
+        _socket = socket;
+        _protocol = protocol;
+        _time = time;
+        _lastReceivedTicks = time.GetUtcNow().UtcTicks;
+    }
+
+    /// <summary>When the last message (of any type, read or dropped) arrived, or the socket opened.</summary>
+    public DateTimeOffset LastReceived => new(Interlocked.Read(ref _lastReceivedTicks), TimeSpan.Zero);
 
     /// <summary>Whether the server closed with a close frame (a normal end) rather than dropping the connection.</summary>
     public bool ClosedCleanly { get; private set; }
 
     public ChannelReader<JsonDocument> Events => _events.Reader;
 
-    public static async Task<RealtimeSocket> ConnectAsync(Uri url, string apiKey, string? projectId, string? organizationId, CancellationToken cancellationToken)
+    /// <summary>Opens the socket; <paramref name="protocol"/> says which events are read (null: every event).</summary>
+    public static async Task<RealtimeSocket> ConnectAsync(
+        Uri url, string apiKey, string? projectId, string? organizationId, SidebandProtocol? protocol, TimeProvider time, CancellationToken cancellationToken)
     {
         var socket = new ClientWebSocket();
         socket.Options.SetRequestHeader("Authorization", $"Bearer {apiKey}");
@@ -52,7 +72,7 @@ internal sealed class RealtimeSocket : IAsyncDisposable
             throw;
         }
 
-        var realtime = new RealtimeSocket(socket);
+        var realtime = new RealtimeSocket(socket, protocol, time);
         realtime._pump = realtime.PumpAsync();
         return realtime;
     }
@@ -103,17 +123,26 @@ internal sealed class RealtimeSocket : IAsyncDisposable
 
     private async Task PumpAsync()
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        var message = new ArrayBufferWriter<byte>();
+        var buffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferBytes);
+        var message = new ArrayBufferWriter<byte>(ReceiveBufferBytes);
+        var dropping = false;
         try
         {
             while (true)
             {
                 var result = await _socket.ReceiveAsync(buffer.AsMemory(), _pumpStop.Token);
+                Interlocked.Exchange(ref _lastReceivedTicks, _time.GetUtcNow().UtcTicks);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     ClosedCleanly = true;
                     return;
+                }
+
+                if (dropping)
+                {
+                    // The rest of a message whose type no session reads (audio, mostly): not even copied.
+                    dropping = !result.EndOfMessage;
+                    continue;
                 }
 
                 message.Write(buffer.AsSpan(0, result.Count));
@@ -124,15 +153,28 @@ internal sealed class RealtimeSocket : IAsyncDisposable
 
                 if (!result.EndOfMessage)
                 {
+                    // A long message whose type its first part already tells, and that nobody reads, is dropped at once.
+                    if (_protocol is not null && message.WrittenCount == result.Count
+                        && TypeOf(message.WrittenSpan, complete: false) is { IsEmpty: false } type && !_protocol.Reads(type))
+                    {
+                        dropping = true;
+                        message.ResetWrittenCount();
+                    }
+
                     continue;
                 }
 
-                if (result.MessageType == WebSocketMessageType.Text && TryParse(message.WrittenMemory, out var document))
+                if (result.MessageType == WebSocketMessageType.Text && Wanted(message.WrittenSpan) && TryParse(message.WrittenMemory, out var document))
                 {
                     await _events.Writer.WriteAsync(document, _pumpStop.Token);
                 }
 
                 message.ResetWrittenCount();
+                if (message.Capacity > MaxKeptBufferBytes)
+                {
+                    // One large message read whole does not keep its buffer for the rest of the call.
+                    message = new ArrayBufferWriter<byte>(ReceiveBufferBytes);
+                }
             }
         }
         catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
@@ -144,6 +186,50 @@ internal sealed class RealtimeSocket : IAsyncDisposable
             ArrayPool<byte>.Shared.Return(buffer);
             _events.Writer.TryComplete();
         }
+    }
+
+    /// <summary>Whether the session reads an event of this message's <c>type</c> (a malformed message is not wanted).</summary>
+    private bool Wanted(ReadOnlySpan<byte> utf8) => _protocol is null || (TypeOf(utf8) is var type && !type.IsEmpty && _protocol.Reads(type));
+
+    /// <summary>
+    /// The top-level <c>type</c> of an event, read forward-only and unescaped (empty: none, or not readable so); of the first
+    /// part of a message when not <paramref name="complete"/> (empty: not in that part).
+    /// </summary>
+    internal static ReadOnlySpan<byte> TypeOf(ReadOnlySpan<byte> utf8, bool complete = true)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(utf8, isFinalBlock: complete, state: default);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return default;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isType = reader.ValueTextEquals("type"u8);
+                if (!reader.Read())
+                {
+                    return default;
+                }
+
+                if (isType)
+                {
+                    return reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped ? reader.ValueSpan : default;
+                }
+
+                if (!reader.TrySkip())
+                {
+                    return default; // the value goes on past what has arrived
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Malformed: not an event anyone reads.
+        }
+
+        return default;
     }
 
     private static bool TryParse(ReadOnlyMemory<byte> utf8, out JsonDocument document)

@@ -55,6 +55,27 @@ internal abstract class SidebandProtocol
     /// <summary>What one server event says (nothing, for events the session does not use).</summary>
     public abstract IEnumerable<SidebandEvent> Read(JsonElement serverEvent);
 
+    /// <summary>
+    /// Whether the session reads events of this <c>type</c> (UTF-8): <see cref="Read"/>'s, and those the session waits for.
+    /// The socket drops the others unparsed.
+    /// </summary>
+    public abstract bool Reads(ReadOnlySpan<byte> type);
+
+    protected static byte[][] Utf8(params string[] types) => [.. types.Select(type => System.Text.Encoding.UTF8.GetBytes(type))];
+
+    protected static bool Contains(byte[][] types, ReadOnlySpan<byte> type)
+    {
+        foreach (var known in types)
+        {
+            if (type.SequenceEqual(known))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Whether the greeting waits for the session's <c>session.started</c> (GPT-Live) rather than going at once.</summary>
     public virtual bool GreetsAfterStart => false;
 
@@ -67,7 +88,17 @@ internal abstract class SidebandProtocol
 /// <summary>The Realtime API's sideband (<c>/realtime?call_id=…</c>): finished transcripts, function calls, <c>response.done</c>.</summary>
 internal sealed class RealtimeSideband : SidebandProtocol
 {
+    private static readonly byte[][] ReadTypes = Utf8(
+        "conversation.item.input_audio_transcription.completed",
+        "response.output_audio_transcript.done",
+        "response.function_call_arguments.done",
+        "response.done",
+        "input_audio_buffer.dtmf_event_received",
+        "error");
+
     public override VoiceRuntime Runtime => VoiceRuntime.Realtime;
+
+    public override bool Reads(ReadOnlySpan<byte> type) => Contains(ReadTypes, type);
 
     public override TimeSpan? GoodbyeGrace => null;
 
@@ -120,7 +151,21 @@ internal sealed class LiveSideband : SidebandProtocol
     private Speaker? _turnSpeaker;
     private long _turnStart;
 
+    private static readonly byte[][] ReadTypes = Utf8(
+        "session.input_transcript.delta",
+        "session.output_transcript.delta",
+        "response.event",
+        "transport.dtmf.received",
+        "session.closed",
+        "error",
+        // What the session waits for: the start (the greeting), and a call back's answer or failure.
+        "session.started",
+        "transport.answered",
+        "transport.failed");
+
     public override VoiceRuntime Runtime => VoiceRuntime.Live;
+
+    public override bool Reads(ReadOnlySpan<byte> type) => Contains(ReadTypes, type);
 
     public override bool GreetsAfterStart => true;
 

@@ -58,11 +58,11 @@ public sealed class ErasureRaceTests
         var call = await AcceptAsync(app, callId, caller);
         await AddTranscriptAsync(app, call, (Speaker.Caller, "Before."));
 
-        (await app.SendAsync(new RecordTranscriptTurnCommand(callId.AsCallId(), Speaker.Caller, "Still before.", "item_b"))).ShouldBeTrue();
+        (await app.SendAsync(new RecordTranscriptCommand([new SpokenTurn(callId.AsCallId(), Speaker.Caller, "Still before.", "item_b", DateTimeOffset.UtcNow)]))).ShouldBe(1);
         (await app.Admin().DeleteAsync($"/api/profiles/{Uri.EscapeDataString(caller)}", Ct)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
-        var after = await app.SendAsync(new RecordTranscriptTurnCommand(callId.AsCallId(), Speaker.Caller, $"My number is {caller}.", "item_c"));
+        var after = await app.SendAsync(new RecordTranscriptCommand([new SpokenTurn(callId.AsCallId(), Speaker.Caller, $"My number is {caller}.", "item_c", DateTimeOffset.UtcNow)]));
 
-        after.ShouldBeFalse();
+        after.ShouldBe(0);
         await using var db = app.Db();
         (await db.Transcripts.AsNoTracking().CountAsync(turn => turn.CallId == call.Id, Ct)).ShouldBe(0);
     }

@@ -1,6 +1,7 @@
 using EasyMo.Domain.Calls;
 using EasyMo.Domain.Common;
 using EasyMo.Domain.Messaging;
+using EasyMo.Domain.Privacy;
 using EasyMo.Domain.Profiles;
 using EasyMo.Domain.WhatsApp;
 
@@ -41,14 +42,22 @@ public interface ICallStore
     /// <summary>A call by OpenAI's call id, read-only.</summary>
     Task<Call?> GetCallAsync(OpenAiCallId callId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Records <paramref name="end"/> in one statement when the call is still accepted and its consent is still
+    /// <paramref name="expectedConsent"/> (what the end was computed from), and lets its follower go; false otherwise, and nothing is written.
+    /// </summary>
+    Task<bool> TryEndAsync(OpenAiCallId callId, Consent expectedConsent, CallEnd end, CancellationToken cancellationToken);
+
     /// <summary>A profile by id, tracked for changes.</summary>
     Task<Profile?> FindProfileByIdAsync(Guid profileId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Appends a transcript turn to a call, numbered after the turns it has; a turn whose item id and speaker the call
-    /// already holds is ignored (events can be seen twice, e.g. after a takeover). Returns whether it was stored.
+    /// Appends transcript turns to their calls in one statement, each call's numbered after the turns it has, in the
+    /// order given; a turn whose item id and speaker the call already holds is ignored (events can be seen twice, e.g.
+    /// after a takeover), and so are turns of calls that do not keep content (no consent, erased). Returns how many
+    /// were stored.
     /// </summary>
-    Task<bool> AppendTranscriptAsync(TranscriptTurnDraft turn, CancellationToken cancellationToken);
+    Task<int> AppendTranscriptAsync(IReadOnlyList<TranscriptTurnDraft> turns, CancellationToken cancellationToken);
 
     /// <summary>Deletes what was kept of a call's conversation (transcript, requests): the caller withdrew consent.</summary>
     Task ForgetCallContentAsync(Guid callId, CancellationToken cancellationToken);
@@ -95,4 +104,4 @@ public interface ICallDecision
 }
 
 /// <summary>A transcript turn before the store numbers it.</summary>
-public sealed record TranscriptTurnDraft(Guid CallId, Speaker Speaker, string Text, string ItemId, DateTimeOffset At);
+public sealed record TranscriptTurnDraft(OpenAiCallId CallId, Speaker Speaker, string Text, string ItemId, DateTimeOffset At);

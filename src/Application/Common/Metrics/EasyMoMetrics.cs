@@ -28,6 +28,8 @@ public sealed class EasyMoMetrics
     private readonly Counter<long> _signatureFailures;
     private readonly Counter<long> _otherRuntime;
     private readonly Counter<long> _callbacks;
+    private readonly Histogram<double> _transcriptLag;
+    private readonly Counter<long> _transcriptDropped;
     private long _outboxBacklog = -1;
 
     public EasyMoMetrics(IMeterFactory meterFactory)
@@ -43,6 +45,14 @@ public sealed class EasyMoMetrics
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
         _live = meter.CreateUpDownCounter<long>("easymo_calls_live", unit: null, "Calls this instance follows over the sideband socket now.");
+        _transcriptLag = meter.CreateHistogram(
+            "easymo_transcript_store_lag",
+            unit: "s",
+            description: "From a transcript turn heard on the sideband socket (or, held until the caller consented, from the consent) to its row committed.",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+        _transcriptDropped = meter.CreateCounter<long>(
+            "easymo_transcript_turns_dropped", unit: null, "Transcript turns given up after the database refused their batch again and again.");
         _otherRuntime = meter.CreateCounter<long>(
             "easymo_openai_other_runtime_events", unit: null, "Incoming-call events of the voice runtime that does not answer (OPENAI_VOICE_RUNTIME), by event type: acknowledged, not decided.");
         _callbacks = meter.CreateCounter<long>(
@@ -79,6 +89,11 @@ public sealed class EasyMoMetrics
     public void Callback(string status, long count = 1) => _callbacks.Add(count, new KeyValuePair<string, object?>("status", status));
 
     public void CallFollowed() => _live.Add(1);
+
+    /// <summary>A transcript turn's row committed, <paramref name="heardTimestamp"/> (<see cref="Stopwatch.GetTimestamp"/>) after it could be.</summary>
+    public void TranscriptStored(long heardTimestamp) => _transcriptLag.Record(Stopwatch.GetElapsedTime(heardTimestamp).TotalSeconds);
+
+    public void TranscriptDropped(int turns) => _transcriptDropped.Add(turns);
 
     public void CallUnfollowed() => _live.Add(-1);
 

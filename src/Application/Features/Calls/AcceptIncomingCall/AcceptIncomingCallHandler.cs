@@ -127,8 +127,8 @@ public sealed class AcceptIncomingCallHandler(
         await decision.CommitAsync(cancellationToken);
         if (call.Status == CallStatus.Accepted)
         {
-            // Only once the decision is stored: the monitor finds the call in the database.
-            monitor.Follow(call.CallId);
+            // Only once the decision is stored (with this instance as the call's follower): the monitor starts from what is known here.
+            monitor.Follow(call, profile?.Name);
         }
 
         return CallDecision.From(call);
