@@ -90,6 +90,24 @@ public sealed class Call
 
     public int? DurationSeconds { get; private set; }
 
+    /// <summary>Turns whose wait the follower measured (see <see cref="CallQuality"/>); null: the call was not followed to its end.</summary>
+    public int? MeasuredTurns { get; private set; }
+
+    public int? TurnWaitP50Ms { get; private set; }
+
+    public int? TurnWaitP95Ms { get; private set; }
+
+    public int? TurnWaitMaxMs { get; private set; }
+
+    /// <summary>From the accept to the agent's first audio (the greeting).</summary>
+    public int? GreetingWaitMs { get; private set; }
+
+    /// <summary>The longest tool round trip: from the model's call to the answer sent back.</summary>
+    public int? ToolMaxMs { get; private set; }
+
+    /// <summary>How long the caller waited, as measured when the call ended; null when nobody measured it.</summary>
+    public CallQuality? Quality => MeasuredTurns is { } turns ? new(turns, TurnWaitP50Ms, TurnWaitP95Ms, TurnWaitMaxMs, GreetingWaitMs, ToolMaxMs) : null;
+
     public CallEndReason? EndReason { get; private set; }
 
     /// <summary>The SIP status sent to the caller when the call was refused (603, 486, 480).</summary>
@@ -272,7 +290,7 @@ public sealed class Call
     public void Fail(DateTimeOffset at, int? sipStatusCode) => Decide(CallStatus.Failed, at, CallEndReason.AcceptFailed, sipStatusCode);
 
     /// <summary>Ends an accepted call. Returns false when it had already ended (the first end stands).</summary>
-    public bool End(DateTimeOffset at, CallEndReason reason, int? voiceSeconds = null)
+    public bool End(DateTimeOffset at, CallEndReason reason, int? voiceSeconds = null, CallQuality? quality = null)
     {
         if (Status == CallStatus.Ended)
         {
@@ -280,7 +298,7 @@ public sealed class Call
         }
 
         EnsureStatus(CallStatus.Accepted, "end");
-        var end = CallEnd.Of(AcceptedAt ?? ReceivedAt, Consent, at, reason, voiceSeconds);
+        var end = CallEnd.Of(AcceptedAt ?? ReceivedAt, Consent, at, reason, voiceSeconds, quality);
         Status = CallStatus.Ended;
         EndedAt = end.EndedAt;
         EndReason = end.Reason;
@@ -288,6 +306,12 @@ public sealed class Call
         VoiceSeconds = end.VoiceSeconds;
         SummaryStatus = end.SummaryStatus;
         SummaryDueAt = end.SummaryDueAt;
+        MeasuredTurns = end.Quality?.Turns;
+        TurnWaitP50Ms = end.Quality?.TurnP50Ms;
+        TurnWaitP95Ms = end.Quality?.TurnP95Ms;
+        TurnWaitMaxMs = end.Quality?.TurnMaxMs;
+        GreetingWaitMs = end.Quality?.GreetingMs;
+        ToolMaxMs = end.Quality?.ToolMaxMs;
         return true;
     }
 

@@ -193,6 +193,20 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
         """;
 
     /// <summary>
+    /// Each day's caller waits (calls received that day and followed to their end): the calls and turns measured, and the
+    /// 95th percentile over those calls of each call's own p95 turn wait (what one caller in twenty waited at worst on a
+    /// bad turn).
+    /// </summary>
+    internal const string StatsWaitsSql = """
+        SELECT (received_at AT TIME ZONE 'UTC')::date, count(*)::int, sum(measured_turns)::int,
+               round(percentile_cont(0.95) WITHIN GROUP (ORDER BY turn_wait_p95_ms))::int
+        FROM calls
+        WHERE received_at >= @from AND received_at < @to AND status = 'ended' AND measured_turns > 0
+        GROUP BY 1
+        ORDER BY 1
+        """;
+
+    /// <summary>
     /// Rates, duration figures and the histogram in a second pass; live calls from the partial index <c>ix_calls_live</c>;
     /// fallbacks from the outbox's unique key (<c>call-fallback:{call id}</c>), each joined to its call by <c>call_id</c>.
     /// </summary>
@@ -293,6 +307,12 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
             reader => new VoiceUse(reader.GetFieldValue<DateOnly>(0), StateNames.Parse<VoiceRuntime>(reader.GetString(1)), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? 0 : reader.GetInt64(3)),
             cancellationToken);
 
+        var waits = await QueryAsync(
+            StatsWaitsSql,
+            Range(),
+            reader => new DayWaits(reader.GetFieldValue<DateOnly>(0), reader.GetInt32(1), reader.GetInt32(2), reader.IsDBNull(3) ? null : reader.GetInt32(3)),
+            cancellationToken);
+
         return new CallStats(
             figures.Total,
             byDay,
@@ -307,7 +327,8 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
             figures.P90,
             figures.Histogram,
             figures.Live,
-            voice);
+            voice,
+            waits);
     }
 
     private static Dictionary<string, int> Zeroes(IEnumerable<string> keys) => keys.ToDictionary(key => key, _ => 0);

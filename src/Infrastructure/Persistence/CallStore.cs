@@ -192,8 +192,10 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time, MonitorOw
 
     public Task<Call?> GetCallAsync(OpenAiCallId callId, CancellationToken cancellationToken) => CallByIdReadOnly(db, callId, cancellationToken);
 
-    public async Task<bool> TryEndAsync(OpenAiCallId callId, Consent expectedConsent, CallEnd end, CancellationToken cancellationToken) =>
-        await db.Calls
+    public async Task<bool> TryEndAsync(OpenAiCallId callId, Consent expectedConsent, CallEnd end, CancellationToken cancellationToken)
+    {
+        var quality = end.Quality;
+        return await db.Calls
             .Where(call => call.CallId == callId && call.Status == CallStatus.Accepted && call.Consent == expectedConsent)
             .ExecuteUpdateAsync(
                 update => update
@@ -204,9 +206,16 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time, MonitorOw
                     .SetProperty(call => call.VoiceSeconds, end.VoiceSeconds)
                     .SetProperty(call => call.SummaryStatus, end.SummaryStatus)
                     .SetProperty(call => call.SummaryDueAt, end.SummaryDueAt)
+                    .SetProperty(call => call.MeasuredTurns, quality?.Turns)
+                    .SetProperty(call => call.TurnWaitP50Ms, quality?.TurnP50Ms)
+                    .SetProperty(call => call.TurnWaitP95Ms, quality?.TurnP95Ms)
+                    .SetProperty(call => call.TurnWaitMaxMs, quality?.TurnMaxMs)
+                    .SetProperty(call => call.GreetingWaitMs, quality?.GreetingMs)
+                    .SetProperty(call => call.ToolMaxMs, quality?.ToolMaxMs)
                     // Nobody follows an ended call: its follower's heartbeat no longer finds it, and no release is needed.
                     .SetProperty(call => EF.Property<string?>(call, CallConfiguration.MonitorOwner), (string?)null),
                 cancellationToken) == 1;
+    }
 
     public Task<Profile?> FindProfileByIdAsync(Guid profileId, CancellationToken cancellationToken) =>
         db.Profiles.FirstOrDefaultAsync(profile => profile.Id == profileId, cancellationToken);

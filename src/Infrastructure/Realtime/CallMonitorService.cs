@@ -203,7 +203,7 @@ internal sealed partial class CallMonitorService(
         try
         {
             var session = new CallSession(
-                callId, fresh, known, _transcripts, scopes, settings, calls.Value.MaxCallDuration, callbacks.Value.RingTimeout, time, logger);
+                callId, fresh, known, _transcripts, metrics, scopes, settings, calls.Value.MaxCallDuration, callbacks.Value.RingTimeout, time, logger);
             over = await session.RunAsync(followed.Stop.Token);
         }
         finally

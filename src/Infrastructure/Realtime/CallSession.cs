@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using EasyMo.Application.Common.Abstractions;
+using EasyMo.Application.Common.Metrics;
 using EasyMo.Application.Features.Callbacks;
 using EasyMo.Application.Features.Callbacks.RecordCallbackProgress;
 using EasyMo.Application.Features.Calls.HandleCallTool;
@@ -35,6 +36,7 @@ internal sealed partial class CallSession(
     bool fresh,
     FollowedCallInfo? known,
     TranscriptWriter transcripts,
+    EasyMoMetrics metrics,
     IServiceScopeFactory scopes,
     SidebandOptions options,
     TimeSpan maxCallDuration,
@@ -57,6 +59,7 @@ internal sealed partial class CallSession(
     private Consent _consent;
     private SidebandProtocol _protocol = new RealtimeSideband();
     private DateTimeOffset _acceptedAt;
+    private CallQualityMeter? _quality;
 
     /// <summary>
     /// Follows the call until it ends (or the service stops, or the lease is lost). Returns whether the call is over as far
@@ -98,9 +101,12 @@ internal sealed partial class CallSession(
             return true;
         }
 
+        // The greeting's wait is measured for a call greeted now (not a takeover, not a call back that rang first).
+        _quality = new CallQualityMeter(time, metrics, call.AcceptedAt, greets: fresh && callback is null);
         await using var socket = await ConnectAsync(stoppingToken);
         if (socket is null)
         {
+            _quality = null; // nothing was measured
             if (!stoppingToken.IsCancellationRequested)
             {
                 // The caller may still hear ringing or silence: close the call rather than leave it open.
@@ -363,11 +369,14 @@ internal sealed partial class CallSession(
                 break;
 
             case ToolCalled tool:
+                var called = time.GetTimestamp();
                 var result = await SendAsync(new HandleCallToolCommand(callId, tool.Name, tool.Arguments), stoppingToken);
                 foreach (var clientEvent in _protocol.ToolOutput(tool.ToolCallId, result.Output))
                 {
                     await socket.SendAsync(clientEvent, stoppingToken);
                 }
+
+                _quality?.ToolAnswered(time.GetElapsedTime(called));
 
                 if (result.Consent is { } consent)
                 {
@@ -416,6 +425,10 @@ internal sealed partial class CallSession(
                     await socket.SendAsync(_protocol.Say(Greetings.KeypadConsent(granted)), stoppingToken);
                 }
 
+                break;
+
+            case AgentSpeaking speaking:
+                _quality?.Waited(speaking.Wait);
                 break;
 
             case SessionClosed closed:
@@ -468,7 +481,7 @@ internal sealed partial class CallSession(
         {
             try
             {
-                return await RealtimeSocket.ConnectAsync(url, openAi.ApiKey, openAi.ProjectId, openAi.OrganizationId, _protocol, time, stoppingToken);
+                return await RealtimeSocket.ConnectAsync(url, openAi.ApiKey, openAi.ProjectId, openAi.OrganizationId, _protocol, _quality, time, stoppingToken);
             }
             catch (Exception exception) when (exception is System.Net.WebSockets.WebSocketException or HttpRequestException or IOException)
             {
@@ -503,7 +516,8 @@ internal sealed partial class CallSession(
         }
 
         await SendAsync(
-            new RecordCallEndedCommand(callId, reason, at, voiceSeconds, new KnownCall(_acceptedAt, _consent)), CancellationToken.None);
+            new RecordCallEndedCommand(callId, reason, at, voiceSeconds, new KnownCall(_acceptedAt, _consent), _quality?.Summary()),
+            CancellationToken.None);
     }
 
     private async Task<TResponse> SendAsync<TResponse>(ICommand<TResponse> command, CancellationToken cancellationToken)

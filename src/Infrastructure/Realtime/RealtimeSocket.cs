@@ -25,14 +25,16 @@ internal sealed class RealtimeSocket : IAsyncDisposable
     private readonly CancellationTokenSource _pumpStop = new();
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly SidebandProtocol? _protocol;
+    private readonly CallQualityMeter? _marks;
     private readonly TimeProvider _time;
     private Task _pump = Task.CompletedTask;
     private long _lastReceivedTicks;
 
-    private RealtimeSocket(ClientWebSocket socket, SidebandProtocol? protocol, TimeProvider time)
+    private RealtimeSocket(ClientWebSocket socket, SidebandProtocol? protocol, CallQualityMeter? marks, TimeProvider time)
     {
         _socket = socket;
         _protocol = protocol;
+        _marks = marks;
         _time = time;
         _lastReceivedTicks = time.GetUtcNow().UtcTicks;
     }
@@ -45,9 +47,19 @@ internal sealed class RealtimeSocket : IAsyncDisposable
 
     public ChannelReader<JsonDocument> Events => _events.Reader;
 
-    /// <summary>Opens the socket; <paramref name="protocol"/> says which events are read (null: every event).</summary>
+    /// <summary>
+    /// Opens the socket; <paramref name="protocol"/> says which events are read (null: every event) and which are marks,
+    /// reported to <paramref name="marks"/> as they arrive.
+    /// </summary>
     public static async Task<RealtimeSocket> ConnectAsync(
-        Uri url, string apiKey, string? projectId, string? organizationId, SidebandProtocol? protocol, TimeProvider time, CancellationToken cancellationToken)
+        Uri url,
+        string apiKey,
+        string? projectId,
+        string? organizationId,
+        SidebandProtocol? protocol,
+        CallQualityMeter? marks,
+        TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var socket = new ClientWebSocket();
         socket.Options.SetRequestHeader("Authorization", $"Bearer {apiKey}");
@@ -72,7 +84,7 @@ internal sealed class RealtimeSocket : IAsyncDisposable
             throw;
         }
 
-        var realtime = new RealtimeSocket(socket, protocol, time);
+        var realtime = new RealtimeSocket(socket, protocol, marks, time);
         realtime._pump = realtime.PumpAsync();
         return realtime;
     }
@@ -153,10 +165,11 @@ internal sealed class RealtimeSocket : IAsyncDisposable
 
                 if (!result.EndOfMessage)
                 {
-                    // A long message whose type its first part already tells, and that nobody reads, is dropped at once.
+                    // A long message whose type its first part already tells, and that nobody parses, is let go at once.
                     if (_protocol is not null && message.WrittenCount == result.Count
                         && TypeOf(message.WrittenSpan, complete: false) is { IsEmpty: false } type && !_protocol.Reads(type))
                     {
+                        Marked(type);
                         dropping = true;
                         message.ResetWrittenCount();
                     }
@@ -188,8 +201,40 @@ internal sealed class RealtimeSocket : IAsyncDisposable
         }
     }
 
-    /// <summary>Whether the session reads an event of this message's <c>type</c> (a malformed message is not wanted).</summary>
-    private bool Wanted(ReadOnlySpan<byte> utf8) => _protocol is null || (TypeOf(utf8) is var type && !type.IsEmpty && _protocol.Reads(type));
+    /// <summary>
+    /// Whether the session reads an event of this message's <c>type</c> (a malformed message is not wanted); one it does not
+    /// read may still be a mark, reported here.
+    /// </summary>
+    private bool Wanted(ReadOnlySpan<byte> utf8)
+    {
+        if (_protocol is null)
+        {
+            return true;
+        }
+
+        var type = TypeOf(utf8);
+        if (type.IsEmpty)
+        {
+            return false;
+        }
+
+        if (_protocol.Reads(type))
+        {
+            return true;
+        }
+
+        Marked(type);
+        return false;
+    }
+
+    /// <summary>Reports a message that matters only by when it came (<see cref="SidebandProtocol.MarkOf"/>).</summary>
+    private void Marked(ReadOnlySpan<byte> type)
+    {
+        if (_marks is not null && _protocol is not null && _protocol.MarkOf(type) is var mark and not SidebandMark.None)
+        {
+            _marks.Mark(mark, _time.GetTimestamp());
+        }
+    }
 
     /// <summary>
     /// The top-level <c>type</c> of an event, read forward-only and unescaped (empty: none, or not readable so); of the first

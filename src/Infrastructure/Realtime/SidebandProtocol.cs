@@ -18,6 +18,12 @@ internal sealed record ToolCalled(string ToolCallId, string Name, string Argumen
 /// <summary>The agent finished a response (Realtime's <c>response.done</c>): the moment to hang up after a goodbye.</summary>
 internal sealed record ResponseDone : SidebandEvent;
 
+/// <summary>
+/// The agent began to answer, the caller having waited <paramref name="Wait"/> since they stopped speaking (null: nobody
+/// spoke before, as for the greeting), measured on the runtime's own session clock (GPT-Live's <c>start_ms</c>/<c>end_ms</c>).
+/// </summary>
+internal sealed record AgentSpeaking(TimeSpan? Wait) : SidebandEvent;
+
 /// <summary>The caller pressed a key.</summary>
 internal sealed record KeyPressed(string Key) : SidebandEvent;
 
@@ -61,6 +67,9 @@ internal abstract class SidebandProtocol
     /// </summary>
     public abstract bool Reads(ReadOnlySpan<byte> type);
 
+    /// <summary>What an event the session does not read tells by its arrival alone (<see cref="SidebandMark.None"/>: nothing).</summary>
+    public virtual SidebandMark MarkOf(ReadOnlySpan<byte> type) => SidebandMark.None;
+
     protected static byte[][] Utf8(params string[] types) => [.. types.Select(type => System.Text.Encoding.UTF8.GetBytes(type))];
 
     protected static bool Contains(byte[][] types, ReadOnlySpan<byte> type)
@@ -83,6 +92,9 @@ internal abstract class SidebandProtocol
     public virtual IEnumerable<SidebandEvent> Flush() => [];
 
     protected static string Text(JsonElement element, string name) => RealtimeSocket.Text(element, name);
+
+    protected static long? Milliseconds(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var ms) && ms >= 0 ? ms : null;
 }
 
 /// <summary>The Realtime API's sideband (<c>/realtime?call_id=…</c>): finished transcripts, function calls, <c>response.done</c>.</summary>
@@ -98,7 +110,17 @@ internal sealed class RealtimeSideband : SidebandProtocol
 
     public override VoiceRuntime Runtime => VoiceRuntime.Realtime;
 
+    private static readonly byte[][] CallerStoppedTypes = Utf8("input_audio_buffer.speech_stopped");
+
+    private static readonly byte[][] AgentAudioTypes = Utf8(
+        "output_audio_buffer.started", "response.output_audio.delta", "response.output_audio_transcript.delta");
+
     public override bool Reads(ReadOnlySpan<byte> type) => Contains(ReadTypes, type);
+
+    public override SidebandMark MarkOf(ReadOnlySpan<byte> type) =>
+        Contains(AgentAudioTypes, type) ? SidebandMark.AgentAudio
+        : Contains(CallerStoppedTypes, type) ? SidebandMark.CallerStopped
+        : SidebandMark.None;
 
     public override TimeSpan? GoodbyeGrace => null;
 
@@ -150,6 +172,7 @@ internal sealed class LiveSideband : SidebandProtocol
     private readonly System.Text.StringBuilder _turn = new();
     private Speaker? _turnSpeaker;
     private long _turnStart;
+    private long? _callerEndMs;
 
     private static readonly byte[][] ReadTypes = Utf8(
         "session.input_transcript.delta",
@@ -251,10 +274,22 @@ internal sealed class LiveSideband : SidebandProtocol
             events.AddRange(Flush());
         }
 
+        var startMs = Milliseconds(serverEvent, "start_ms");
         if (_turnSpeaker is null)
         {
             _turnSpeaker = speaker;
-            _turnStart = serverEvent.TryGetProperty("start_ms", out var start) && start.TryGetInt64(out var ms) ? ms : 0;
+            _turnStart = startMs ?? 0;
+            if (speaker == Speaker.Agent)
+            {
+                // The caller waited from the end of their last words to the start of this answer, on the session's clock.
+                events.Add(new AgentSpeaking(_callerEndMs is { } end && startMs is { } begin && begin >= end ? TimeSpan.FromMilliseconds(begin - end) : null));
+                _callerEndMs = null;
+            }
+        }
+
+        if (speaker == Speaker.Caller && Milliseconds(serverEvent, "end_ms") is { } endMs)
+        {
+            _callerEndMs = endMs;
         }
 
         if (_turn.Length < MaxTurnLength)

@@ -67,6 +67,12 @@ public sealed class LiveSidebandTests
 
         call.EndReason.ShouldBe(CallEndReason.CallerHangup);
         call.VoiceSeconds.ShouldBe(61);
+
+        // The caller's wait, on GPT-Live's own session clock: their words ended at 4,200 ms, the answer began at 4,600 ms.
+        var quality = call.Quality.ShouldNotBeNull();
+        quality.Turns.ShouldBe(1);
+        (quality.TurnP50Ms, quality.TurnP95Ms, quality.TurnMaxMs).ShouldBe((400, 400, 400));
+        quality.GreetingMs.ShouldNotBeNull().ShouldBeGreaterThanOrEqualTo(0);
         await using var db = app.Db();
         var turns = await db.Transcripts.AsNoTracking().Where(t => t.CallId == call.Id).OrderBy(t => t.Sequence).ToListAsync(Ct);
         turns.Select(t => (t.Speaker, t.Text)).ShouldBe(

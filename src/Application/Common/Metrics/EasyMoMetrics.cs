@@ -30,6 +30,9 @@ public sealed class EasyMoMetrics
     private readonly Counter<long> _callbacks;
     private readonly Histogram<double> _transcriptLag;
     private readonly Counter<long> _transcriptDropped;
+    private readonly Histogram<double> _turnWait;
+    private readonly Histogram<double> _greetingWait;
+    private readonly Histogram<double> _toolDuration;
     private long _outboxBacklog = -1;
 
     public EasyMoMetrics(IMeterFactory meterFactory)
@@ -51,6 +54,25 @@ public sealed class EasyMoMetrics
             description: "From a transcript turn heard on the sideband socket (or, held until the caller consented, from the consent) to its row committed.",
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+        double[] waits = [0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10];
+        _turnWait = meter.CreateHistogram(
+            "easymo_turn_wait",
+            unit: "s",
+            description: "Each turn's wait: from the caller stopping speaking to the agent's first audio of the answer (sideband).",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = waits });
+        _greetingWait = meter.CreateHistogram(
+            "easymo_greeting_wait",
+            unit: "s",
+            description: "From a call's accept to the agent's first audio (the greeting).",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = waits });
+        _toolDuration = meter.CreateHistogram(
+            "easymo_tool_duration",
+            unit: "s",
+            description: "A tool's round trip: from the model's call to the answer sent back on the sideband.",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });
         _transcriptDropped = meter.CreateCounter<long>(
             "easymo_transcript_turns_dropped", unit: null, "Transcript turns given up after the database refused their batch again and again.");
         _otherRuntime = meter.CreateCounter<long>(
@@ -94,6 +116,12 @@ public sealed class EasyMoMetrics
     public void TranscriptStored(long heardTimestamp) => _transcriptLag.Record(Stopwatch.GetElapsedTime(heardTimestamp).TotalSeconds);
 
     public void TranscriptDropped(int turns) => _transcriptDropped.Add(turns);
+
+    public void TurnWaited(TimeSpan wait) => _turnWait.Record(wait.TotalSeconds);
+
+    public void GreetingWaited(TimeSpan wait) => _greetingWait.Record(wait.TotalSeconds);
+
+    public void ToolAnswered(TimeSpan took) => _toolDuration.Record(took.TotalSeconds);
 
     public void CallUnfollowed() => _live.Add(-1);
 

@@ -65,6 +65,15 @@
 
   const percent = (rate) => (rate == null ? "–" : `${Math.round(rate * 1000) / 10}%`);
 
+  function ms(value) {
+    return value === null || value === undefined ? "–" : `${value} ms`;
+  }
+
+  function waits(quality) {
+    if (!quality || !quality.turns) return "–";
+    return `p50 ${quality.turnP50Ms} ms · p95 ${quality.turnP95Ms} ms · longest ${quality.turnMaxMs} ms (${quality.turns} turns)`;
+  }
+
   function duration(seconds) {
     if (seconds == null) return "–";
     const s = Math.round(seconds);
@@ -89,6 +98,9 @@
     $("kpi-fallback").textContent = percent(stats.fallbackRate);
     $("kpi-mean").textContent = duration(stats.meanDurationSeconds);
     $("kpi-p90").textContent = duration(stats.p90DurationSeconds);
+    const lastWaits = (stats.waitsByDay ?? []).filter((day) => day.turnWaitP95Ms !== null).at(-1);
+    $("kpi-wait").textContent = lastWaits ? ms(lastWaits.turnWaitP95Ms) : "–";
+    $("kpi-wait").title = lastWaits ? `${lastWaits.date}: ${lastWaits.turns} turns over ${lastWaits.calls} calls` : "";
     // Voice at the configured prices; seconds of a runtime or model without a price are left out, and said so.
     const unpriced = (stats.costByDay ?? []).reduce((sum, day) => sum + (day.unpricedSeconds ?? 0), 0);
     $("kpi-cost").textContent = `$${Number(stats.costUsd ?? 0).toFixed(2)}${unpriced > 0 ? " *" : ""}`;
@@ -270,6 +282,9 @@
       ["Dialled", call.callee ?? "–"], ["Started", when(call.startedAt)], ["Ended", when(call.endedAt)],
       ["Duration", duration(call.durationSeconds)], ["End reason", call.endReason ?? "–"],
       ["Consent to keep", (call.consent ?? "–").replace("_", " ")],
+      ["Caller's wait per turn", waits(call.quality)],
+      ["Wait for the greeting", ms(call.quality?.greetingMs)],
+      ["Longest tool round trip", ms(call.quality?.toolMaxMs)],
     ];
     for (const [name, value] of rows) {
       const dt = document.createElement("dt");

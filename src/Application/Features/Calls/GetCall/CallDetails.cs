@@ -12,6 +12,8 @@ namespace EasyMo.Application.Features.Calls.GetCall;
 /// INVITE) or <c>unverified</c> (the caller's number is only a claim). <c>runtime</c> is the voice runtime that answered
 /// (<c>realtime</c> or <c>live</c>); <c>voiceSeconds</c> what OpenAI counted (GPT-Live); <c>costUsd</c> the voice's cost at
 /// the configured price (<see cref="CallPricingOptions"/>), null when no price is set for the runtime and model.
+/// <c>quality</c>: how long the caller waited (<see cref="CallQuality"/>: each turn's wait p50/p95/max over the turns
+/// measured, the greeting's wait, the longest tool round trip, in ms), null for a call not followed to its end.
 /// </summary>
 public sealed record CallDetails(
     string CallId,
@@ -45,7 +47,8 @@ public sealed record CallDetails(
     IReadOnlyList<CallEvent> Events,
     VoiceRuntime Runtime = VoiceRuntime.Realtime,
     int? VoiceSeconds = null,
-    decimal? CostUsd = null)
+    decimal? CostUsd = null,
+    CallQuality? Quality = null)
 {
     public static CallDetails From(Call call) => From(call, [], [], [], []);
 
@@ -85,7 +88,8 @@ public sealed record CallDetails(
         requests.Select(request => new RequestLine(request.Service, request.Location, request.Details, request.At)).ToArray(),
         events,
         call.Runtime,
-        call.VoiceSeconds);
+        call.VoiceSeconds,
+        Quality: call.Quality);
 }
 
 /// <summary>

@@ -24,7 +24,7 @@ public sealed class RecordCallEndedHandler(ICallStore store, TimeProvider time, 
         {
             if (known is not null)
             {
-                var end = CallEnd.Of(known.AcceptedAt, known.Consent, at, command.Reason, command.VoiceSeconds);
+                var end = CallEnd.Of(known.AcceptedAt, known.Consent, at, command.Reason, command.VoiceSeconds, command.Quality);
                 if (await store.TryEndAsync(command.CallId, known.Consent, end, cancellationToken))
                 {
                     CallLog.Ended(logger, command.CallId, end.DurationSeconds, command.Reason);

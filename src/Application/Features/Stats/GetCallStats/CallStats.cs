@@ -20,7 +20,14 @@ public sealed record CallStats(
     double? P90DurationSeconds,
     IReadOnlyList<DurationBucket> DurationHistogram,
     int LiveNow,
-    IReadOnlyList<VoiceUse>? VoiceUse = null);
+    IReadOnlyList<VoiceUse>? VoiceUse = null,
+    IReadOnlyList<DayWaits>? Waits = null);
+
+/// <summary>
+/// One UTC day's caller waits: the calls followed to their end and measured, their turns, and the 95th percentile over
+/// those calls of each call's p95 turn wait (ms; null: nothing measured).
+/// </summary>
+public sealed record DayWaits(DateOnly Date, int Calls, int Turns, int? TurnWaitP95Ms);
 
 /// <summary>
 /// The voice seconds of a day's ended calls on one runtime and model: GPT-Live's counted seconds, or else the calls'
@@ -61,4 +68,5 @@ public sealed record CallStatsReport(
     IReadOnlyList<DurationBucket> DurationHistogram,
     int LiveNow,
     decimal CostUsd = 0,
-    IReadOnlyList<DayCost>? CostByDay = null);
+    IReadOnlyList<DayCost>? CostByDay = null,
+    IReadOnlyList<DayWaits>? WaitsByDay = null);

@@ -36,7 +36,8 @@ public sealed class GetCallStatsHandler(IAdminQueries queries, TimeProvider time
             stats.DurationHistogram,
             stats.LiveNow,
             costByDay.Sum(day => day.CostUsd),
-            costByDay);
+            costByDay,
+            stats.Waits ?? []);
     }
 
     /// <summary>Each day's voice at the configured prices (per second: seconds × price per minute / 60).</summary>
