@@ -27,21 +27,28 @@ public sealed class AppendOnlyTests
     [Fact]
     public void An_edited_deleted_inserted_or_unlocked_migration_is_named_with_what_to_do()
     {
-        var locked = ReadLock();
-        var migrations = Migrations();
-        var first = locked[0];
+        Entry first = new("20270101000000_First", new string('1', 64), new string('2', 64));
+        Entry second = new("20270102000000_Second", new string('3', 64), new string('4', 64));
+        Entry[] locked = [first, second];
+        string[] migrations = [first.Id, second.Id];
+        Func<string, Entry?> unchanged = id => locked.SingleOrDefault(entry => entry.Id == id);
 
-        var edited = Problems(locked, migrations, id => id == first.Id ? first with { Code = new string('0', 64) } : Hashes(id));
-        edited.ShouldHaveSingleItem().ShouldContain($"{first.Id} was edited ({first.Id}.cs): revert it and add a new migration instead");
+        Problems(locked, migrations, unchanged).ShouldBeEmpty();
 
-        var deleted = Problems(locked, [.. migrations.Skip(1)], Hashes);
-        deleted.ShouldContain(problem => problem.Contains($"{first.Id} is gone", StringComparison.Ordinal));
+        Problems(locked, migrations, id => id == second.Id ? second with { Code = new string('5', 64) } : unchanged(id))
+            .ShouldHaveSingleItem().ShouldStartWith($"migration {second.Id} was edited ({second.Id}.cs): revert it and add a new migration instead");
+        Problems(locked, migrations, id => id == first.Id ? first with { Designer = new string('5', 64) } : unchanged(id))
+            .ShouldHaveSingleItem().ShouldStartWith($"migration {first.Id} was edited ({first.Id}.Designer.cs)");
 
-        var inserted = Problems(locked, ["20200101000000_Earlier", .. migrations], id => id == "20200101000000_Earlier" ? first with { Id = id } : Hashes(id));
-        inserted.ShouldContain(problem => problem.Contains("20200101000000_Earlier sorts before", StringComparison.Ordinal));
+        Problems(locked, [second.Id], unchanged).ShouldContain(problem => problem.StartsWith($"migration {first.Id} is gone", StringComparison.Ordinal));
 
-        var unlocked = Problems(locked, [.. migrations, "29991231235959_Later"], id => id == "29991231235959_Later" ? first with { Id = id } : Hashes(id));
-        unlocked.ShouldHaveSingleItem().ShouldContain($"append this line to {LockFile}: 29991231235959_Later {first.Code} {first.Designer}");
+        Entry between = new("20270101120000_Between", new string('6', 64), new string('7', 64));
+        Problems(locked, [first.Id, between.Id, second.Id], id => id == between.Id ? between : unchanged(id))
+            .ShouldContain(problem => problem.StartsWith($"migration {between.Id} sorts before {second.Id}", StringComparison.Ordinal));
+
+        Entry later = new("20270103000000_Third", new string('8', 64), new string('9', 64));
+        Problems(locked, [.. migrations, later.Id], id => id == later.Id ? later : unchanged(id))
+            .ShouldHaveSingleItem().ShouldEndWith($"append this line to {LockFile}: {later.Id} {later.Code} {later.Designer}");
     }
 
     /// <summary>What is wrong with <paramref name="migrations"/> (in EF's order, by id) against the lock, each with what to do.</summary>
