@@ -136,7 +136,6 @@ catch (InvalidConfigurationException exception)
 
     return 1;
 }
-
 catch (PreReleaseDatabaseException exception)
 {
     await Console.Error.WriteLineAsync($"database error: {exception.Message}");
