@@ -64,7 +64,15 @@ try
     if (app.Configuration.GetValue("Database:ApplyMigrations", defaultValue: false))
     {
         await using var scope = app.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<EasyMoDbContext>().Database.MigrateAsync();
+        var db = scope.ServiceProvider.GetRequiredService<EasyMoDbContext>();
+
+        // A developer's database made by the migrations written before the first release: taken over (docs/adr/0008).
+        if (await PreReleaseChain.AdoptAsync(db, CancellationToken.None) is { } initial)
+        {
+            StartupLog.PreReleaseDatabaseTakenOver(app.Logger, PreReleaseChain.LastMigrationId, initial);
+        }
+
+        await db.Database.MigrateAsync();
     }
 
     if (!app.Services.GetRequiredService<OperatorTokens>().Any)
@@ -121,6 +129,16 @@ catch (InvalidConfigurationException exception)
         await Console.Error.WriteLineAsync($"configuration error: {problem}");
     }
 
+    if (IsTestHost())
+    {
+        throw;
+    }
+
+    return 1;
+}
+catch (PreReleaseDatabaseException exception)
+{
+    await Console.Error.WriteLineAsync($"database error: {exception.Message}");
     if (IsTestHost())
     {
         throw;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using EasyMo.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -7,7 +8,8 @@ namespace EasyMo.Operator.Commands;
 
 /// <summary>
 /// <c>migrate</c>: applies the pending EF Core migrations of this build to the configured database and exits; what a
-/// deployment runs once before the service starts (compose's one-shot <c>migrate</c> service).
+/// deployment runs once before the service starts (compose's one-shot <c>migrate</c> service). A database made by the
+/// pre-release migrations is taken over first (<see cref="PreReleaseChain"/>).
 /// </summary>
 public static class MigrateCommand
 {
@@ -32,6 +34,12 @@ public static class MigrateCommand
         try
         {
             await using var db = CliDatabase.Open(connectionString);
+            if (await PreReleaseChain.AdoptAsync(db, ct) is { } initial)
+            {
+                await context.Out.WriteLineAsync(
+                    $"took over a database made by the pre-release migrations (up to {PreReleaseChain.LastMigrationId}): its history now names {initial}, which gives the same schema");
+            }
+
             var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
             if (pending.Count == 0)
             {
@@ -49,6 +57,11 @@ public static class MigrateCommand
 
             await context.Out.WriteLineAsync($"{database}: {pending.Count} migration(s) applied, up to date.");
             return ExitCodes.Ok;
+        }
+        catch (PreReleaseDatabaseException exception)
+        {
+            await context.Error.WriteLineAsync($"error: the database {database}: {exception.Message}");
+            return ExitCodes.Failed;
         }
         catch (Npgsql.PostgresException exception)
         {

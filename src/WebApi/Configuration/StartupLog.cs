@@ -24,4 +24,8 @@ internal static partial class StartupLog
     [LoggerMessage(EventId = 1965, EventName = "STARTUP_PREVIOUS_WEBHOOK_SECRET_ENDED", Level = LogLevel.Warning,
         Message = "OPENAI_WEBHOOK_SECRET_PREVIOUS ended at {Until:O} and is refused: remove it and OpenAI:PreviousWebhookSecretUntil")]
     public static partial void PreviousWebhookSecretEnded(ILogger logger, DateTimeOffset until);
+
+    [LoggerMessage(EventId = 1966, EventName = "STARTUP_PRE_RELEASE_DATABASE_TAKEN_OVER", Level = LogLevel.Information,
+        Message = "The database was made by the pre-release migrations (up to {Last}): its history now names {Initial}, which gives the same schema")]
+    public static partial void PreReleaseDatabaseTakenOver(ILogger logger, string last, string initial);
 }

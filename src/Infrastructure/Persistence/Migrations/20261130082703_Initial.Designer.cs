@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace EasyMo.Infrastructure.Persistence.Migrations
 {
     [DbContext(typeof(EasyMoDbContext))]
-    [Migration("20261124111637_WhatsAppInbound")]
-    partial class WhatsAppInbound
+    [Migration("20261130082703_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -24,6 +24,130 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
+
+            modelBuilder.Entity("EasyMo.Domain.Callbacks.Callback", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("DialedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("dialed_at");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("error");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("language");
+
+                    b.Property<DateOnly>("LocalDay")
+                        .HasColumnType("date")
+                        .HasColumnName("local_day");
+
+                    b.Property<string>("OriginCallId")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("origin_call_id");
+
+                    b.Property<string>("Phone")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("phone");
+
+                    b.Property<Guid?>("ProfileId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("profile_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("requested_at");
+
+                    b.Property<string>("RequestedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("requested_by");
+
+                    b.Property<string>("SessionId")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("session_id");
+
+                    b.Property<DateTimeOffset?>("SettledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("settled_at");
+
+                    b.Property<string>("Status")
+                        .IsConcurrencyToken()
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("time_zone");
+
+                    b.HasKey("Id")
+                        .HasName("pk_callbacks");
+
+                    b.HasIndex("DialedAt")
+                        .HasDatabaseName("ix_callbacks_dialing")
+                        .HasFilter("status = 'dialing'");
+
+                    b.HasIndex("DueAt")
+                        .HasDatabaseName("ix_callbacks_queue")
+                        .HasFilter("status = 'queued'");
+
+                    b.HasIndex("Phone")
+                        .IsUnique()
+                        .HasDatabaseName("ux_callbacks_open_phone")
+                        .HasFilter("status IN ('queued','dialing')");
+
+                    b.HasIndex("ProfileId")
+                        .HasDatabaseName("ix_callbacks_profile_id");
+
+                    b.HasIndex("RequestedAt")
+                        .IsDescending()
+                        .HasDatabaseName("ix_callbacks_requested_at");
+
+                    b.HasIndex("SessionId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_callbacks_session_id")
+                        .HasFilter("session_id IS NOT NULL");
+
+                    b.HasIndex("Phone", "LocalDay")
+                        .HasDatabaseName("ix_callbacks_phone_local_day");
+
+                    b.ToTable("callbacks", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_callbacks_reason", "reason IN ('busy','accept_failed','operator')");
+
+                            t.HasCheckConstraint("ck_callbacks_status", "status IN ('queued','dialing','placed','answered','not_answered','failed','in_doubt','cancelled','expired')");
+                        });
+                });
 
             modelBuilder.Entity("EasyMo.Domain.Calls.Call", b =>
                 {
@@ -56,11 +180,34 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(256)")
                         .HasColumnName("caller_name");
 
+                    b.Property<string>("CallerPseudonym")
+                        .HasMaxLength(68)
+                        .HasColumnType("character varying(68)")
+                        .HasColumnName("caller_pseudonym");
+
                     b.Property<string>("Channel")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("channel");
+
+                    b.Property<DateTimeOffset>("ClaimedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claimed_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("Consent")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("not_asked")
+                        .HasColumnName("consent");
+
+                    b.Property<DateTimeOffset?>("ConsentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("consent_at");
 
                     b.Property<DateTimeOffset?>("DecidedAt")
                         .HasColumnType("timestamp with time zone")
@@ -79,6 +226,14 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("ended_at");
 
+                    b.Property<string>("Identity")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("unverified")
+                        .HasColumnName("identity");
+
                     b.Property<string>("Language")
                         .IsRequired()
                         .HasMaxLength(8)
@@ -90,6 +245,11 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("model");
 
+                    b.Property<string>("MonitorOwner")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("monitor_owner");
+
                     b.Property<Guid?>("ProfileId")
                         .HasColumnType("uuid")
                         .HasColumnName("profile_id");
@@ -97,6 +257,19 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                     b.Property<DateTimeOffset>("ReceivedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("received_at");
+
+                    b.Property<string>("Runtime")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("realtime")
+                        .HasColumnName("runtime");
+
+                    b.Property<string>("SipCallId")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("sip_call_id");
 
                     b.Property<int?>("SipStatusCode")
                         .HasColumnType("integer")
@@ -121,6 +294,10 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("summary_due_at");
 
+                    b.Property<DateTimeOffset?>("SummarySettledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("summary_settled_at");
+
                     b.Property<string>("SummaryStatus")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -142,6 +319,10 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("voice");
 
+                    b.Property<int?>("VoiceSeconds")
+                        .HasColumnType("integer")
+                        .HasColumnName("voice_seconds");
+
                     b.Property<string>("WhatsAppCallId")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)")
@@ -158,12 +339,18 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_calls_call_id");
 
-                    b.HasIndex("Caller")
-                        .HasDatabaseName("ix_calls_caller");
+                    b.HasIndex("CallerPseudonym")
+                        .HasDatabaseName("ix_calls_caller_pseudonym")
+                        .HasFilter("caller_pseudonym IS NOT NULL");
 
-                    b.HasIndex("ReceivedAt")
-                        .IsDescending()
-                        .HasDatabaseName("ix_calls_received_at");
+                    b.HasIndex("MonitorOwner")
+                        .HasDatabaseName("ix_calls_monitor_owner")
+                        .HasFilter("monitor_owner IS NOT NULL");
+
+                    b.HasIndex("SipCallId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_calls_sip_call_id")
+                        .HasFilter("sip_call_id IS NOT NULL");
 
                     b.HasIndex("SummaryDueAt")
                         .HasDatabaseName("ix_calls_summary_due")
@@ -177,11 +364,33 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("ix_calls_profile_summaries")
                         .HasFilter("summary IS NOT NULL");
 
+                    b.HasIndex("ProfileId", "ReceivedAt")
+                        .IsDescending(false, true)
+                        .HasDatabaseName("ix_calls_profile_id_received_at");
+
+                    b.HasIndex("ReceivedAt", "CallId")
+                        .IsDescending()
+                        .HasDatabaseName("ix_calls_received_at_call_id");
+
+                    b.HasIndex("Caller", "ReceivedAt", "CallId")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_calls_caller_received_at_call_id");
+
+                    b.HasIndex("Status", "ReceivedAt", "CallId")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_calls_status_received_at_call_id");
+
                     b.ToTable("calls", null, t =>
                         {
                             t.HasCheckConstraint("ck_calls_duration", "duration_seconds IS NULL OR duration_seconds >= 0");
 
+                            t.HasCheckConstraint("ck_calls_identity", "identity IN ('verified','unverified')");
+
+                            t.HasCheckConstraint("ck_calls_runtime", "runtime IN ('realtime','live')");
+
                             t.HasCheckConstraint("ck_calls_status", "status IN ('ringing','accepted','rejected','missed','failed','ended')");
+
+                            t.HasCheckConstraint("ck_calls_voice_seconds", "voice_seconds IS NULL OR voice_seconds >= 0");
                         });
                 });
 
@@ -349,15 +558,45 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(300)")
                         .HasColumnName("deduplication_key");
 
+                    b.Property<string>("DeliveryStatus")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("delivery_status");
+
+                    b.Property<DateTimeOffset?>("DeliveryStatusAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("delivery_status_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
                     b.Property<string>("Language")
                         .IsRequired()
                         .HasMaxLength(8)
                         .HasColumnType("character varying(8)")
                         .HasColumnName("language");
 
+                    b.Property<string>("LastError")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("last_error");
+
+                    b.Property<int?>("LastErrorCode")
+                        .HasColumnType("integer")
+                        .HasColumnName("last_error_code");
+
                     b.Property<DateTimeOffset>("NextAttemptAt")
+                        .IsConcurrencyToken()
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("ProviderMessageId")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("provider_message_id");
 
                     b.Property<string>("Recipient")
                         .IsRequired()
@@ -365,11 +604,29 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("recipient");
 
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("status");
+
+                    b.Property<string>("TemplateLanguage")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("template_language");
+
+                    b.Property<string>("TemplateName")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("template_name");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
 
                     b.HasKey("Id")
                         .HasName("pk_outbox_messages");
@@ -381,6 +638,11 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                     b.HasIndex("NextAttemptAt")
                         .HasDatabaseName("ix_outbox_messages_due")
                         .HasFilter("status = 'pending'");
+
+                    b.HasIndex("ProviderMessageId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_outbox_messages_provider_message_id")
+                        .HasFilter("provider_message_id IS NOT NULL");
 
                     b.ToTable("outbox_messages", (string)null);
                 });
@@ -394,6 +656,18 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                     b.Property<bool>("Blocked")
                         .HasColumnType("boolean")
                         .HasColumnName("blocked");
+
+                    b.Property<string>("Consent")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("not_asked")
+                        .HasColumnName("consent");
+
+                    b.Property<DateTimeOffset?>("ConsentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("consent_at");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -439,20 +713,82 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                     b.ToTable("profiles", (string)null);
                 });
 
+            modelBuilder.Entity("EasyMo.Domain.WhatsApp.CallRecording", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid?>("ProfileId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("profile_id");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("reference");
+
+                    b.Property<string>("WhatsAppCallId")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("whatsapp_call_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_call_recordings");
+
+                    b.HasIndex("ProfileId")
+                        .HasDatabaseName("ix_call_recordings_profile_id");
+
+                    b.HasIndex("ReceivedAt")
+                        .HasDatabaseName("ix_call_recordings_received_at");
+
+                    b.HasIndex("WhatsAppCallId", "Kind")
+                        .HasDatabaseName("ix_call_recordings_whatsapp_call_id_kind");
+
+                    b.ToTable("call_recordings", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_call_recordings_kind", "kind IN ('recording','transcription')");
+                        });
+                });
+
             modelBuilder.Entity("EasyMo.Domain.WhatsApp.VoiceNote", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
                     b.Property<string>("BusinessPhoneNumberId")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)")
                         .HasColumnName("business_phone_number_id");
 
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
                     b.Property<bool>("IsVoice")
                         .HasColumnType("boolean")
                         .HasColumnName("voice");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("last_error");
 
                     b.Property<string>("MediaId")
                         .IsRequired()
@@ -471,6 +807,11 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(128)")
                         .HasColumnName("mime_type");
 
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
                     b.Property<Guid?>("ProfileId")
                         .HasColumnType("uuid")
                         .HasColumnName("profile_id");
@@ -478,6 +819,15 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                     b.Property<DateTimeOffset>("ReceivedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("received_at");
+
+                    b.Property<string>("ReplyLanguage")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("reply_language");
+
+                    b.Property<string>("ReplyText")
+                        .HasColumnType("text")
+                        .HasColumnName("reply_text");
 
                     b.Property<string>("SenderWaId")
                         .IsRequired()
@@ -495,6 +845,14 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("status");
 
+                    b.Property<string>("Transcript")
+                        .HasColumnType("text")
+                        .HasColumnName("transcript");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
                     b.HasKey("Id")
                         .HasName("pk_voice_notes");
 
@@ -502,12 +860,12 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_voice_notes_message_id");
 
-                    b.HasIndex("ProfileId")
-                        .HasDatabaseName("ix_voice_notes_profile_id");
-
-                    b.HasIndex("ReceivedAt")
+                    b.HasIndex("NextAttemptAt")
                         .HasDatabaseName("ix_voice_notes_pending")
                         .HasFilter("status = 'pending'");
+
+                    b.HasIndex("ProfileId")
+                        .HasDatabaseName("ix_voice_notes_profile_id");
 
                     b.ToTable("voice_notes", (string)null);
                 });
@@ -585,6 +943,11 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("user_phone");
 
+                    b.Property<string>("UserPseudonym")
+                        .HasMaxLength(68)
+                        .HasColumnType("character varying(68)")
+                        .HasColumnName("user_pseudonym");
+
                     b.Property<string>("UserWaId")
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
@@ -617,29 +980,48 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         });
                 });
 
-            modelBuilder.Entity("EasyMo.Infrastructure.Persistence.CallMonitorLease", b =>
+            modelBuilder.Entity("EasyMo.Infrastructure.Persistence.PrivacyAudit", b =>
                 {
-                    b.Property<Guid>("CallId")
+                    b.Property<Guid>("Id")
                         .HasColumnType("uuid")
-                        .HasColumnName("call_id");
+                        .HasColumnName("id");
 
-                    b.Property<DateTimeOffset>("LeaseUntil")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("lease_until");
-
-                    b.Property<string>("Owner")
+                    b.Property<string>("Action")
                         .IsRequired()
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)")
-                        .HasColumnName("owner");
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("action");
 
-                    b.HasKey("CallId")
-                        .HasName("pk_call_monitor_leases");
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("actor");
 
-                    b.HasIndex("LeaseUntil")
-                        .HasDatabaseName("ix_call_monitor_leases_lease_until");
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
 
-                    b.ToTable("call_monitor_leases", (string)null);
+                    b.Property<string>("Counts")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("counts");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(68)
+                        .HasColumnType("character varying(68)")
+                        .HasColumnName("subject");
+
+                    b.HasKey("Id")
+                        .HasName("pk_privacy_audit");
+
+                    b.HasIndex("At")
+                        .HasDatabaseName("ix_privacy_audit_at");
+
+                    b.ToTable("privacy_audit", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_privacy_audit_action", "action IN ('export','erase','purge','pseudonymise','profile_update','callback_request','callback_cancel')");
+                        });
                 });
 
             modelBuilder.Entity("EasyMo.Infrastructure.Persistence.WebhookDelivery", b =>
@@ -699,6 +1081,38 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                     b.ToTable("whatsapp_events", (string)null);
                 });
 
+            modelBuilder.Entity("EasyMo.Infrastructure.Persistence.WorkLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("holder");
+
+                    b.Property<DateTimeOffset>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_until");
+
+                    b.HasKey("Name")
+                        .HasName("pk_work_leases");
+
+                    b.ToTable("work_leases", (string)null);
+                });
+
+            modelBuilder.Entity("EasyMo.Domain.Callbacks.Callback", b =>
+                {
+                    b.HasOne("EasyMo.Domain.Profiles.Profile", null)
+                        .WithMany()
+                        .HasForeignKey("ProfileId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_callbacks_profiles_profile_id");
+                });
+
             modelBuilder.Entity("EasyMo.Domain.Calls.Call", b =>
                 {
                     b.HasOne("EasyMo.Domain.Profiles.Profile", null)
@@ -744,6 +1158,15 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .HasConstraintName("fk_call_transcripts_calls_call_id");
                 });
 
+            modelBuilder.Entity("EasyMo.Domain.WhatsApp.CallRecording", b =>
+                {
+                    b.HasOne("EasyMo.Domain.Profiles.Profile", null)
+                        .WithMany()
+                        .HasForeignKey("ProfileId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_call_recordings_profiles_profile_id");
+                });
+
             modelBuilder.Entity("EasyMo.Domain.WhatsApp.VoiceNote", b =>
                 {
                     b.HasOne("EasyMo.Domain.Profiles.Profile", null)
@@ -766,16 +1189,6 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .HasForeignKey("ProfileId")
                         .OnDelete(DeleteBehavior.SetNull)
                         .HasConstraintName("fk_whatsapp_calls_profiles_profile_id");
-                });
-
-            modelBuilder.Entity("EasyMo.Infrastructure.Persistence.CallMonitorLease", b =>
-                {
-                    b.HasOne("EasyMo.Domain.Calls.Call", null)
-                        .WithOne()
-                        .HasForeignKey("EasyMo.Infrastructure.Persistence.CallMonitorLease", "CallId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_call_monitor_leases_calls_call_id");
                 });
 #pragma warning restore 612, 618
         }
