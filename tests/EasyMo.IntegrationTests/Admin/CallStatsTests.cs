@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using EasyMo.Application.Features.Stats.GetCallStats;
 using static EasyMo.IntegrationTests.Admin.AdminSeed;
 
@@ -63,6 +64,38 @@ public sealed class CallStatsTests : IAsyncLifetime
             .Select(b => (b.GetProperty("upToSeconds").ValueKind == JsonValueKind.Null ? (int?)null : b.GetProperty("upToSeconds").GetInt32(), b.GetProperty("count").GetInt32()))
             .ShouldBe([(30, 1), (60, 0), (120, 1), (300, 0), (600, 0), (null, 1)]);
         stats.GetProperty("liveNow").GetInt32().ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Each_days_caller_wait_is_the_p95_of_its_measured_calls_own_p95()
+    {
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var t = Midnight(today);
+        var yesterday = Midnight(today.AddDays(-1));
+        await InsertAsync(_app.ConnectionString,
+            new SeedCall("rtc_w1", "ended", t, DurationSeconds: 30),
+            new SeedCall("rtc_w2", "ended", t.AddMinutes(1), DurationSeconds: 30),
+            new SeedCall("rtc_w3", "ended", t.AddMinutes(2), DurationSeconds: 30),
+            new SeedCall("rtc_w4", "ended", t.AddMinutes(3), DurationSeconds: 30), // not measured (not followed)
+            new SeedCall("rtc_w5", "accepted", t.AddMinutes(4)), // live: not counted until it ends
+            new SeedCall("rtc_y1", "ended", yesterday, DurationSeconds: 30));
+        await using (var db = _app.Db())
+        {
+            foreach (var (callId, turns, p95) in new[] { ("rtc_w1", 4, 600), ("rtc_w2", 10, 1_400), ("rtc_w3", 2, 800), ("rtc_w5", 3, 5_000), ("rtc_y1", 6, 900) })
+            {
+                await db.Database.ExecuteSqlInterpolatedAsync(
+                    $"UPDATE calls SET measured_turns = {turns}, turn_wait_p50_ms = {p95 / 2}, turn_wait_p95_ms = {p95}, turn_wait_max_ms = {p95} WHERE call_id = {callId}", Ct);
+            }
+        }
+
+        using var client = _app.Admin();
+        var stats = await client.GetFromJsonAsync<JsonElement>("/api/stats/calls?days=3", Ct);
+
+        var waits = stats.GetProperty("waitsByDay").EnumerateArray()
+            .Select(day => (day.GetProperty("date").GetString(), day.GetProperty("calls").GetInt32(), day.GetProperty("turns").GetInt32(), day.GetProperty("turnWaitP95Ms").GetInt32()))
+            .ToArray();
+        // Today: 600, 800, 1,400 → percentile_cont(0.95) at position 0.95 × 2 = 1.9: 800 + 0.9 × 600 = 1,340.
+        waits.ShouldBe([(Iso(today.AddDays(-1)), 1, 6, 900), (Iso(today), 3, 16, 1_340)]);
     }
 
     [Fact]

@@ -8,7 +8,9 @@ namespace EasyMo.IntegrationTests.Monitor;
 /// How long the caller waited (issue 18, part 1), measured on a Realtime call's sideband with known gaps: each turn from
 /// <c>input_audio_buffer.speech_stopped</c> to the earliest of the agent's audio events, the greeting from the accept, a
 /// tool's round trip; stored with the call's end, exported as histograms, and shown by the API.
+/// Its metrics are read with the other metric tests, not beside other hosts (the meter is named the same in each).
 /// </summary>
+[Collection(MetricsCollection.Name)]
 public sealed class CallQualityTests
 {
     [Fact]
@@ -44,8 +46,8 @@ public sealed class CallQualityTests
 
         var quality = call.Quality.ShouldNotBeNull();
         quality.Turns.ShouldBe(2);
-        quality.TurnP50Ms.ShouldNotBeNull().ShouldBeInRange(200, 550); // the shorter wait (nearest rank of two)
-        quality.TurnMaxMs.ShouldNotBeNull().ShouldBeInRange(600, 1_100);
+        quality.TurnP50Ms.ShouldNotBeNull().ShouldBeInRange(150, 550); // the shorter wait (nearest rank of two; timers are coarse)
+        quality.TurnMaxMs.ShouldNotBeNull().ShouldBeInRange(550, 1_100);
         quality.TurnP95Ms.ShouldBe(quality.TurnMaxMs);
         quality.GreetingMs.ShouldNotBeNull().ShouldBeInRange(250, 5_000);
         quality.ToolMaxMs.ShouldNotBeNull().ShouldBeInRange(0, 2_000);

@@ -11,7 +11,9 @@ namespace EasyMo.IntegrationTests.Monitor;
 /// What following a call costs the database (issue 17), counted from the statements Npgsql sends to the test's own
 /// database: a call this instance decided is followed without a claim or a read of its own, its turns are written in
 /// batches, and its end is one statement; a stored call that changed behind the monitor's back is still ended right.
+/// Its metrics are read with the other metric tests, not beside other hosts (the meter is named the same in each).
 /// </summary>
+[Collection(MetricsCollection.Name)]
 public sealed class MonitoredCallCostTests
 {
     [Fact]

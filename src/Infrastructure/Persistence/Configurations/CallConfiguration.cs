@@ -74,6 +74,9 @@ internal sealed class CallConfiguration : IEntityTypeConfiguration<Call>
         // (one heartbeat for all its calls), so not the domain's business. Indexed only while set, so that the decision's
         // UPDATE of a call (owner still NULL) does not maintain it.
         builder.Property<string?>(MonitorOwner).HasMaxLength(WorkLease.MaxNameLength);
+        builder.Property(call => call.TurnWaitP50Ms).HasColumnName("turn_wait_p50_ms");
+        builder.Property(call => call.TurnWaitP95Ms).HasColumnName("turn_wait_p95_ms");
+        builder.Ignore(call => call.Quality);
         builder.HasIndex(MonitorOwner).HasDatabaseName("ix_calls_monitor_owner").HasFilter("monitor_owner IS NOT NULL");
         builder.HasIndex(call => call.WhatsAppCallId).HasFilter("whatsapp_call_id IS NOT NULL");
         // One decision per SIP call, whichever of OpenAI's runtimes announced it (its two ids differ; the Call-ID does not).

@@ -223,6 +223,10 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("ended_at");
 
+                    b.Property<int?>("GreetingWaitMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("greeting_wait_ms");
+
                     b.Property<string>("Identity")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
@@ -236,6 +240,10 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .HasMaxLength(8)
                         .HasColumnType("character varying(8)")
                         .HasColumnName("language");
+
+                    b.Property<int?>("MeasuredTurns")
+                        .HasColumnType("integer")
+                        .HasColumnName("measured_turns");
 
                     b.Property<string>("Model")
                         .HasMaxLength(64)
@@ -301,6 +309,10 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("summary_status");
 
+                    b.Property<int?>("ToolMaxMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("tool_max_ms");
+
                     b.Property<string>("TransferTarget")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)")
@@ -310,6 +322,18 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("trunk");
+
+                    b.Property<int?>("TurnWaitMaxMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("turn_wait_max_ms");
+
+                    b.Property<int?>("TurnWaitP50Ms")
+                        .HasColumnType("integer")
+                        .HasColumnName("turn_wait_p50_ms");
+
+                    b.Property<int?>("TurnWaitP95Ms")
+                        .HasColumnType("integer")
+                        .HasColumnName("turn_wait_p95_ms");
 
                     b.Property<string>("Voice")
                         .HasMaxLength(64)
