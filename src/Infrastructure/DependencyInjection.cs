@@ -68,6 +68,7 @@ public static class DependencyInjection
         services.AddOptions<SidebandOptions>().Bind(configuration.GetSection(SidebandOptions.SectionName));
         services.AddScoped<MonitorLeases>();
         services.AddSingleton<MonitorOwnership>();
+        services.AddSingleton<ILiveCalls, LiveCallListener>();
         services.AddSingleton<CallMonitorService>();
         services.AddSingleton<ICallMonitor>(provider => provider.GetRequiredService<CallMonitorService>());
         services.AddHostedService(provider => provider.GetRequiredService<CallMonitorService>());

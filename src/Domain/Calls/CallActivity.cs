@@ -49,4 +49,7 @@ public enum CallActivityKind
     KeyPress,
     Guard,
     Monitor,
+
+    /// <summary>An operator acted on the live call (ended or transferred it).</summary>
+    Operator,
 }

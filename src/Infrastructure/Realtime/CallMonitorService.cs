@@ -48,6 +48,8 @@ internal sealed partial class CallMonitorService(
 
     private readonly TranscriptWriter _transcripts = new(scopes, metrics, time, logger);
 
+    private readonly LiveCallBroadcast _live = new(scopes, time, logger);
+
     public void Follow(OpenAiCallId callId) => Enqueue(callId, known: null);
 
     public void Follow(Call call, string? callerName)
@@ -79,6 +81,7 @@ internal sealed partial class CallMonitorService(
         }
 
         var transcripts = _transcripts.RunAsync();
+        var live = _live.RunAsync();
 
         // This instance's lease comes first: a call is claimed only under it.
         await HeartbeatAsync(stoppingToken);
@@ -108,7 +111,8 @@ internal sealed partial class CallMonitorService(
 
         // The sessions' last turns are written before the lease ends.
         _transcripts.Complete();
-        await transcripts;
+        _live.Complete();
+        await Task.WhenAll(transcripts, live);
         try
         {
             // Every call was let go above; ending the lease tells the other instances at once that nothing is held here.
@@ -203,7 +207,7 @@ internal sealed partial class CallMonitorService(
         try
         {
             var session = new CallSession(
-                callId, fresh, known, _transcripts, metrics, scopes, settings, calls.Value.MaxCallDuration, callbacks.Value.RingTimeout, time, logger);
+                callId, fresh, known, _transcripts, _live, metrics, scopes, settings, calls.Value.MaxCallDuration, callbacks.Value.RingTimeout, time, logger);
             over = await session.RunAsync(followed.Stop.Token);
         }
         finally

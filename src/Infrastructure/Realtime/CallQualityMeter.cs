@@ -35,6 +35,10 @@ internal sealed class CallQualityMeter(TimeProvider time, EasyMoMetrics metrics,
     private bool _greeted = !greets;
     private int? _greetingMs;
     private int? _toolMaxMs;
+    private int? _lastWaitMs;
+
+    /// <summary>Told each turn's wait (ms) as it is measured, outside the meter's lock: the live view.</summary>
+    public Action<int>? OnWait { get; init; }
 
     /// <summary>A mark from the socket, at <paramref name="timestamp"/> (<see cref="TimeProvider.GetTimestamp"/>).</summary>
     public void Mark(SidebandMark mark, long timestamp)
@@ -57,6 +61,8 @@ internal sealed class CallQualityMeter(TimeProvider time, EasyMoMetrics metrics,
                     break;
             }
         }
+
+        Told();
     }
 
     /// <summary>The agent began a turn, the caller having waited <paramref name="wait"/> (null: no caller turn before it).</summary>
@@ -70,6 +76,8 @@ internal sealed class CallQualityMeter(TimeProvider time, EasyMoMetrics metrics,
                 Add(measured);
             }
         }
+
+        Told();
     }
 
     public void ToolAnswered(TimeSpan took)
@@ -109,9 +117,28 @@ internal sealed class CallQualityMeter(TimeProvider time, EasyMoMetrics metrics,
     private void Add(TimeSpan wait)
     {
         metrics.TurnWaited(wait);
+        var ms = Milliseconds(wait);
         if (_waits.Count < MaxTurns)
         {
-            _waits.Add(Milliseconds(wait));
+            _waits.Add(ms);
+        }
+
+        _lastWaitMs = ms;
+    }
+
+    /// <summary>Runs <see cref="OnWait"/> for a wait just measured (after the lock is let go).</summary>
+    private void Told()
+    {
+        int? wait;
+        lock (_gate)
+        {
+            wait = _lastWaitMs;
+            _lastWaitMs = null;
+        }
+
+        if (wait is { } ms)
+        {
+            OnWait?.Invoke(ms);
         }
     }
 

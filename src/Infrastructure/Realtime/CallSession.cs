@@ -11,6 +11,7 @@ using EasyMo.Application.Features.Calls.RecordTranscript;
 using EasyMo.Application.Features.Calls.TransferCall;
 using EasyMo.Domain.Callbacks;
 using EasyMo.Domain.Calls;
+using EasyMo.Domain.Common;
 using EasyMo.Domain.Privacy;
 using EasyMo.Infrastructure.OpenAi;
 using Mediator;
@@ -36,6 +37,7 @@ internal sealed partial class CallSession(
     bool fresh,
     FollowedCallInfo? known,
     TranscriptWriter transcripts,
+    LiveCallBroadcast live,
     EasyMoMetrics metrics,
     IServiceScopeFactory scopes,
     SidebandOptions options,
@@ -102,7 +104,10 @@ internal sealed partial class CallSession(
         }
 
         // The greeting's wait is measured for a call greeted now (not a takeover, not a call back that rang first).
-        _quality = new CallQualityMeter(time, metrics, call.AcceptedAt, greets: fresh && callback is null);
+        _quality = new CallQualityMeter(time, metrics, call.AcceptedAt, greets: fresh && callback is null)
+        {
+            OnWait = ms => live.Publish(new LiveCallEvent(LiveCallEvent.Wait, callId.Value, time.GetUtcNow(), WaitMs: ms)),
+        };
         await using var socket = await ConnectAsync(stoppingToken);
         if (socket is null)
         {
@@ -119,6 +124,8 @@ internal sealed partial class CallSession(
         }
 
         Attached(logger, callId, fresh);
+        live.Publish(new LiveCallEvent(
+            LiveCallEvent.Started, callId.Value, time.GetUtcNow(), call.Caller, call.Language.Code, call.AcceptedAt, _consent == Consent.Granted));
         if (fresh)
         {
             string instructions;
@@ -365,6 +372,9 @@ internal sealed partial class CallSession(
         switch (sidebandEvent)
         {
             case Spoken spoken:
+                // The live view shows what was said only when the caller agreed that it may be kept.
+                live.Publish(new LiveCallEvent(
+                    LiveCallEvent.Turn, callId.Value, time.GetUtcNow(), Speaker: StateNames.Of(spoken.Speaker), Text: _consent == Consent.Granted ? spoken.Text : null));
                 await RecordTurnAsync(new SpokenTurn(callId, spoken.Speaker, spoken.Text, spoken.ItemId, time.GetUtcNow()), stoppingToken);
                 break;
 
@@ -510,6 +520,7 @@ internal sealed partial class CallSession(
     private async Task EndAsync(CallEndReason reason, int? voiceSeconds = null)
     {
         var at = time.GetUtcNow();
+        live.Publish(new LiveCallEvent(LiveCallEvent.Ended, callId.Value, at, EndReason: StateNames.Of(reason)));
         if (_consent == Consent.Granted)
         {
             await transcripts.FlushAsync(TranscriptFlushWait, CancellationToken.None);

@@ -70,6 +70,7 @@ public static class AdminEndpoints
             .WithSummary("Call figures for the last N UTC calendar days (1-366, default 7), today included")
             .ProducesValidationProblem();
         api.MapCallbacks();
+        api.MapLiveCalls();
         return app;
     }
 

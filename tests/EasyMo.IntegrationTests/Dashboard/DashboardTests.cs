@@ -1,3 +1,6 @@
+using EasyMo.Domain.Profiles;
+using EasyMo.Domain.Common;
+using EasyMo.Domain.Calls;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 
@@ -204,6 +207,64 @@ public sealed class DashboardTests
         script.Content.Headers.ContentType!.MediaType.ShouldBe("text/javascript");
         (await licence.Content.ReadAsStringAsync(Ct)).ShouldContain("MIT License");
         data.StatusCode.ShouldBe(HttpStatusCode.Unauthorized, "the figures are behind the admin token");
+    }
+
+    [Fact]
+    public async Task The_live_view_shows_a_call_as_it_happens_and_an_operator_ends_it_from_there()
+    {
+        await using var app = await EasyMoApp.StartAsync(TestSettings.WithMonitor(), kestrel: true);
+        app.OpenAi.RealtimeScript = async session =>
+        {
+            await session.WaitForAsync("response.create");
+            await session.SendAsync(new { type = "response.output_audio_transcript.done", item_id = "item_1", transcript = "Muraho, nabafasha iki?" });
+            await session.SendAsync(new { type = "input_audio_buffer.speech_stopped", audio_end_ms = 3_000, item_id = "item_2" });
+            await Task.Delay(300);
+            await session.SendAsync(new { type = "output_audio_buffer.started", response_id = "resp_2" });
+            await session.SendAsync(new { type = "conversation.item.input_audio_transcription.completed", item_id = "item_2", transcript = "Ndashaka moto i Kimironko." });
+            await Poll.UntilAsync(() => app.OpenAi.For("hangup", session.CallId).Count > 0, "the operator's hang-up", TimeSpan.FromSeconds(30));
+            await session.CloseAsync();
+        };
+        var caller = "+250788100077";
+        await using (var db = app.Db())
+        {
+            // A caller who agreed before that their calls may be kept: the view shows what is said.
+            var profile = Profile.Create(PhoneNumber.Parse(caller), null, "Aline", Language.Kinyarwanda, DateTimeOffset.UtcNow.AddDays(-1));
+            profile.RememberConsent(granted: true, DateTimeOffset.UtcNow.AddDays(-1));
+            db.Profiles.Add(profile);
+            await db.SaveChangesAsync(Ct);
+        }
+
+        await using var browser = await LaunchAsync();
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 1000 } });
+        await page.GotoAsync(new Uri(app.ServerAddress!, "dashboard").ToString());
+        await page.FillAsync("#token", app.AdminToken);
+        await page.ClickAsync("#gate-form button");
+        await Assertions.Expect(page.Locator("#live-state")).ToContainTextAsync("live");
+
+        var callId = Events.NewCallId();
+        using (var response = await app.PostWebhookAsync(Events.CarrierCall(callId, caller)))
+        {
+            response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        var row = page.Locator($"#live-calls tbody tr[data-call-id='{callId}']");
+        await Assertions.Expect(row).ToHaveCountAsync(1);
+        await Assertions.Expect(row.Locator("td.caller")).ToHaveTextAsync(caller); // the admin token sees the number whole
+        await Assertions.Expect(row.Locator("td.transcript")).ToContainTextAsync("Muraho, nabafasha iki?");
+        await Assertions.Expect(row.Locator("td.transcript")).ToContainTextAsync("Ndashaka moto i Kimironko.");
+        await Assertions.Expect(row.Locator("td.wait")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+ ms$"));
+
+        await row.Locator("button.end").ClickAsync();
+        await Assertions.Expect(row).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#live-empty")).ToBeVisibleAsync();
+
+        app.OpenAi.For("hangup", callId).ShouldHaveSingleItem();
+        await using var check = app.Db();
+        var ended = await check.Calls.AsNoTracking().SingleAsync(c => c.CallId == callId.AsCallId(), Ct);
+        ended.Status.ShouldBe(CallStatus.Ended);
+        ended.EndReason.ShouldBe(CallEndReason.AgentHangup);
+        (await check.CallActivities.AsNoTracking().Where(a => a.CallId == ended.Id).Select(a => a.Name + " " + a.Detail).ToListAsync(Ct))
+            .ShouldContain(activity => activity.StartsWith("hangup ended by tok_", StringComparison.Ordinal));
     }
 
     /// <summary>Calls decided the way production decides them: a signed webhook each, accepted at the fake OpenAI.</summary>

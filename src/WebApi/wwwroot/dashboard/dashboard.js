@@ -50,6 +50,8 @@
   function showGate(message) {
     clearInterval(timer);
     timer = null;
+    liveStream?.abort();
+    liveStream = null;
     $("board").hidden = true;
     $("controls").hidden = true;
     $("gate").hidden = false;
@@ -334,8 +336,124 @@
     }
   }
 
+  // The live view: GET /api/live/calls, server-sent events read from a fetch stream (EventSource cannot send the token).
+  const liveCalls = new Map();
+  let liveStream = null;
+
+  function liveRow(call) {
+    let row = document.querySelector(`#live-calls tbody tr[data-call-id="${CSS.escape(call.callId)}"]`);
+    if (!row) {
+      row = document.createElement("tr");
+      row.dataset.callId = call.callId;
+      for (const name of ["caller", "language", "duration", "wait", "transcript", "act"]) {
+        const cell = document.createElement("td");
+        cell.className = name;
+        row.append(cell);
+      }
+      const end = document.createElement("button");
+      end.type = "button";
+      end.textContent = "End";
+      end.className = "end";
+      end.addEventListener("click", () => act(call.callId, "end"));
+      const transfer = document.createElement("button");
+      transfer.type = "button";
+      transfer.textContent = "Transfer";
+      transfer.className = "transfer";
+      transfer.addEventListener("click", () => act(call.callId, "transfer"));
+      row.querySelector("td.act").append(end, transfer);
+      row.querySelector("td.act").hidden = !may("operator");
+      $("live-calls").querySelector("tbody").append(row);
+    }
+    row.querySelector("td.caller").textContent = call.caller ?? "anonymous";
+    row.querySelector("td.language").textContent = call.language ?? "–";
+    row.querySelector("td.wait").textContent = ms(call.lastWaitMs);
+    return row;
+  }
+
+  function renderLive() {
+    for (const call of liveCalls.values()) {
+      const row = liveRow(call);
+      const seconds = Math.max(0, Math.round((Date.now() - Date.parse(call.startedAt)) / 1000));
+      row.querySelector("td.duration").textContent = duration(seconds);
+    }
+    for (const row of document.querySelectorAll("#live-calls tbody tr")) {
+      if (!liveCalls.has(row.dataset.callId)) row.remove();
+    }
+    $("live-empty").hidden = liveCalls.size > 0;
+  }
+
+  function onLive(kind, data) {
+    if (kind === "snapshot") {
+      liveCalls.clear();
+      for (const call of data) liveCalls.set(call.callId, { ...call, turns: [] });
+    } else if (kind === "started") {
+      const known = liveCalls.get(data.callId);
+      liveCalls.set(data.callId, { callId: data.callId, caller: data.caller, language: data.language, startedAt: data.startedAt ?? data.at, consented: data.consented, turns: known?.turns ?? [], lastWaitMs: known?.lastWaitMs });
+    } else if (kind === "ended") {
+      liveCalls.delete(data.callId);
+    } else if (liveCalls.has(data.callId)) {
+      const call = liveCalls.get(data.callId);
+      if (kind === "wait") call.lastWaitMs = data.waitMs;
+      if (kind === "turn" && data.text) {
+        const item = document.createElement("div");
+        item.className = "turn";
+        item.textContent = `${data.speaker}: ${data.text}`;
+        liveRow(call).querySelector("td.transcript").append(item);
+      }
+    }
+    renderLive();
+  }
+
+  async function watchLive() {
+    if (liveStream || !may("viewer")) return;
+    liveStream = new AbortController();
+    const stream = liveStream;
+    try {
+      const response = await fetch("/api/live/calls", { headers: { Authorization: `Bearer ${token()}`, Accept: "text/event-stream" }, signal: stream.signal });
+      if (!response.ok) throw new Error(`${response.status}`);
+      $("live-state").textContent = "· live";
+      $("live-error").textContent = "";
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = "";
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value;
+        let end;
+        while ((end = buffer.indexOf("\n\n")) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          let kind = "message";
+          let data = "";
+          for (const line of block.split("\n")) {
+            if (line.startsWith("event: ")) kind = line.slice(7);
+            else if (line.startsWith("data: ")) data += line.slice(6);
+          }
+          if (data) onLive(kind, JSON.parse(data));
+        }
+      }
+    } catch (error) {
+      if (stream.signal.aborted) return;
+      $("live-error").textContent = `The live view stopped: ${error.message}`;
+    }
+    $("live-state").textContent = "";
+    if (liveStream === stream) liveStream = null;
+    setTimeout(watchLive, 2000); // reconnect
+  }
+
+  async function act(callId, action) {
+    try {
+      await api(`/api/calls/${encodeURIComponent(callId)}/${action}`, { method: "POST" });
+      $("live-error").textContent = "";
+    } catch (error) {
+      $("live-error").textContent = `${action === "end" ? "Ending" : "Transferring"} the call failed: ${error.detail ?? error.message}`;
+    }
+  }
+
+  setInterval(() => { if (liveCalls.size > 0) renderLive(); }, 1000);
+
   function start() {
-    refresh();
+    refresh().then(watchLive);
     clearInterval(timer);
     timer = setInterval(() => { if (!document.hidden) refresh(); }, REFRESH_MS);
   }

@@ -3,13 +3,19 @@ using Mediator;
 
 namespace EasyMo.Application.Features.Calls.TransferCall;
 
-/// <summary>Hands a live call to a human (SIP REFER): the agent's <c>transfer_to_human</c>, or the caller pressing 0.</summary>
-public sealed record TransferCallCommand(OpenAiCallId CallId, TransferTrigger Trigger) : ICommand<TransferOutcome>;
+/// <summary>
+/// Hands a live call to a human (SIP REFER): the agent's <c>transfer_to_human</c>, the caller pressing 0, or an operator
+/// (<paramref name="By"/>: their token id, kept with the activity).
+/// </summary>
+public sealed record TransferCallCommand(OpenAiCallId CallId, TransferTrigger Trigger, string? By = null) : ICommand<TransferOutcome>;
 
 public enum TransferTrigger
 {
     AgentTool,
     KeyPress,
+
+    /// <summary>An operator, from the live view.</summary>
+    Operator,
 }
 
 public enum TransferOutcome

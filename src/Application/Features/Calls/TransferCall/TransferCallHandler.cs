@@ -23,8 +23,12 @@ public sealed partial class TransferCallHandler(
             return TransferOutcome.NotLive;
         }
 
-        var kind = command.Trigger == TransferTrigger.KeyPress ? CallActivityKind.KeyPress : CallActivityKind.ToolCall;
-        var name = command.Trigger == TransferTrigger.KeyPress ? "0" : AgentTools.TransferToHuman;
+        var (kind, name) = command.Trigger switch
+        {
+            TransferTrigger.KeyPress => (CallActivityKind.KeyPress, "0"),
+            TransferTrigger.Operator => (CallActivityKind.Operator, "transfer"),
+            _ => (CallActivityKind.ToolCall, AgentTools.TransferToHuman),
+        };
         var target = FindTarget(call);
         TransferOutcome outcome;
         if (target is null)
@@ -42,7 +46,7 @@ public sealed partial class TransferCallHandler(
             }
         }
 
-        store.Add(CallActivity.Record(call.Id, kind, name, StateNames.Of(outcome), time.GetUtcNow()));
+        store.Add(CallActivity.Record(call.Id, kind, name, command.By is null ? StateNames.Of(outcome) : $"{StateNames.Of(outcome)} by {command.By}", time.GetUtcNow()));
         await store.SaveChangesAsync(cancellationToken);
         Transferred(logger, call.CallId, command.Trigger, outcome);
         return outcome;
