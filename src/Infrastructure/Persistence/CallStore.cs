@@ -194,27 +194,20 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time, MonitorOw
 
     public async Task<bool> TryEndAsync(OpenAiCallId callId, Consent expectedConsent, CallEnd end, CancellationToken cancellationToken)
     {
+        // Plain SQL, not ExecuteUpdate: its setters' values would be compiled into delegates on every call, on the
+        // monitor's path. Nobody follows an ended call: monitor_owner is cleared, and no release is needed.
         var quality = end.Quality;
-        return await db.Calls
-            .Where(call => call.CallId == callId && call.Status == CallStatus.Accepted && call.Consent == expectedConsent)
-            .ExecuteUpdateAsync(
-                update => update
-                    .SetProperty(call => call.Status, CallStatus.Ended)
-                    .SetProperty(call => call.EndedAt, (DateTimeOffset?)end.EndedAt)
-                    .SetProperty(call => call.EndReason, (CallEndReason?)end.Reason)
-                    .SetProperty(call => call.DurationSeconds, (int?)end.DurationSeconds)
-                    .SetProperty(call => call.VoiceSeconds, end.VoiceSeconds)
-                    .SetProperty(call => call.SummaryStatus, end.SummaryStatus)
-                    .SetProperty(call => call.SummaryDueAt, end.SummaryDueAt)
-                    .SetProperty(call => call.MeasuredTurns, quality?.Turns)
-                    .SetProperty(call => call.TurnWaitP50Ms, quality?.TurnP50Ms)
-                    .SetProperty(call => call.TurnWaitP95Ms, quality?.TurnP95Ms)
-                    .SetProperty(call => call.TurnWaitMaxMs, quality?.TurnMaxMs)
-                    .SetProperty(call => call.GreetingWaitMs, quality?.GreetingMs)
-                    .SetProperty(call => call.ToolMaxMs, quality?.ToolMaxMs)
-                    // Nobody follows an ended call: its follower's heartbeat no longer finds it, and no release is needed.
-                    .SetProperty(call => EF.Property<string?>(call, CallConfiguration.MonitorOwner), (string?)null),
-                cancellationToken) == 1;
+        return await db.Database.ExecuteSqlInterpolatedAsync(
+            $"""
+            UPDATE calls
+            SET status = 'ended', ended_at = {end.EndedAt}, end_reason = {StateNames.Of(end.Reason)}, duration_seconds = {end.DurationSeconds},
+                voice_seconds = {end.VoiceSeconds}, summary_status = {StateNames.Of(end.SummaryStatus)}, summary_due_at = {end.SummaryDueAt},
+                measured_turns = {quality?.Turns}, turn_wait_p50_ms = {quality?.TurnP50Ms}, turn_wait_p95_ms = {quality?.TurnP95Ms},
+                turn_wait_max_ms = {quality?.TurnMaxMs}, greeting_wait_ms = {quality?.GreetingMs}, tool_max_ms = {quality?.ToolMaxMs},
+                monitor_owner = NULL
+            WHERE call_id = {callId.Value} AND status = 'accepted' AND consent = {StateNames.Of(expectedConsent)}
+            """,
+            cancellationToken) == 1;
     }
 
     public Task<Profile?> FindProfileByIdAsync(Guid profileId, CancellationToken cancellationToken) =>

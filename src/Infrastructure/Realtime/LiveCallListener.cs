@@ -23,6 +23,7 @@ internal sealed partial class LiveCallListener(
     IServiceScopeFactory scopes,
     IConfiguration configuration,
     IOptions<CallHandlingOptions> calls,
+    TimeProvider time,
     ILogger<LiveCallListener> logger) : ILiveCalls, IDisposable
 {
     internal static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
@@ -35,7 +36,7 @@ internal sealed partial class LiveCallListener(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<EasyMoDbContext>();
-        var since = DateTimeOffset.UtcNow - calls.Value.MaxCallDuration;
+        var since = time.GetUtcNow() - calls.Value.MaxCallDuration;
         return await db.Database.SqlQuery<LiveCall>(
             $"""
             SELECT call_id, caller, language, accepted_at AS started_at, consent = 'granted' AS consented
