@@ -33,6 +33,8 @@ public static class LoadGenerator
         var expectOutcome = args.Get("expect-outcome");
         var watched = args.All("cpu").Select(ParseWatch).ToList();
         var rate = args.Double("rate", 0);
+        double? lagLimit = args.Get("lag-limit") is null ? null : args.Double("lag-limit");
+        await using var probe = MonitorProbe.From(args);
         if (concurrency < 1 || callerCount < 1 || callerCount > 100_000 || duration <= TimeSpan.Zero)
         {
             throw new ArgumentException("--concurrency, --callers and --duration must be positive (callers at most 100000)");
@@ -59,6 +61,13 @@ public static class LoadGenerator
             DefaultRequestVersion = HttpVersion.Version11,
         };
 
+        if (probe is not null && args.Get("wait-idle") is not null)
+        {
+            // The previous level's calls end first: the idle RSS below is then the service's without live calls.
+            await probe.WaitIdleAsync(args.Seconds("wait-idle"), stop);
+        }
+
+        var idleRss = pid is { } idle ? ProcStats.Memory(idle)?.RssKiB : null;
         var rssReset = pid is { } target && ProcStats.ResetPeakRss(target);
 
         if (args.Flag("prime") || args.Flag("prime-only"))
@@ -75,7 +84,7 @@ public static class LoadGenerator
         var measureUntil = measureFrom + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var senders = Enumerable.Range(0, concurrency).Select(_ => new Sender()).ToArray();
 
-        // CPU readings at the start and the end of the measured window.
+        // CPU readings (and the monitor's counters) at the start and the end of the measured window.
         var before = default(CpuSnapshot);
         var snapshotTask = Task.Run(async () =>
         {
@@ -86,7 +95,13 @@ public static class LoadGenerator
             }
 
             before = CpuSnapshot.Take(watched);
+            if (probe is not null)
+            {
+                await probe.BeginAsync(stop);
+            }
         }, stop);
+        using var sampling = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var samplerTask = probe?.SampleAsync(sampling.Token) ?? Task.CompletedTask;
 
         // Open loop at --rate calls/s: sender i's requests are due at started + (k * N + i) / rate.
         var interval = rate > 0 ? (long)(Stopwatch.Frequency * concurrency / rate) : 0;
@@ -112,6 +127,13 @@ public static class LoadGenerator
         var outcomes = Merge(senders.Select(sender => sender.Outcomes));
         var errors = senders.Sum(sender => sender.Errors);
         var memory = pid is { } p ? ProcStats.Memory(p) : null;
+        await sampling.CancelAsync();
+        await samplerTask;
+        var monitor = probe is null ? null : await probe.EndAsync(measureFrom, measureUntil, idleRss, stop);
+        if (monitor is not null && args.Get("fresh-rss-kib") is { Length: > 0 })
+        {
+            monitor = monitor with { FreshRssKiB = args.Int("fresh-rss-kib") };
+        }
 
         var result = new LevelResult(
             kind,
@@ -135,12 +157,17 @@ public static class LoadGenerator
             rssReset,
             memory?.PeakKiB,
             memory?.RssKiB,
-            after.CoresSince(before));
+            after.CoresSince(before),
+            monitor,
+            lagLimit,
+            args.Get("target-live") is null ? null : args.Int("target-live"));
 
         Console.Out.WriteLine(result.ToJson());
         await Console.Out.FlushAsync(CancellationToken.None);
         await Console.Error.WriteLineAsync(result.ToSummary());
-        return 0;
+
+        // The capacity level steps up until this says stop.
+        return lagLimit is not null && result.Exceeded ? 3 : 0;
     }
 
     /// <summary>One call from each caller of the pool, 16 at a time, unmeasured: every caller then has a profile.</summary>
