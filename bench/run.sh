@@ -367,6 +367,7 @@ stop_service() {
 # or its ceiling would count them as live and its sweep would take them over as calls nobody follows.
 end_unmonitored_calls() {
     local ended
+    [[ $(probe_do -c "select to_regclass('calls') is not null") == t ]] || return 0 # no service has run yet
     ended="$(probe_do -c "with e as (update calls set status = 'ended', ended_at = now(), end_reason = 'caller_hangup' where status in ('accepted', 'ringing') returning 1) select count(*) from e")"
     if ((ended > 0)); then
         log "ended the $ended decision-only calls left live; vacuuming calls"

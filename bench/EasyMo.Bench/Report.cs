@@ -249,6 +249,7 @@ public static class Report
         // memory), else the monitored top level's (peak − idle) / most live calls.
         double? perCallKiB = null;
         string basis = "";
+        var upperBound = true;
         double? idleMiB = null;
         if (capacity.Count >= 2)
         {
@@ -259,8 +260,18 @@ public static class Report
             {
                 perCallKiB = (r1 - r0) * 1024 / (l1 - l0);
                 basis = string.Create(CultureInfo.InvariantCulture, $"capacity steps, peak RSS from {r0:0} MiB at {l0:0} live calls to {r1:0} MiB at {l1:0}");
+                upperBound = false;
                 idleMiB = Mon(first, "idle_rss_mib");
             }
+        }
+
+        if (perCallKiB is null && monitored.Count == 0 && capacity.Count == 1)
+        {
+            var step = capacity[0];
+            perCallKiB = Mon(step, "mem_kib_per_live_call");
+            idleMiB = Mon(step, "idle_rss_mib");
+            basis = string.Create(CultureInfo.InvariantCulture,
+                $"one capacity step: (peak RSS {Num(step, "peak_rss_mib", "0")} − idle {Mon(step, "idle_rss_mib", "0")} MiB) / {Mon(step, "live_max", "0")} live calls, an upper bound with the service's warm-up in it");
         }
 
         if (perCallKiB is null && monitored.Count > 0)
@@ -285,7 +296,10 @@ public static class Report
             }
             else if (projected is { } p)
             {
-                text.AppendLine(CultureInfo.InvariantCulture, $"projected {p:0} MiB (idle {idleMiB:0} MiB + {TargetLiveCalls:N0} × {kib:0} KiB) — {Verdict(p <= TargetMemoryMiB)} (projection)");
+                var verdict = p <= TargetMemoryMiB ? "met (projection)"
+                    : upperBound ? "not shown: an upper bound over the limit; the capacity part (BENCH_PARTS=capacity) measures the slope"
+                    : "NOT met (projection)";
+                text.AppendLine(CultureInfo.InvariantCulture, $"projected {p:0} MiB (idle {idleMiB:0} MiB + {TargetLiveCalls:N0} × {kib:0} KiB) — {verdict}");
             }
             else
             {
