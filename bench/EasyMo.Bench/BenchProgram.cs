@@ -64,7 +64,7 @@ public static class BenchProgram
           fake-openai --port P [--call-seconds 5] [--turn-interval 1] [--answer-timeout 10] [--events full|lean]
           bare        --port P --secret whsec_…
           load        --url U --secret whsec_… --concurrency N --duration SECONDS --warmup SECONDS
-                      [--rate CALLS_PER_S] [--pid PID] [--kind NAME] [--label NAME] [--callers 1000] [--prime | --prime-only] [--cpu NAME=PID]… [--expect-outcome accepted]
+                      [--rate CALLS_PER_S [--overrun 15]] [--pid PID] [--kind NAME] [--label NAME] [--callers 1000] [--prime | --prime-only] [--cpu NAME=PID]… [--expect-outcome accepted]
                       monitored calls: [--metrics SERVICE_METRICS_URL] [--fake-stats FAKE_STATS_URL] [--db CONNECTION_STRING] [--lag-grace 3]
                       [--wait-idle SECONDS] [--fresh-rss-kib N] [--target-live N] [--lag-limit SECONDS (exit 3 when the lag p99 passes it or errors appear)]
           report      --results FILE.jsonl

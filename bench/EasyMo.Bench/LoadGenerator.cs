@@ -82,6 +82,9 @@ public static class LoadGenerator
         var started = Stopwatch.GetTimestamp();
         var measureFrom = started + (long)(warmup.TotalSeconds * Stopwatch.Frequency);
         var measureUntil = measureFrom + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+
+        // Open loop: how long after the window's end calls still due may be sent before the rest is given up.
+        var overrun = (long)(args.Seconds("overrun", 15).TotalSeconds * Stopwatch.Frequency);
         var senders = Enumerable.Range(0, concurrency).Select(_ => new Sender()).ToArray();
 
         // CPU readings (and the monitor's counters) at the start and the end of the measured window.
@@ -106,7 +109,7 @@ public static class LoadGenerator
         // Open loop at --rate calls/s: sender i's requests are due at started + (k * N + i) / rate.
         var interval = rate > 0 ? (long)(Stopwatch.Frequency * concurrency / rate) : 0;
         var tasks = senders.Select((sender, index) => Task.Run(
-            () => sender.RunAsync(client, factory, index, started + index * interval / concurrency, interval, measureFrom, measureUntil, expectOutcome, stop),
+            () => sender.RunAsync(client, factory, index, started + index * interval / concurrency, interval, measureFrom, measureUntil, overrun, expectOutcome, stop),
             stop)).ToArray();
         await Task.WhenAll(tasks);
         await snapshotTask;
@@ -262,11 +265,12 @@ public static class LoadGenerator
         /// Closed loop (<paramref name="interval"/> 0): the next request as soon as the last one is answered. Open loop:
         /// this sender's requests are due every <paramref name="interval"/> ticks from <paramref name="firstDue"/>, and
         /// latency counts from the due time, so that a sender held up by a slow answer is not forgiven the wait of the
-        /// requests it could not send meanwhile (no coordinated omission).
+        /// requests it could not send meanwhile (no coordinated omission). Past <paramref name="overrun"/> ticks after the
+        /// window, the requests still due are given up as errors (<c>not_sent</c>).
         /// </summary>
         public async Task RunAsync(
             HttpClient client, CallFactory factory, int index, long firstDue, long interval, long measureFrom, long measureUntil,
-            string? expectOutcome, CancellationToken stop)
+            long overrun, string? expectOutcome, CancellationToken stop)
         {
             var random = new Random(index * 7919 + 17);
             for (var sequence = 0; !stop.IsCancellationRequested; sequence++)
@@ -277,6 +281,26 @@ public static class LoadGenerator
                     var due = firstDue + sequence * interval;
                     if (due >= measureUntil)
                     {
+                        return;
+                    }
+
+                    if (start > measureUntil + overrun)
+                    {
+                        // The service fell so far behind the schedule that the level would last minutes more: the calls
+                        // still due are not sent. Each counts as an error, with the wait so far as its latency (a lower
+                        // bound), so that the level's percentiles do not forgive them.
+                        for (; due < measureUntil; due = firstDue + (++sequence * interval))
+                        {
+                            if (due >= measureFrom)
+                            {
+                                Latencies.Add(start - due);
+                                Statuses["not_sent"] = Statuses.GetValueOrDefault("not_sent") + 1;
+                                Outcomes["none"] = Outcomes.GetValueOrDefault("none") + 1;
+                                Errors++;
+                            }
+                        }
+
+                        LastCompletion = start;
                         return;
                     }
 

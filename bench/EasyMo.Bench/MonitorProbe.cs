@@ -8,7 +8,7 @@ namespace EasyMo.Bench;
 /// <summary>
 /// What a level of monitored calls did besides the decisions, read from three places around the measured window:
 /// the service's <c>/metrics</c> (<c>--metrics</c>: the live calls it follows, <c>easymo_calls_live</c>, sampled every
-/// half second; the event-to-stored lag histogram <c>easymo_transcript_store_lag_seconds</c>, before and after), the fake
+/// second, a scrape costing the service about 25 ms of CPU; the event-to-stored lag histogram <c>easymo_transcript_store_lag_seconds</c>, before and after), the fake
 /// OpenAI's <c>/stats</c> (<c>--fake-stats</c>: sockets, transcripts sent, tool outputs, summaries answered) and the
 /// database (<c>--db</c>: calls ended, transcripts stored, summaries made; and the lag from the fake sending each
 /// transcript to the commit of its row, from the send time the fake writes into the item id and
@@ -72,7 +72,7 @@ public sealed class MonitorProbe : IAsyncDisposable
             : string.Create(CultureInfo.InvariantCulture, $"load: waited {watch.Elapsed.TotalSeconds:0.0} s for the live calls to end ({live:0} live now)"));
     }
 
-    /// <summary>Samples the live calls every half second until <paramref name="stop"/>.</summary>
+    /// <summary>Samples the live calls every second until <paramref name="stop"/>.</summary>
     public async Task SampleAsync(CancellationToken stop)
     {
         if (_metrics is null)
@@ -92,7 +92,7 @@ public sealed class MonitorProbe : IAsyncDisposable
                     }
                 }
 
-                await Task.Delay(500, stop);
+                await Task.Delay(1000, stop);
             }
         }
         catch (OperationCanceledException)
