@@ -363,14 +363,15 @@ stop_service() {
     service_pid=
 }
 
-# The decision-only service's calls are accepted and never end: before a monitored service starts, they are ended here,
-# or its ceiling would count them as live and its sweep would take them over as calls nobody follows.
+# The decision-only service's calls are accepted and never end (and the capacity part's last calls are cut off when its
+# service stops): before a monitored service starts, and before the monitored pgbench, they are ended here, or the
+# ceiling would count them as live and the monitor's sweep would take them over as calls nobody follows.
 end_unmonitored_calls() {
     local ended
     [[ $(probe_do -c "select to_regclass('calls') is not null") == t ]] || return 0 # no service has run yet
     ended="$(probe_do -c "with e as (update calls set status = 'ended', ended_at = now(), end_reason = 'caller_hangup' where status in ('accepted', 'ringing') returning 1) select count(*) from e")"
     if ((ended > 0)); then
-        log "ended the $ended decision-only calls left live; vacuuming calls"
+        log "ended the $ended calls left live by a stopped service; vacuuming calls"
         probe_do -c "vacuum (analyze) calls" >/dev/null
     fi
 }
@@ -632,6 +633,7 @@ if [[ $parts == *" pgbench "* ]]; then
     if [[ $monitor != off ]]; then
         pgbench_live="${BENCH_PGBENCH_LIVE:-$(grep '"kind":"monitored",' "$jsonl" | tail -n 1 | sed -n 's/.*"live_avg":\([0-9]*\).*/\1/p')}"
         pgbench_live="${pgbench_live:-0}"
+        end_unmonitored_calls
         probe_do -c "insert into work_leases (name, holder, lease_until) values ('instance:pgbench', 'pgbench', now() + interval '1 day') on conflict (name) do update set lease_until = excluded.lease_until" >/dev/null
         probe_do -c "insert into calls (id, call_id, callee, caller, caller_name, channel, consent, identity, language, received_at, accepted_at, runtime, sip_call_id, status, summary_attempts, summary_status, trunk, model, voice) select gen_random_uuid(), 'rtc_pgbfill_' || g, '+250788300300', '+250788000000', '+250788000000', 'phone', 'granted', 'verified', 'rw', now(), now(), 'realtime', 'pgbfill_' || g || '@196.12.160.10', 'accepted', 0, 'none', 'mtn-rw', 'gpt-realtime', 'alloy' from generate_series(1, $pgbench_live) g" >/dev/null
         probe_do -c "vacuum (analyze) calls" >/dev/null

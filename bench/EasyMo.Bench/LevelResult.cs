@@ -30,7 +30,9 @@ public sealed record LevelResult(
     SortedDictionary<string, double> Cores,
     MonitorFigures? Monitor = null,
     double? LagLimitSeconds = null,
-    int? TargetLive = null)
+    int? TargetLive = null,
+    long NotSent = 0,
+    double? AnsweredPerSecond = null)
 {
     /// <summary>CPU of the service and PostgreSQL per call decided, in ms (with the monitor: the whole call's, in steady state).</summary>
     public double? CpuMsPerCall => CallsPerSecond > 0 && ServiceAndDatabaseCores is { } cores ? cores * 1000 / CallsPerSecond : null;
@@ -79,6 +81,17 @@ public sealed record LevelResult(
             json.WriteNumber("max_ms", Math.Round(MaxMs, 3));
             json.WriteNumber("mean_ms", Math.Round(MeanMs, 3));
             json.WriteNumber("errors", Errors);
+            if (NotSent > 0)
+            {
+                // Open loop, the service far behind: the window's calls given up unsent (their latency, a lower bound, is
+                // in the percentiles), and what it did answer meanwhile, calls due earlier included.
+                json.WriteNumber("not_sent", NotSent);
+                if (AnsweredPerSecond is { } answered)
+                {
+                    json.WriteNumber("answered_per_s", Math.Round(answered, 1));
+                }
+            }
+
             WriteMap(json, "status", Statuses);
             WriteMap(json, "outcomes", Outcomes);
             if (Pid is { } pid)
@@ -186,6 +199,11 @@ public sealed record LevelResult(
         text.Append(CultureInfo.InvariantCulture, $", {Requests} calls in {WindowSeconds:0.0} s = {CallsPerSecond:0} calls/s; ");
         text.Append(CultureInfo.InvariantCulture, $"latency p50 {P50Ms:0.00} ms, p95 {P95Ms:0.00} ms, p99 {P99Ms:0.00} ms, max {MaxMs:0.0} ms; ");
         text.Append(CultureInfo.InvariantCulture, $"errors {Errors}");
+        if (NotSent > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" ({NotSent} calls of the window not sent: the service fell more than the overrun behind; it answered {AnsweredPerSecond:0} calls/s meanwhile, calls due before the window included; the percentiles are lower bounds)");
+        }
+
         if (Errors > 0 || Statuses.Count > 1)
         {
             text.Append(" (status ").AppendJoin(", ", Statuses.Select(pair => $"{pair.Key}: {pair.Value}")).Append(')');

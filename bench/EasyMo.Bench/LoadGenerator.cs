@@ -129,6 +129,7 @@ public static class LoadGenerator
         var statuses = Merge(senders.Select(sender => sender.Statuses));
         var outcomes = Merge(senders.Select(sender => sender.Outcomes));
         var errors = senders.Sum(sender => sender.Errors);
+        var notSent = senders.Sum(sender => sender.NotSent);
         var memory = pid is { } p ? ProcStats.Memory(p) : null;
         await sampling.CancelAsync();
         await samplerTask;
@@ -146,8 +147,8 @@ public static class LoadGenerator
             rate,
             warmup.TotalSeconds,
             window,
-            latencies.Length,
-            latencies.Length / window,
+            latencies.Length - notSent,
+            (latencies.Length - notSent) / window,
             Percentile(latencies, 0.50),
             Percentile(latencies, 0.95),
             Percentile(latencies, 0.99),
@@ -163,7 +164,9 @@ public static class LoadGenerator
             after.CoresSince(before),
             monitor,
             lagLimit,
-            args.Get("target-live") is null ? null : args.Int("target-live"));
+            args.Get("target-live") is null ? null : args.Int("target-live"),
+            notSent,
+            senders.Sum(sender => sender.Answered) / window);
 
         Console.Out.WriteLine(result.ToJson());
         await Console.Out.FlushAsync(CancellationToken.None);
@@ -259,6 +262,12 @@ public static class LoadGenerator
 
         public long Errors { get; private set; }
 
+        /// <summary>Calls of the window given up unsent (open loop, the service too far behind).</summary>
+        public long NotSent { get; private set; }
+
+        /// <summary>Calls answered 200 from the window's start to the level's end, whenever they were due.</summary>
+        public long Answered { get; private set; }
+
         public long LastCompletion { get; private set; }
 
         /// <summary>
@@ -297,6 +306,7 @@ public static class LoadGenerator
                                 Statuses["not_sent"] = Statuses.GetValueOrDefault("not_sent") + 1;
                                 Outcomes["none"] = Outcomes.GetValueOrDefault("none") + 1;
                                 Errors++;
+                                NotSent++;
                             }
                         }
 
@@ -349,6 +359,11 @@ public static class LoadGenerator
                 }
 
                 var end = Stopwatch.GetTimestamp();
+                if (end >= measureFrom && status == "200")
+                {
+                    Answered++; // any call answered from the window's start on, whenever it was due
+                }
+
                 if (start < measureFrom)
                 {
                     continue;

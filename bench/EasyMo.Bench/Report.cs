@@ -111,6 +111,12 @@ public static class Report
             var what = Kind(open) == "monitored-open" ? "monitored" : "decision only";
             text.Append(CultureInfo.InvariantCulture,
                 $"Open loop ({what}), {open.GetProperty("offered_rate").GetDouble():0} calls/s offered by {open.GetProperty("concurrency").GetInt32()} senders (latency from each call's due time): {open.GetProperty("calls_per_s").GetDouble():0} calls/s answered, p50 {open.GetProperty("p50_ms").GetDouble():0.0} ms, p95 {open.GetProperty("p95_ms").GetDouble():0.0} ms, p99 {open.GetProperty("p99_ms").GetDouble():0.0} ms, {open.GetProperty("errors").GetInt64()} errors");
+            if (Value(open, "not_sent") is { } notSent)
+            {
+                text.Append(CultureInfo.InvariantCulture,
+                    $" (**{notSent:0} of the window's calls not sent**: the service fell more than 15 s behind the schedule; it answered {Num(open, "answered_per_s", "0")} calls/s meanwhile, earlier calls included; the percentiles are lower bounds)");
+            }
+
             if (Monitor(open) is not null)
             {
                 text.Append(CultureInfo.InvariantCulture,
