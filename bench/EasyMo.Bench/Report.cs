@@ -81,7 +81,12 @@ public static class Report
             }
 
             text.AppendLine();
-            text.AppendLine("\"n/a\" for the service's lag: the service does not export easymo_transcript_store_lag_seconds (yet). send→commit: from the fake sending the transcript to the commit of its row (pg_xact_commit_timestamp), measured from the database; \"over\" when more than 1% of the window's transcripts were not stored within the grace after it.");
+            if (monitored.Values.Any(m => Mon(m, "lag_p99_s") is null))
+            {
+                text.AppendLine("\"n/a\" for the service's lag: the service did not export easymo_transcript_store_lag_seconds (or stored no transcript in the window).");
+            }
+
+            text.AppendLine("send→commit: from the fake sending the transcript to the commit of its row (pg_xact_commit_timestamp), measured from the database; \"over\" when more than 1% of the window's transcripts were not stored within the grace after it.");
             foreach (var (level, m) in monitored.OrderBy(pair => pair.Key))
             {
                 if (Monitor(m) is { } detail && detail.TryGetProperty("calls_ended", out _))

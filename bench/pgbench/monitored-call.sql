@@ -29,6 +29,10 @@
 --      its first value (VALUES, WHERE, =, the SELECT of an INSERT … SELECT) exactly as the service sends it: the mirror
 --      check compares statements by that text.
 --   4. bench/run.sh's next run checks it (mirror check monitored-call.sql: ok).
+--   A statement that serves several calls at once (a batch claim, a multi-row INSERT of several calls' turns) is issued
+--   a number of times per call that depends on the load: take its rate from a full run's
+--   statements_per_call-monitored.txt (what the mirror check compares with), not from the capture's few calls, and
+--   write it that many times (rounded) with one call's values.
 --
 -- Run by bench/run.sh with -M prepared (the service auto-prepares), against the same cluster as call.sql, after it has
 -- made the instance lease the claim needs (work_leases 'instance:pgbench'; written 'instance:' || 'pgbench' below, as pgbench
