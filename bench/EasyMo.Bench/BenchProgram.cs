@@ -3,7 +3,8 @@ namespace EasyMo.Bench;
 /// <summary>
 /// <c>EasyMo.Bench MODE [--option value]…</c>. Modes:
 /// <list type="bullet">
-/// <item><c>fake-openai --port P</c>: OpenAI's Realtime calls API, answering 200 with an empty body.</item>
+/// <item><c>fake-openai --port P [--call-seconds 5] [--turn-interval 1] …</c>: OpenAI's Realtime calls API (200 with an
+/// empty body), the sideband socket playing a short call, and the Responses API for summaries.</item>
 /// <item><c>bare --port P --secret S</c>: the framework ceiling (raw body, signature check, 200).</item>
 /// <item><c>load --url U --secret S --concurrency N --duration D --warmup W [--pid PID] …</c>: the load generator.</item>
 /// <item><c>report --results FILE</c>: the markdown table from the JSON lines of a run.</item>
@@ -60,12 +61,14 @@ public static class BenchProgram
 
     private const string Usage = """
         usage: EasyMo.Bench MODE [options]
-          fake-openai --port P
+          fake-openai --port P [--call-seconds 5] [--turn-interval 1] [--answer-timeout 10] [--events full|lean]
           bare        --port P --secret whsec_…
           load        --url U --secret whsec_… --concurrency N --duration SECONDS --warmup SECONDS
-                      [--rate CALLS_PER_S] [--pid PID] [--kind NAME] [--label NAME] [--callers 1000] [--prime | --prime-only] [--cpu NAME=PID]… [--expect-outcome accepted]
+                      [--rate CALLS_PER_S [--overrun 15]] [--pid PID] [--kind NAME] [--label NAME] [--callers 1000] [--prime | --prime-only] [--cpu NAME=PID]… [--expect-outcome accepted]
+                      monitored calls: [--metrics SERVICE_METRICS_URL] [--fake-stats FAKE_STATS_URL] [--db CONNECTION_STRING] [--lag-grace 3]
+                      [--wait-idle SECONDS] [--fresh-rss-kib N] [--target-live N] [--lag-limit SECONDS (exit 3 when the lag p99 passes it or errors appear)]
           report      --results FILE.jsonl
-          mirror-check --stats PER_CALL_STATEMENTS --script PGBENCH.sql
+          mirror-check --stats PER_CALL_STATEMENTS --script PGBENCH.sql [--calls N]
           wait-http   --url U [--timeout SECONDS]
           free-port
         """;

@@ -33,6 +33,8 @@ public static class LoadGenerator
         var expectOutcome = args.Get("expect-outcome");
         var watched = args.All("cpu").Select(ParseWatch).ToList();
         var rate = args.Double("rate", 0);
+        double? lagLimit = args.Get("lag-limit") is null ? null : args.Double("lag-limit");
+        await using var probe = MonitorProbe.From(args);
         if (concurrency < 1 || callerCount < 1 || callerCount > 100_000 || duration <= TimeSpan.Zero)
         {
             throw new ArgumentException("--concurrency, --callers and --duration must be positive (callers at most 100000)");
@@ -59,6 +61,13 @@ public static class LoadGenerator
             DefaultRequestVersion = HttpVersion.Version11,
         };
 
+        if (probe is not null && args.Get("wait-idle") is not null)
+        {
+            // The previous level's calls end first: the idle RSS below is then the service's without live calls.
+            await probe.WaitIdleAsync(args.Seconds("wait-idle"), stop);
+        }
+
+        var idleRss = pid is { } idle ? ProcStats.Memory(idle)?.RssKiB : null;
         var rssReset = pid is { } target && ProcStats.ResetPeakRss(target);
 
         if (args.Flag("prime") || args.Flag("prime-only"))
@@ -73,9 +82,12 @@ public static class LoadGenerator
         var started = Stopwatch.GetTimestamp();
         var measureFrom = started + (long)(warmup.TotalSeconds * Stopwatch.Frequency);
         var measureUntil = measureFrom + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+
+        // Open loop: how long after the window's end calls still due may be sent before the rest is given up.
+        var overrun = (long)(args.Seconds("overrun", 15).TotalSeconds * Stopwatch.Frequency);
         var senders = Enumerable.Range(0, concurrency).Select(_ => new Sender()).ToArray();
 
-        // CPU readings at the start and the end of the measured window.
+        // CPU readings (and the monitor's counters) at the start and the end of the measured window.
         var before = default(CpuSnapshot);
         var snapshotTask = Task.Run(async () =>
         {
@@ -86,12 +98,18 @@ public static class LoadGenerator
             }
 
             before = CpuSnapshot.Take(watched);
+            if (probe is not null)
+            {
+                await probe.BeginAsync(stop);
+            }
         }, stop);
+        using var sampling = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var samplerTask = probe?.SampleAsync(sampling.Token) ?? Task.CompletedTask;
 
         // Open loop at --rate calls/s: sender i's requests are due at started + (k * N + i) / rate.
         var interval = rate > 0 ? (long)(Stopwatch.Frequency * concurrency / rate) : 0;
         var tasks = senders.Select((sender, index) => Task.Run(
-            () => sender.RunAsync(client, factory, index, started + index * interval / concurrency, interval, measureFrom, measureUntil, expectOutcome, stop),
+            () => sender.RunAsync(client, factory, index, started + index * interval / concurrency, interval, measureFrom, measureUntil, overrun, expectOutcome, stop),
             stop)).ToArray();
         await Task.WhenAll(tasks);
         await snapshotTask;
@@ -111,7 +129,15 @@ public static class LoadGenerator
         var statuses = Merge(senders.Select(sender => sender.Statuses));
         var outcomes = Merge(senders.Select(sender => sender.Outcomes));
         var errors = senders.Sum(sender => sender.Errors);
+        var notSent = senders.Sum(sender => sender.NotSent);
         var memory = pid is { } p ? ProcStats.Memory(p) : null;
+        await sampling.CancelAsync();
+        await samplerTask;
+        var monitor = probe is null ? null : await probe.EndAsync(measureFrom, measureUntil, idleRss, stop);
+        if (monitor is not null && args.Get("fresh-rss-kib") is { Length: > 0 })
+        {
+            monitor = monitor with { FreshRssKiB = args.Int("fresh-rss-kib") };
+        }
 
         var result = new LevelResult(
             kind,
@@ -121,8 +147,8 @@ public static class LoadGenerator
             rate,
             warmup.TotalSeconds,
             window,
-            latencies.Length,
-            latencies.Length / window,
+            latencies.Length - notSent,
+            (latencies.Length - notSent) / window,
             Percentile(latencies, 0.50),
             Percentile(latencies, 0.95),
             Percentile(latencies, 0.99),
@@ -135,12 +161,19 @@ public static class LoadGenerator
             rssReset,
             memory?.PeakKiB,
             memory?.RssKiB,
-            after.CoresSince(before));
+            after.CoresSince(before),
+            monitor,
+            lagLimit,
+            args.Get("target-live") is null ? null : args.Int("target-live"),
+            notSent,
+            senders.Sum(sender => sender.Answered) / window);
 
         Console.Out.WriteLine(result.ToJson());
         await Console.Out.FlushAsync(CancellationToken.None);
         await Console.Error.WriteLineAsync(result.ToSummary());
-        return 0;
+
+        // The capacity level steps up until this says stop.
+        return lagLimit is not null && result.Exceeded ? 3 : 0;
     }
 
     /// <summary>One call from each caller of the pool, 16 at a time, unmeasured: every caller then has a profile.</summary>
@@ -229,17 +262,24 @@ public static class LoadGenerator
 
         public long Errors { get; private set; }
 
+        /// <summary>Calls of the window given up unsent (open loop, the service too far behind).</summary>
+        public long NotSent { get; private set; }
+
+        /// <summary>Calls answered 200 from the window's start to the level's end, whenever they were due.</summary>
+        public long Answered { get; private set; }
+
         public long LastCompletion { get; private set; }
 
         /// <summary>
         /// Closed loop (<paramref name="interval"/> 0): the next request as soon as the last one is answered. Open loop:
         /// this sender's requests are due every <paramref name="interval"/> ticks from <paramref name="firstDue"/>, and
         /// latency counts from the due time, so that a sender held up by a slow answer is not forgiven the wait of the
-        /// requests it could not send meanwhile (no coordinated omission).
+        /// requests it could not send meanwhile (no coordinated omission). Past <paramref name="overrun"/> ticks after the
+        /// window, the requests still due are given up as errors (<c>not_sent</c>).
         /// </summary>
         public async Task RunAsync(
             HttpClient client, CallFactory factory, int index, long firstDue, long interval, long measureFrom, long measureUntil,
-            string? expectOutcome, CancellationToken stop)
+            long overrun, string? expectOutcome, CancellationToken stop)
         {
             var random = new Random(index * 7919 + 17);
             for (var sequence = 0; !stop.IsCancellationRequested; sequence++)
@@ -250,6 +290,27 @@ public static class LoadGenerator
                     var due = firstDue + sequence * interval;
                     if (due >= measureUntil)
                     {
+                        return;
+                    }
+
+                    if (start > measureUntil + overrun)
+                    {
+                        // The service fell so far behind the schedule that the level would last minutes more: the calls
+                        // still due are not sent. Each counts as an error, with the wait so far as its latency (a lower
+                        // bound), so that the level's percentiles do not forgive them.
+                        for (; due < measureUntil; due = firstDue + (++sequence * interval))
+                        {
+                            if (due >= measureFrom)
+                            {
+                                Latencies.Add(start - due);
+                                Statuses["not_sent"] = Statuses.GetValueOrDefault("not_sent") + 1;
+                                Outcomes["none"] = Outcomes.GetValueOrDefault("none") + 1;
+                                Errors++;
+                                NotSent++;
+                            }
+                        }
+
+                        LastCompletion = start;
                         return;
                     }
 
@@ -298,6 +359,11 @@ public static class LoadGenerator
                 }
 
                 var end = Stopwatch.GetTimestamp();
+                if (end >= measureFrom && status == "200")
+                {
+                    Answered++; // any call answered from the window's start on, whenever it was due
+                }
+
                 if (start < measureFrom)
                 {
                     continue;

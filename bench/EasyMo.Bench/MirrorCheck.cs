@@ -1,21 +1,26 @@
 using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace EasyMo.Bench;
 
 /// <summary>
-/// Compares the statements the service issued per call (from pg_stat_statements: <c>calls per accepted call|query</c>
-/// lines) with those of the pgbench script, by their text up to the first value (<c>VALUES</c>, <c>WHERE</c> or
-/// <c>=</c>): the tables, the columns written and read. Says <c>ok</c>, or what differs, so that a change of the
-/// service's SQL does not go unnoticed by the pgbench ceiling.
+/// Compares the statements the service issued per call (from pg_stat_statements: <c>calls per call|query</c> lines) with
+/// those of a pgbench script, by their text up to the first value (<c>VALUES</c>, <c>WHERE</c>, <c>=</c>, a parameter in
+/// parentheses, the <c>SELECT</c> of an <c>INSERT … SELECT</c>): the tables, the columns written and read. A statement
+/// counts for the service as many times per call as its rounded rate (one issued for one call in five, such as a summary
+/// sweep's batch claim, counts 0, as in the script). Says <c>ok</c>, or each statement that differs — in the service and
+/// not in the script, in the script and no longer in the service, or issued a different number of times — so that a
+/// change of the service's SQL does not go unnoticed by the pgbench ceiling.
 /// </summary>
 public static partial class MirrorCheck
 {
-    private static readonly string[] ValueMarkers = [" VALUES", " WHERE ", " = "];
-
     public static int Run(BenchArgs args)
     {
-        var service = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var scriptPath = args.Required("script");
+        var scriptName = Path.GetFileName(scriptPath);
+        var calls = args.Get("calls");
+        var service = new SortedDictionary<string, (int Count, double PerCall)>(StringComparer.Ordinal);
         foreach (var line in File.ReadAllLines(args.Required("stats")))
         {
             var bar = line.IndexOf('|', StringComparison.Ordinal);
@@ -24,16 +29,23 @@ public static partial class MirrorCheck
                 continue;
             }
 
-            var count = (int)Math.Round(perCall);
+            var count = (int)Math.Round(perCall, MidpointRounding.AwayFromZero);
             if (count > 0)
             {
                 var key = Key(line[(bar + 1)..]);
-                service[key] = service.GetValueOrDefault(key) + count;
+                var (sum, rate) = service.GetValueOrDefault(key);
+                service[key] = (sum + count, rate + perCall);
             }
         }
 
+        if (!File.Exists(scriptPath))
+        {
+            Console.Out.WriteLine($"mirror check: no {scriptName} yet; {service.Values.Sum(entry => entry.Count)} statements per call by the service (write the script from the capture, see its header)");
+            return 1;
+        }
+
         var script = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        var text = string.Join(' ', File.ReadAllLines(args.Required("script"))
+        var text = string.Join(' ', File.ReadAllLines(scriptPath)
             .Select(line => line.Trim())
             .Where(line => !line.StartsWith("--", StringComparison.Ordinal) && !line.StartsWith('\\'))
             .Select(line => GsetSuffix().Replace(line, ";"))); // \gset ends a statement too
@@ -43,21 +55,45 @@ public static partial class MirrorCheck
             script[key] = script.GetValueOrDefault(key) + 1;
         }
 
+        var serviceTotal = service.Values.Sum(entry => entry.Count);
+        var scriptTotal = script.Values.Sum();
         var differences = service.Keys.Union(script.Keys)
-            .Where(key => service.GetValueOrDefault(key) != script.GetValueOrDefault(key))
-            .Select(key => $"'{key}' {service.GetValueOrDefault(key)} per call by the service, {script.GetValueOrDefault(key)} in the script")
+            .Where(key => service.GetValueOrDefault(key).Count != script.GetValueOrDefault(key))
+            .Select(key =>
+            {
+                var (count, rate) = service.GetValueOrDefault(key);
+                var scripted = script.GetValueOrDefault(key);
+                var what = count == 0 ? "only in the script (no longer issued by the service)"
+                    : scripted == 0 ? "only in the service (missing from the script)"
+                    : "issued a different number of times";
+                return string.Create(CultureInfo.InvariantCulture, $"  - {what}: service {count} per call ({rate:0.00}), script {scripted}: {key}");
+            })
             .ToList();
-        Console.Out.WriteLine(differences.Count == 0
-            ? $"mirror check: ok, {service.Values.Sum()} statements per call by the service, the same in {Path.GetFileName(args.Required("script"))}"
-            : $"mirror check: MISMATCH, {Path.GetFileName(args.Required("script"))} no longer mirrors the service: " + string.Join("; ", differences));
-        return differences.Count == 0 ? 0 : 1;
+        var basis = calls is null ? "" : $" (over {calls} calls)";
+        if (differences.Count == 0)
+        {
+            Console.Out.WriteLine($"mirror check {scriptName}: ok, {serviceTotal} statements per call by the service{basis}, the same in the script");
+            return 0;
+        }
+
+        var report = new StringBuilder();
+        report.AppendLine(CultureInfo.InvariantCulture,
+            $"mirror check {scriptName}: MISMATCH, the script no longer mirrors the service: {serviceTotal} statements per call by the service{basis}, {scriptTotal} in the script; {differences.Count} differ:");
+        differences.ForEach(line => report.AppendLine(line));
+        report.Append(CultureInfo.InvariantCulture, $"  (regenerate: bench/run.sh --capture-sql, then see the header of {scriptName})");
+        Console.Out.WriteLine(report.ToString());
+        return 1;
     }
 
-    private static string Key(string statement)
+    /// <summary>
+    /// A statement's text up to its first value, whitespace collapsed, and constants (which pg_stat_statements shows as
+    /// <c>$n</c>) written <c>?</c> wherever they are.
+    /// </summary>
+    internal static string Key(string statement)
     {
-        var normalized = Whitespace().Replace(statement, " ").Trim();
-        var end = ValueMarkers.Select(marker => normalized.IndexOf(marker, StringComparison.Ordinal)).Where(at => at > 0).DefaultIfEmpty(normalized.Length).Min();
-        return normalized[..end];
+        var normalized = Constant().Replace(Whitespace().Replace(statement, " ").Trim(), "?");
+        var match = FirstValue().Match(normalized);
+        return match.Success && match.Index > 0 ? normalized[..match.Index].TrimEnd() : normalized;
     }
 
     [GeneratedRegex(@"\s+")]
@@ -65,4 +101,12 @@ public static partial class MirrorCheck
 
     [GeneratedRegex(@"\\gset\s+\w+\s*$")]
     private static partial Regex GsetSuffix();
+
+    /// <summary>A string literal, a parameter (<c>$1</c>) or a number standing alone.</summary>
+    [GeneratedRegex(@"'(?:[^']|'')*'|(?<![\w.$])(?:\$\d+|\d+(?:\.\d+)?)(?![\w.])")]
+    private static partial Regex Constant();
+
+    /// <summary>Where the values begin: <c> VALUES</c>, <c> WHERE </c>, <c> = </c>, <c>(</c> before a constant or pgbench variable, <c>) SELECT </c>.</summary>
+    [GeneratedRegex(@" VALUES| WHERE | = |\((?=[?:])|\) SELECT ")]
+    private static partial Regex FirstValue();
 }
