@@ -23,8 +23,8 @@ WHERE p.phone = '+' || :phone OR p.wa_id = :phone::text
 LIMIT 1 \gset profile_
 \startpipeline
 BEGIN TRANSACTION ISOLATION LEVEL READ COMMITTED;
-INSERT INTO calls (id, accepted_at, call_id, callee, caller, caller_name, caller_pseudonym, channel, consent, consent_at, decided_at, duration_seconds, end_reason, ended_at, identity, language, model, monitor_owner, profile_id, received_at, runtime, sip_call_id, sip_status_code, status, summary, summary_attempts, summary_due_at, summary_settled_at, summary_status, transfer_target, trunk, voice, voice_seconds, whatsapp_call_id)
-VALUES (md5('pgb_' || :n)::uuid, NULL, 'rtc_pgb_' || :n, '+250788300300', '+' || :phone, '+' || :phone, NULL, 'phone', 'not_asked', NULL, NULL, NULL, NULL, NULL, 'verified', 'rw', NULL, NULL, :profile_id, now(), 'realtime', 'pgb_' || :n || '@196.12.160.10', NULL, 'ringing', NULL, 0, NULL, NULL, 'none', NULL, 'mtn-rw', NULL, NULL, NULL);
+INSERT INTO calls (id, accepted_at, call_id, callee, caller, caller_name, caller_pseudonym, channel, consent, consent_at, decided_at, duration_seconds, end_reason, ended_at, greeting_wait_ms, identity, language, measured_turns, model, monitor_owner, profile_id, received_at, runtime, sip_call_id, sip_status_code, status, summary, summary_attempts, summary_due_at, summary_settled_at, summary_status, tool_max_ms, transfer_target, trunk, turn_wait_max_ms, turn_wait_p50_ms, turn_wait_p95_ms, voice, voice_seconds, whatsapp_call_id)
+VALUES (md5('pgb_' || :n)::uuid, NULL, 'rtc_pgb_' || :n, '+250788300300', '+' || :phone, '+' || :phone, NULL, 'phone', 'not_asked', NULL, NULL, NULL, NULL, NULL, NULL, 'verified', 'rw', NULL, NULL, NULL, :profile_id, now(), 'realtime', 'pgb_' || :n || '@196.12.160.10', NULL, 'ringing', NULL, 0, NULL, NULL, 'none', NULL, NULL, 'mtn-rw', NULL, NULL, NULL, NULL, NULL, NULL);
 INSERT INTO webhook_deliveries (webhook_id, call_id, event_type, received_at, source)
 VALUES ('wh_pgb_' || :n, 'rtc_pgb_' || :n, 'realtime.call.incoming', now(), 'openai');
 \endpipeline

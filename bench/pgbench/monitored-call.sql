@@ -1,44 +1,32 @@
--- One monitored call as the service issues it to PostgreSQL, statement for statement: the decision (as in call.sql, plus
--- what a real live-call ceiling and a consenting caller add), then what the sideband monitor stores while it follows the
--- call over the realtime socket to its end, then the post-call summary. The call is the bench's monitored call
--- (bench/run.sh, BENCH_MONITOR=on; the fake OpenAI's socket, bench/EasyMo.Bench/FakeRealtime.cs): 5 s long, a turn every
--- second (the agent's greeting and the caller's "yes" at once, then 4 more turns: 6 transcript rows), one record_consent
--- call, closed by OpenAI at the end; the caller is a returning one who agreed before (as nearly every call of the
--- monitored levels is: each of the pool's callers agrees in their first call and is not asked again).
+-- One monitored call as the service issues it to PostgreSQL (issue 17's monitor): the decision (as in call.sql, plus
+-- what a real live-call ceiling and a consenting caller add; its outcome's UPDATE also names the follower), then what
+-- the sideband monitor stores while it follows the call to its end, then the post-call summary. The call is the bench's
+-- monitored call (bench/run.sh, BENCH_MONITOR=on; bench/EasyMo.Bench/FakeRealtime.cs): 5 s long, 6 transcript turns,
+-- one record_consent call, closed by OpenAI; the caller is a returning one who agreed before.
 --
--- In the service (captured at 616917e with `BENCH_MONITOR=on bench/run.sh --capture-sql`, 36 statements per call):
---   decision (AcceptIncomingCallHandler, CallStore): the profile lookup; BEGIN, the ceiling's advisory lock and count of
---     the live calls (Calls:MaxLiveCalls > 0), the call and webhook-delivery INSERTs (one batch), COMMIT; the caller's
---     last summary (read only for callers who agreed); the UPDATE recording the accept;
---   follow (CallMonitorService, CallSession): the claim of the call for this instance (MonitorLeases.TryClaimAsync); the
---     call and the caller's profile read (the greeting uses the name);
---   each transcript turn (RecordTranscriptTurnHandler): the call read, the INSERT … SELECT of the turn (6 turns);
+-- In the service (captured with `BENCH_MONITOR=on bench/run.sh --capture-sql`; docs/benchmarks.md lists them):
+--   decision (AcceptIncomingCallHandler, CallStore): the profile lookup; BEGIN, the ceiling's advisory lock and count,
+--     the call and webhook-delivery INSERTs (one batch), COMMIT; the caller's last summary; the UPDATE recording the
+--     accept and naming this instance the call's follower (monitor_owner): no claim statement, no read by the monitor
+--     (what it needs comes from the decision);
+--   transcript turns (TranscriptWriter, RecordTranscriptCommand): one INSERT … FROM unnest per batch of every followed
+--     call's turns. Under load a batch holds many calls' turns; alone, a call's turns go one or two at a time (the
+--     capture's 5 batches per call). Written here as one batch of the call's 6 turns;
+--   the live view (LiveCallBroadcast): one pg_notify statement per 100 ms of events per instance (under load shared by
+--     many calls; alone, about 4.6 per call). Written here once, with the call's events;
 --   record_consent (RecordCallConsentHandler): the call and the profile read, then BEGIN, the activity INSERT and the
 --     profile's consent_at UPDATE (one batch), COMMIT;
---   the end (RecordCallEndedHandler): the call read, its UPDATE to ended (summary due); the claim released;
---   the summary (SummarizeCallHandler, after the summary sweep's batch claim, which runs once per batch of up to 10 calls
---     and so is left out): the call and its transcript read, the summary's UPDATE.
--- Not per call, left out: the monitor's heartbeat and sweep (every 10 s), the other sweeps.
+--   the end (RecordCallEndedHandler → CallStore.TryEndAsync): one UPDATE, conditional on the call still accepted with the
+--     consent the monitor knows, with the caller's waits, clearing the follower (no release);
+--   the summary (SummarizeCallHandler): the call and its transcript read, the summary's UPDATE.
+-- Not per call, left out: the monitor's heartbeat and sweep, the summary sweep's batch claim, the other sweeps.
+-- Before issue 17 a monitored call was 36 statements (monitored-call-before.sql: a claim, reads of the call and profile,
+-- a read and an INSERT per turn, a read and an UPDATE to end, a release); now 19 plus the batches.
 --
--- To regenerate after the service's SQL changed (the mirror check of every run says what differs):
---   1. BENCH_MONITOR=on bench/run.sh --capture-sql
---   2. <results>/statements_per_call-monitored.txt: each statement with its count per call (the mirror check's basis);
---      <results>/statements-monitored.log: the statements as sent (log_statement = all; the calls interleave: follow one
---      call id), and postgres.log with their parameters.
---   3. Write each statement below, in the order one call issues them, with the values of one call; keep the text up to
---      its first value (VALUES, WHERE, =, the SELECT of an INSERT … SELECT) exactly as the service sends it: the mirror
---      check compares statements by that text.
---   4. bench/run.sh's next run checks it (mirror check monitored-call.sql: ok).
---   A statement that serves several calls at once (a batch claim, a multi-row INSERT of several calls' turns) is issued
---   a number of times per call that depends on the load: take its rate from a full run's
---   statements_per_call-monitored.txt (what the mirror check compares with), not from the capture's few calls, and
---   write it that many times (rounded) with one call's values.
+-- To regenerate after the service's SQL changed: see monitored-call-before.sql's header (the same steps).
 --
--- Run by bench/run.sh with -M prepared (the service auto-prepares), against the same cluster as call.sql, after it has
--- made the instance lease the claim needs (work_leases 'instance:pgbench'; written 'instance:' || 'pgbench' below, as pgbench
--- would take ':pgbench' for a variable) and put as many accepted calls live as the
--- monitored 64-sender level had (the ceiling's count reads them; this script's own calls end within the script).
--- Ids: the call's from md5 as in call.sql; the transcript rows' and activity's time-ordered, as the service's UUIDv7 are.
+-- Run by bench/run.sh with -M prepared, against the same cluster as call.sql, after it has made the instance lease and
+-- put as many accepted calls live as the monitored 64-sender level had (the ceiling's count reads them).
 \set phone 250788000000 + random(0, 999)
 \set n random(1, 9000000000000000)
 SELECT p.id, p.blocked, p.consent, p.consent_at, p.created_at, p.language, p.name, p.phone, p.updated_at, p.wa_id
@@ -61,8 +49,8 @@ FROM (
 ) AS s
 LIMIT 2;
 \startpipeline
-INSERT INTO calls (id, accepted_at, call_id, callee, caller, caller_name, caller_pseudonym, channel, consent, consent_at, decided_at, duration_seconds, end_reason, ended_at, identity, language, model, monitor_owner, profile_id, received_at, runtime, sip_call_id, sip_status_code, status, summary, summary_attempts, summary_due_at, summary_settled_at, summary_status, transfer_target, trunk, voice, voice_seconds, whatsapp_call_id)
-VALUES (md5('pgbm_' || :n)::uuid, NULL, 'rtc_pgbm_' || :n, '+250788300300', '+' || :phone, '+' || :phone, NULL, 'phone', 'granted', now(), NULL, NULL, NULL, NULL, 'verified', 'rw', NULL, NULL, :profile_id, now(), 'realtime', 'pgbm_' || :n || '@196.12.160.10', NULL, 'ringing', NULL, 0, NULL, NULL, 'none', NULL, 'mtn-rw', NULL, NULL, NULL)
+INSERT INTO calls (id, accepted_at, call_id, callee, caller, caller_name, caller_pseudonym, channel, consent, consent_at, decided_at, duration_seconds, end_reason, ended_at, greeting_wait_ms, identity, language, measured_turns, model, monitor_owner, profile_id, received_at, runtime, sip_call_id, sip_status_code, status, summary, summary_attempts, summary_due_at, summary_settled_at, summary_status, tool_max_ms, transfer_target, trunk, turn_wait_max_ms, turn_wait_p50_ms, turn_wait_p95_ms, voice, voice_seconds, whatsapp_call_id)
+VALUES (md5('pgbm_' || :n)::uuid, NULL, 'rtc_pgbm_' || :n, '+250788300300', '+' || :phone, '+' || :phone, NULL, 'phone', 'granted', now(), NULL, NULL, NULL, NULL, NULL, 'verified', 'rw', NULL, NULL, NULL, :profile_id, now(), 'realtime', 'pgbm_' || :n || '@196.12.160.10', NULL, 'ringing', NULL, 0, NULL, NULL, 'none', NULL, NULL, 'mtn-rw', NULL, NULL, NULL, NULL, NULL, NULL)
 RETURNING claimed_at;
 INSERT INTO webhook_deliveries (webhook_id, call_id, event_type, received_at, source)
 VALUES ('wh_pgbm_' || :n, 'rtc_pgbm_' || :n, 'realtime.call.incoming', now(), 'openai');
@@ -73,45 +61,33 @@ FROM calls AS c
 WHERE c.profile_id = :profile_id AND c.summary IS NOT NULL
 ORDER BY c.ended_at DESC
 LIMIT 1;
-UPDATE calls SET accepted_at = now(), model = 'gpt-realtime', status = 'accepted', voice = 'alloy'
+UPDATE calls SET accepted_at = now(), model = 'gpt-realtime', monitor_owner = 'pgbench', status = 'accepted', voice = 'alloy'
 WHERE id = md5('pgbm_' || :n)::uuid;
-UPDATE calls c SET monitor_owner = 'pgbench'
-WHERE c.call_id = 'rtc_pgbm_' || :n AND c.status = 'accepted'
-  AND (c.monitor_owner IS NULL OR c.monitor_owner = 'pgbench'
-       OR NOT EXISTS (SELECT 1 FROM work_leases f WHERE f.name = 'instance:' || c.monitor_owner AND f.lease_until >= now()))
-  AND EXISTS (SELECT 1 FROM work_leases m WHERE m.name = 'instance:' || 'pgbench' AND m.lease_until >= now())
-RETURNING c.id AS "Value";
-SELECT c.id, c.accepted_at, c.call_id, c.callee, c.caller, c.caller_name, c.caller_pseudonym, c.channel, c.claimed_at, c.consent, c.consent_at, c.decided_at, c.duration_seconds, c.end_reason, c.ended_at, c.identity, c.language, c.model, c.monitor_owner, c.profile_id, c.received_at, c.runtime, c.sip_call_id, c.sip_status_code, c.status, c.summary, c.summary_attempts, c.summary_due_at, c.summary_settled_at, c.summary_status, c.transfer_target, c.trunk, c.voice, c.voice_seconds, c.whatsapp_call_id
-FROM calls AS c
-WHERE c.call_id = 'rtc_pgbm_' || :n
-LIMIT 1;
-SELECT p.id, p.blocked, p.consent, p.consent_at, p.created_at, p.language, p.name, p.phone, p.updated_at, p.wa_id
-FROM profiles AS p
-WHERE p.id = :profile_id
-LIMIT 1;
-SELECT c.id, c.accepted_at, c.call_id, c.callee, c.caller, c.caller_name, c.caller_pseudonym, c.channel, c.claimed_at, c.consent, c.consent_at, c.decided_at, c.duration_seconds, c.end_reason, c.ended_at, c.identity, c.language, c.model, c.monitor_owner, c.profile_id, c.received_at, c.runtime, c.sip_call_id, c.sip_status_code, c.status, c.summary, c.summary_attempts, c.summary_due_at, c.summary_settled_at, c.summary_status, c.transfer_target, c.trunk, c.voice, c.voice_seconds, c.whatsapp_call_id
-FROM calls AS c
-WHERE c.call_id = 'rtc_pgbm_' || :n
-LIMIT 1;
+WITH turn AS (
+    SELECT DISTINCT ON (t.call_id, t.item_id, t.speaker) t.*
+    FROM unnest(ARRAY[(lpad(to_hex((extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || substr(md5(random()::text), 1, 20))::uuid, (lpad(to_hex((extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || substr(md5(random()::text), 1, 20))::uuid, (lpad(to_hex((extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || substr(md5(random()::text), 1, 20))::uuid, (lpad(to_hex((extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || substr(md5(random()::text), 1, 20))::uuid, (lpad(to_hex((extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || substr(md5(random()::text), 1, 20))::uuid, (lpad(to_hex((extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || substr(md5(random()::text), 1, 20))::uuid]::uuid[], ARRAY['rtc_pgbm_' || :n, 'rtc_pgbm_' || :n, 'rtc_pgbm_' || :n, 'rtc_pgbm_' || :n, 'rtc_pgbm_' || :n, 'rtc_pgbm_' || :n]::text[], ARRAY['agent', 'caller', 'agent', 'caller', 'agent', 'caller']::text[], ARRAY['Muraho, ndi umufasha wa EasyMO ukoresha ubwenge bw''ubukorano. Twakwemera kubika iki kiganiro kugira ngo tukorere neza? Vuga yego cyangwa oya.', 'Yego.', 'Murakoze. Nagufasha iki uyu munsi?', 'Muraho, ndashaka taxi.', 'Yego. Uri he, kandi ujya he?', 'Ndi i Kimironko, njya mu mujyi.']::text[], ARRAY['item_pgbm_' || :n || '_0', 'item_pgbm_' || :n || '_1', 'item_pgbm_' || :n || '_3', 'item_pgbm_' || :n || '_4', 'item_pgbm_' || :n || '_5', 'item_pgbm_' || :n || '_6']::text[], ARRAY[now(), now(), now(), now(), now(), now()]::timestamptz[])
+        WITH ORDINALITY AS t(id, call_id, speaker, text, item_id, at, ord)
+    ORDER BY t.call_id, t.item_id, t.speaker, t.ord
+),
+kept AS (
+    SELECT c.id, c.call_id FROM calls c
+    WHERE c.call_id IN (SELECT call_id FROM turn) AND c.consent = 'granted' AND c.caller_pseudonym IS NULL
+    FOR SHARE
+),
+fresh AS (
+    SELECT t.*, k.id AS row_call_id FROM turn t JOIN kept k ON k.call_id = t.call_id
+    WHERE NOT EXISTS (SELECT 1 FROM call_transcripts x WHERE x.call_id = k.id AND x.item_id = t.item_id AND x.speaker = t.speaker)
+)
 INSERT INTO call_transcripts (id, call_id, sequence, speaker, text, item_id, at)
-SELECT (lpad(to_hex((extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || substr(md5(random()::text), 1, 20))::uuid, md5('pgbm_' || :n)::uuid,
-       COALESCE((SELECT MAX(sequence) FROM call_transcripts WHERE call_id = md5('pgbm_' || :n)::uuid), 0) + 1,
-       'agent', 'Muraho, ndi umufasha wa EasyMO ukoresha ubwenge bw''ubukorano. Twakwemera kubika iki kiganiro kugira ngo tukorere neza? Vuga yego cyangwa oya.', 'item_pgbm_' || :n || '_0', now()
-FROM calls WHERE id = md5('pgbm_' || :n)::uuid AND caller_pseudonym IS NULL
-FOR SHARE
+SELECT f.id, f.row_call_id,
+       COALESCE((SELECT MAX(x.sequence) FROM call_transcripts x WHERE x.call_id = f.row_call_id), 0)
+           + row_number() OVER (PARTITION BY f.row_call_id ORDER BY f.ord),
+       f.speaker, f.text, f.item_id, f.at
+FROM fresh f
+ORDER BY f.ord
 ON CONFLICT DO NOTHING;
-SELECT c.id, c.accepted_at, c.call_id, c.callee, c.caller, c.caller_name, c.caller_pseudonym, c.channel, c.claimed_at, c.consent, c.consent_at, c.decided_at, c.duration_seconds, c.end_reason, c.ended_at, c.identity, c.language, c.model, c.monitor_owner, c.profile_id, c.received_at, c.runtime, c.sip_call_id, c.sip_status_code, c.status, c.summary, c.summary_attempts, c.summary_due_at, c.summary_settled_at, c.summary_status, c.transfer_target, c.trunk, c.voice, c.voice_seconds, c.whatsapp_call_id
-FROM calls AS c
-WHERE c.call_id = 'rtc_pgbm_' || :n
-LIMIT 1;
-INSERT INTO call_transcripts (id, call_id, sequence, speaker, text, item_id, at)
-SELECT (lpad(to_hex((extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || substr(md5(random()::text), 1, 20))::uuid, md5('pgbm_' || :n)::uuid,
-       COALESCE((SELECT MAX(sequence) FROM call_transcripts WHERE call_id = md5('pgbm_' || :n)::uuid), 0) + 1,
-       'caller', 'Yego.', 'item_pgbm_' || :n || '_1', now()
-FROM calls WHERE id = md5('pgbm_' || :n)::uuid AND caller_pseudonym IS NULL
-FOR SHARE
-ON CONFLICT DO NOTHING;
-SELECT c.id, c.accepted_at, c.call_id, c.callee, c.caller, c.caller_name, c.caller_pseudonym, c.channel, c.claimed_at, c.consent, c.consent_at, c.decided_at, c.duration_seconds, c.end_reason, c.ended_at, c.identity, c.language, c.model, c.monitor_owner, c.profile_id, c.received_at, c.runtime, c.sip_call_id, c.sip_status_code, c.status, c.summary, c.summary_attempts, c.summary_due_at, c.summary_settled_at, c.summary_status, c.transfer_target, c.trunk, c.voice, c.voice_seconds, c.whatsapp_call_id
+SELECT pg_notify('easymo_live', payload) FROM unnest(ARRAY['[{"kind":"started","callId":"rtc_pgbm_' || :n || '","at":"2026-11-30T10:00:00Z","caller":"+' || :phone || '","language":"rw","consented":true},{"kind":"turn","callId":"rtc_pgbm_' || :n || '","at":"2026-11-30T10:00:01Z","speaker":"agent","text":"Murakoze. Nagufasha iki uyu munsi?"},{"kind":"ended","callId":"rtc_pgbm_' || :n || '","at":"2026-11-30T10:00:05Z","endReason":"caller_hangup"}]']::text[]) AS payload;
+SELECT c.id, c.accepted_at, c.call_id, c.callee, c.caller, c.caller_name, c.caller_pseudonym, c.channel, c.claimed_at, c.consent, c.consent_at, c.decided_at, c.duration_seconds, c.end_reason, c.ended_at, c.greeting_wait_ms, c.identity, c.language, c.measured_turns, c.model, c.monitor_owner, c.profile_id, c.received_at, c.runtime, c.sip_call_id, c.sip_status_code, c.status, c.summary, c.summary_attempts, c.summary_due_at, c.summary_settled_at, c.summary_status, c.tool_max_ms, c.transfer_target, c.trunk, c.turn_wait_max_ms, c.turn_wait_p50_ms, c.turn_wait_p95_ms, c.voice, c.voice_seconds, c.whatsapp_call_id
 FROM calls AS c
 WHERE c.call_id = 'rtc_pgbm_' || :n
 LIMIT 1;
@@ -127,58 +103,14 @@ UPDATE profiles SET consent_at = now(), updated_at = now()
 WHERE id = :profile_id;
 \endpipeline
 COMMIT;
-SELECT c.id, c.accepted_at, c.call_id, c.callee, c.caller, c.caller_name, c.caller_pseudonym, c.channel, c.claimed_at, c.consent, c.consent_at, c.decided_at, c.duration_seconds, c.end_reason, c.ended_at, c.identity, c.language, c.model, c.monitor_owner, c.profile_id, c.received_at, c.runtime, c.sip_call_id, c.sip_status_code, c.status, c.summary, c.summary_attempts, c.summary_due_at, c.summary_settled_at, c.summary_status, c.transfer_target, c.trunk, c.voice, c.voice_seconds, c.whatsapp_call_id
-FROM calls AS c
-WHERE c.call_id = 'rtc_pgbm_' || :n
-LIMIT 1;
-INSERT INTO call_transcripts (id, call_id, sequence, speaker, text, item_id, at)
-SELECT (lpad(to_hex((extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || substr(md5(random()::text), 1, 20))::uuid, md5('pgbm_' || :n)::uuid,
-       COALESCE((SELECT MAX(sequence) FROM call_transcripts WHERE call_id = md5('pgbm_' || :n)::uuid), 0) + 1,
-       'agent', 'Murakoze. Nagufasha iki uyu munsi?', 'item_pgbm_' || :n || '_3', now()
-FROM calls WHERE id = md5('pgbm_' || :n)::uuid AND caller_pseudonym IS NULL
-FOR SHARE
-ON CONFLICT DO NOTHING;
-SELECT c.id, c.accepted_at, c.call_id, c.callee, c.caller, c.caller_name, c.caller_pseudonym, c.channel, c.claimed_at, c.consent, c.consent_at, c.decided_at, c.duration_seconds, c.end_reason, c.ended_at, c.identity, c.language, c.model, c.monitor_owner, c.profile_id, c.received_at, c.runtime, c.sip_call_id, c.sip_status_code, c.status, c.summary, c.summary_attempts, c.summary_due_at, c.summary_settled_at, c.summary_status, c.transfer_target, c.trunk, c.voice, c.voice_seconds, c.whatsapp_call_id
-FROM calls AS c
-WHERE c.call_id = 'rtc_pgbm_' || :n
-LIMIT 1;
-INSERT INTO call_transcripts (id, call_id, sequence, speaker, text, item_id, at)
-SELECT (lpad(to_hex((extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || substr(md5(random()::text), 1, 20))::uuid, md5('pgbm_' || :n)::uuid,
-       COALESCE((SELECT MAX(sequence) FROM call_transcripts WHERE call_id = md5('pgbm_' || :n)::uuid), 0) + 1,
-       'caller', 'Muraho, ndashaka taxi.', 'item_pgbm_' || :n || '_4', now()
-FROM calls WHERE id = md5('pgbm_' || :n)::uuid AND caller_pseudonym IS NULL
-FOR SHARE
-ON CONFLICT DO NOTHING;
-SELECT c.id, c.accepted_at, c.call_id, c.callee, c.caller, c.caller_name, c.caller_pseudonym, c.channel, c.claimed_at, c.consent, c.consent_at, c.decided_at, c.duration_seconds, c.end_reason, c.ended_at, c.identity, c.language, c.model, c.monitor_owner, c.profile_id, c.received_at, c.runtime, c.sip_call_id, c.sip_status_code, c.status, c.summary, c.summary_attempts, c.summary_due_at, c.summary_settled_at, c.summary_status, c.transfer_target, c.trunk, c.voice, c.voice_seconds, c.whatsapp_call_id
-FROM calls AS c
-WHERE c.call_id = 'rtc_pgbm_' || :n
-LIMIT 1;
-INSERT INTO call_transcripts (id, call_id, sequence, speaker, text, item_id, at)
-SELECT (lpad(to_hex((extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || substr(md5(random()::text), 1, 20))::uuid, md5('pgbm_' || :n)::uuid,
-       COALESCE((SELECT MAX(sequence) FROM call_transcripts WHERE call_id = md5('pgbm_' || :n)::uuid), 0) + 1,
-       'agent', 'Yego. Uri he, kandi ujya he?', 'item_pgbm_' || :n || '_5', now()
-FROM calls WHERE id = md5('pgbm_' || :n)::uuid AND caller_pseudonym IS NULL
-FOR SHARE
-ON CONFLICT DO NOTHING;
-SELECT c.id, c.accepted_at, c.call_id, c.callee, c.caller, c.caller_name, c.caller_pseudonym, c.channel, c.claimed_at, c.consent, c.consent_at, c.decided_at, c.duration_seconds, c.end_reason, c.ended_at, c.identity, c.language, c.model, c.monitor_owner, c.profile_id, c.received_at, c.runtime, c.sip_call_id, c.sip_status_code, c.status, c.summary, c.summary_attempts, c.summary_due_at, c.summary_settled_at, c.summary_status, c.transfer_target, c.trunk, c.voice, c.voice_seconds, c.whatsapp_call_id
-FROM calls AS c
-WHERE c.call_id = 'rtc_pgbm_' || :n
-LIMIT 1;
-INSERT INTO call_transcripts (id, call_id, sequence, speaker, text, item_id, at)
-SELECT (lpad(to_hex((extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || substr(md5(random()::text), 1, 20))::uuid, md5('pgbm_' || :n)::uuid,
-       COALESCE((SELECT MAX(sequence) FROM call_transcripts WHERE call_id = md5('pgbm_' || :n)::uuid), 0) + 1,
-       'caller', 'Ndi i Kimironko, njya mu mujyi.', 'item_pgbm_' || :n || '_6', now()
-FROM calls WHERE id = md5('pgbm_' || :n)::uuid AND caller_pseudonym IS NULL
-FOR SHARE
-ON CONFLICT DO NOTHING;
-SELECT c.id, c.accepted_at, c.call_id, c.callee, c.caller, c.caller_name, c.caller_pseudonym, c.channel, c.claimed_at, c.consent, c.consent_at, c.decided_at, c.duration_seconds, c.end_reason, c.ended_at, c.identity, c.language, c.model, c.monitor_owner, c.profile_id, c.received_at, c.runtime, c.sip_call_id, c.sip_status_code, c.status, c.summary, c.summary_attempts, c.summary_due_at, c.summary_settled_at, c.summary_status, c.transfer_target, c.trunk, c.voice, c.voice_seconds, c.whatsapp_call_id
-FROM calls AS c
-WHERE c.call_id = 'rtc_pgbm_' || :n
-LIMIT 1;
-UPDATE calls SET duration_seconds = 5, end_reason = 'caller_hangup', ended_at = now(), status = 'ended', summary_due_at = now(), summary_status = 'pending'
-WHERE id = md5('pgbm_' || :n)::uuid;
-UPDATE calls SET monitor_owner = NULL WHERE call_id = 'rtc_pgbm_' || :n AND monitor_owner = 'pgbench';
-SELECT c.id, c.accepted_at, c.call_id, c.callee, c.caller, c.caller_name, c.caller_pseudonym, c.channel, c.claimed_at, c.consent, c.consent_at, c.decided_at, c.duration_seconds, c.end_reason, c.ended_at, c.identity, c.language, c.model, c.monitor_owner, c.profile_id, c.received_at, c.runtime, c.sip_call_id, c.sip_status_code, c.status, c.summary, c.summary_attempts, c.summary_due_at, c.summary_settled_at, c.summary_status, c.transfer_target, c.trunk, c.voice, c.voice_seconds, c.whatsapp_call_id
+UPDATE calls
+SET status = 'ended', ended_at = now(), end_reason = 'caller_hangup', duration_seconds = 5,
+    voice_seconds = NULL, summary_status = 'pending', summary_due_at = now(),
+    measured_turns = 2, turn_wait_p50_ms = 640, turn_wait_p95_ms = 910,
+    turn_wait_max_ms = 910, greeting_wait_ms = 1200, tool_max_ms = 12,
+    monitor_owner = NULL
+WHERE call_id = 'rtc_pgbm_' || :n AND status = 'accepted' AND consent = 'granted';
+SELECT c.id, c.accepted_at, c.call_id, c.callee, c.caller, c.caller_name, c.caller_pseudonym, c.channel, c.claimed_at, c.consent, c.consent_at, c.decided_at, c.duration_seconds, c.end_reason, c.ended_at, c.greeting_wait_ms, c.identity, c.language, c.measured_turns, c.model, c.monitor_owner, c.profile_id, c.received_at, c.runtime, c.sip_call_id, c.sip_status_code, c.status, c.summary, c.summary_attempts, c.summary_due_at, c.summary_settled_at, c.summary_status, c.tool_max_ms, c.transfer_target, c.trunk, c.turn_wait_max_ms, c.turn_wait_p50_ms, c.turn_wait_p95_ms, c.voice, c.voice_seconds, c.whatsapp_call_id
 FROM calls AS c
 WHERE c.call_id = 'rtc_pgbm_' || :n
 LIMIT 1;

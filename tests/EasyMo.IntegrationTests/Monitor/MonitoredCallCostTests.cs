@@ -54,8 +54,8 @@ public sealed class MonitoredCallCostTests
 
         // Three turns in at most three batches (they arrive together, so usually one), and one end.
         statements.Count(s => s.Contains("INSERT INTO call_transcripts", StringComparison.Ordinal)).ShouldBeInRange(1, 3, listing);
-        statements.Count(s => s.StartsWith("UPDATE calls AS c SET status", StringComparison.Ordinal)).ShouldBe(1, listing);
-        statements.Last().ShouldStartWith("UPDATE calls AS c SET status", Case.Sensitive, listing);
+        statements.Count(s => s.StartsWith("UPDATE calls SET status = 'ended'", StringComparison.Ordinal)).ShouldBe(1, listing);
+        statements.Last().ShouldStartWith("UPDATE calls SET status = 'ended'", Case.Sensitive, listing);
 
         call.EndReason.ShouldBe(CallEndReason.CallerHangup);
         call.SummaryStatus.ShouldBe(SummaryStatus.Pending);
