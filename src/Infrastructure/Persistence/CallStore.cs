@@ -206,6 +206,8 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time, MonitorOw
                     .SetProperty(call => call.VoiceSeconds, end.VoiceSeconds)
                     .SetProperty(call => call.SummaryStatus, end.SummaryStatus)
                     .SetProperty(call => call.SummaryDueAt, end.SummaryDueAt)
+                    .SetProperty(call => call.AnalysisStatus, end.AnalysisStatus)
+                    .SetProperty(call => call.AnalysisDueAt, end.SummaryDueAt)
                     .SetProperty(call => call.MeasuredTurns, quality?.Turns)
                     .SetProperty(call => call.TurnWaitP50Ms, quality?.TurnP50Ms)
                     .SetProperty(call => call.TurnWaitP95Ms, quality?.TurnP95Ms)
@@ -297,6 +299,29 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time, MonitorOw
                     .SetProperty(row => row.SummaryAttempts, call.SummaryAttempts)
                     .SetProperty(row => row.SummaryDueAt, call.SummaryDueAt)
                     .SetProperty(row => row.SummarySettledAt, call.SummarySettledAt),
+                cancellationToken);
+        db.Entry(call).State = EntityState.Detached;
+        return saved == 1;
+    }
+
+    public async Task<bool> SaveAnalysisAsync(Call call, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        // As the summary's: written only while still pending, so an erasure or purge meanwhile is never undone.
+        var saved = await db.Calls
+            .Where(row => row.Id == call.Id && row.AnalysisStatus == AnalysisStatus.Pending)
+            .ExecuteUpdateAsync(
+                update => update
+                    .SetProperty(row => row.AnalysisService, call.AnalysisService)
+                    .SetProperty(row => row.AnalysisOutcome, call.AnalysisOutcome)
+                    .SetProperty(row => row.AnalysisSentiment, call.AnalysisSentiment)
+                    .SetProperty(row => row.AnalysisLanguage, call.AnalysisLanguage)
+                    .SetProperty(row => row.AnalysisMisunderstood, call.AnalysisMisunderstood)
+                    .SetProperty(row => row.AnalysisRepeated, call.AnalysisRepeated)
+                    .SetProperty(row => row.AnalysisStatus, call.AnalysisStatus)
+                    .SetProperty(row => row.AnalysisAttempts, call.AnalysisAttempts)
+                    .SetProperty(row => row.AnalysisDueAt, call.AnalysisDueAt)
+                    .SetProperty(row => row.AnalysisSettledAt, call.AnalysisSettledAt),
                 cancellationToken);
         db.Entry(call).State = EntityState.Detached;
         return saved == 1;
