@@ -110,6 +110,34 @@ public sealed class CallAnalysisTests
         row.GetProperty("sentiment").GetString().ShouldBe("neutral");
     }
 
+    [Fact]
+    public async Task The_stats_count_resolution_by_day_and_by_service_and_sentiment_over_analysed_calls()
+    {
+        await using var app = await EasyMoApp.StartAsync(FastSummaries());
+        app.OpenAi.AnalysisBody = body => FakeOpenAi.ResponseWithText(body.Contains("moto", StringComparison.Ordinal)
+            ? """{"service":"rides","outcome":"follow_up","sentiment":"neutral","language":"rw","misunderstood":false,"repeated":true}"""
+            : FakeOpenAi.DefaultAnalysis);
+        await AnsweredAsync(app, Events.NewCallId(), "Ndashaka imiti.");
+        await AnsweredAsync(app, Events.NewCallId(), "Ndashaka moto.");
+        var unconsented = Events.NewCallId();
+        await AcceptAsync(app, unconsented, Events.NewRwandanNumber());
+        await EndAsync(app, unconsented);
+        using var client = app.Admin();
+
+        // The figures: resolution by day and by service, and sentiment, over the analysed calls only.
+        var stats = (await client.GetFromJsonAsync<JsonElement>("/api/stats/calls?days=1", Ct)).GetProperty("analysis");
+        stats.GetProperty("analysed").GetInt32().ShouldBe(2);
+        stats.GetProperty("resolutionRate").GetDouble().ShouldBe(0.5);
+        var day = stats.GetProperty("byDay").EnumerateArray().ShouldHaveSingleItem();
+        day.GetProperty("date").GetString().ShouldBe(DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        (day.GetProperty("resolved").GetInt32(), day.GetProperty("followUp").GetInt32(), day.GetProperty("notResolved").GetInt32()).ShouldBe((1, 1, 0));
+        stats.GetProperty("byService").EnumerateArray()
+            .Select(s => (s.GetProperty("service").GetString(), s.GetProperty("analysed").GetInt32(), s.GetProperty("resolutionRate").GetDouble()))
+            .ShouldBe([("pharmacy", 1, 1.0), ("rides", 1, 0.0)], ignoreOrder: true);
+        var sentiment = stats.GetProperty("bySentiment");
+        (sentiment.GetProperty("positive").GetInt32(), sentiment.GetProperty("neutral").GetInt32(), sentiment.GetProperty("negative").GetInt32()).ShouldBe((1, 1, 0));
+    }
+
     [Theory]
     [InlineData("outcome=solved", "outcome")]
     [InlineData("service=taxi", "service")]
