@@ -70,6 +70,20 @@ public sealed class CallAnalysisTests
         Enum(schema, "service").ShouldContain("pharmacy");
     }
 
+    [Theory]
+    [InlineData("""{"model":"m","input":"x","response_format":{"type":"json_schema"}}""", "response_format")] // Chat Completions' field
+    [InlineData("""{"model":"m","input":"x","text":{"format":{"type":"json_schema","schema":{}}}}""", "format")] // no name
+    [InlineData("""{"model":"m","input":"x","text":{"format":{"type":"json_schema","name":"call analysis","schema":{}}}}""", "format")] // not a name
+    [InlineData("""{"model":"m","input":"x","text":{"format":{"type":"json_schema","name":"a","json_schema":{}}}}""", "format")] // misplaced schema
+    [InlineData("""{"model":"m","input":"x","max_output_tokens":8}""", "max_output_tokens")]
+    public async Task The_CreateResponse_schema_refuses_bodies_OpenAI_would_refuse(string body, string property)
+    {
+        var errors = (await CreateResponse.Value).Validate(body);
+
+        errors.ShouldNotBeEmpty();
+        errors.Select(error => error.Path ?? string.Empty).ShouldContain(path => path.Contains(property, StringComparison.Ordinal), string.Join("; ", errors.Select(e => $"{e.Path}: {e.Kind}")));
+    }
+
     [Fact]
     public async Task The_admin_API_shows_the_analysis_and_filters_the_list_by_it()
     {
