@@ -271,7 +271,7 @@ public static class SandboxServer
         }
 
         var n = state.Next();
-        var text = Scripts.Summary(Scripts.LanguageOf(Text(body.RootElement, "instructions")));
+        var text = StructuredAnswer(body.RootElement) ?? Scripts.Summary(Scripts.LanguageOf(Text(body.RootElement, "instructions")));
         state.Record("responses", $"resp_sandbox_{n}", 200);
         return Results.Json(new
         {
@@ -292,6 +292,31 @@ public static class SandboxServer
                 },
             },
         });
+    }
+
+    /// <summary>
+    /// For a structured-output request (<c>text.format</c> of type <c>json_schema</c>, as the post-call analysis sends):
+    /// an object of the schema's properties, each string its first enum value (or "sandbox"), each boolean false; null
+    /// for any other request.
+    /// </summary>
+    private static string? StructuredAnswer(JsonElement request)
+    {
+        if (!request.TryGetProperty("text", out var text) || !text.TryGetProperty("format", out var format)
+            || Text(format, "type") != "json_schema" || !format.TryGetProperty("schema", out var schema)
+            || !schema.TryGetProperty("properties", out var properties) || properties.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        var answer = new Dictionary<string, object>(StringComparer.Ordinal);
+        foreach (var property in properties.EnumerateObject())
+        {
+            answer[property.Name] = Text(property.Value, "type") == "boolean"
+                ? false
+                : property.Value.TryGetProperty("enum", out var values) && values.GetArrayLength() > 0 ? values[0].GetString() ?? "sandbox" : "sandbox";
+        }
+
+        return JsonSerializer.Serialize(answer);
     }
 
     private static async Task<IResult> TranscriptionAsync(HttpContext context, SandboxState state)

@@ -33,6 +33,7 @@ public static class DependencyInjection
         services.AddScoped<ICallStore, CallStore>();
         services.AddScoped<IWhatsAppStore, WhatsAppStore>();
         services.AddScoped<IAdminQueries, AdminQueries>();
+        services.AddScoped<IAnalysisStats, AnalysisStats>();
         services.AddScoped<IPrivacyStore, PrivacyStore>();
         services.AddSingleton<WorkInstance>();
         services.AddLeasedWork<RetentionJob, string>();

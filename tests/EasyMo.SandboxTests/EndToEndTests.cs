@@ -39,6 +39,10 @@ public sealed class EndToEndTests
             ]);
         call.GetProperty("requests")[0].GetProperty("service").GetString().ShouldBe("rides");
         call.GetProperty("summary").GetString().ShouldNotBeNull().ShouldStartWith("Umukiriya yashakaga taxi");
+        // The analysis is asked for too, with a strict JSON schema; the sandbox answers each property's first value.
+        call = await WaitForAsync(admin, callId, c => c.GetProperty("analysisStatus").GetString() == "done", TimeSpan.FromSeconds(30));
+        call.GetProperty("analysis").GetProperty("service").GetString().ShouldBe("rides");
+        call.GetProperty("analysis").GetProperty("outcome").GetString().ShouldBe("resolved");
 
         var seen = sandbox.State.FindCall(callId).ShouldNotBeNull();
         seen.Status.ShouldBe("ended");

@@ -48,6 +48,29 @@ public sealed partial class FakeOpenAi : IAsyncDisposable
     /// </summary>
     public Func<string, string> ResponsesBody { get; set; } = _ => ResponseWithText("Summary.");
 
+    /// <summary>
+    /// The body of a 200 answer to the call analysis's <c>POST /v1/responses</c> (a request with a <c>json_schema</c> text
+    /// format, recorded as operation <c>analysis</c>), from the request body. Default: a valid analysis
+    /// (<see cref="DefaultAnalysis"/>).
+    /// </summary>
+    public Func<string, string> AnalysisBody { get; set; } = _ => ResponseWithText(DefaultAnalysis);
+
+    /// <summary>The analysis the fake answers unless told otherwise: pharmacy, resolved, positive, Kinyarwanda, no fault.</summary>
+    public const string DefaultAnalysis =
+        """{"service":"pharmacy","outcome":"resolved","sentiment":"positive","language":"rw","misunderstood":false,"repeated":false}""";
+
+    /// <summary>A Responses API object whose message refuses (a <c>refusal</c> content part instead of output text).</summary>
+    public static string ResponseWithRefusal(string refusal) => System.Text.Json.JsonSerializer.Serialize(new
+    {
+        id = "resp_test",
+        @object = "response",
+        status = "completed",
+        output = new[]
+        {
+            new { type = "message", role = "assistant", content = new[] { new { type = "refusal", refusal } } },
+        },
+    });
+
     /// <summary>A minimal Responses API object carrying <paramref name="text"/> as its output text.</summary>
     public static string ResponseWithText(string text) => System.Text.Json.JsonSerializer.Serialize(new
     {
@@ -107,12 +130,20 @@ public sealed partial class FakeOpenAi : IAsyncDisposable
 
     private async Task HandleResponsesAsync(HttpContext context)
     {
-        var (body, attempt) = await RecordAsync(context, "responses", string.Empty);
-        context.Response.StatusCode = await Responder("responses", string.Empty, attempt);
+        // A structured-output request is the call analysis; any other is a summary or a voice note's reply.
+        context.Request.EnableBuffering();
+        using var peek = await JsonDocument.ParseAsync(context.Request.Body);
+        context.Request.Body.Position = 0;
+        var analysis = peek.RootElement.TryGetProperty("text", out var text) && text.TryGetProperty("format", out var format)
+            && format.TryGetProperty("type", out var type) && type.GetString() == "json_schema";
+        var operation = analysis ? "analysis" : "responses";
+
+        var (body, attempt) = await RecordAsync(context, operation, string.Empty);
+        context.Response.StatusCode = await Responder(operation, string.Empty, attempt);
         if (context.Response.StatusCode == 200)
         {
             context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync(ResponsesBody(body));
+            await context.Response.WriteAsync(analysis ? AnalysisBody(body) : ResponsesBody(body));
         }
     }
 

@@ -133,6 +133,37 @@ public sealed class Call
     /// <summary>When the summary should next be attempted; null when none is due.</summary>
     public DateTimeOffset? SummaryDueAt { get; private set; }
 
+    /// <summary>The service the caller asked about, as the post-call analysis read it (one of <see cref="EasyMoServices.All"/>).</summary>
+    public string? AnalysisService { get; private set; }
+
+    public CallOutcome? AnalysisOutcome { get; private set; }
+
+    public CallerSentiment? AnalysisSentiment { get; private set; }
+
+    public SpokenLanguage? AnalysisLanguage { get; private set; }
+
+    /// <summary>Whether the agent misunderstood the caller.</summary>
+    public bool? AnalysisMisunderstood { get; private set; }
+
+    /// <summary>Whether the agent repeated itself.</summary>
+    public bool? AnalysisRepeated { get; private set; }
+
+    public AnalysisStatus AnalysisStatus { get; private set; }
+
+    public int AnalysisAttempts { get; private set; }
+
+    /// <summary>When the analysis was settled: stored (or found unnecessary), or given up on.</summary>
+    public DateTimeOffset? AnalysisSettledAt { get; private set; }
+
+    /// <summary>When the analysis should next be attempted; null when none is due.</summary>
+    public DateTimeOffset? AnalysisDueAt { get; private set; }
+
+    /// <summary>The stored analysis; null when there is none.</summary>
+    public CallAnalysis? Analysis =>
+        AnalysisService is { } service && AnalysisOutcome is { } outcome && AnalysisSentiment is { } sentiment && AnalysisLanguage is { } language
+            ? new CallAnalysis(service, outcome, sentiment, language, AnalysisMisunderstood ?? false, AnalysisRepeated ?? false)
+            : null;
+
     /// <summary>Whether the caller agreed that the conversation may be kept; without it only metadata is stored.</summary>
     public Consent Consent { get; private set; }
 
@@ -245,7 +276,7 @@ public sealed class Call
         ProfileId = null;
     }
 
-    /// <summary>Removes the conversation's content kept on the call itself (its summary).</summary>
+    /// <summary>Removes the conversation's content kept on the call itself (its summary and its analysis).</summary>
     public void ForgetContent()
     {
         Summary = null;
@@ -253,6 +284,13 @@ public sealed class Call
         {
             SummaryStatus = SummaryStatus.NotKept;
             SummaryDueAt = null;
+        }
+
+        SetAnalysis(null);
+        if (AnalysisStatus == AnalysisStatus.Pending)
+        {
+            AnalysisStatus = AnalysisStatus.NotKept;
+            AnalysisDueAt = null;
         }
     }
 
@@ -306,6 +344,8 @@ public sealed class Call
         VoiceSeconds = end.VoiceSeconds;
         SummaryStatus = end.SummaryStatus;
         SummaryDueAt = end.SummaryDueAt;
+        AnalysisStatus = end.AnalysisStatus;
+        AnalysisDueAt = end.SummaryDueAt;
         MeasuredTurns = end.Quality?.Turns;
         TurnWaitP50Ms = end.Quality?.TurnP50Ms;
         TurnWaitP95Ms = end.Quality?.TurnP95Ms;
@@ -351,6 +391,48 @@ public sealed class Call
         {
             SummaryDueAt = at + retryAfter;
         }
+    }
+
+    /// <summary>Stores the analysis; null: there was nothing to analyse (no transcript), and none is kept.</summary>
+    public void RecordAnalysis(CallAnalysis? analysis, DateTimeOffset at)
+    {
+        EnsureStatus(CallStatus.Ended, "analyse");
+        if (analysis is not null && !EasyMoServices.IsKnown(analysis.Service))
+        {
+            throw new DomainException($"{analysis.Service} is not an EasyMO service.");
+        }
+
+        SetAnalysis(analysis);
+        AnalysisStatus = AnalysisStatus.Done;
+        AnalysisDueAt = null;
+        AnalysisSettledAt = at;
+    }
+
+    /// <summary>An analysis attempt failed: try again after <paramref name="retryAfter"/>, or give up after <paramref name="maxAttempts"/>.</summary>
+    public void AnalysisAttemptFailed(DateTimeOffset at, TimeSpan retryAfter, int maxAttempts)
+    {
+        EnsureStatus(CallStatus.Ended, "analyse");
+        AnalysisAttempts++;
+        if (AnalysisAttempts >= maxAttempts)
+        {
+            AnalysisStatus = AnalysisStatus.Failed;
+            AnalysisDueAt = null;
+            AnalysisSettledAt = at;
+        }
+        else
+        {
+            AnalysisDueAt = at + retryAfter;
+        }
+    }
+
+    private void SetAnalysis(CallAnalysis? analysis)
+    {
+        AnalysisService = analysis?.Service;
+        AnalysisOutcome = analysis?.Outcome;
+        AnalysisSentiment = analysis?.Sentiment;
+        AnalysisLanguage = analysis?.Language;
+        AnalysisMisunderstood = analysis?.Misunderstood;
+        AnalysisRepeated = analysis?.Repeated;
     }
 
     private void Decide(CallStatus status, DateTimeOffset at, CallEndReason reason, int? sipStatusCode)

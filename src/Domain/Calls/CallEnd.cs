@@ -17,6 +17,9 @@ public readonly record struct CallEnd(
     DateTimeOffset? SummaryDueAt,
     CallQuality? Quality)
 {
+    /// <summary>The analysis is due with the summary, and kept on the same condition (the caller's consent).</summary>
+    public AnalysisStatus AnalysisStatus => SummaryStatus == SummaryStatus.Pending ? AnalysisStatus.Pending : AnalysisStatus.NotKept;
+
     public static CallEnd Of(DateTimeOffset acceptedAt, Consent consent, DateTimeOffset at, CallEndReason reason, int? voiceSeconds, CallQuality? quality = null)
     {
         var endedAt = at < acceptedAt ? acceptedAt : at;

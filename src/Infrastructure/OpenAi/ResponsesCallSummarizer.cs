@@ -122,7 +122,7 @@ internal sealed class ResponsesCallSummarizer(IOpenAiResponsesApi api, IOptions<
     }
 
     /// <summary>Describes a failure without its message: exception texts can carry URLs and headers.</summary>
-    private static string Describe(Exception? exception) => exception switch
+    internal static string Describe(Exception? exception) => exception switch
     {
         TimeoutRejectedException or OperationCanceledException => "timed out",
         HttpRequestException http => $"connection error ({http.HttpRequestError})",

@@ -20,7 +20,7 @@ namespace EasyMo.Infrastructure.Persistence;
 internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
 {
     private const string ListColumns =
-        "SELECT call_id, status, channel, identity, language, caller, callee, trunk, received_at, accepted_at, ended_at, duration_seconds, end_reason FROM calls";
+        "SELECT call_id, status, channel, identity, language, caller, callee, trunk, received_at, accepted_at, ended_at, duration_seconds, end_reason, analysis_outcome, analysis_service, analysis_sentiment FROM calls";
 
     private static readonly int?[] HistogramBounds = [30, 60, 120, 300, 600, null];
 
@@ -40,7 +40,10 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
             reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9),
             reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10),
             reader.IsDBNull(11) ? null : reader.GetInt32(11),
-            reader.IsDBNull(12) ? null : reader.GetString(12)), cancellationToken);
+            reader.IsDBNull(12) ? null : reader.GetString(12),
+            reader.IsDBNull(13) ? null : reader.GetString(13),
+            reader.IsDBNull(14) ? null : reader.GetString(14),
+            reader.IsDBNull(15) ? null : reader.GetString(15)), cancellationToken);
     }
 
     /// <summary>The list's statement: only the filters given appear in it, so each gets a plan of its own.</summary>
@@ -72,6 +75,22 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
         if (filter.Language is not null)
         {
             Add("language = @language", "language", filter.Language, NpgsqlDbType.Varchar);
+        }
+
+        // The analysis's filters walk the main index like channel and language (a few values each).
+        if (filter.Outcome is not null)
+        {
+            Add("analysis_outcome = @outcome", "outcome", filter.Outcome, NpgsqlDbType.Varchar);
+        }
+
+        if (filter.Service is not null)
+        {
+            Add("analysis_service = @service", "service", filter.Service, NpgsqlDbType.Varchar);
+        }
+
+        if (filter.Sentiment is not null)
+        {
+            Add("analysis_sentiment = @sentiment", "sentiment", filter.Sentiment, NpgsqlDbType.Varchar);
         }
 
         if (filter.Caller is not null)

@@ -202,6 +202,7 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time, MonitorOw
             UPDATE calls
             SET status = 'ended', ended_at = {end.EndedAt}, end_reason = {StateNames.Of(end.Reason)}, duration_seconds = {end.DurationSeconds},
                 voice_seconds = {end.VoiceSeconds}, summary_status = {StateNames.Of(end.SummaryStatus)}, summary_due_at = {end.SummaryDueAt},
+                analysis_status = {StateNames.Of(end.AnalysisStatus)}, analysis_due_at = {end.SummaryDueAt},
                 measured_turns = {quality?.Turns}, turn_wait_p50_ms = {quality?.TurnP50Ms}, turn_wait_p95_ms = {quality?.TurnP95Ms},
                 turn_wait_max_ms = {quality?.TurnMaxMs}, greeting_wait_ms = {quality?.GreetingMs}, tool_max_ms = {quality?.ToolMaxMs},
                 monitor_owner = NULL
@@ -290,6 +291,29 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time, MonitorOw
                     .SetProperty(row => row.SummaryAttempts, call.SummaryAttempts)
                     .SetProperty(row => row.SummaryDueAt, call.SummaryDueAt)
                     .SetProperty(row => row.SummarySettledAt, call.SummarySettledAt),
+                cancellationToken);
+        db.Entry(call).State = EntityState.Detached;
+        return saved == 1;
+    }
+
+    public async Task<bool> SaveAnalysisAsync(Call call, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        // As the summary's: written only while still pending, so an erasure or purge meanwhile is never undone.
+        var saved = await db.Calls
+            .Where(row => row.Id == call.Id && row.AnalysisStatus == AnalysisStatus.Pending)
+            .ExecuteUpdateAsync(
+                update => update
+                    .SetProperty(row => row.AnalysisService, call.AnalysisService)
+                    .SetProperty(row => row.AnalysisOutcome, call.AnalysisOutcome)
+                    .SetProperty(row => row.AnalysisSentiment, call.AnalysisSentiment)
+                    .SetProperty(row => row.AnalysisLanguage, call.AnalysisLanguage)
+                    .SetProperty(row => row.AnalysisMisunderstood, call.AnalysisMisunderstood)
+                    .SetProperty(row => row.AnalysisRepeated, call.AnalysisRepeated)
+                    .SetProperty(row => row.AnalysisStatus, call.AnalysisStatus)
+                    .SetProperty(row => row.AnalysisAttempts, call.AnalysisAttempts)
+                    .SetProperty(row => row.AnalysisDueAt, call.AnalysisDueAt)
+                    .SetProperty(row => row.AnalysisSettledAt, call.AnalysisSettledAt),
                 cancellationToken);
         db.Entry(call).State = EntityState.Detached;
         return saved == 1;

@@ -23,15 +23,18 @@ internal static class DueRows
     /// <summary>Ended calls whose summary is pending, by OpenAI's call id.</summary>
     public static readonly WorkTable Summaries = new("calls", "call_id", "summary_status = 'pending'", "summary_due_at");
 
+    /// <summary>Ended calls whose analysis is pending, by OpenAI's call id.</summary>
+    public static readonly WorkTable Analyses = new("calls", "call_id", "analysis_status = 'pending'", "analysis_due_at");
+
     public static async Task<IReadOnlyList<WorkItem<TKey>>> ClaimAsync<TKey>(
         EasyMoDbContext db, WorkTable table, TimeSpan lease, int limit, CancellationToken cancellationToken)
     {
-        if (table != OutboxMessages && table != VoiceNotes && table != Summaries)
+        if (table != OutboxMessages && table != VoiceNotes && table != Summaries && table != Analyses)
         {
             throw new ArgumentOutOfRangeException(nameof(table), table.Name, "Not a work table.");
         }
 
-        // Names and conditions come from the three constants above; the values are parameters.
+        // Names and conditions come from the four constants above; the values are parameters.
         var sql = $"""
                 WITH due AS (
                     SELECT id FROM {table.Name}

@@ -47,14 +47,18 @@ internal sealed class PrivacyStore(EasyMoDbContext db, Pseudonymizer pseudonyms)
             ["call_transcripts"] = await ExecuteAsync("DELETE FROM call_transcripts WHERE call_id = ANY(@ids)", scope.Calls, cancellationToken),
             ["call_requests"] = await ExecuteAsync("DELETE FROM call_requests WHERE id = ANY(@ids)", scope.Requests, cancellationToken),
 
-            // Call metadata stays for statistics, under a pseudonym: no number, name, profile or summary.
+            // Call metadata stays for statistics, under a pseudonym: no number, name, profile, summary or analysis.
             ["calls"] = await ExecuteAsync(
                 """
                 UPDATE calls SET
                     caller_pseudonym = COALESCE(caller_pseudonym, @pseudonym), caller = NULL, caller_name = NULL, profile_id = NULL,
                     summary = NULL,
                     summary_status = CASE WHEN summary_status = 'pending' THEN 'not_kept' ELSE summary_status END,
-                    summary_due_at = CASE WHEN summary_status = 'pending' THEN NULL ELSE summary_due_at END
+                    summary_due_at = CASE WHEN summary_status = 'pending' THEN NULL ELSE summary_due_at END,
+                    analysis_service = NULL, analysis_outcome = NULL, analysis_sentiment = NULL, analysis_language = NULL,
+                    analysis_misunderstood = NULL, analysis_repeated = NULL,
+                    analysis_status = CASE WHEN analysis_status = 'pending' THEN 'not_kept' ELSE analysis_status END,
+                    analysis_due_at = CASE WHEN analysis_status = 'pending' THEN NULL ELSE analysis_due_at END
                 WHERE id = ANY(@ids)
                 """,
                 scope.Calls,

@@ -16,7 +16,7 @@ public static class SummaryServiceCollectionExtensions
 {
     /// <summary>
     /// Post-call summaries and caller continuity: the call history port, the Responses API client with its own
-    /// resilience (off the hot path: a few retries within ~20 s), the summarizer and the sweeper.
+    /// resilience (off the hot path: a few retries within ~20 s), the summarizer and the analyzer, and their sweepers.
     /// </summary>
     public static IServiceCollection AddCallSummaries(this IServiceCollection services, IConfiguration configuration)
     {
@@ -29,8 +29,10 @@ public static class SummaryServiceCollectionExtensions
             return new ResilienceBudget(options.RequestTimeout, options.RequestRetries, options.RequestRetryDelay, options.AttemptTimeout);
         });
         services.AddScoped<ICallSummarizer, ResponsesCallSummarizer>();
+        services.AddScoped<ICallAnalyzer, ResponsesCallAnalyzer>();
 
         services.AddLeasedWork<SummarySweeper, string>();
+        services.AddLeasedWork<AnalysisSweeper, string>();
         return services;
     }
 }

@@ -85,8 +85,11 @@ public static class AdminEndpoints
         string? caller = null,
         string? limit = null,
         string? page = null,
-        string? identity = null) =>
-        TypedResults.Ok(await sender.Send(new ListCallsQuery(status, channel, language, from, to, caller, limit, page, identity), cancellationToken));
+        string? identity = null,
+        string? outcome = null,
+        string? service = null,
+        string? sentiment = null) =>
+        TypedResults.Ok(await sender.Send(new ListCallsQuery(status, channel, language, from, to, caller, limit, page, identity, outcome, service, sentiment), cancellationToken));
 
     private static async Task<Results<Ok<CallDetails>, ProblemHttpResult>> GetCallAsync(string callId, ISender sender, CancellationToken cancellationToken) =>
         // An id no call can have (a NUL, say) is answered like an unknown one, without asking the database or echoing it.

@@ -29,6 +29,16 @@ public sealed class DashboardTests
         }
 
         calls.Add(unverified);
+
+        // Two of the calls were analysed after they ended (post-call analysis): one need met, one to follow up.
+        await using (var db = app.Db())
+        {
+            await db.Database.ExecuteSqlInterpolatedAsync(
+                $"UPDATE calls SET analysis_status = 'done', analysis_service = 'pharmacy', analysis_outcome = 'resolved', analysis_sentiment = 'positive', analysis_language = 'rw' WHERE call_id = {calls[0]}", Ct);
+            await db.Database.ExecuteSqlInterpolatedAsync(
+                $"UPDATE calls SET analysis_status = 'done', analysis_service = 'rides', analysis_outcome = 'follow_up', analysis_sentiment = 'negative', analysis_language = 'fr' WHERE call_id = {calls[1]}", Ct);
+        }
+
         await using var browser = await LaunchAsync();
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 1000 } });
 
@@ -58,6 +68,18 @@ public sealed class DashboardTests
         await Assertions.Expect(page.Locator($"#calls tbody tr[data-call-id='{unverified}'] td.identity")).ToHaveTextAsync("unverified");
         (await page.Locator("#chart-identities").BoundingBoxAsync()).ShouldNotBeNull().Height.ShouldBeGreaterThan(100);
         (await page.Locator("#chart-days").BoundingBoxAsync()).ShouldNotBeNull().Height.ShouldBeGreaterThan(100);
+
+        // The analysis chart: today's resolution rate, then each service's (%); the sentiment doughnut's counts.
+        (await page.Locator("#chart-resolution").BoundingBoxAsync()).ShouldNotBeNull().Height.ShouldBeGreaterThan(100);
+        var resolution = await page.EvaluateAsync<JsonElement>(
+            "() => { const c = Chart.getChart(document.getElementById('chart-resolution')); return { labels: c.data.labels, days: c.data.datasets[0].data, services: c.data.datasets[1].data }; }");
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        resolution.GetProperty("labels").EnumerateArray().Select(l => l.GetString()).ShouldBe([today, "pharmacy", "rides"]);
+        resolution.GetProperty("days")[0].GetInt32().ShouldBe(50);
+        resolution.GetProperty("services")[1].GetInt32().ShouldBe(100);
+        resolution.GetProperty("services")[2].GetInt32().ShouldBe(0);
+        var sentiment = await page.EvaluateAsync<int[]>("() => Chart.getChart(document.getElementById('chart-sentiment')).data.datasets[0].data");
+        sentiment.ShouldBe([1, 0, 1]);
 
         await page.Locator($"#calls tbody tr[data-call-id='{calls[1]}'] a").ClickAsync();
         await Assertions.Expect(page.Locator("#detail")).ToBeVisibleAsync();

@@ -38,6 +38,8 @@ public sealed class ErasureAndExportTests
         var calls = await check.Calls.AsNoTracking().Where(c => c.CallerPseudonym == pseudonym).ToListAsync(Ct);
         calls.Count.ShouldBe(2);
         calls.ShouldAllBe(c => c.Caller == null && c.CallerName == null && c.ProfileId == null && c.Summary == null && c.Status == CallStatus.Ended && c.DurationSeconds == 180);
+        calls.ShouldAllBe(c => c.AnalysisService == null && c.AnalysisOutcome == null && c.AnalysisSentiment == null && c.AnalysisLanguage == null
+            && c.AnalysisMisunderstood == null && c.AnalysisRepeated == null && c.AnalysisStatus == AnalysisStatus.Done);
         (await check.WhatsAppCalls.AsNoTracking().CountAsync(c => c.UserPseudonym == pseudonym && c.UserWaId == null, Ct)).ShouldBe(2);
         (await check.CallActivities.AsNoTracking().CountAsync(a => a.CallId == seeded.CallId, Ct)).ShouldBe(1);
 
@@ -112,6 +114,8 @@ public sealed class ErasureAndExportTests
         text.ShouldContain(phone[1..]);
         text.ShouldNotContain(other[1..]);
         tables.GetProperty("calls")[0].GetProperty("caller").GetString().ShouldBe(phone);
+        tables.GetProperty("calls")[0].GetProperty("analysis_outcome").GetString().ShouldBe("follow_up"); // the analysis is theirs too
+        tables.GetProperty("calls")[0].GetProperty("analysis_service").GetString().ShouldBe("rides");
         tables.GetProperty("call_transcripts")[0].GetProperty("text").GetString().ShouldNotBeNull().ShouldContain(phone);
 
         await using var check = app.Db();

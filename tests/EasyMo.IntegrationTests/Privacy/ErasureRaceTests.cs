@@ -7,8 +7,8 @@ using static EasyMo.IntegrationTests.Summaries.SummaryScenario;
 namespace EasyMo.IntegrationTests.Privacy;
 
 /// <summary>
-/// An erasure and the work in flight for the same caller cannot undo each other (issue 15, review L8): a summary that was
-/// being written while the caller was erased is not written back, and a live call's next transcript turn is not stored.
+/// An erasure and the work in flight for the same caller cannot undo each other (issue 15, review L8): a summary or an
+/// analysis that was being made while the caller was erased is not written back, and a live call's next transcript turn is not stored.
 /// </summary>
 public sealed class ErasureRaceTests
 {
@@ -46,6 +46,43 @@ public sealed class ErasureRaceTests
         after.Summary.ShouldBeNull();
         after.SummaryStatus.ShouldBe(SummaryStatus.NotKept);
         after.Caller.ShouldBeNull();
+        after.CallerPseudonym.ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task An_analysis_that_returns_after_the_erasure_is_not_written_back()
+    {
+        await using var app = await EasyMoApp.StartAsync(Settings(), FastSummaries());
+        var analysing = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        app.OpenAi.Responder = async (operation, _, _) =>
+        {
+            if (operation == "analysis")
+            {
+                analysing.TrySetResult();
+                await release.Task; // OpenAI is still reading the call…
+            }
+
+            return 200;
+        };
+        var caller = Events.NewRwandanNumber();
+        var callId = Events.NewCallId();
+        var call = await AcceptAsync(app, callId, caller);
+        await AddTranscriptAsync(app, call, (Speaker.Caller, "Ndashaka imiti."));
+        await EndAsync(app, callId);
+        await analysing.Task.WaitAsync(TimeSpan.FromSeconds(15), Ct);
+
+        using (var erased = await app.Admin().DeleteAsync($"/api/profiles/{Uri.EscapeDataString(caller)}", Ct))
+        {
+            erased.StatusCode.ShouldBe(HttpStatusCode.NoContent); // …while the caller is erased
+        }
+
+        release.SetResult();
+        await Poll.UntilAsync(() => app.Logs.Text.Contains("CALL_ANALYSIS_FORGOTTEN", StringComparison.Ordinal), "the analysis to come back");
+        var after = await FindAsync(app, callId);
+        after.Analysis.ShouldBeNull();
+        after.AnalysisOutcome.ShouldBeNull();
+        after.AnalysisStatus.ShouldBe(AnalysisStatus.NotKept);
         after.CallerPseudonym.ShouldNotBeNull();
     }
 

@@ -189,7 +189,7 @@ public sealed class PrivacyRulesTests
     }
 
     /// <summary>
-    /// The privacy settings, without the summary sweeper: it would write the pending summaries these tests compare while
+    /// The privacy settings, without the summary and analysis sweepers: they would write the pending summaries these tests compare while
     /// they compare them (the rules are about the SQL, not about the sweeper).
     /// </summary>
     private static Dictionary<string, string?> RulesSettings() => Settings(("Summaries:Enabled", "false"));
@@ -213,6 +213,7 @@ public sealed class PrivacyRulesTests
         if (summary is not null)
         {
             call.RecordSummary(summary, call.ReceivedAt.AddMinutes(3));
+            call.RecordAnalysis(new CallAnalysis("rides", CallOutcome.Resolved, CallerSentiment.Positive, SpokenLanguage.Rw, Misunderstood: true, Repeated: false), call.ReceivedAt.AddMinutes(3));
         }
 
         return call;
@@ -226,7 +227,9 @@ public sealed class PrivacyRulesTests
 
     private static string Shape(Call call) =>
         $"{call.CallId}: pseudonym={call.CallerPseudonym} caller={call.Caller?.Value} name={call.CallerName} profile={call.ProfileId} "
-        + $"summary={call.Summary} status={call.SummaryStatus} due={(call.SummaryDueAt is null ? "none" : "set")}";
+        + $"summary={call.Summary} status={call.SummaryStatus} due={(call.SummaryDueAt is null ? "none" : "set")} "
+        + $"analysis={call.AnalysisService}/{call.AnalysisOutcome}/{call.AnalysisSentiment}/{call.AnalysisLanguage}/{call.AnalysisMisunderstood}/{call.AnalysisRepeated} "
+        + $"analysis_status={call.AnalysisStatus} analysis_due={(call.AnalysisDueAt is null ? "none" : "set")}";
 
     /// <summary>The service's own keying of WhatsApp ids (its pseudonym key).</summary>
     private static Func<string, string> Keyed(EasyMoApp app) =>

@@ -52,6 +52,7 @@ internal static class PrivacyScenario
         call.RecordConsent(granted: true, at);
         call.End(at.AddMinutes(3), CallEndReason.CallerHangup);
         call.RecordSummary($"Aline ({phone}) wanted a moto from Kimironko.", at.AddMinutes(4));
+        call.RecordAnalysis(new CallAnalysis("rides", CallOutcome.FollowUp, CallerSentiment.Neutral, SpokenLanguage.Rw, Misunderstood: false, Repeated: true), at.AddMinutes(4));
         db.Calls.Add(call);
         db.Transcripts.Add(TranscriptTurn.Create(call.Id, 1, Speaker.Caller, $"My number is {phone}, I need a moto.", "item_1", at.AddSeconds(5)));
         db.Transcripts.Add(TranscriptTurn.Create(call.Id, 2, Speaker.Agent, "Where are you?", "item_2", at.AddSeconds(8)));

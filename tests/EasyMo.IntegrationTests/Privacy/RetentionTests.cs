@@ -59,6 +59,7 @@ public sealed class RetentionTests
         done["call_transcripts"].ShouldBe(10);
         done["call_requests"].ShouldBe(5);
         done["calls.summary"].ShouldBe(5);
+        done["calls.analysis"].ShouldBe(5);
         done["voice_notes"].ShouldBe(5);
         done["call_recordings"].ShouldBe(5);
         done["outbox_messages"].ShouldBe(5);
@@ -75,6 +76,7 @@ public sealed class RetentionTests
         (await check.OutboxMessages.CountAsync(Ct)).ShouldBe(1);
         (await check.Callbacks.CountAsync(Ct)).ShouldBe(1);
         (await check.Calls.CountAsync(c => c.Summary != null, Ct)).ShouldBe(1);
+        (await check.Calls.CountAsync(c => c.AnalysisService != null || c.AnalysisOutcome != null || c.AnalysisSentiment != null || c.AnalysisLanguage != null || c.AnalysisRepeated != null, Ct)).ShouldBe(1);
         (await check.Calls.CountAsync(Ct)).ShouldBe(6); // the metadata stays
         (await check.Calls.CountAsync(c => c.Caller == null, Ct)).ShouldBe(3);
         var pseudonyms = await check.Calls.Where(c => c.CallerPseudonym != null).Select(c => c.CallerPseudonym!).ToListAsync(Ct);

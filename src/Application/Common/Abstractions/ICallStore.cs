@@ -76,6 +76,12 @@ public interface ICallStore
     /// erasure (or retention) that forgot the content meanwhile wins. Returns whether it was saved.
     /// </summary>
     Task<bool> SaveSummaryAsync(Call call, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Saves the analysis's outcome on <paramref name="call"/> only while the stored call's analysis is still pending (an
+    /// erasure or the retention purge may have forgotten the call's content meanwhile); returns whether it was saved.
+    /// </summary>
+    Task<bool> SaveAnalysisAsync(Call call, CancellationToken cancellationToken);
 }
 
 /// <summary>The live-call ceiling: at most <paramref name="Max"/> calls accepted since <paramref name="AcceptedSince"/> and decisions in flight.</summary>

@@ -1,3 +1,5 @@
+using EasyMo.Domain.Calls;
+
 namespace EasyMo.Application.Features.Calls;
 
 /// <summary>
@@ -10,6 +12,9 @@ public static class AgentTools
     public const string SetPreferredLanguage = "set_preferred_language";
     public const string RecordRequest = "record_request";
     public const string RecordConsent = "record_consent";
+
+    /// <summary>The services <c>record_request</c> offers (the post-call analysis names one of the same).</summary>
+    private static readonly string ServiceNames = string.Join(',', EasyMoServices.All.Select(service => $"\"{service}\""));
 
     public static IReadOnlyList<AgentTool> All { get; } =
     [
@@ -24,7 +29,7 @@ public static class AgentTools
             """{"type":"object","properties":{"language":{"type":"string","enum":["en","fr","rw"],"description":"en = English, fr = French, rw = Kinyarwanda."}},"required":["language"],"additionalProperties":false}"""),
         new(RecordRequest,
             "Record what the caller asks EasyMO for, once they have confirmed the details. EasyMO follows up on WhatsApp.",
-            """{"type":"object","properties":{"service":{"type":"string","enum":["rides","property","jobs","insurance","pharmacy","farmers","wallet","business","legal","other"]},"location":{"type":"string","description":"Where the request is: town, neighbourhood or landmark."},"details":{"type":"string","description":"Everything else the caller said that matters, confirmed with them."}},"required":["service","location","details"],"additionalProperties":false}"""),
+            $$$"""{"type":"object","properties":{"service":{"type":"string","enum":[{{{ServiceNames}}}]},"location":{"type":"string","description":"Where the request is: town, neighbourhood or landmark."},"details":{"type":"string","description":"Everything else the caller said that matters, confirmed with them."}},"required":["service","location","details"],"additionalProperties":false}"""),
         new(RecordConsent,
             "Record the caller's answer to whether the conversation may be kept to serve them better. Call it as soon as the caller clearly says yes or no; if the answer is unclear, ask once more.",
             """{"type":"object","properties":{"granted":{"type":"boolean","description":"true if the caller agreed, false if they refused."}},"required":["granted"],"additionalProperties":false}"""),

@@ -23,6 +23,10 @@ internal sealed class CallConfiguration : IEntityTypeConfiguration<Call>
             table.HasCheckConstraint("ck_calls_identity", "identity IN ('verified','unverified')");
             table.HasCheckConstraint("ck_calls_runtime", "runtime IN ('realtime','live')");
             table.HasCheckConstraint("ck_calls_voice_seconds", "voice_seconds IS NULL OR voice_seconds >= 0");
+            table.HasCheckConstraint("ck_calls_analysis_status", "analysis_status IN ('none','pending','done','failed','not_kept')");
+            table.HasCheckConstraint("ck_calls_analysis_outcome", "analysis_outcome IS NULL OR analysis_outcome IN ('resolved','follow_up','not_resolved')");
+            table.HasCheckConstraint("ck_calls_analysis_sentiment", "analysis_sentiment IS NULL OR analysis_sentiment IN ('positive','neutral','negative')");
+            table.HasCheckConstraint("ck_calls_analysis_language", "analysis_language IS NULL OR analysis_language IN ('en','fr','rw','other')");
         });
         builder.HasKey(call => call.Id);
         builder.Property(call => call.Id).ValueGeneratedNever();
@@ -42,6 +46,14 @@ internal sealed class CallConfiguration : IEntityTypeConfiguration<Call>
         builder.Property(call => call.TransferTarget).HasMaxLength(256);
         builder.Property(call => call.Summary).HasMaxLength(4000);
         builder.Property(call => call.SummaryStatus).HasConversion(ValueConverters.SnakeCase<SummaryStatus>()).HasMaxLength(16);
+        builder.Property(call => call.AnalysisService).HasMaxLength(CallRequest.MaxServiceLength);
+        builder.Property(call => call.AnalysisOutcome).HasConversion(ValueConverters.SnakeCase<CallOutcome>()).HasMaxLength(16);
+        builder.Property(call => call.AnalysisSentiment).HasConversion(ValueConverters.SnakeCase<CallerSentiment>()).HasMaxLength(16);
+        builder.Property(call => call.AnalysisLanguage).HasConversion(ValueConverters.SnakeCase<SpokenLanguage>()).HasMaxLength(8);
+        // Calls from before the analysis existed have none ('none'), and none is due.
+        builder.Property(call => call.AnalysisStatus).HasConversion(ValueConverters.SnakeCase<AnalysisStatus>()).HasMaxLength(16)
+            .HasDefaultValue(AnalysisStatus.None).HasSentinel((AnalysisStatus)(-1));
+        builder.Ignore(call => call.Analysis);
         builder.Property(call => call.Consent).HasConversion(ValueConverters.SnakeCase<Consent>()).HasMaxLength(16).HasDefaultValue(Consent.NotAsked).HasSentinel((Consent)(-1));
         builder.Property(call => call.CallerPseudonym).HasMaxLength(68);
 
@@ -83,6 +95,7 @@ internal sealed class CallConfiguration : IEntityTypeConfiguration<Call>
         builder.HasIndex(call => call.SipCallId).IsUnique().HasDatabaseName(SipCallIdIndex).HasFilter("sip_call_id IS NOT NULL");
         builder.HasIndex(call => call.CallerPseudonym).HasFilter("caller_pseudonym IS NOT NULL");
         builder.HasIndex(call => call.SummaryDueAt).HasDatabaseName("ix_calls_summary_due").HasFilter("summary_status = 'pending'");
+        builder.HasIndex(call => call.AnalysisDueAt).HasDatabaseName("ix_calls_analysis_due").HasFilter("analysis_status = 'pending'");
         builder.HasIndex(call => new { call.ProfileId, call.EndedAt }).HasDatabaseName("ix_calls_profile_summaries").HasFilter("summary IS NOT NULL");
     }
 }

@@ -156,6 +156,54 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("accepted_at");
 
+                    b.Property<int>("AnalysisAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("analysis_attempts");
+
+                    b.Property<DateTimeOffset?>("AnalysisDueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("analysis_due_at");
+
+                    b.Property<string>("AnalysisLanguage")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("analysis_language");
+
+                    b.Property<bool?>("AnalysisMisunderstood")
+                        .HasColumnType("boolean")
+                        .HasColumnName("analysis_misunderstood");
+
+                    b.Property<string>("AnalysisOutcome")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("analysis_outcome");
+
+                    b.Property<bool?>("AnalysisRepeated")
+                        .HasColumnType("boolean")
+                        .HasColumnName("analysis_repeated");
+
+                    b.Property<string>("AnalysisSentiment")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("analysis_sentiment");
+
+                    b.Property<string>("AnalysisService")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("analysis_service");
+
+                    b.Property<DateTimeOffset?>("AnalysisSettledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("analysis_settled_at");
+
+                    b.Property<string>("AnalysisStatus")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("none")
+                        .HasColumnName("analysis_status");
+
                     b.Property<string>("CallId")
                         .IsRequired()
                         .HasMaxLength(256)
@@ -356,6 +404,10 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("ix_calls_live")
                         .HasFilter("status = 'accepted'");
 
+                    b.HasIndex("AnalysisDueAt")
+                        .HasDatabaseName("ix_calls_analysis_due")
+                        .HasFilter("analysis_status = 'pending'");
+
                     b.HasIndex("CallId")
                         .IsUnique()
                         .HasDatabaseName("ix_calls_call_id");
@@ -403,6 +455,14 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
 
                     b.ToTable("calls", null, t =>
                         {
+                            t.HasCheckConstraint("ck_calls_analysis_language", "analysis_language IS NULL OR analysis_language IN ('en','fr','rw','other')");
+
+                            t.HasCheckConstraint("ck_calls_analysis_outcome", "analysis_outcome IS NULL OR analysis_outcome IN ('resolved','follow_up','not_resolved')");
+
+                            t.HasCheckConstraint("ck_calls_analysis_sentiment", "analysis_sentiment IS NULL OR analysis_sentiment IN ('positive','neutral','negative')");
+
+                            t.HasCheckConstraint("ck_calls_analysis_status", "analysis_status IN ('none','pending','done','failed','not_kept')");
+
                             t.HasCheckConstraint("ck_calls_duration", "duration_seconds IS NULL OR duration_seconds >= 0");
 
                             t.HasCheckConstraint("ck_calls_identity", "identity IN ('verified','unverified')");

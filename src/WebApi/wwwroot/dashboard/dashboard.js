@@ -136,6 +136,8 @@
     split("chart-channels", stats.byChannel, { whatsapp: "WhatsApp", phone: "Phone" });
     split("chart-identities", stats.byIdentity, { verified: "Verified", unverified: "Unverified" });
 
+    renderAnalysis(stats.analysis);
+
     const buckets = stats.durationHistogram ?? [];
     let previous = 0;
     chart("chart-durations", {
@@ -149,6 +151,39 @@
         datasets: [{ label: "calls", data: buckets.map((bucket) => bucket.count), backgroundColor: "#2f6fb0" }],
       },
       options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
+    });
+  }
+
+  // The post-call analyses (consented calls only): the share of analysed calls whose need was met, by day, then by
+  // service, on one percent axis; and the callers' sentiment.
+  let analysisRows = [];
+  function renderAnalysis(analysis) {
+    const days = analysis?.byDay ?? [];
+    const services = analysis?.byService ?? [];
+    analysisRows = [...days, ...services]; // what the tooltip tells, kept across refreshes (an update keeps the options)
+    chart("chart-resolution", {
+      type: "bar",
+      data: {
+        labels: [...days.map((day) => day.date), ...services.map((service) => service.service)],
+        datasets: [
+          { label: "resolved, by day", data: [...days.map((day) => Math.round(day.resolutionRate * 100)), ...services.map(() => null)], backgroundColor: "#2e8b57" },
+          { label: "resolved, by service", data: [...days.map(() => null), ...services.map((service) => Math.round(service.resolutionRate * 100))], backgroundColor: "#2f6fb0" },
+        ],
+      },
+      options: {
+        scales: { x: { stacked: true }, y: { beginAtZero: true, max: 100, ticks: { callback: (value) => `${value} %` } } },
+        plugins: { tooltip: { callbacks: { footer: (items) => {
+          const row = analysisRows[items[0]?.dataIndex ?? -1];
+          return row ? `${row.analysed} analysed: ${row.resolved} resolved, ${row.followUp} follow-up, ${row.notResolved} not resolved` : "";
+        } } } },
+      },
+    });
+    const sentiment = analysis?.bySentiment ?? {};
+    const keys = ["positive", "neutral", "negative"];
+    chart("chart-sentiment", {
+      type: "doughnut",
+      data: { labels: keys, datasets: [{ data: keys.map((key) => sentiment[key] ?? 0), backgroundColor: ["#2e8b57", "#9aa5b1", "#c0392b"] }] },
+      options: { plugins: { legend: { position: "bottom" } } },
     });
   }
 

@@ -14,6 +14,9 @@ namespace EasyMo.Application.Features.Calls.GetCall;
 /// the configured price (<see cref="CallPricingOptions"/>), null when no price is set for the runtime and model.
 /// <c>quality</c>: how long the caller waited (<see cref="CallQuality"/>: each turn's wait p50/p95/max over the turns
 /// measured, the greeting's wait, the longest tool round trip, in ms), null for a call not followed to its end.
+/// <c>analysisStatus</c> is the post-call analysis's, as <c>summaryStatus</c> is the summary's; <c>analysis</c> is what
+/// it read (<see cref="CallAnalysis"/>: <c>service</c>, <c>outcome</c>, <c>sentiment</c>, <c>language</c>,
+/// <c>misunderstood</c>, <c>repeated</c>), null when there is none.
 /// </summary>
 public sealed record CallDetails(
     string CallId,
@@ -48,7 +51,9 @@ public sealed record CallDetails(
     VoiceRuntime Runtime = VoiceRuntime.Realtime,
     int? VoiceSeconds = null,
     decimal? CostUsd = null,
-    CallQuality? Quality = null)
+    CallQuality? Quality = null,
+    AnalysisStatus AnalysisStatus = AnalysisStatus.None,
+    CallAnalysis? Analysis = null)
 {
     public static CallDetails From(Call call) => From(call, [], [], [], []);
 
@@ -89,7 +94,9 @@ public sealed record CallDetails(
         events,
         call.Runtime,
         call.VoiceSeconds,
-        Quality: call.Quality);
+        Quality: call.Quality,
+        AnalysisStatus: call.AnalysisStatus,
+        Analysis: call.Analysis);
 }
 
 /// <summary>

@@ -1,6 +1,9 @@
 namespace EasyMo.Application.Features.Calls.ListCalls;
 
-/// <summary>One row of <c>GET /api/calls</c>. <c>startedAt</c> is when the call rang (the incoming webhook).</summary>
+/// <summary>
+/// One row of <c>GET /api/calls</c>. <c>startedAt</c> is when the call rang (the incoming webhook); <c>outcome</c>,
+/// <c>service</c> and <c>sentiment</c> are the post-call analysis's, null while there is none.
+/// </summary>
 public sealed record CallListItem(
     string CallId,
     string Status,
@@ -14,7 +17,10 @@ public sealed record CallListItem(
     DateTimeOffset? AcceptedAt,
     DateTimeOffset? EndedAt,
     int? DurationSeconds,
-    string? EndReason);
+    string? EndReason,
+    string? Outcome = null,
+    string? Service = null,
+    string? Sentiment = null);
 
 /// <summary>A page of calls; <c>nextPage</c> is the token of the following page, null on the last one.</summary>
 public sealed record CallListPage(IReadOnlyList<CallListItem> Items, string? NextPage);
@@ -30,7 +36,10 @@ public sealed record CallListFilter(
     string? Language,
     DateTimeOffset? From,
     DateTimeOffset? To,
-    string? Caller);
+    string? Caller,
+    string? Outcome = null,
+    string? Service = null,
+    string? Sentiment = null);
 
 /// <summary>Where a page ends in the list's order: the last row's start time and call id.</summary>
 public sealed record CallKeyset(DateTimeOffset StartedAt, string CallId);

@@ -16,6 +16,9 @@ public static class CallListParameters
     public static readonly string[] Channels = [.. CallChannels.Names];
     public static readonly string[] Identities = StateNames.All<CallerIdentity>();
     public static readonly string[] Languages = [.. Language.All.Select(language => language.Code)];
+    public static readonly string[] Outcomes = [.. CallAnalysis.Outcomes];
+    public static readonly string[] Services = [.. EasyMoServices.All];
+    public static readonly string[] Sentiments = [.. CallAnalysis.Sentiments];
 
     public static bool IsOneOf(string? value, string[] allowed) => value is null || allowed.Contains(value.Trim().ToLowerInvariant());
 

@@ -23,7 +23,10 @@ public sealed class ListCallsHandler(IAdminQueries queries) : IQueryHandler<List
             CallListParameters.Normalize(query.Language),
             CallListParameters.TryParseInstant(query.From, out var from) ? from : null,
             CallListParameters.TryParseInstant(query.To, out var to) ? to : null,
-            PhoneNumber.TryParse(query.Caller, out var caller) ? caller.Value : null);
+            PhoneNumber.TryParse(query.Caller, out var caller) ? caller.Value : null,
+            CallListParameters.Normalize(query.Outcome),
+            CallListParameters.Normalize(query.Service),
+            CallListParameters.Normalize(query.Sentiment));
 
         var rows = await queries.ListCallsAsync(filter, after, limit + 1, cancellationToken);
         if (rows.Count <= limit)

@@ -15,4 +15,7 @@ public sealed record ListCallsQuery(
     string? Caller = null,
     string? Limit = null,
     string? Page = null,
-    string? Identity = null) : IQuery<CallListPage>;
+    string? Identity = null,
+    string? Outcome = null,
+    string? Service = null,
+    string? Sentiment = null) : IQuery<CallListPage>;

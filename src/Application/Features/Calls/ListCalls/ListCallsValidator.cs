@@ -16,6 +16,12 @@ public sealed class ListCallsValidator : AbstractValidator<ListCallsQuery>
             .OverridePropertyName("identity").WithMessage("identity must be verified or unverified.");
         RuleFor(query => query.Language).Must(value => CallListParameters.IsOneOf(value, CallListParameters.Languages))
             .OverridePropertyName("language").WithMessage("language must be en, fr or rw.");
+        RuleFor(query => query.Outcome).Must(value => CallListParameters.IsOneOf(value, CallListParameters.Outcomes))
+            .OverridePropertyName("outcome").WithMessage($"outcome must be one of {string.Join(", ", CallListParameters.Outcomes)}.");
+        RuleFor(query => query.Service).Must(value => CallListParameters.IsOneOf(value, CallListParameters.Services))
+            .OverridePropertyName("service").WithMessage($"service must be one of {string.Join(", ", CallListParameters.Services)}.");
+        RuleFor(query => query.Sentiment).Must(value => CallListParameters.IsOneOf(value, CallListParameters.Sentiments))
+            .OverridePropertyName("sentiment").WithMessage($"sentiment must be one of {string.Join(", ", CallListParameters.Sentiments)}.");
         RuleFor(query => query.From).Must(value => value is null || CallListParameters.TryParseInstant(value, out _))
             .OverridePropertyName("from").WithMessage("from must be an ISO-8601 instant (2026-11-24T08:00:00Z) or date (2026-11-24).");
         RuleFor(query => query.To).Must(value => value is null || CallListParameters.TryParseInstant(value, out _))

@@ -69,4 +69,5 @@ public sealed record CallStatsReport(
     int LiveNow,
     decimal CostUsd = 0,
     IReadOnlyList<DayCost>? CostByDay = null,
-    IReadOnlyList<DayWaits>? WaitsByDay = null);
+    IReadOnlyList<DayWaits>? WaitsByDay = null,
+    AnalysisFigures? Analysis = null);

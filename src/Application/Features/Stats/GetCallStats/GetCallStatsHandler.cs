@@ -10,7 +10,7 @@ namespace EasyMo.Application.Features.Stats.GetCallStats;
 /// calls (accepted, or ended after being accepted) over decided ones (anything but ringing); the fallback rate is calls
 /// whose WhatsApp text fallback was queued over all calls. Both are 0 when there is nothing to divide by.
 /// </summary>
-public sealed class GetCallStatsHandler(IAdminQueries queries, TimeProvider time, IOptions<CallPricingOptions> pricing) : IQueryHandler<GetCallStatsQuery, CallStatsReport>
+public sealed class GetCallStatsHandler(IAdminQueries queries, IAnalysisStats analyses, TimeProvider time, IOptions<CallPricingOptions> pricing) : IQueryHandler<GetCallStatsQuery, CallStatsReport>
 {
     public async ValueTask<CallStatsReport> Handle(GetCallStatsQuery query, CancellationToken cancellationToken)
     {
@@ -18,6 +18,7 @@ public sealed class GetCallStatsHandler(IAdminQueries queries, TimeProvider time
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var firstDay = today.AddDays(1 - days);
         var stats = await queries.GetCallStatsAsync(firstDay, today, cancellationToken);
+        var analysis = await analyses.GetAsync(firstDay, today, cancellationToken);
         var costByDay = Costs(stats.VoiceUse ?? []);
         return new CallStatsReport(
             days,
@@ -37,7 +38,8 @@ public sealed class GetCallStatsHandler(IAdminQueries queries, TimeProvider time
             stats.LiveNow,
             costByDay.Sum(day => day.CostUsd),
             costByDay,
-            stats.Waits ?? []);
+            stats.Waits ?? [],
+            analysis);
     }
 
     /// <summary>Each day's voice at the configured prices (per second: seconds × price per minute / 60).</summary>
