@@ -66,6 +66,22 @@ public sealed class KamailioConfigTests
         }
     }
 
+    [Theory]
+    [InlineData("0.0.0.0", null, " advertise sip.easymo.example:5061")] // a wildcard is no address a peer can reach: the host name
+    [InlineData("0.0.0.0", "sip1.easymo.example", " advertise sip1.easymo.example:5061")] // one of two edges sharing the host name
+    [InlineData("10.0.0.7", null, "")] // a real address is advertised as it is
+    public void Via_and_Record_Route_name_an_address_peers_can_reach(string listen, string? advertised, string expected)
+    {
+        var options = Production("/etc/kamailio/easymo");
+        options.ListenAddress = listen;
+        options.AdvertisedAddress = advertised;
+
+        var rendered = KamailioConfig.Render(options, ProjectId, AttestationKey).KamailioCfg;
+
+        rendered.Split('\n').ShouldContain($"listen=tls:{listen}:5061{expected}");
+        rendered.Split('\n').ShouldContain($"listen=udp:{listen}:5060{expected.Replace("5061", "5060", StringComparison.Ordinal)}");
+    }
+
     [Fact]
     public void No_password_is_written_only_the_digest_HA1_of_each_form_of_the_user()
     {

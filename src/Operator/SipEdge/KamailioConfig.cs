@@ -156,6 +156,12 @@ public static partial class KamailioConfig
         return new KamailioFiles(rendered, TlsConfig(options));
     }
 
+    /// <summary>What goes in Via and Record-Route: the advertised address, else the host name when bound to every interface.</summary>
+    internal static string? Advertised(SipEdgeOptions options) =>
+        options.AdvertisedAddress is { Length: > 0 } advertised ? advertised
+        : IPAddress.TryParse(options.ListenAddress, out var bound) && (bound.Equals(IPAddress.Any) || bound.Equals(IPAddress.IPv6Any)) ? options.Host
+        : null;
+
     /// <summary>The template as shipped in <c>src/Operator/SipEdge/kamailio.cfg.template</c>.</summary>
     public static string Template()
     {
@@ -184,7 +190,7 @@ public static partial class KamailioConfig
         static void Listen(StringBuilder lines, string protocol, SipEdgeOptions options, int port)
         {
             lines.Append(CultureInfo.InvariantCulture, $"listen={protocol}:{options.ListenAddress}:{port}");
-            if (options.AdvertisedAddress is { Length: > 0 } advertised)
+            if (Advertised(options) is { } advertised)
             {
                 lines.Append(CultureInfo.InvariantCulture, $" advertise {advertised}:{port}");
             }

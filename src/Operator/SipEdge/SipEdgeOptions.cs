@@ -14,7 +14,11 @@ public sealed class SipEdgeOptions
     /// <summary>The address the listeners bind to.</summary>
     public string ListenAddress { get; set; } = "0.0.0.0";
 
-    /// <summary>The public address put in Via and Record-Route when the edge sits behind NAT (for example the host name); unset, the bound address.</summary>
+    /// <summary>
+    /// The address put in Via and Record-Route (peers send in-dialog requests there), for example the host name behind NAT,
+    /// or this edge's own name when two edges share <see cref="Host"/>. Unset: the bound address, or <see cref="Host"/>
+    /// when the listeners bind every interface (a wildcard address is no address a peer can reach).
+    /// </summary>
     public string? AdvertisedAddress { get; set; }
 
     /// <summary>SIP over TLS, where Meta connects (Meta requires TLS).</summary>
