@@ -59,6 +59,12 @@ public sealed class KamailioConfigTests
             files.KamailioCfg.ShouldContain("is_known_dlg()");
             files.KamailioCfg.ShouldContain("modparam(\"auth\", \"one_time_nonce\", 1)");
             files.KamailioCfg.ShouldContain($"crypto_hmac_sha256(\"$var(signed)\", \"{AttestationKey}\", \"$var(sig)\")");
+            files.KamailioCfg.ShouldContain("modparam(\"ctl\", \"binrpc\", \"unix:/run/easymo-sip-edge/kamailio_ctl\")");
+            files.KamailioCfg.ShouldContain("modparam(\"ctl\", \"mode\", 0600)");
+            files.KamailioCfg.ShouldContain("modparam(\"dialog\", \"db_url\", \"text:///var/lib/easymo-sip-edge/dialogs\")");
+            files.KamailioCfg.ShouldContain("modparam(\"dialog\", \"db_mode\", 1)");
+            files.KamailioCfg.IndexOf("loadmodule \"db_text.so\"", StringComparison.Ordinal)
+                .ShouldBeLessThan(files.KamailioCfg.IndexOf("loadmodule \"dialog.so\"", StringComparison.Ordinal), "db_text must be loaded before the module that uses it");
         }
         finally
         {
@@ -80,6 +86,19 @@ public sealed class KamailioConfigTests
 
         rendered.Split('\n').ShouldContain($"listen=tls:{listen}:5061{expected}");
         rendered.Split('\n').ShouldContain($"listen=udp:{listen}:5060{expected.Replace("5061", "5060", StringComparison.Ordinal)}");
+    }
+
+    [Fact]
+    public void The_control_socket_and_the_dialog_store_follow_the_runtime_and_state_directories()
+    {
+        var options = Production("/etc/kamailio/easymo");
+        options.RuntimeDirectory = "/run/edge-b/";
+        options.StateDirectory = "/srv/edge-b";
+
+        var rendered = KamailioConfig.Render(options, ProjectId, AttestationKey).KamailioCfg;
+
+        rendered.ShouldContain("modparam(\"ctl\", \"binrpc\", \"unix:/run/edge-b/kamailio_ctl\")");
+        rendered.ShouldContain("modparam(\"dialog\", \"db_url\", \"text:///srv/edge-b/dialogs\")");
     }
 
     [Fact]
@@ -139,6 +158,10 @@ public sealed class KamailioConfigTests
         { "trunk rate of zero", options => options.Trunks[0].RequestsPerSecond = 0, "SipEdge:Trunks:0:RequestsPerSecond" },
         { "rate of zero", options => options.RequestsPerSecondPerSource = 0, "SipEdge:RequestsPerSecondPerSource" },
         { "idle lifetime too short", options => options.IdleConnectionSeconds = 1, "SipEdge:IdleConnectionSeconds" },
+        { "runtime directory relative", options => options.RuntimeDirectory = "run/edge", "SipEdge:RuntimeDirectory must be an absolute directory path" },
+        { "runtime directory with a quote", options => options.RuntimeDirectory = "/run/edge\");", "SipEdge:RuntimeDirectory must be an absolute directory path" },
+        { "runtime directory too long for a socket", options => options.RuntimeDirectory = "/run/" + new string('d', 100), "SipEdge:RuntimeDirectory is too long" },
+        { "state directory climbing out", options => options.StateDirectory = "/var/lib/../../etc", "SipEdge:StateDirectory must be an absolute directory path" },
         {
             "nothing to admit", options =>
             {

@@ -14,6 +14,12 @@ public sealed record KamailioFiles(string KamailioCfg, string TlsCfg)
 {
     public const string KamailioCfgName = "kamailio.cfg";
     public const string TlsCfgName = "tls.cfg";
+
+    /// <summary>The control socket in <see cref="SipEdgeOptions.RuntimeDirectory"/> (<c>kamcmd -s unix:…</c>).</summary>
+    public const string ControlSocketName = "kamailio_ctl";
+
+    /// <summary>The db_text database in <see cref="SipEdgeOptions.StateDirectory"/> that keeps the dialogs across a restart.</summary>
+    public const string DialogStoreName = "dialogs";
 }
 
 /// <summary>
@@ -57,6 +63,13 @@ public static partial class KamailioConfig
         if (options.AdvertisedAddress is { } advertised && !HostName().IsMatch(advertised) && !IPAddress.TryParse(advertised, out _))
         {
             problems.Add("SipEdge:AdvertisedAddress must be a host name or an IP address.");
+        }
+
+        CheckDirectory(problems, "SipEdge:RuntimeDirectory", options.RuntimeDirectory);
+        CheckDirectory(problems, "SipEdge:StateDirectory", options.StateDirectory);
+        if (ControlSocket(options).Length > 107)
+        {
+            problems.Add("SipEdge:RuntimeDirectory is too long for a Unix socket path (kamailio_ctl is created in it).");
         }
 
         CheckPort(problems, "SipEdge:TlsPort", options.TlsPort);
@@ -132,6 +145,8 @@ public static partial class KamailioConfig
             ["LISTEN"] = Listeners(options),
             ["EDGE_HOST"] = options.Host!,
             ["TLS_CONFIG"] = KamailioFiles.TlsCfgName,
+            ["CONTROL_SOCKET"] = ControlSocket(options),
+            ["DIALOG_STORE"] = DialogStore(options),
             ["IDLE_LIFETIME"] = Invariant(options.IdleConnectionSeconds),
             ["REQUESTS_PER_SECOND"] = Invariant(options.RequestsPerSecondPerSource),
             ["PIKE_DENSITY"] = Invariant(options.RequestsPerSecondPerSource * 2), // pike samples over 2 s
@@ -155,6 +170,14 @@ public static partial class KamailioConfig
             : throw new InvalidOperationException($"The template names {match.Value}, which the renderer does not know."));
         return new KamailioFiles(rendered, TlsConfig(options));
     }
+
+    /// <summary>The control socket's path, <c>{RuntimeDirectory}/kamailio_ctl</c>.</summary>
+    public static string ControlSocket(SipEdgeOptions options) =>
+        $"{options.RuntimeDirectory.TrimEnd('/')}/{KamailioFiles.ControlSocketName}";
+
+    /// <summary>The db_text database of the dialogs, <c>{StateDirectory}/dialogs</c>.</summary>
+    public static string DialogStore(SipEdgeOptions options) =>
+        $"{options.StateDirectory.TrimEnd('/')}/{KamailioFiles.DialogStoreName}";
 
     /// <summary>What goes in Via and Record-Route: the advertised address, else the host name when bound to every interface.</summary>
     internal static string? Advertised(SipEdgeOptions options) =>
@@ -397,6 +420,14 @@ public static partial class KamailioConfig
         if (!SafePath().IsMatch(path))
         {
             problems.Add($"{key} must be a file path without quotes, backslashes, spaces or control characters.");
+        }
+    }
+
+    private static void CheckDirectory(List<string> problems, string key, string? path)
+    {
+        if (string.IsNullOrWhiteSpace(path) || !path.StartsWith('/') || !SafePath().IsMatch(path) || path.Contains("..", StringComparison.Ordinal))
+        {
+            problems.Add($"{key} must be an absolute directory path without quotes, backslashes, spaces or '..'.");
         }
     }
 

@@ -54,6 +54,18 @@ public sealed class SipEdgeOptions
     /// <summary>Lets <see cref="Upstream"/> use TCP or UDP: for a test peer on loopback only (the INVITE carries SRTP keys).</summary>
     public bool AllowCleartextUpstream { get; set; }
 
+    /// <summary>
+    /// Where Kamailio's control socket is created (<c>kamailio_ctl</c>, for <c>kamcmd</c> and the reload): the unit's
+    /// <c>RuntimeDirectory</c>.
+    /// </summary>
+    public string RuntimeDirectory { get; set; } = "/run/easymo-sip-edge";
+
+    /// <summary>
+    /// Where the dialogs in progress are saved when Kamailio stops and loaded from when it starts (<c>dialogs/</c>, the
+    /// db_text tables), so that a restart keeps the calls in progress: the unit's <c>StateDirectory</c>.
+    /// </summary>
+    public string StateDirectory { get; set; } = "/var/lib/easymo-sip-edge";
+
     /// <summary>Kamailio worker processes per listener.</summary>
     public int Children { get; set; } = 4;
 
