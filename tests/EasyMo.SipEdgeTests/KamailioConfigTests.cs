@@ -162,6 +162,7 @@ public sealed class KamailioConfigTests
         { "runtime directory with a quote", options => options.RuntimeDirectory = "/run/edge\");", "SipEdge:RuntimeDirectory must be an absolute directory path" },
         { "runtime directory too long for a socket", options => options.RuntimeDirectory = "/run/" + new string('d', 100), "SipEdge:RuntimeDirectory is too long" },
         { "state directory climbing out", options => options.StateDirectory = "/var/lib/../../etc", "SipEdge:StateDirectory must be an absolute directory path" },
+        { "tls source not an address", options => options.TlsSources = ["meta.example"], "SipEdge:TlsSources has 'meta.example'" },
         {
             "nothing to admit", options =>
             {

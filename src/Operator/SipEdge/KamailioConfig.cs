@@ -9,11 +9,15 @@ using EasyMo.Application.Features.Calls.Sip;
 
 namespace EasyMo.Operator.SipEdge;
 
-/// <summary>The two files of a rendered edge: <c>kamailio.cfg</c> and the <c>tls.cfg</c> it loads from beside it.</summary>
-public sealed record KamailioFiles(string KamailioCfg, string TlsCfg)
+/// <summary>
+/// The files of a rendered edge: <c>kamailio.cfg</c>, the <c>tls.cfg</c> it loads from beside it, and the nftables ruleset
+/// of the ports they open (<c>easymo-sip-edge.nft</c>, loaded by <c>deploy/sip-edge/host</c>'s firewall unit).
+/// </summary>
+public sealed record KamailioFiles(string KamailioCfg, string TlsCfg, string Firewall)
 {
     public const string KamailioCfgName = "kamailio.cfg";
     public const string TlsCfgName = "tls.cfg";
+    public const string FirewallName = "easymo-sip-edge.nft";
 
     /// <summary>The control socket in <see cref="SipEdgeOptions.RuntimeDirectory"/> (<c>kamcmd -s unix:…</c>).</summary>
     public const string ControlSocketName = "kamailio_ctl";
@@ -63,6 +67,11 @@ public static partial class KamailioConfig
         if (options.AdvertisedAddress is { } advertised && !HostName().IsMatch(advertised) && !IPAddress.TryParse(advertised, out _))
         {
             problems.Add("SipEdge:AdvertisedAddress must be a host name or an IP address.");
+        }
+
+        foreach (var source in options.TlsSources.Where(source => Cidr(source) is null))
+        {
+            problems.Add($"SipEdge:TlsSources has '{source}', which is not an IP address or CIDR range.");
         }
 
         CheckDirectory(problems, "SipEdge:RuntimeDirectory", options.RuntimeDirectory);
@@ -168,7 +177,7 @@ public static partial class KamailioConfig
         var rendered = Placeholder().Replace(Template(), match => values.TryGetValue(match.Groups[1].Value, out var value)
             ? value
             : throw new InvalidOperationException($"The template names {match.Value}, which the renderer does not know."));
-        return new KamailioFiles(rendered, TlsConfig(options));
+        return new KamailioFiles(rendered, TlsConfig(options), EdgeFirewall.Render(options, notice ?? "Rendered by sip-edge render."));
     }
 
     /// <summary>The control socket's path, <c>{RuntimeDirectory}/kamailio_ctl</c>.</summary>
@@ -432,7 +441,7 @@ public static partial class KamailioConfig
     }
 
     /// <summary>A normalized CIDR range (<c>196.12.3.4/32</c> for a bare address), or null when the text is neither.</summary>
-    private static string? Cidr(string source)
+    internal static string? Cidr(string source)
     {
         var parts = source.Trim().Split('/');
         if (parts.Length > 2 || !IPAddress.TryParse(parts[0], out var address))

@@ -30,6 +30,12 @@ public sealed class SipEdgeOptions
     /// <summary>An optional UDP listener, for carrier trunks that only speak UDP.</summary>
     public int? UdpPort { get; set; }
 
+    /// <summary>
+    /// Who may reach <see cref="TlsPort"/> through the firewall the render writes (<c>easymo-sip-edge.nft</c>): Meta's SIP
+    /// address ranges, if Meta gave them to you, as addresses or CIDR ranges; the trunks' sources are added. Empty: anyone.
+    /// </summary>
+    public List<string> TlsSources { get; set; } = [];
+
     /// <summary>PEM certificate chain for <see cref="Host"/> (Meta validates it against the host name).</summary>
     public string? TlsCertificate { get; set; }
 
