@@ -126,7 +126,9 @@ public sealed partial class HostInstallTests : IDisposable
         unit.Command("Service.ExecStop").ShouldBe(["/usr/sbin/nft", "delete", "table", "inet", EdgeFirewall.TableName]);
         unit.Value("Service.Type").ShouldBe("oneshot");
         unit.Value("Service.RemainAfterExit").ShouldBe("yes");
-        unit.Value("Unit.PartOf").ShouldBe("nftables.service", "loaded again after nftables.service flushes the ruleset");
+        unit.Value("Unit.PartOf").ShouldBe("nftables.service", "loaded again when nftables.service restarts and flushes the ruleset");
+        unit.Value("Unit.ReloadPropagatedFrom").ShouldBe("nftables.service", "and when it reloads");
+        unit.Value("Unit.After").ShouldBe("nftables.service");
         unit.Value("Service.CapabilityBoundingSet").ShouldBe("CAP_NET_ADMIN");
         Edge.Value("Unit.Wants").ShouldNotBeNull().ShouldContain("easymo-sip-edge-firewall.service");
     }

@@ -238,7 +238,7 @@ else
 fi
 if ((manage_services)) && systemctl is-active --quiet easymo-sip-edge.service; then
     if is_changed kamailio.cfg || ((units_changed)); then
-        log "kamailio.cfg (or the unit) changed: restarting; established calls go on, calls being set up in that second or two fail."
+        log "kamailio.cfg (or the unit) changed: restarting; established calls go on, calls being set up in that second or two may fail."
         systemctl_commands+=("restart easymo-sip-edge.service")
     elif is_changed tls.cfg; then
         systemctl_commands+=("reload easymo-sip-edge.service")
