@@ -178,7 +178,8 @@ public sealed class EdgeHostTests(HostEdgeFixture edge)
             await File.WriteAllTextAsync(edge.ConfigPath, original, Ct);
         }
 
-        (await edge.ReloadAsync()).ExitCode.ShouldBe(0, "the configuration it started with reloads again");
+        var again = await edge.ReloadAsync();
+        again.ExitCode.ShouldBe(0, $"the configuration it started with reloads again: {again}\n{edge.InstanceLog[^Math.Min(edge.InstanceLog.Length, 4000)..]}");
     }
 
     [Fact]

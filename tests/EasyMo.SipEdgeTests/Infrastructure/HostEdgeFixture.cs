@@ -78,6 +78,9 @@ public sealed partial class HostEdgeFixture : IAsyncLifetime
         UdpPort = UdpPort,
         TlsCertificate = CertificatePath,
         TlsPrivateKey = KeyPath,
+        // One certificate instead of the system's bundle: every process loads the CA list again on each reload, which
+        // takes seconds on a loaded machine (the edge verifies no TLS peer here: OpenAI's side is UDP).
+        TlsCaList = Path.Combine(Directory, "ca.pem"),
         RequestsPerSecondPerSource = 200,
         Children = 2,
         Upstream = $"sip:127.0.0.1:{OpenAiPort};transport=udp",
@@ -90,6 +93,7 @@ public sealed partial class HostEdgeFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         Certificate = WriteCertificate();
+        await File.WriteAllTextAsync(Path.Combine(Directory, "ca.pem"), Certificate.ExportCertificatePem());
         System.IO.Directory.CreateDirectory(RuntimeDirectory); // the unit's RuntimeDirectory= and StateDirectory=, made by systemd
         System.IO.Directory.CreateDirectory(StateDirectory);
         const int attempts = 3;
@@ -252,7 +256,7 @@ public sealed partial class HostEdgeFixture : IAsyncLifetime
     }
 
     internal Task<ProcessResult> RunHelperAsync(string verb) =>
-        SipTools.RunAsync(SipTools.Bash, [SipTools.HostFile("easymo-sip-edge-ctl"), verb], TimeSpan.FromSeconds(30), CancellationToken.None, UnitEnvironment());
+        SipTools.RunAsync(SipTools.Bash, [SipTools.HostFile("easymo-sip-edge-ctl"), verb], TimeSpan.FromSeconds(120), CancellationToken.None, UnitEnvironment());
 
     private async Task<bool> TryStartAsync(TimeSpan timeout)
     {
@@ -318,7 +322,7 @@ public sealed partial class HostEdgeFixture : IAsyncLifetime
             throw new InvalidOperationException($"{key} runs {command[0]}, not {UnitHelper}: the test runs the helper in its place.");
         }
 
-        return SipTools.RunAsync(SipTools.Bash, [SipTools.HostFile("easymo-sip-edge-ctl"), .. command.Skip(1)], TimeSpan.FromSeconds(30), CancellationToken.None, UnitEnvironment());
+        return SipTools.RunAsync(SipTools.Bash, [SipTools.HostFile("easymo-sip-edge-ctl"), .. command.Skip(1)], TimeSpan.FromSeconds(120), CancellationToken.None, UnitEnvironment());
     }
 
     private Dictionary<string, string> UnitEnvironment() => new() { ["EASYMO_SIP_EDGE_CONFIG"] = ConfigPath };
