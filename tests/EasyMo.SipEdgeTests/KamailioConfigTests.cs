@@ -59,11 +59,46 @@ public sealed class KamailioConfigTests
             files.KamailioCfg.ShouldContain("is_known_dlg()");
             files.KamailioCfg.ShouldContain("modparam(\"auth\", \"one_time_nonce\", 1)");
             files.KamailioCfg.ShouldContain($"crypto_hmac_sha256(\"$var(signed)\", \"{AttestationKey}\", \"$var(sig)\")");
+            files.KamailioCfg.ShouldContain("modparam(\"ctl\", \"binrpc\", \"unix:/run/easymo-sip-edge/kamailio_ctl\")");
+            files.KamailioCfg.ShouldContain("modparam(\"ctl\", \"mode\", 0600)");
+            files.KamailioCfg.ShouldContain("modparam(\"dialog\", \"db_url\", \"text:///var/lib/easymo-sip-edge/dialogs\")");
+            files.KamailioCfg.ShouldContain("modparam(\"dialog\", \"db_mode\", 1)");
+            files.KamailioCfg.IndexOf("loadmodule \"db_text.so\"", StringComparison.Ordinal)
+                .ShouldBeLessThan(files.KamailioCfg.IndexOf("loadmodule \"dialog.so\"", StringComparison.Ordinal), "db_text must be loaded before the module that uses it");
         }
         finally
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    [Theory]
+    [InlineData("0.0.0.0", null, " advertise sip.easymo.example:5061")] // a wildcard is no address a peer can reach: the host name
+    [InlineData("0.0.0.0", "sip1.easymo.example", " advertise sip1.easymo.example:5061")] // one of two edges sharing the host name
+    [InlineData("10.0.0.7", null, "")] // a real address is advertised as it is
+    public void Via_and_Record_Route_name_an_address_peers_can_reach(string listen, string? advertised, string expected)
+    {
+        var options = Production("/etc/kamailio/easymo");
+        options.ListenAddress = listen;
+        options.AdvertisedAddress = advertised;
+
+        var rendered = KamailioConfig.Render(options, ProjectId, AttestationKey).KamailioCfg;
+
+        rendered.Split('\n').ShouldContain($"listen=tls:{listen}:5061{expected}");
+        rendered.Split('\n').ShouldContain($"listen=udp:{listen}:5060{expected.Replace("5061", "5060", StringComparison.Ordinal)}");
+    }
+
+    [Fact]
+    public void The_control_socket_and_the_dialog_store_follow_the_runtime_and_state_directories()
+    {
+        var options = Production("/etc/kamailio/easymo");
+        options.RuntimeDirectory = "/run/edge-b/";
+        options.StateDirectory = "/srv/edge-b";
+
+        var rendered = KamailioConfig.Render(options, ProjectId, AttestationKey).KamailioCfg;
+
+        rendered.ShouldContain("modparam(\"ctl\", \"binrpc\", \"unix:/run/edge-b/kamailio_ctl\")");
+        rendered.ShouldContain("modparam(\"dialog\", \"db_url\", \"text:///srv/edge-b/dialogs\")");
     }
 
     [Fact]
@@ -123,6 +158,11 @@ public sealed class KamailioConfigTests
         { "trunk rate of zero", options => options.Trunks[0].RequestsPerSecond = 0, "SipEdge:Trunks:0:RequestsPerSecond" },
         { "rate of zero", options => options.RequestsPerSecondPerSource = 0, "SipEdge:RequestsPerSecondPerSource" },
         { "idle lifetime too short", options => options.IdleConnectionSeconds = 1, "SipEdge:IdleConnectionSeconds" },
+        { "runtime directory relative", options => options.RuntimeDirectory = "run/edge", "SipEdge:RuntimeDirectory must be an absolute directory path" },
+        { "runtime directory with a quote", options => options.RuntimeDirectory = "/run/edge\");", "SipEdge:RuntimeDirectory must be an absolute directory path" },
+        { "runtime directory too long for a socket", options => options.RuntimeDirectory = "/run/" + new string('d', 100), "SipEdge:RuntimeDirectory is too long" },
+        { "state directory climbing out", options => options.StateDirectory = "/var/lib/../../etc", "SipEdge:StateDirectory must be an absolute directory path" },
+        { "tls source not an address", options => options.TlsSources = ["meta.example"], "SipEdge:TlsSources has 'meta.example'" },
         {
             "nothing to admit", options =>
             {

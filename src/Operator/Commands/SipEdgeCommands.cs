@@ -16,7 +16,7 @@ public static class SipEdgeCommands
 
         var output = new Option<DirectoryInfo>("--out")
         {
-            Description = "Directory to write kamailio.cfg and tls.cfg into (created if missing; the files are readable by their owner only).",
+            Description = "Directory to write kamailio.cfg, tls.cfg and easymo-sip-edge.nft into (created if missing; the files are readable by their owner only).",
             DefaultValueFactory = _ => new DirectoryInfo("sip-edge"),
         };
         var fetch = new Option<bool>("--fetch-credentials")
@@ -24,7 +24,7 @@ public static class SipEdgeCommands
             Description = "Take the digest password Meta generated for the business number from the Graph API "
                 + "(settings?include_sip_credentials=true of WHATSAPP_PHONE_NUMBER_ID) for the one entry of SipEdge:WhatsAppNumbers without a password.",
         };
-        var render = new Command("render", "Write the SIP edge's Kamailio configuration from the settings (SipEdge:*, OPENAI_PROJECT_ID, SIP_EDGE_ATTESTATION_KEY).") { output, fetch };
+        var render = new Command("render", "Write the SIP edge's Kamailio configuration and its firewall from the settings (SipEdge:*, OPENAI_PROJECT_ID, SIP_EDGE_ATTESTATION_KEY).") { output, fetch };
         render.SetAction((result, ct) => RenderAsync(context, result.GetValue(output)!, result.GetValue(fetch), ct));
 
         return new Command("sip-edge", "The Kamailio SIP edge that brings WhatsApp and carrier calls to OpenAI.") { render };
@@ -95,11 +95,14 @@ public static class SipEdgeCommands
         output.Create();
         var kamailioCfg = Path.Combine(output.FullName, KamailioFiles.KamailioCfgName);
         var tlsCfg = Path.Combine(output.FullName, KamailioFiles.TlsCfgName);
+        var firewall = Path.Combine(output.FullName, KamailioFiles.FirewallName);
         await WriteOwnerOnlyAsync(kamailioCfg, files.KamailioCfg, ct);
         await WriteOwnerOnlyAsync(tlsCfg, files.TlsCfg, ct);
+        await WriteOwnerOnlyAsync(firewall, files.Firewall, ct);
 
         await context.Out.WriteLineAsync($"wrote {kamailioCfg}");
         await context.Out.WriteLineAsync($"wrote {tlsCfg}");
+        await context.Out.WriteLineAsync($"wrote {firewall}");
         await context.Out.WriteLineAsync(
             $"{options.WhatsAppNumbers.Count} WhatsApp number(s), {options.Trunks.Count} trunk(s); calls go to sip:{projectId}@{options.OpenAiHost};transport=tls.");
         await context.Out.WriteLineAsync($"check it with: kamailio -c -f {kamailioCfg}");

@@ -9,11 +9,21 @@ using EasyMo.Application.Features.Calls.Sip;
 
 namespace EasyMo.Operator.SipEdge;
 
-/// <summary>The two files of a rendered edge: <c>kamailio.cfg</c> and the <c>tls.cfg</c> it loads from beside it.</summary>
-public sealed record KamailioFiles(string KamailioCfg, string TlsCfg)
+/// <summary>
+/// The files of a rendered edge: <c>kamailio.cfg</c>, the <c>tls.cfg</c> it loads from beside it, and the nftables ruleset
+/// of the ports they open (<c>easymo-sip-edge.nft</c>, loaded by <c>deploy/sip-edge/host</c>'s firewall unit).
+/// </summary>
+public sealed record KamailioFiles(string KamailioCfg, string TlsCfg, string Firewall)
 {
     public const string KamailioCfgName = "kamailio.cfg";
     public const string TlsCfgName = "tls.cfg";
+    public const string FirewallName = "easymo-sip-edge.nft";
+
+    /// <summary>The control socket in <see cref="SipEdgeOptions.RuntimeDirectory"/> (<c>kamcmd -s unix:…</c>).</summary>
+    public const string ControlSocketName = "kamailio_ctl";
+
+    /// <summary>The db_text database in <see cref="SipEdgeOptions.StateDirectory"/> that keeps the dialogs across a restart.</summary>
+    public const string DialogStoreName = "dialogs";
 }
 
 /// <summary>
@@ -57,6 +67,18 @@ public static partial class KamailioConfig
         if (options.AdvertisedAddress is { } advertised && !HostName().IsMatch(advertised) && !IPAddress.TryParse(advertised, out _))
         {
             problems.Add("SipEdge:AdvertisedAddress must be a host name or an IP address.");
+        }
+
+        foreach (var source in options.TlsSources.Where(source => Cidr(source) is null))
+        {
+            problems.Add($"SipEdge:TlsSources has '{source}', which is not an IP address or CIDR range.");
+        }
+
+        CheckDirectory(problems, "SipEdge:RuntimeDirectory", options.RuntimeDirectory);
+        CheckDirectory(problems, "SipEdge:StateDirectory", options.StateDirectory);
+        if (ControlSocket(options).Length > 107)
+        {
+            problems.Add("SipEdge:RuntimeDirectory is too long for a Unix socket path (kamailio_ctl is created in it).");
         }
 
         CheckPort(problems, "SipEdge:TlsPort", options.TlsPort);
@@ -132,6 +154,8 @@ public static partial class KamailioConfig
             ["LISTEN"] = Listeners(options),
             ["EDGE_HOST"] = options.Host!,
             ["TLS_CONFIG"] = KamailioFiles.TlsCfgName,
+            ["CONTROL_SOCKET"] = ControlSocket(options),
+            ["DIALOG_STORE"] = DialogStore(options),
             ["IDLE_LIFETIME"] = Invariant(options.IdleConnectionSeconds),
             ["REQUESTS_PER_SECOND"] = Invariant(options.RequestsPerSecondPerSource),
             ["PIKE_DENSITY"] = Invariant(options.RequestsPerSecondPerSource * 2), // pike samples over 2 s
@@ -153,8 +177,22 @@ public static partial class KamailioConfig
         var rendered = Placeholder().Replace(Template(), match => values.TryGetValue(match.Groups[1].Value, out var value)
             ? value
             : throw new InvalidOperationException($"The template names {match.Value}, which the renderer does not know."));
-        return new KamailioFiles(rendered, TlsConfig(options));
+        return new KamailioFiles(rendered, TlsConfig(options), EdgeFirewall.Render(options, notice ?? "Rendered by sip-edge render."));
     }
+
+    /// <summary>The control socket's path, <c>{RuntimeDirectory}/kamailio_ctl</c>.</summary>
+    public static string ControlSocket(SipEdgeOptions options) =>
+        $"{options.RuntimeDirectory.TrimEnd('/')}/{KamailioFiles.ControlSocketName}";
+
+    /// <summary>The db_text database of the dialogs, <c>{StateDirectory}/dialogs</c>.</summary>
+    public static string DialogStore(SipEdgeOptions options) =>
+        $"{options.StateDirectory.TrimEnd('/')}/{KamailioFiles.DialogStoreName}";
+
+    /// <summary>What goes in Via and Record-Route: the advertised address, else the host name when bound to every interface.</summary>
+    internal static string? Advertised(SipEdgeOptions options) =>
+        options.AdvertisedAddress is { Length: > 0 } advertised ? advertised
+        : IPAddress.TryParse(options.ListenAddress, out var bound) && (bound.Equals(IPAddress.Any) || bound.Equals(IPAddress.IPv6Any)) ? options.Host
+        : null;
 
     /// <summary>The template as shipped in <c>src/Operator/SipEdge/kamailio.cfg.template</c>.</summary>
     public static string Template()
@@ -184,7 +222,7 @@ public static partial class KamailioConfig
         static void Listen(StringBuilder lines, string protocol, SipEdgeOptions options, int port)
         {
             lines.Append(CultureInfo.InvariantCulture, $"listen={protocol}:{options.ListenAddress}:{port}");
-            if (options.AdvertisedAddress is { Length: > 0 } advertised)
+            if (Advertised(options) is { } advertised)
             {
                 lines.Append(CultureInfo.InvariantCulture, $" advertise {advertised}:{port}");
             }
@@ -394,8 +432,16 @@ public static partial class KamailioConfig
         }
     }
 
+    private static void CheckDirectory(List<string> problems, string key, string? path)
+    {
+        if (string.IsNullOrWhiteSpace(path) || !path.StartsWith('/') || !SafePath().IsMatch(path) || path.Contains("..", StringComparison.Ordinal))
+        {
+            problems.Add($"{key} must be an absolute directory path without quotes, backslashes, spaces or '..'.");
+        }
+    }
+
     /// <summary>A normalized CIDR range (<c>196.12.3.4/32</c> for a bare address), or null when the text is neither.</summary>
-    private static string? Cidr(string source)
+    internal static string? Cidr(string source)
     {
         var parts = source.Trim().Split('/');
         if (parts.Length > 2 || !IPAddress.TryParse(parts[0], out var address))

@@ -14,7 +14,11 @@ public sealed class SipEdgeOptions
     /// <summary>The address the listeners bind to.</summary>
     public string ListenAddress { get; set; } = "0.0.0.0";
 
-    /// <summary>The public address put in Via and Record-Route when the edge sits behind NAT (for example the host name); unset, the bound address.</summary>
+    /// <summary>
+    /// The address put in Via and Record-Route (peers send in-dialog requests there), for example the host name behind NAT,
+    /// or this edge's own name when two edges share <see cref="Host"/>. Unset: the bound address, or <see cref="Host"/>
+    /// when the listeners bind every interface (a wildcard address is no address a peer can reach).
+    /// </summary>
     public string? AdvertisedAddress { get; set; }
 
     /// <summary>SIP over TLS, where Meta connects (Meta requires TLS).</summary>
@@ -25,6 +29,12 @@ public sealed class SipEdgeOptions
 
     /// <summary>An optional UDP listener, for carrier trunks that only speak UDP.</summary>
     public int? UdpPort { get; set; }
+
+    /// <summary>
+    /// Who may reach <see cref="TlsPort"/> through the firewall the render writes (<c>easymo-sip-edge.nft</c>): Meta's SIP
+    /// address ranges, if Meta gave them to you, as addresses or CIDR ranges; the trunks' sources are added. Empty: anyone.
+    /// </summary>
+    public List<string> TlsSources { get; set; } = [];
 
     /// <summary>PEM certificate chain for <see cref="Host"/> (Meta validates it against the host name).</summary>
     public string? TlsCertificate { get; set; }
@@ -49,6 +59,18 @@ public sealed class SipEdgeOptions
 
     /// <summary>Lets <see cref="Upstream"/> use TCP or UDP: for a test peer on loopback only (the INVITE carries SRTP keys).</summary>
     public bool AllowCleartextUpstream { get; set; }
+
+    /// <summary>
+    /// Where Kamailio's control socket is created (<c>kamailio_ctl</c>, for <c>kamcmd</c> and the reload): the unit's
+    /// <c>RuntimeDirectory</c>.
+    /// </summary>
+    public string RuntimeDirectory { get; set; } = "/run/easymo-sip-edge";
+
+    /// <summary>
+    /// Where the dialogs in progress are saved when Kamailio stops and loaded from when it starts (<c>dialogs/</c>, the
+    /// db_text tables), so that a restart keeps the calls in progress: the unit's <c>StateDirectory</c>.
+    /// </summary>
+    public string StateDirectory { get; set; } = "/var/lib/easymo-sip-edge";
 
     /// <summary>Kamailio worker processes per listener.</summary>
     public int Children { get; set; } = 4;

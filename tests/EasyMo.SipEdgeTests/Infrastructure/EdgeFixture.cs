@@ -86,6 +86,8 @@ public sealed class EdgeFixture : IAsyncLifetime
             new WhatsAppSipNumber { Number = OtherBusinessNumber, Password = OtherPassword },
         ],
         Trunks = [new SipTrunk { Name = "go-mt", Sources = [TrunkSource], Numbers = [TrunkNumber], RequestsPerSecond = TrunkRequestsPerSecond }],
+        RuntimeDirectory = Path.Combine(Directory, "run"),
+        StateDirectory = Path.Combine(Directory, "state"),
     };
 
     public async ValueTask InitializeAsync()
@@ -118,6 +120,17 @@ public sealed class EdgeFixture : IAsyncLifetime
         var config = Path.Combine(Directory, KamailioFiles.KamailioCfgName);
         await File.WriteAllTextAsync(config, Files.KamailioCfg);
         await File.WriteAllTextAsync(Path.Combine(Directory, KamailioFiles.TlsCfgName), Files.TlsCfg);
+
+        // What the unit does before Kamailio starts (deploy/sip-edge/host): the check, the dialog store, in the directories
+        // systemd would create.
+        System.IO.Directory.CreateDirectory(Path.Combine(Directory, "run"));
+        System.IO.Directory.CreateDirectory(Path.Combine(Directory, "state"));
+        var prepare = await SipTools.RunAsync(SipTools.Bash, [SipTools.HostFile("easymo-sip-edge-ctl"), "prepare"], TimeSpan.FromSeconds(60),
+            CancellationToken.None, new Dictionary<string, string> { ["EASYMO_SIP_EDGE_CONFIG"] = config });
+        if (prepare.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"easymo-sip-edge-ctl prepare failed: {prepare}");
+        }
 
         kamailio = SipTools.Start(SipTools.Kamailio,
             ["-f", config, "-DD", "-E", "-m", "64", "-M", "8", "-P", Path.Combine(Directory, "kamailio.pid"), "-w", Directory, "-Y", Directory],

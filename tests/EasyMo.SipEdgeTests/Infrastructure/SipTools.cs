@@ -14,6 +14,23 @@ internal static class SipTools
     /// <summary>SIPp's binary (Debian: <c>sip-tester</c>).</summary>
     public static string Sipp => Find("sipp", "sip-tester");
 
+    /// <summary>Kamailio's RPC client (Debian: <c>kamailio</c>).</summary>
+    public static string Kamcmd => Find("kamcmd", "kamailio");
+
+    /// <summary>nftables' command (Debian: <c>nftables</c>), for <c>nft -c</c> only: the tests never load a ruleset on the host.</summary>
+    public static string Nft => Find("nft", "nftables");
+
+    /// <summary>ShellCheck (Debian: <c>shellcheck</c>).</summary>
+    public static string ShellCheck => Find("shellcheck", "shellcheck");
+
+    /// <summary>systemd's unit checker (Debian: <c>systemd</c>; it needs no running systemd).</summary>
+    public static string SystemdAnalyze => Find("systemd-analyze", "systemd");
+
+    public static string Bash => Find("bash", "bash");
+
+    /// <summary>A file of <c>deploy/sip-edge/host</c>, copied beside the tests as shipped (units, helper, install.sh).</summary>
+    public static string HostFile(string name) => Path.Combine(AppContext.BaseDirectory, "host", name);
+
     /// <summary>A TCP port that was free a moment ago on <paramref name="address"/>.</summary>
     public static int FreeTcpPort(IPAddress? address = null)
     {
@@ -29,9 +46,10 @@ internal static class SipTools
     }
 
     /// <summary>Runs a program to its end (or kills it at <paramref name="timeout"/>), with its output.</summary>
-    public static async Task<ProcessResult> RunAsync(string program, IEnumerable<string> arguments, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<ProcessResult> RunAsync(
+        string program, IEnumerable<string> arguments, TimeSpan timeout, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? environment = null)
     {
-        using var process = Start(program, arguments, out var output);
+        using var process = Start(program, arguments, out var output, environment);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         try
@@ -50,7 +68,7 @@ internal static class SipTools
     }
 
     /// <summary>Starts a program with both outputs collected into <paramref name="output"/>.</summary>
-    public static Process Start(string program, IEnumerable<string> arguments, out StringBuilder output)
+    public static Process Start(string program, IEnumerable<string> arguments, out StringBuilder output, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(program)
         {
@@ -62,6 +80,11 @@ internal static class SipTools
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
         }
 
         var collected = new StringBuilder();

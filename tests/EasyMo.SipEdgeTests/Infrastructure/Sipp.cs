@@ -6,8 +6,8 @@ using System.Text.RegularExpressions;
 
 namespace EasyMo.SipEdgeTests.Infrastructure;
 
-/// <summary>One SIP message in a SIPp trace (<c>-trace_msg</c>).</summary>
-internal sealed record SipMessage(bool Received, string Text)
+/// <summary>One SIP message in a SIPp trace (<c>-trace_msg</c>), with when SIPp sent or received it (local time).</summary>
+internal sealed record SipMessage(bool Received, string Text, DateTime? At = null)
 {
     /// <summary>The first line: <c>INVITE sip:… SIP/2.0</c> or <c>SIP/2.0 200 OK</c>.</summary>
     public string StartLine => Text.Split('\n', 2)[0].TrimEnd('\r');
@@ -39,20 +39,26 @@ internal static partial class Sipp
 {
     public static string Scenario(string name) => Path.Combine(AppContext.BaseDirectory, "sipp", name);
 
-    /// <summary>Plays a caller's scenario against <paramref name="target"/> over TCP, from <paramref name="localAddress"/>.</summary>
+    /// <summary>
+    /// Plays a caller's scenario against <paramref name="target"/> over TCP (or UDP), from <paramref name="localAddress"/>.
+    /// A call held longer than a few seconds passes <c>-timeout</c> and <c>-recv_timeout</c> of its own in
+    /// <paramref name="arguments"/> (SIPp takes the last) and a longer <paramref name="runFor"/>.
+    /// </summary>
     public static async Task<SippResult> CallAsync(
-        string scenario, IPEndPoint target, string localAddress, string workDirectory, IEnumerable<string> arguments, CancellationToken cancellationToken)
+        string scenario, IPEndPoint target, string localAddress, string workDirectory, IEnumerable<string> arguments, CancellationToken cancellationToken,
+        bool udp = false, TimeSpan? runFor = null)
     {
         var trace = Path.Combine(workDirectory, $"{Path.GetFileNameWithoutExtension(scenario)}-{Guid.NewGuid():N}.log");
+        var local = IPAddress.Parse(localAddress);
         string[] all =
         [
-            $"{target.Address}:{target.Port}", "-sf", Scenario(scenario), "-t", "t1", "-m", "1", "-nostdin",
-            "-i", localAddress, "-bind_local", "-p", SipTools.FreeTcpPort(IPAddress.Parse(localAddress)).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            $"{target.Address}:{target.Port}", "-sf", Scenario(scenario), "-t", udp ? "u1" : "t1", "-m", "1", "-nostdin",
+            "-i", localAddress, "-bind_local", "-p", (udp ? SipTools.FreeUdpPort(local) : SipTools.FreeTcpPort(local)).ToString(System.Globalization.CultureInfo.InvariantCulture),
             "-timeout", "15s", "-timeout_error", "-recv_timeout", "8000",
             "-trace_msg", "-message_file", trace,
             .. arguments,
         ];
-        var run = await SipTools.RunAsync(SipTools.Sipp, all, TimeSpan.FromSeconds(30), cancellationToken);
+        var run = await SipTools.RunAsync(SipTools.Sipp, all, runFor ?? TimeSpan.FromSeconds(30), cancellationToken);
         return new SippResult(run.ExitCode, run.Output, ReadTrace(trace));
     }
 
@@ -68,17 +74,19 @@ internal static partial class Sipp
         foreach (Match entry in TraceEntry().Matches(File.ReadAllText(path).Replace("\r\n", "\n", StringComparison.Ordinal)))
         {
             var text = entry.Groups["message"].Value.Trim('\n') + "\n";
-            messages.Add(new SipMessage(entry.Groups["direction"].Value == "received", text));
+            DateTime? at = DateTime.TryParseExact(entry.Groups["at"].Value, "yyyy-MM-dd HH:mm:ss.ffffff", System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeLocal, out var parsed) ? parsed : null;
+            messages.Add(new SipMessage(entry.Groups["direction"].Value == "received", text, at));
         }
 
         return messages;
     }
 
-    [GeneratedRegex(@"(?:TCP|UDP) message (?<direction>sent|received)[^\n]*\n(?<message>.*?)(?=\n-{20,}|\z)", RegexOptions.Singleline)]
+    [GeneratedRegex(@"(?:-{20,} (?<at>[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:.]+)[ \t]*\n)?(?:TCP|UDP) message (?<direction>sent|received)[^\n]*\n(?<message>.*?)(?=\n-{20,}|\z)", RegexOptions.Singleline)]
     private static partial Regex TraceEntry();
 }
 
-/// <summary>OpenAI's SIP side played by SIPp: answers one relayed call (<c>openai-answers.xml</c>) on a fixed TCP port.</summary>
+/// <summary>OpenAI's SIP side played by SIPp: answers one relayed call (<c>openai-answers.xml</c>) on a fixed TCP (or UDP) port.</summary>
 internal sealed class OpenAiPeer : IAsyncDisposable
 {
     private readonly Process process;
@@ -92,18 +100,20 @@ internal sealed class OpenAiPeer : IAsyncDisposable
         this.trace = trace;
     }
 
-    public static async Task<OpenAiPeer> StartAsync(int port, string workDirectory, CancellationToken cancellationToken, string scenario = "openai-answers.xml")
+    public static async Task<OpenAiPeer> StartAsync(
+        int port, string workDirectory, CancellationToken cancellationToken, string scenario = "openai-answers.xml", bool udp = false, IEnumerable<string>? arguments = null)
     {
         var trace = Path.Combine(workDirectory, $"openai-{Guid.NewGuid():N}.log");
         var process = SipTools.Start(SipTools.Sipp,
         [
-            "-sf", Sipp.Scenario(scenario), "-t", "t1", "-m", "1", "-nostdin",
+            "-sf", Sipp.Scenario(scenario), "-t", udp ? "u1" : "t1", "-m", "1", "-nostdin",
             "-i", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "-trace_msg", "-message_file", trace,
+            .. arguments ?? [],
         ], out var output);
         var peer = new OpenAiPeer(process, output, trace);
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!IsListening(port))
+        while (!IsListening(port, udp))
         {
             if (process.HasExited || DateTime.UtcNow > deadline)
             {
@@ -147,10 +157,16 @@ internal sealed class OpenAiPeer : IAsyncDisposable
         process.Dispose();
     }
 
-    private static bool IsListening(int port)
+    private static bool IsListening(int port, bool udp)
     {
         try
         {
+            if (udp)
+            {
+                using var bound = new UdpClient(new IPEndPoint(IPAddress.Loopback, port));
+                return false;
+            }
+
             using var probe = new TcpListener(IPAddress.Loopback, port);
             probe.Start();
             return false;
