@@ -18,6 +18,13 @@ namespace EasyMo.Infrastructure.Realtime;
 internal sealed class RealtimeSocket : IAsyncDisposable
 {
     private const int MaxMessageBytes = 4 * 1024 * 1024;
+
+    /// <summary>Shared by every sideband socket (each upgrade takes a connection of its own; nothing is pooled across calls).</summary>
+    private static readonly HttpMessageInvoker Invoker = new(new SocketsHttpHandler
+    {
+        ConnectTimeout = TimeSpan.FromSeconds(10),
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+    });
     private const int ReceiveBufferBytes = 16 * 1024;
     private const int MaxKeptBufferBytes = 64 * 1024;
     private readonly ClientWebSocket _socket;
@@ -76,7 +83,9 @@ internal sealed class RealtimeSocket : IAsyncDisposable
         socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(20);
         try
         {
-            await socket.ConnectAsync(url, cancellationToken);
+            // One handler for every call's socket: without it each ClientWebSocket builds (and throws away) a handler of
+            // its own, the larger part of a socket's cost when calls come by the hundred.
+            await socket.ConnectAsync(url, Invoker, cancellationToken);
         }
         catch
         {
