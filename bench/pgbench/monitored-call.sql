@@ -18,10 +18,12 @@
 --     profile's consent_at UPDATE (one batch), COMMIT;
 --   the end (RecordCallEndedHandler → CallStore.TryEndAsync): one UPDATE, conditional on the call still accepted with the
 --     consent the monitor knows, with the caller's waits, clearing the follower (no release);
---   the summary (SummarizeCallHandler): the call and its transcript read, the summary's UPDATE.
+--   the summary (SummarizeCallHandler): the call and its transcript read, the summary's UPDATE; the post-call analysis
+--     (AnalyzeCallHandler): the same two reads and its UPDATE.
 -- Not per call, left out: the monitor's heartbeat and sweep, the summary sweep's batch claim, the other sweeps.
 -- Before issue 17 a monitored call was 36 statements (monitored-call-before.sql: a claim, reads of the call and profile,
--- a read and an INSERT per turn, a read and an UPDATE to end, a release); now 19 plus the batches.
+-- a read and an INSERT per turn, a read and an UPDATE to end, a release); now 19 plus the batches (and 3 for the
+-- post-call analysis, added since).
 --
 -- To regenerate after the service's SQL changed: see monitored-call-before.sql's header (the same steps).
 --
@@ -49,8 +51,8 @@ FROM (
 ) AS s
 LIMIT 2;
 \startpipeline
-INSERT INTO calls (id, accepted_at, call_id, callee, caller, caller_name, caller_pseudonym, channel, consent, consent_at, decided_at, duration_seconds, end_reason, ended_at, greeting_wait_ms, identity, language, measured_turns, model, monitor_owner, profile_id, received_at, runtime, sip_call_id, sip_status_code, status, summary, summary_attempts, summary_due_at, summary_settled_at, summary_status, tool_max_ms, transfer_target, trunk, turn_wait_max_ms, turn_wait_p50_ms, turn_wait_p95_ms, voice, voice_seconds, whatsapp_call_id)
-VALUES (md5('pgbm_' || :n)::uuid, NULL, 'rtc_pgbm_' || :n, '+250788300300', '+' || :phone, '+' || :phone, NULL, 'phone', 'granted', now(), NULL, NULL, NULL, NULL, NULL, 'verified', 'rw', NULL, NULL, NULL, :profile_id, now(), 'realtime', 'pgbm_' || :n || '@196.12.160.10', NULL, 'ringing', NULL, 0, NULL, NULL, 'none', NULL, NULL, 'mtn-rw', NULL, NULL, NULL, NULL, NULL, NULL)
+INSERT INTO calls (id, accepted_at, analysis_attempts, analysis_due_at, analysis_language, analysis_misunderstood, analysis_outcome, analysis_repeated, analysis_sentiment, analysis_service, analysis_settled_at, analysis_status, call_id, callee, caller, caller_name, caller_pseudonym, channel, consent, consent_at, decided_at, duration_seconds, end_reason, ended_at, greeting_wait_ms, identity, language, measured_turns, model, monitor_owner, profile_id, received_at, runtime, sip_call_id, sip_status_code, status, summary, summary_attempts, summary_due_at, summary_settled_at, summary_status, tool_max_ms, transfer_target, trunk, turn_wait_max_ms, turn_wait_p50_ms, turn_wait_p95_ms, voice, voice_seconds, whatsapp_call_id)
+VALUES (md5('pgbm_' || :n)::uuid, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'none', 'rtc_pgbm_' || :n, '+250788300300', '+' || :phone, '+' || :phone, NULL, 'phone', 'granted', now(), NULL, NULL, NULL, NULL, NULL, 'verified', 'rw', NULL, NULL, NULL, :profile_id, now(), 'realtime', 'pgbm_' || :n || '@196.12.160.10', NULL, 'ringing', NULL, 0, NULL, NULL, 'none', NULL, NULL, 'mtn-rw', NULL, NULL, NULL, NULL, NULL, NULL)
 RETURNING claimed_at;
 INSERT INTO webhook_deliveries (webhook_id, call_id, event_type, received_at, source)
 VALUES ('wh_pgbm_' || :n, 'rtc_pgbm_' || :n, 'realtime.call.incoming', now(), 'openai');
@@ -87,7 +89,7 @@ FROM fresh f
 ORDER BY f.ord
 ON CONFLICT DO NOTHING;
 SELECT pg_notify('easymo_live', payload) FROM unnest(ARRAY['[{"kind":"started","callId":"rtc_pgbm_' || (:n)::text || '","at":"2026-11-30T10:00:00Z","caller":"+' || (:phone)::text || '","language":"rw","consented":true},{"kind":"turn","callId":"rtc_pgbm_' || (:n)::text || '","at":"2026-11-30T10:00:01Z","speaker":"agent","text":"Murakoze. Nagufasha iki uyu munsi?"},{"kind":"ended","callId":"rtc_pgbm_' || (:n)::text || '","at":"2026-11-30T10:00:05Z","endReason":"caller_hangup"}]']::text[]) AS payload;
-SELECT c.id, c.accepted_at, c.call_id, c.callee, c.caller, c.caller_name, c.caller_pseudonym, c.channel, c.claimed_at, c.consent, c.consent_at, c.decided_at, c.duration_seconds, c.end_reason, c.ended_at, c.greeting_wait_ms, c.identity, c.language, c.measured_turns, c.model, c.monitor_owner, c.profile_id, c.received_at, c.runtime, c.sip_call_id, c.sip_status_code, c.status, c.summary, c.summary_attempts, c.summary_due_at, c.summary_settled_at, c.summary_status, c.tool_max_ms, c.transfer_target, c.trunk, c.turn_wait_max_ms, c.turn_wait_p50_ms, c.turn_wait_p95_ms, c.voice, c.voice_seconds, c.whatsapp_call_id
+SELECT c.id, c.accepted_at, c.analysis_attempts, c.analysis_due_at, c.analysis_language, c.analysis_misunderstood, c.analysis_outcome, c.analysis_repeated, c.analysis_sentiment, c.analysis_service, c.analysis_settled_at, c.analysis_status, c.call_id, c.callee, c.caller, c.caller_name, c.caller_pseudonym, c.channel, c.claimed_at, c.consent, c.consent_at, c.decided_at, c.duration_seconds, c.end_reason, c.ended_at, c.greeting_wait_ms, c.identity, c.language, c.measured_turns, c.model, c.monitor_owner, c.profile_id, c.received_at, c.runtime, c.sip_call_id, c.sip_status_code, c.status, c.summary, c.summary_attempts, c.summary_due_at, c.summary_settled_at, c.summary_status, c.tool_max_ms, c.transfer_target, c.trunk, c.turn_wait_max_ms, c.turn_wait_p50_ms, c.turn_wait_p95_ms, c.voice, c.voice_seconds, c.whatsapp_call_id
 FROM calls AS c
 WHERE c.call_id = 'rtc_pgbm_' || :n
 LIMIT 1;
@@ -106,11 +108,12 @@ COMMIT;
 UPDATE calls
 SET status = 'ended', ended_at = now(), end_reason = 'caller_hangup', duration_seconds = 5,
     voice_seconds = NULL, summary_status = 'pending', summary_due_at = now(),
+    analysis_status = 'pending', analysis_due_at = now(),
     measured_turns = 2, turn_wait_p50_ms = 640, turn_wait_p95_ms = 910,
     turn_wait_max_ms = 910, greeting_wait_ms = 1200, tool_max_ms = 12,
     monitor_owner = NULL
 WHERE call_id = 'rtc_pgbm_' || :n AND status = 'accepted' AND consent = 'granted';
-SELECT c.id, c.accepted_at, c.call_id, c.callee, c.caller, c.caller_name, c.caller_pseudonym, c.channel, c.claimed_at, c.consent, c.consent_at, c.decided_at, c.duration_seconds, c.end_reason, c.ended_at, c.greeting_wait_ms, c.identity, c.language, c.measured_turns, c.model, c.monitor_owner, c.profile_id, c.received_at, c.runtime, c.sip_call_id, c.sip_status_code, c.status, c.summary, c.summary_attempts, c.summary_due_at, c.summary_settled_at, c.summary_status, c.tool_max_ms, c.transfer_target, c.trunk, c.turn_wait_max_ms, c.turn_wait_p50_ms, c.turn_wait_p95_ms, c.voice, c.voice_seconds, c.whatsapp_call_id
+SELECT c.id, c.accepted_at, c.analysis_attempts, c.analysis_due_at, c.analysis_language, c.analysis_misunderstood, c.analysis_outcome, c.analysis_repeated, c.analysis_sentiment, c.analysis_service, c.analysis_settled_at, c.analysis_status, c.call_id, c.callee, c.caller, c.caller_name, c.caller_pseudonym, c.channel, c.claimed_at, c.consent, c.consent_at, c.decided_at, c.duration_seconds, c.end_reason, c.ended_at, c.greeting_wait_ms, c.identity, c.language, c.measured_turns, c.model, c.monitor_owner, c.profile_id, c.received_at, c.runtime, c.sip_call_id, c.sip_status_code, c.status, c.summary, c.summary_attempts, c.summary_due_at, c.summary_settled_at, c.summary_status, c.tool_max_ms, c.transfer_target, c.trunk, c.turn_wait_max_ms, c.turn_wait_p50_ms, c.turn_wait_p95_ms, c.voice, c.voice_seconds, c.whatsapp_call_id
 FROM calls AS c
 WHERE c.call_id = 'rtc_pgbm_' || :n
 LIMIT 1;
@@ -125,3 +128,16 @@ SET summary = 'Umukiriya yashakaga taxi ivuye i Kimironko ijya mu mujyi, umushof
     summary_due_at = NULL,
     summary_settled_at = now()
 WHERE c.id = md5('pgbm_' || :n)::uuid AND c.summary_status = 'pending';
+SELECT c.id, c.accepted_at, c.analysis_attempts, c.analysis_due_at, c.analysis_language, c.analysis_misunderstood, c.analysis_outcome, c.analysis_repeated, c.analysis_sentiment, c.analysis_service, c.analysis_settled_at, c.analysis_status, c.call_id, c.callee, c.caller, c.caller_name, c.caller_pseudonym, c.channel, c.claimed_at, c.consent, c.consent_at, c.decided_at, c.duration_seconds, c.end_reason, c.ended_at, c.greeting_wait_ms, c.identity, c.language, c.measured_turns, c.model, c.monitor_owner, c.profile_id, c.received_at, c.runtime, c.sip_call_id, c.sip_status_code, c.status, c.summary, c.summary_attempts, c.summary_due_at, c.summary_settled_at, c.summary_status, c.tool_max_ms, c.transfer_target, c.trunk, c.turn_wait_max_ms, c.turn_wait_p50_ms, c.turn_wait_p95_ms, c.voice, c.voice_seconds, c.whatsapp_call_id
+FROM calls AS c
+WHERE c.call_id = 'rtc_pgbm_' || :n
+LIMIT 1;
+SELECT c.id, c.at, c.call_id, c.item_id, c.sequence, c.speaker, c.text
+FROM call_transcripts AS c
+WHERE c.call_id = md5('pgbm_' || :n)::uuid
+ORDER BY c.sequence;
+UPDATE calls AS c
+SET analysis_service = 'rides', analysis_outcome = 'resolved', analysis_sentiment = 'positive', analysis_language = 'rw',
+    analysis_misunderstood = false, analysis_repeated = false, analysis_status = 'done', analysis_attempts = 0,
+    analysis_due_at = NULL, analysis_settled_at = now()
+WHERE c.id = md5('pgbm_' || :n)::uuid AND c.analysis_status = 'pending';
