@@ -15,7 +15,7 @@ namespace EasyMo.Infrastructure.Persistence;
 /// <summary>
 /// The operators' reads, in SQL on the context's connection. The list is a keyset walk of
 /// <c>ix_calls_received_at_call_id</c> (or of the status / caller composites when those filter): no OFFSET, so a page
-/// costs the same at any depth. The stats are two aggregate statements over the range, whatever its size.
+/// costs the same at any depth. The stats read the daily roll-up (migration <c>CallStatsRollup</c>), whatever the range's size.
 /// </summary>
 internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
 {
@@ -159,14 +159,16 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
     }
 
     /// <summary>
-    /// Counts in one pass over the range: one hash aggregate by (day, status, language, channel, identity), at most a few thousand
-    /// groups, rolled up from there per day and status (every day of the range from <c>generate_series</c>, empty ones
-    /// too), per language, per channel and per caller identity. <c>st_calls_received_day</c> tells the planner how many days there are.
+    /// Counts from the daily roll-up <c>call_stats_daily</c> (migration <c>CallStatsRollup</c>: one row per UTC day of
+    /// <c>received_at</c>, status, language, channel, identity, runtime and model, kept exact by triggers on <c>calls</c>
+    /// and <c>outbox_messages</c>): per day and status (every day of the range from <c>generate_series</c>, empty ones
+    /// too), per language, per channel and per caller identity. A year is about 366 × 50 rows, not a million calls.
     /// </summary>
     internal const string StatsCountsSql = """
         WITH counts AS MATERIALIZED (
-            SELECT (received_at AT TIME ZONE 'UTC')::date AS day, status, language, channel, identity, count(*) AS n
-            FROM calls WHERE received_at >= @from AND received_at < @to
+            SELECT day, status, language, channel, identity, sum(calls) AS n
+            FROM (SELECT * FROM call_stats_daily UNION ALL SELECT * FROM call_stats_daily_pending) r
+            WHERE day >= @first_day AND day <= @last_day
             GROUP BY 1, 2, 3, 4, 5
         )
         SELECT 'day' AS kind, d.day::date AS day, c.status AS key, COALESCE(sum(c.n), 0)::int AS n
@@ -183,69 +185,104 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
 
     /// <summary>
     /// The voice of the range's ended calls per day, runtime and model (what their cost is computed from): GPT-Live's
-    /// counted seconds, or else the call's duration.
+    /// counted seconds, or else the call's duration. From the roll-up.
     /// </summary>
     internal const string StatsVoiceSql = """
-        SELECT (received_at AT TIME ZONE 'UTC')::date, runtime, model, sum(COALESCE(voice_seconds, duration_seconds))::bigint
-        FROM calls
-        WHERE received_at >= @from AND received_at < @to AND status = 'ended'
+        SELECT day, runtime, model, sum(voice_seconds)::bigint
+        FROM (SELECT * FROM call_stats_daily UNION ALL SELECT * FROM call_stats_daily_pending) r
+        WHERE day >= @first_day AND day <= @last_day AND status = 'ended'
         GROUP BY 1, 2, 3
+        HAVING sum(calls) > 0
         """;
 
     /// <summary>
     /// Each day's caller waits (calls received that day and followed to their end): the calls and turns measured, and the
     /// 95th percentile over those calls of each call's own p95 turn wait (what one caller in twenty waited at worst on a
-    /// bad turn).
+    /// bad turn). Counts from <c>call_stats_waits</c>; a percentile cannot be added to, so each day keeps its exact
+    /// percentile with the version it was computed at, and a day whose calls changed since (today, mostly) is computed
+    /// again here, from its own calls only, and saved unless it changed meanwhile.
     /// </summary>
     internal const string StatsWaitsSql = """
-        SELECT (received_at AT TIME ZONE 'UTC')::date, count(*)::int, sum(measured_turns)::int,
-               round(percentile_cont(0.95) WITHIN GROUP (ORDER BY turn_wait_p95_ms))::int
-        FROM calls
-        WHERE received_at >= @from AND received_at < @to AND status = 'ended' AND measured_turns > 0
-        GROUP BY 1
-        ORDER BY 1
+        WITH pending AS (
+            SELECT day, sum(calls) AS calls, sum(turns) AS turns FROM call_stats_waits_pending
+            WHERE day >= @first_day AND day <= @last_day GROUP BY day
+        ),
+        w AS MATERIALIZED (
+            SELECT COALESCE(m.day, p.day) AS day, COALESCE(m.calls, 0) + COALESCE(p.calls, 0) AS calls,
+                   COALESCE(m.turns, 0) + COALESCE(p.turns, 0) AS turns, m.version, m.p95,
+                   p.day IS NULL AND m.p95_version IS NOT DISTINCT FROM m.version AS known
+            FROM (SELECT * FROM call_stats_waits WHERE day >= @first_day AND day <= @last_day) m
+            FULL JOIN pending p ON p.day = m.day
+        ),
+        fresh AS MATERIALIZED (
+            SELECT w.day, w.version,
+                   (SELECT round(percentile_cont(0.95) WITHIN GROUP (ORDER BY c.turn_wait_p95_ms))::int
+                    FROM calls c
+                    WHERE c.received_at >= w.day::timestamp AT TIME ZONE 'UTC' AND c.received_at < (w.day + 1)::timestamp AT TIME ZONE 'UTC'
+                      AND c.status = 'ended' AND c.measured_turns > 0) AS p95
+            FROM w WHERE NOT w.known AND w.calls > 0
+        ),
+        saved AS (
+            UPDATE call_stats_waits t SET p95 = f.p95, p95_version = f.version
+            FROM fresh f WHERE t.day = f.day AND t.version = f.version
+        )
+        SELECT w.day, w.calls::int, w.turns::int, CASE WHEN w.known THEN w.p95 ELSE f.p95 END
+        FROM w LEFT JOIN fresh f ON f.day = w.day
+        WHERE w.calls > 0
+        ORDER BY w.day
         """;
 
     /// <summary>
-    /// Rates, duration figures and the histogram in a second pass; live calls from the partial index <c>ix_calls_live</c>;
-    /// fallbacks from the outbox's unique key (<c>call-fallback:{call id}</c>), each joined to its call by <c>call_id</c>.
+    /// Rates, the mean duration and the histogram from the roll-up; live calls from the partial index <c>ix_calls_live</c>.
+    /// Fallbacks are the calls whose <c>call-fallback:{call id}</c> outbox message exists (kept by the outbox's trigger).
     /// </summary>
     internal const string StatsFiguresSql = """
-        SELECT count(*)::int,
-               count(*) FILTER (WHERE accepted_at IS NOT NULL AND status IN ('accepted', 'ended'))::int,
-               count(*) FILTER (WHERE status <> 'ringing')::int,
-               (SELECT count(*) FROM outbox_messages o JOIN calls f ON f.call_id = substr(o.deduplication_key, 15)
-                WHERE o.deduplication_key LIKE 'call-fallback:%' AND f.received_at >= @from AND f.received_at < @to)::int,
-               (avg(duration_seconds) FILTER (WHERE status = 'ended'))::float8,
-               percentile_cont(0.9) WITHIN GROUP (ORDER BY duration_seconds) FILTER (WHERE status = 'ended'),
-               count(*) FILTER (WHERE status = 'ended' AND duration_seconds <= 30)::int,
-               count(*) FILTER (WHERE status = 'ended' AND duration_seconds > 30 AND duration_seconds <= 60)::int,
-               count(*) FILTER (WHERE status = 'ended' AND duration_seconds > 60 AND duration_seconds <= 120)::int,
-               count(*) FILTER (WHERE status = 'ended' AND duration_seconds > 120 AND duration_seconds <= 300)::int,
-               count(*) FILTER (WHERE status = 'ended' AND duration_seconds > 300 AND duration_seconds <= 600)::int,
-               count(*) FILTER (WHERE status = 'ended' AND duration_seconds > 600)::int,
+        SELECT COALESCE(sum(calls), 0)::int,
+               COALESCE(sum(answered), 0)::int,
+               COALESCE(sum(calls) FILTER (WHERE status <> 'ringing'), 0)::int,
+               COALESCE(sum(fallbacks), 0)::int,
+               (sum(timed_seconds)::numeric / NULLIF(sum(timed), 0))::float8,
+               COALESCE(sum(up_to_30), 0)::int,
+               COALESCE(sum(up_to_60), 0)::int,
+               COALESCE(sum(up_to_120), 0)::int,
+               COALESCE(sum(up_to_300), 0)::int,
+               COALESCE(sum(up_to_600), 0)::int,
+               COALESCE(sum(longer), 0)::int,
                (SELECT count(*) FROM calls WHERE status = 'accepted')::int
-        FROM calls
-        WHERE received_at >= @from AND received_at < @to
+        FROM (SELECT * FROM call_stats_daily UNION ALL SELECT * FROM call_stats_daily_pending) r
+        WHERE day >= @first_day AND day <= @last_day
+        """;
+
+    /// <summary>The range's ended calls per whole minute of duration (<c>call_stats_duration_minutes</c>).</summary>
+    internal const string StatsDurationMinutesSql = """
+        SELECT minute, sum(calls)::bigint
+        FROM (SELECT day, minute, calls FROM call_stats_duration_minutes
+              UNION ALL SELECT day, seconds / 60, calls FROM call_stats_durations_pending) r
+        WHERE day >= @first_day AND day <= @last_day
+        GROUP BY minute HAVING sum(calls) <> 0 ORDER BY minute
+        """;
+
+    /// <summary>The range's ended calls per second of duration between two bounds (<c>call_stats_durations</c>).</summary>
+    internal const string StatsDurationSecondsSql = """
+        SELECT seconds, sum(calls)::bigint
+        FROM (SELECT seconds, day, calls FROM call_stats_durations UNION ALL SELECT seconds, day, calls FROM call_stats_durations_pending) r
+        WHERE seconds >= @low AND seconds <= @high AND day >= @first_day AND day <= @last_day
+        GROUP BY seconds HAVING sum(calls) <> 0 ORDER BY seconds
         """;
 
     public async Task<CallStats> GetCallStatsAsync(DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken)
     {
-        var from = new DateTimeOffset(firstDay, TimeOnly.MinValue, TimeSpan.Zero);
-        var to = new DateTimeOffset(lastDay.AddDays(1), TimeOnly.MinValue, TimeSpan.Zero);
-        NpgsqlParameter[] Range() =>
+        // What the triggers appended since the last fold (CallStatsCompactor's), so that the reads below sum few pending rows.
+        await QueryAsync("SELECT call_stats_compact()", [], _ => 0, cancellationToken);
+        NpgsqlParameter[] Days() =>
         [
-            new("from", NpgsqlDbType.TimestampTz) { Value = from },
-            new("to", NpgsqlDbType.TimestampTz) { Value = to },
+            new("first_day", NpgsqlDbType.Date) { Value = firstDay },
+            new("last_day", NpgsqlDbType.Date) { Value = lastDay },
         ];
 
         var rows = await QueryAsync(
             StatsCountsSql,
-            [
-                .. Range(),
-                new NpgsqlParameter("first_day", NpgsqlDbType.Date) { Value = firstDay },
-                new NpgsqlParameter("last_day", NpgsqlDbType.Date) { Value = lastDay },
-            ],
+            Days(),
             reader => (Kind: reader.GetString(0), Day: reader.IsDBNull(1) ? (DateOnly?)null : reader.GetFieldValue<DateOnly>(1),
                 Key: reader.IsDBNull(2) ? null : reader.GetString(2), Count: reader.GetInt32(3)),
             cancellationToken);
@@ -285,9 +322,9 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
 
         var byDay = days.Select(day => new DayCount(day.Key, day.Value.Values.Sum(), day.Value)).ToArray();
 
-        var figures = (await QueryAsync(StatsFiguresSql, Range(), reader =>
+        var figures = (await QueryAsync(StatsFiguresSql, Days(), reader =>
         {
-            var counts = Enumerable.Range(6, 6).Select(reader.GetInt32).ToArray();
+            var counts = Enumerable.Range(5, 6).Select(reader.GetInt32).ToArray();
             return new
             {
                 Total = reader.GetInt32(0),
@@ -295,21 +332,22 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
                 Decided = reader.GetInt32(2),
                 Fallbacks = reader.GetInt32(3),
                 Mean = reader.IsDBNull(4) ? (double?)null : reader.GetDouble(4),
-                P90 = reader.IsDBNull(5) ? (double?)null : reader.GetDouble(5),
                 Histogram = HistogramBounds.Select((bound, index) => new DurationBucket(bound, counts[index])).ToArray(),
-                Live = reader.GetInt32(12),
+                Live = reader.GetInt32(11),
             };
         }, cancellationToken))[0];
 
+        var p90 = await DurationPercentileAsync(0.9, Days, cancellationToken);
+
         var voice = await QueryAsync(
             StatsVoiceSql,
-            Range(),
+            Days(),
             reader => new VoiceUse(reader.GetFieldValue<DateOnly>(0), StateNames.Parse<VoiceRuntime>(reader.GetString(1)), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? 0 : reader.GetInt64(3)),
             cancellationToken);
 
         var waits = await QueryAsync(
             StatsWaitsSql,
-            Range(),
+            Days(),
             reader => new DayWaits(reader.GetFieldValue<DateOnly>(0), reader.GetInt32(1), reader.GetInt32(2), reader.IsDBNull(3) ? null : reader.GetInt32(3)),
             cancellationToken);
 
@@ -324,11 +362,78 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
             figures.Decided,
             figures.Fallbacks,
             figures.Mean,
-            figures.P90,
+            p90,
             figures.Histogram,
             figures.Live,
             voice,
             waits);
+    }
+
+    /// <summary>
+    /// PostgreSQL's <c>percentile_cont</c> over the range's ended calls' durations, exactly: durations are whole seconds
+    /// and the roll-up counts calls per second of duration, so the two ranks the percentile falls between are found in
+    /// the per-minute counts first, then their seconds in that minute's (or those minutes') per-second counts.
+    /// </summary>
+    private async Task<double?> DurationPercentileAsync(double fraction, Func<NpgsqlParameter[]> days, CancellationToken cancellationToken)
+    {
+        var minutes = await QueryAsync(StatsDurationMinutesSql, days(), reader => (Minute: reader.GetInt32(0), Calls: reader.GetInt64(1)), cancellationToken);
+        var total = minutes.Sum(minute => minute.Calls);
+        if (total <= 0)
+        {
+            return null;
+        }
+
+        // As percentile_cont: the rows at floor and ceil of fraction × (n − 1) (from 0), interpolated.
+        var position = fraction * (total - 1);
+        var lowRank = (long)Math.Floor(position);
+        var highRank = (long)Math.Ceiling(position);
+        int MinuteOf(long rank)
+        {
+            long before = 0;
+            foreach (var (minute, calls) in minutes)
+            {
+                if (rank < before + calls)
+                {
+                    return minute;
+                }
+
+                before += calls;
+            }
+
+            return minutes[^1].Minute;
+        }
+
+        var lowMinute = MinuteOf(lowRank);
+        var highMinute = MinuteOf(highRank);
+        var callsBefore = minutes.TakeWhile(minute => minute.Minute < lowMinute).Sum(minute => minute.Calls);
+        var seconds = await QueryAsync(
+            StatsDurationSecondsSql,
+            [
+                .. days(),
+                new NpgsqlParameter("low", NpgsqlDbType.Integer) { Value = lowMinute * 60 },
+                new NpgsqlParameter("high", NpgsqlDbType.Integer) { Value = (highMinute * 60) + 59 },
+            ],
+            reader => (Seconds: reader.GetInt32(0), Calls: reader.GetInt64(1)),
+            cancellationToken);
+        double ValueAt(long rank)
+        {
+            var before = callsBefore;
+            foreach (var (value, calls) in seconds)
+            {
+                if (rank < before + calls)
+                {
+                    return value;
+                }
+
+                before += calls;
+            }
+
+            return seconds[^1].Seconds;
+        }
+
+        var low = ValueAt(lowRank);
+        var high = ValueAt(highRank);
+        return low + ((high - low) * (position - lowRank));
     }
 
     private static Dictionary<string, int> Zeroes(IEnumerable<string> keys) => keys.ToDictionary(key => key, _ => 0);
