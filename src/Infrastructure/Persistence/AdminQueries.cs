@@ -200,7 +200,8 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
     /// 95th percentile over those calls of each call's own p95 turn wait (what one caller in twenty waited at worst on a
     /// bad turn). Counts from <c>call_stats_waits</c>; a percentile cannot be added to, so each day keeps its exact
     /// percentile with the version it was computed at, and a day whose calls changed since (today, mostly) is computed
-    /// again here, from its own calls only, and saved unless it changed meanwhile.
+    /// again here, from its own calls only, and saved unless it changed meanwhile (or its row is locked by a fold: the read
+    /// never waits, and the next read saves it).
     /// </summary>
     internal const string StatsWaitsSql = """
         WITH pending AS (
@@ -224,7 +225,9 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
         ),
         saved AS (
             UPDATE call_stats_waits t SET p95 = f.p95, p95_version = f.version
-            FROM fresh f WHERE t.day = f.day AND t.version = f.version
+            FROM fresh f
+            WHERE t.day = f.day AND t.version = f.version
+              AND t.day IN (SELECT l.day FROM call_stats_waits l WHERE l.day IN (SELECT day FROM fresh) FOR UPDATE SKIP LOCKED)
         )
         SELECT w.day, w.calls::int, w.turns::int, CASE WHEN w.known THEN w.p95 ELSE f.p95 END
         FROM w LEFT JOIN fresh f ON f.day = w.day
