@@ -6,7 +6,9 @@ using EasyMo.Application.Features.Calls.ListCalls;
 using EasyMo.Application.Features.Stats.GetCallStats;
 using EasyMo.Domain.Calls;
 using EasyMo.Domain.Common;
+using EasyMo.Application.Features.Calls;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -15,9 +17,9 @@ namespace EasyMo.Infrastructure.Persistence;
 /// <summary>
 /// The operators' reads, in SQL on the context's connection. The list is a keyset walk of
 /// <c>ix_calls_received_at_call_id</c> (or of the status / caller composites when those filter): no OFFSET, so a page
-/// costs the same at any depth. The stats read the daily roll-up (migration <c>CallStatsRollup</c>), whatever the range's size.
+/// costs the same at any depth. The stats read closed days from the daily roll-up (migration <c>CallStatsRollup</c>) and the open ones from <c>calls</c>, whatever the range's size.
 /// </summary>
-internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
+internal sealed class AdminQueries(EasyMoDbContext db, TimeProvider time, IOptions<CallHandlingOptions> calls) : IAdminQueries
 {
     private const string ListColumns =
         "SELECT call_id, status, channel, identity, language, caller, callee, trunk, received_at, accepted_at, ended_at, duration_seconds, end_reason FROM calls";
@@ -159,16 +161,21 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
     }
 
     /// <summary>
-    /// Counts from the daily roll-up <c>call_stats_daily</c> (migration <c>CallStatsRollup</c>: one row per UTC day of
-    /// <c>received_at</c>, status, language, channel, identity, runtime and model, kept exact by triggers on <c>calls</c>
-    /// and <c>outbox_messages</c>): per day and status (every day of the range from <c>generate_series</c>, empty ones
-    /// too), per language, per channel and per caller identity. A year is about 366 × 50 rows, not a million calls.
+    /// Counts per day and status (every day of the range from <c>generate_series</c>, empty ones too), per language, per
+    /// channel and per caller identity: the closed days (before <c>@split</c>, the roll-up's watermark) from
+    /// <c>call_stats_daily</c> (migration <c>CallStatsRollup</c>: one row per UTC day of <c>received_at</c>, status,
+    /// language, channel, identity, runtime and model; a year is about 366 × 50 rows, not a million calls), the days from
+    /// the watermark on (today and yesterday, normally) from <c>calls</c> with the aggregate the roll-up computes.
     /// </summary>
     internal const string StatsCountsSql = """
         WITH counts AS MATERIALIZED (
             SELECT day, status, language, channel, identity, sum(calls) AS n
-            FROM (SELECT * FROM call_stats_daily UNION ALL SELECT * FROM call_stats_daily_pending) r
-            WHERE day >= @first_day AND day <= @last_day
+            FROM call_stats_daily
+            WHERE day >= @first_day AND day < @split
+            GROUP BY 1, 2, 3, 4, 5
+            UNION ALL
+            SELECT (received_at AT TIME ZONE 'UTC')::date, status, language, channel, identity, count(*)
+            FROM calls WHERE received_at >= @live_from AND received_at < @to
             GROUP BY 1, 2, 3, 4, 5
         )
         SELECT 'day' AS kind, d.day::date AS day, c.status AS key, COALESCE(sum(c.n), 0)::int AS n
@@ -185,64 +192,71 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
 
     /// <summary>
     /// The voice of the range's ended calls per day, runtime and model (what their cost is computed from): GPT-Live's
-    /// counted seconds, or else the call's duration. From the roll-up.
+    /// counted seconds, or else the call's duration. Closed days from the roll-up, the others from <c>calls</c>.
     /// </summary>
     internal const string StatsVoiceSql = """
         SELECT day, runtime, model, sum(voice_seconds)::bigint
-        FROM (SELECT * FROM call_stats_daily UNION ALL SELECT * FROM call_stats_daily_pending) r
-        WHERE day >= @first_day AND day <= @last_day AND status = 'ended'
+        FROM call_stats_daily
+        WHERE day >= @first_day AND day < @split AND status = 'ended'
         GROUP BY 1, 2, 3
-        HAVING sum(calls) > 0
+        UNION ALL
+        SELECT (received_at AT TIME ZONE 'UTC')::date, runtime, model, sum(COALESCE(voice_seconds, duration_seconds))::bigint
+        FROM calls
+        WHERE received_at >= @live_from AND received_at < @to AND status = 'ended'
+        GROUP BY 1, 2, 3
         """;
 
     /// <summary>
     /// Each day's caller waits (calls received that day and followed to their end): the calls and turns measured, and the
     /// 95th percentile over those calls of each call's own p95 turn wait (what one caller in twenty waited at worst on a
-    /// bad turn). Counts from <c>call_stats_waits</c>; a percentile cannot be added to, so each day keeps its exact
-    /// percentile with the version it was computed at, and a day whose calls changed since (today, mostly) is computed
-    /// again here, from its own calls only, and saved unless it changed meanwhile (or its row is locked by a fold: the read
-    /// never waits, and the next read saves it).
+    /// bad turn). A closed day's exact percentile is in <c>call_stats_waits</c>; the open days' are computed here.
     /// </summary>
     internal const string StatsWaitsSql = """
-        WITH pending AS (
-            SELECT day, sum(calls) AS calls, sum(turns) AS turns FROM call_stats_waits_pending
-            WHERE day >= @first_day AND day <= @last_day GROUP BY day
-        ),
-        w AS MATERIALIZED (
-            SELECT COALESCE(m.day, p.day) AS day, COALESCE(m.calls, 0) + COALESCE(p.calls, 0) AS calls,
-                   COALESCE(m.turns, 0) + COALESCE(p.turns, 0) AS turns, m.version, m.p95,
-                   p.day IS NULL AND m.p95_version IS NOT DISTINCT FROM m.version AS known
-            FROM (SELECT * FROM call_stats_waits WHERE day >= @first_day AND day <= @last_day) m
-            FULL JOIN pending p ON p.day = m.day
-        ),
-        fresh AS MATERIALIZED (
-            SELECT w.day, w.version,
-                   (SELECT round(percentile_cont(0.95) WITHIN GROUP (ORDER BY c.turn_wait_p95_ms))::int
-                    FROM calls c
-                    WHERE c.received_at >= w.day::timestamp AT TIME ZONE 'UTC' AND c.received_at < (w.day + 1)::timestamp AT TIME ZONE 'UTC'
-                      AND c.status = 'ended' AND c.measured_turns > 0) AS p95
-            FROM w WHERE NOT w.known AND w.calls > 0
-        ),
-        saved AS (
-            UPDATE call_stats_waits t SET p95 = f.p95, p95_version = f.version
-            FROM fresh f
-            WHERE t.day = f.day AND t.version = f.version
-              AND t.day IN (SELECT l.day FROM call_stats_waits l WHERE l.day IN (SELECT day FROM fresh) FOR UPDATE SKIP LOCKED)
-        )
-        SELECT w.day, w.calls::int, w.turns::int, CASE WHEN w.known THEN w.p95 ELSE f.p95 END
-        FROM w LEFT JOIN fresh f ON f.day = w.day
-        WHERE w.calls > 0
-        ORDER BY w.day
+        SELECT day, calls::int, turns::int, p95
+        FROM call_stats_waits
+        WHERE day >= @first_day AND day < @split
+        UNION ALL
+        SELECT (received_at AT TIME ZONE 'UTC')::date, count(*)::int, sum(measured_turns)::int,
+               round(percentile_cont(0.95) WITHIN GROUP (ORDER BY turn_wait_p95_ms))::int
+        FROM calls
+        WHERE received_at >= @live_from AND received_at < @to AND status = 'ended' AND measured_turns > 0
+        GROUP BY 1
+        ORDER BY 1
         """;
 
     /// <summary>
-    /// Rates, the mean duration and the histogram from the roll-up; live calls from the partial index <c>ix_calls_live</c>.
-    /// Fallbacks are the calls whose <c>call-fallback:{call id}</c> outbox message exists (kept by the outbox's trigger).
+    /// Rates, the mean duration and the histogram: closed days from the roll-up, the others from <c>calls</c>; live calls
+    /// from the partial index <c>ix_calls_live</c>. Fallbacks are the range's calls' <c>call-fallback:{call id}</c> outbox
+    /// messages (for closed days, as they were when the day was rolled up: purging a sent message does not change them).
     /// </summary>
     internal const string StatsFiguresSql = """
+        WITH r AS (
+            SELECT sum(calls) AS calls, sum(answered) AS answered, sum(calls) FILTER (WHERE status <> 'ringing') AS decided,
+                   sum(fallbacks) AS fallbacks, sum(timed) AS timed, sum(timed_seconds) AS timed_seconds,
+                   sum(up_to_30) AS up_to_30, sum(up_to_60) AS up_to_60, sum(up_to_120) AS up_to_120,
+                   sum(up_to_300) AS up_to_300, sum(up_to_600) AS up_to_600, sum(longer) AS longer
+            FROM call_stats_daily
+            WHERE day >= @first_day AND day < @split
+            UNION ALL
+            SELECT count(*),
+                   count(*) FILTER (WHERE accepted_at IS NOT NULL AND status IN ('accepted', 'ended')),
+                   count(*) FILTER (WHERE status <> 'ringing'),
+                   (SELECT count(*) FROM outbox_messages o JOIN calls f ON f.call_id = substr(o.deduplication_key, 15)
+                    WHERE o.deduplication_key LIKE 'call-fallback:%' AND f.received_at >= @live_from AND f.received_at < @to),
+                   count(duration_seconds) FILTER (WHERE status = 'ended'),
+                   sum(duration_seconds) FILTER (WHERE status = 'ended'),
+                   count(*) FILTER (WHERE status = 'ended' AND duration_seconds <= 30),
+                   count(*) FILTER (WHERE status = 'ended' AND duration_seconds > 30 AND duration_seconds <= 60),
+                   count(*) FILTER (WHERE status = 'ended' AND duration_seconds > 60 AND duration_seconds <= 120),
+                   count(*) FILTER (WHERE status = 'ended' AND duration_seconds > 120 AND duration_seconds <= 300),
+                   count(*) FILTER (WHERE status = 'ended' AND duration_seconds > 300 AND duration_seconds <= 600),
+                   count(*) FILTER (WHERE status = 'ended' AND duration_seconds > 600)
+            FROM calls
+            WHERE received_at >= @live_from AND received_at < @to
+        )
         SELECT COALESCE(sum(calls), 0)::int,
                COALESCE(sum(answered), 0)::int,
-               COALESCE(sum(calls) FILTER (WHERE status <> 'ringing'), 0)::int,
+               COALESCE(sum(decided), 0)::int,
                COALESCE(sum(fallbacks), 0)::int,
                (sum(timed_seconds)::numeric / NULLIF(sum(timed), 0))::float8,
                COALESCE(sum(up_to_30), 0)::int,
@@ -252,37 +266,59 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
                COALESCE(sum(up_to_600), 0)::int,
                COALESCE(sum(longer), 0)::int,
                (SELECT count(*) FROM calls WHERE status = 'accepted')::int
-        FROM (SELECT * FROM call_stats_daily UNION ALL SELECT * FROM call_stats_daily_pending) r
-        WHERE day >= @first_day AND day <= @last_day
+        FROM r
         """;
 
-    /// <summary>The range's ended calls per whole minute of duration (<c>call_stats_duration_minutes</c>).</summary>
+    /// <summary>The range's ended calls per whole minute of duration (closed days: <c>call_stats_duration_minutes</c>).</summary>
     internal const string StatsDurationMinutesSql = """
         SELECT minute, sum(calls)::bigint
-        FROM (SELECT day, minute, calls FROM call_stats_duration_minutes
-              UNION ALL SELECT day, seconds / 60, calls FROM call_stats_durations_pending) r
-        WHERE day >= @first_day AND day <= @last_day
-        GROUP BY minute HAVING sum(calls) <> 0 ORDER BY minute
+        FROM (SELECT minute, calls FROM call_stats_duration_minutes WHERE day >= @first_day AND day < @split
+              UNION ALL
+              SELECT duration_seconds / 60, 1 FROM calls
+              WHERE received_at >= @live_from AND received_at < @to AND status = 'ended' AND duration_seconds IS NOT NULL) r
+        GROUP BY minute ORDER BY minute
         """;
 
-    /// <summary>The range's ended calls per second of duration between two bounds (<c>call_stats_durations</c>).</summary>
+    /// <summary>The range's ended calls per second of duration between two bounds (closed days: <c>call_stats_durations</c>).</summary>
     internal const string StatsDurationSecondsSql = """
         SELECT seconds, sum(calls)::bigint
-        FROM (SELECT seconds, day, calls FROM call_stats_durations UNION ALL SELECT seconds, day, calls FROM call_stats_durations_pending) r
-        WHERE seconds >= @low AND seconds <= @high AND day >= @first_day AND day <= @last_day
-        GROUP BY seconds HAVING sum(calls) <> 0 ORDER BY seconds
+        FROM (SELECT seconds, calls FROM call_stats_durations
+              WHERE seconds >= @low AND seconds <= @high AND day >= @first_day AND day < @split
+              UNION ALL
+              SELECT duration_seconds, 1 FROM calls
+              WHERE received_at >= @live_from AND received_at < @to AND status = 'ended'
+                AND duration_seconds >= @low AND duration_seconds <= @high) r
+        GROUP BY seconds ORDER BY seconds
         """;
 
     public async Task<CallStats> GetCallStatsAsync(DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken)
     {
-        // What the triggers appended since the last fold (CallStatsCompactor's), so that the reads below sum few pending rows.
-        await QueryAsync("SELECT call_stats_compact()", [], _ => 0, cancellationToken);
+        // The roll-up's watermark: the days before it are read from the roll-up, the others from calls. A read that finds it
+        // behind the closed days (no compaction for a while) compacts first; if another instance is compacting, it reads
+        // with the watermark it found, which is as exact (every statement below splits at the same day).
+        var closedBefore = CallStatsCompactor.ClosedBefore(time.GetUtcNow(), calls.Value.MaxCallDuration);
+        var watermark = await RollupWatermarkAsync(cancellationToken);
+        if (watermark is null || watermark < closedBefore)
+        {
+            await QueryAsync(
+                "SELECT call_stats_compact(@closed_before)",
+                [new NpgsqlParameter("closed_before", NpgsqlDbType.Date) { Value = closedBefore }],
+                _ => 0,
+                cancellationToken);
+            watermark = await RollupWatermarkAsync(cancellationToken);
+        }
+
+        var split = watermark is not { } w ? firstDay : w < firstDay ? firstDay : w > lastDay.AddDays(1) ? lastDay.AddDays(1) : w;
+        var to = new DateTimeOffset(lastDay.AddDays(1), TimeOnly.MinValue, TimeSpan.Zero);
+        var liveFrom = new DateTimeOffset(split, TimeOnly.MinValue, TimeSpan.Zero);
         NpgsqlParameter[] Days() =>
         [
             new("first_day", NpgsqlDbType.Date) { Value = firstDay },
             new("last_day", NpgsqlDbType.Date) { Value = lastDay },
+            new("split", NpgsqlDbType.Date) { Value = split },
+            new("live_from", NpgsqlDbType.TimestampTz) { Value = liveFrom },
+            new("to", NpgsqlDbType.TimestampTz) { Value = to },
         ];
-
         var rows = await QueryAsync(
             StatsCountsSql,
             Days(),
@@ -438,6 +474,13 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
         var high = ValueAt(highRank);
         return low + ((high - low) * (position - lowRank));
     }
+
+    private async Task<DateOnly?> RollupWatermarkAsync(CancellationToken cancellationToken) =>
+        (await QueryAsync(
+            "SELECT rolled_up_before FROM call_stats_state",
+            [],
+            reader => reader.IsDBNull(0) ? (DateOnly?)null : reader.GetFieldValue<DateOnly>(0),
+            cancellationToken)).SingleOrDefault();
 
     private static Dictionary<string, int> Zeroes(IEnumerable<string> keys) => keys.ToDictionary(key => key, _ => 0);
 
