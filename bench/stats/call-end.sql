@@ -1,5 +1,5 @@
 -- bench/pgbench/call.sql, then the call's end as CallStore.TryEndAsync issues it (one conditional UPDATE), so that an A/B
--- with and without the stats roll-up's triggers (bench/stats/trigger-ab.sh) pays for all three writes of a call's life:
+-- with and without the stats roll-up's work (bench/stats/rollup-ab.sh) pays for all three writes of a call's life:
 -- the INSERT at the claim, the UPDATE at the decision and the UPDATE at the end (with its wait figures).
 \set phone 250788000000 + random(0, 999)
 \set n random(1, 9000000000000000)

@@ -3,15 +3,16 @@
 #
 #   bench/stats/run.sh     build the service (Release); a throwaway PostgreSQL cluster on a free loopback port; the
 #                          service against it (which applies the migrations); 1,000,000 calls seeded with generate_series
-#                          over the last 365 days (plus their failed calls' WhatsApp fallbacks), which the roll-up's
-#                          triggers count as they go (migration CallStatsRollup); the roll-up folded; VACUUM ANALYZE;
+#                          over the last 365 days (plus their failed calls' WhatsApp fallbacks); the closed days rolled
+#                          up (call_stats_compact, then call_stats_rebuild: the service's compactor may have set the
+#                          watermark before the seed, a bulk load into closed days; migration CallStatsRollup); VACUUM ANALYZE;
 #                          EXPLAIN (ANALYZE, BUFFERS) of the stats statements over calls (as before the roll-up) and
 #                          over the roll-up, and of the list statements; then each HTTP endpoint timed with curl
 #                          (BENCH_RUNS runs each, after one warm-up: min, p50, p95, max). Everything it starts is stopped
 #                          on exit.
 #
 # Results (plans, timings, a markdown table) go to bench/results/stats-<UTC time>/, which git ignores.
-# Tunables: BENCH_CALLS [1000000]  BENCH_RUNS [20]  BENCH_SKIP_BUILD [unset]  BENCH_RESULTS [bench/results/stats-<time>]
+# Tunables: BENCH_CALLS [1000000]  BENCH_RUNS [20]  BENCH_SKIP_BUILD [unset]  BENCH_AB [unset: set, bench/stats/rollup-ab.sh too]  BENCH_RESULTS [bench/results/stats-<time>]
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -200,7 +201,8 @@ WHERE status = 'accepted' AND call_id > 'rtc_bench_00000100';
 INSERT INTO outbox_messages (id, deduplication_key, recipient, body, language, status, attempts, created_at, next_attempt_at, kind)
 SELECT gen_random_uuid(), 'call-fallback:' || call_id, substr(caller, 2), 'Sorry', language, 'sent', 1, decided_at, decided_at, 'text'
 FROM calls WHERE status = 'failed';
-SELECT call_stats_compact();
+SELECT call_stats_compact(((now() - interval '90 minutes') AT TIME ZONE 'UTC')::date);
+SELECT call_stats_rebuild();
 VACUUM ANALYZE calls;
 VACUUM ANALYZE outbox_messages;
 VACUUM ANALYZE call_stats_daily;
@@ -236,7 +238,8 @@ for days in 7 366; do
     from="(date_trunc('day', now() at time zone 'UTC') - interval '$((days - 1)) days') at time zone 'UTC'"
     to="(date_trunc('day', now() at time zone 'UTC') + interval '1 day') at time zone 'UTC'"
     first_day="(current_date - $((days - 1)))"
-    rollup="(SELECT * FROM call_stats_daily UNION ALL SELECT * FROM call_stats_daily_pending) r WHERE day >= $first_day AND day <= current_date"
+    split="(SELECT rolled_up_before FROM call_stats_state)"
+    rollup="call_stats_daily WHERE day >= $first_day AND day < $split"
     explain "roll-up counts (by day and status, language, channel, identity), $days days" "WITH counts AS MATERIALIZED (
             SELECT day, status, language, channel, identity, sum(calls) AS n FROM $rollup GROUP BY 1, 2, 3, 4, 5)
         SELECT 'day' AS kind, d.day::date AS day, c.status AS key, COALESCE(sum(c.n), 0)::int AS n
@@ -252,11 +255,9 @@ for days in 7 366; do
            (SELECT count(*) FROM calls WHERE status = 'accepted')::int
         FROM $rollup"
     explain "roll-up duration minutes (p90, first step), $days days" "SELECT minute, sum(calls)::bigint
-        FROM (SELECT day, minute, calls FROM call_stats_duration_minutes UNION ALL SELECT day, seconds / 60, calls FROM call_stats_durations_pending) r
-        WHERE day >= $first_day AND day <= current_date GROUP BY minute HAVING sum(calls) <> 0 ORDER BY minute"
+        FROM call_stats_duration_minutes WHERE day >= $first_day AND day < $split GROUP BY minute ORDER BY minute"
     explain "roll-up duration seconds of one minute (p90, second step), $days days" "SELECT seconds, sum(calls)::bigint
-        FROM (SELECT seconds, day, calls FROM call_stats_durations UNION ALL SELECT seconds, day, calls FROM call_stats_durations_pending) r
-        WHERE seconds >= 540 AND seconds <= 599 AND day >= $first_day AND day <= current_date GROUP BY seconds HAVING sum(calls) <> 0 ORDER BY seconds"
+        FROM call_stats_durations WHERE seconds >= 540 AND seconds <= 599 AND day >= $first_day AND day < $split GROUP BY seconds ORDER BY seconds"
     explain "stats counts over calls (before the roll-up), $days days" "WITH counts AS MATERIALIZED (
             SELECT (received_at AT TIME ZONE 'UTC')::date AS day, status, language, channel, count(*) AS n
             FROM calls WHERE received_at >= $from AND received_at < $to GROUP BY 1, 2, 3, 4)
@@ -318,6 +319,11 @@ time_url "list, one day" "/api/calls?from=$(date -u -d '-30 days' +%F)&to=$(date
 time_url "call with events" "/api/calls/rtc_bench_00000001"
 time_url "profile" "/api/profiles/${newest_caller#+}"
 rm -f "$results/last.json"
+
+if [[ -n ${BENCH_AB:-} ]]; then # the roll-up's cost on the hot path, on this database (bench/stats/rollup-ab.sh)
+    log "pgbench A/B of the hot path with and without the roll-up's work"
+    "$repo_root/bench/stats/rollup-ab.sh" "host=127.0.0.1 port=$pg_port user=postgres dbname=easymo" | tee "$results/rollup-ab.md"
+fi
 
 {
     echo "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}'), $calls calls seeded in ${seed_seconds}s ($(cat "$results/calls_size.txt") with indexes; roll-up $(cat "$results/rollup_size.txt")), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
