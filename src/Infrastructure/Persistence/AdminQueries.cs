@@ -1,12 +1,12 @@
 using System.Data.Common;
 using System.Text;
 using EasyMo.Application.Common.Abstractions;
+using EasyMo.Application.Features.Calls;
 using EasyMo.Application.Features.Calls.GetCall;
 using EasyMo.Application.Features.Calls.ListCalls;
 using EasyMo.Application.Features.Stats.GetCallStats;
 using EasyMo.Domain.Calls;
 using EasyMo.Domain.Common;
-using EasyMo.Application.Features.Calls;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -17,7 +17,8 @@ namespace EasyMo.Infrastructure.Persistence;
 /// <summary>
 /// The operators' reads, in SQL on the context's connection. The list is a keyset walk of
 /// <c>ix_calls_received_at_call_id</c> (or of the status / caller composites when those filter): no OFFSET, so a page
-/// costs the same at any depth. The stats read closed days from the daily roll-up (migration <c>CallStatsRollup</c>) and the open ones from <c>calls</c>, whatever the range's size.
+/// costs the same at any depth. The stats read closed days from the daily roll-up (migration <c>CallStatsRollup</c>)
+/// and the open ones from <c>calls</c>, whatever the range's size.
 /// </summary>
 internal sealed class AdminQueries(EasyMoDbContext db, TimeProvider time, IOptions<CallHandlingOptions> calls) : IAdminQueries
 {
