@@ -3,18 +3,22 @@
 #
 #   bench/stats/run.sh     build the service (Release); a throwaway PostgreSQL cluster on a free loopback port; the
 #                          service against it (which applies the migrations); 1,000,000 calls seeded with generate_series
-#                          over the last 365 days (plus their failed calls' WhatsApp fallbacks); VACUUM ANALYZE;
-#                          EXPLAIN (ANALYZE, BUFFERS) of the stats and list statements; then each HTTP endpoint timed
-#                          with curl (BENCH_RUNS runs each, after one warm-up). Everything it starts is stopped on exit.
+#                          over the last 365 days (plus their failed calls' WhatsApp fallbacks); the closed days rolled
+#                          up (call_stats_compact, then call_stats_rebuild: the service's compactor may have set the
+#                          watermark before the seed, a bulk load into closed days; migration CallStatsRollup); VACUUM ANALYZE;
+#                          EXPLAIN (ANALYZE, BUFFERS) of the stats statements over calls (as before the roll-up) and
+#                          over the roll-up, and of the list statements; then each HTTP endpoint timed with curl
+#                          (BENCH_RUNS runs each, after one warm-up: min, p50, p95, max). Everything it starts is stopped
+#                          on exit.
 #
 # Results (plans, timings, a markdown table) go to bench/results/stats-<UTC time>/, which git ignores.
-# Tunables: BENCH_CALLS [1000000]  BENCH_RUNS [5]  BENCH_SKIP_BUILD [unset]  BENCH_RESULTS [bench/results/stats-<time>]
+# Tunables: BENCH_CALLS [1000000]  BENCH_RUNS [20]  BENCH_SKIP_BUILD [unset]  BENCH_AB [unset: set, bench/stats/rollup-ab.sh too]  BENCH_RESULTS [bench/results/stats-<time>]
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$repo_root"
 calls="${BENCH_CALLS:-1000000}"
-runs="${BENCH_RUNS:-5}"
+runs="${BENCH_RUNS:-20}"
 results="${BENCH_RESULTS:-$repo_root/bench/results/stats-$(date -u +%Y%m%dT%H%M%SZ)}"
 token="$(head -c 32 /dev/urandom | base64 | tr -d '\n/+=')" # the service runs as Production: no placeholder token
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
@@ -155,12 +159,15 @@ log "service on $base (migrations applied)"
 # --- A million calls -----------------------------------------------------------------------------------------------------
 # Spread evenly over the last 365 days (about 2,740 a day), 100,000 callers; 82 % ended, 5 % rejected, 4 % missed,
 # 4 % failed (each with its WhatsApp fallback), the rest accepted but decided long ago (only the last 100 still live).
+# A third verified, a tenth on GPT-Live (with counted voice seconds); three ended calls in four measured (turns and a
+# p95 turn wait), so that every figure of the stats, the waits included, has a year of data.
 log "seeding $calls calls"
 seed_started=$(date +%s.%N)
 psql_do -d easymo <<SQL
 SELECT setseed(0.42);
 INSERT INTO calls (id, call_id, status, channel, language, caller, callee, received_at, accepted_at, decided_at, ended_at,
-                   duration_seconds, end_reason, sip_status_code, summary_status, summary_attempts)
+                   duration_seconds, end_reason, sip_status_code, summary_status, summary_attempts, identity, runtime, model,
+                   voice_seconds, measured_turns, turn_wait_p95_ms)
 SELECT gen_random_uuid(), 'rtc_bench_' || lpad(i::text, 8, '0'), s.status,
        CASE WHEN i % 5 < 2 THEN 'whatsapp' ELSE 'phone' END,
        (ARRAY['en', 'fr', 'rw'])[1 + i % 3],
@@ -172,7 +179,13 @@ SELECT gen_random_uuid(), 'rtc_bench_' || lpad(i::text, 8, '0'), s.status,
        CASE s.status WHEN 'ended' THEN 'caller_hangup' WHEN 'rejected' THEN 'blocked' WHEN 'missed' THEN 'caller_gone'
                      WHEN 'failed' THEN 'accept_failed' END,
        CASE s.status WHEN 'rejected' THEN 603 WHEN 'failed' THEN 480 END,
-       'none', 0
+       'none', 0,
+       CASE WHEN i % 3 = 0 THEN 'verified' ELSE 'unverified' END,
+       CASE WHEN i % 10 = 0 THEN 'live' ELSE 'realtime' END,
+       CASE WHEN s.status IN ('accepted', 'ended') THEN CASE WHEN i % 10 = 0 THEN 'gpt-live' ELSE 'gpt-realtime' END END,
+       CASE WHEN s.status = 'ended' AND i % 10 = 0 THEN greatest(d.duration - 2, 0) END,
+       CASE WHEN s.status = 'ended' AND i % 4 <> 0 THEN 1 + i % 12 END,
+       CASE WHEN s.status = 'ended' AND i % 4 <> 0 THEN 300 + (random() * random() * 4000)::int END
 FROM generate_series(1, $calls) AS i
 CROSS JOIN LATERAL (SELECT now() - (i::float8 / $calls) * interval '365 days' AS at) AS t
 CROSS JOIN LATERAL (SELECT (random() * random() * 1200)::int AS duration) AS d
@@ -188,13 +201,21 @@ WHERE status = 'accepted' AND call_id > 'rtc_bench_00000100';
 INSERT INTO outbox_messages (id, deduplication_key, recipient, body, language, status, attempts, created_at, next_attempt_at, kind)
 SELECT gen_random_uuid(), 'call-fallback:' || call_id, substr(caller, 2), 'Sorry', language, 'sent', 1, decided_at, decided_at, 'text'
 FROM calls WHERE status = 'failed';
+SELECT call_stats_compact(((now() - interval '90 minutes') AT TIME ZONE 'UTC')::date);
+SELECT call_stats_rebuild();
 VACUUM ANALYZE calls;
 VACUUM ANALYZE outbox_messages;
+VACUUM ANALYZE call_stats_daily;
+VACUUM ANALYZE call_stats_durations;
+VACUUM ANALYZE call_stats_duration_minutes;
+VACUUM ANALYZE call_stats_waits;
 SQL
 seed_seconds=$(echo "$(date +%s.%N) - $seed_started" | bc)
 psql_do -d easymo -F ' ' -c "select status, count(*) from calls group by status order by status" >"$results/calls_by_status.txt"
 psql_do -d easymo -c "select pg_size_pretty(pg_total_relation_size('calls'))" >"$results/calls_size.txt"
-log "seeded in ${seed_seconds}s; calls table and indexes: $(cat "$results/calls_size.txt")"
+psql_do -d easymo -c "select pg_size_pretty(sum(pg_total_relation_size(c.oid))) || ', ' || sum(c.reltuples)::bigint || ' rows'
+    from pg_class c where c.relname in ('call_stats_daily', 'call_stats_durations', 'call_stats_duration_minutes', 'call_stats_waits')" >"$results/rollup_size.txt"
+log "seeded in ${seed_seconds}s; calls table and indexes: $(cat "$results/calls_size.txt"); roll-up: $(cat "$results/rollup_size.txt")"
 
 # --- Plans: the statements of src/Infrastructure/Persistence/AdminQueries.cs, with literals for the parameters ---------
 newest_caller="$(psql_do -d easymo -c "select caller from calls order by received_at desc limit 1")"
@@ -216,7 +237,28 @@ explain() { # explain NAME SQL
 for days in 7 366; do
     from="(date_trunc('day', now() at time zone 'UTC') - interval '$((days - 1)) days') at time zone 'UTC'"
     to="(date_trunc('day', now() at time zone 'UTC') + interval '1 day') at time zone 'UTC'"
-    explain "stats counts (by day and status, language, channel), $days days" "WITH counts AS MATERIALIZED (
+    first_day="(current_date - $((days - 1)))"
+    split="(SELECT rolled_up_before FROM call_stats_state)"
+    rollup="call_stats_daily WHERE day >= $first_day AND day < $split"
+    explain "roll-up counts (by day and status, language, channel, identity), $days days" "WITH counts AS MATERIALIZED (
+            SELECT day, status, language, channel, identity, sum(calls) AS n FROM $rollup GROUP BY 1, 2, 3, 4, 5)
+        SELECT 'day' AS kind, d.day::date AS day, c.status AS key, COALESCE(sum(c.n), 0)::int AS n
+        FROM generate_series($first_day::timestamp, current_date::timestamp, interval '1 day') AS d(day)
+        LEFT JOIN counts c ON c.day = d.day::date GROUP BY d.day, c.status
+        UNION ALL SELECT 'language', NULL, language, sum(n)::int FROM counts GROUP BY language
+        UNION ALL SELECT 'channel', NULL, channel, sum(n)::int FROM counts GROUP BY channel
+        UNION ALL SELECT 'identity', NULL, identity, sum(n)::int FROM counts GROUP BY identity"
+    explain "roll-up figures (rates, mean, histogram, live), $days days" "SELECT COALESCE(sum(calls), 0)::int, COALESCE(sum(answered), 0)::int,
+           COALESCE(sum(calls) FILTER (WHERE status <> 'ringing'), 0)::int, COALESCE(sum(fallbacks), 0)::int,
+           (sum(timed_seconds)::numeric / NULLIF(sum(timed), 0))::float8, COALESCE(sum(up_to_30), 0)::int, COALESCE(sum(up_to_60), 0)::int,
+           COALESCE(sum(up_to_120), 0)::int, COALESCE(sum(up_to_300), 0)::int, COALESCE(sum(up_to_600), 0)::int, COALESCE(sum(longer), 0)::int,
+           (SELECT count(*) FROM calls WHERE status = 'accepted')::int
+        FROM $rollup"
+    explain "roll-up duration minutes (p90, first step), $days days" "SELECT minute, sum(calls)::bigint
+        FROM call_stats_duration_minutes WHERE day >= $first_day AND day < $split GROUP BY minute ORDER BY minute"
+    explain "roll-up duration seconds of one minute (p90, second step), $days days" "SELECT seconds, sum(calls)::bigint
+        FROM call_stats_durations WHERE seconds >= 540 AND seconds <= 599 AND day >= $first_day AND day < $split GROUP BY seconds ORDER BY seconds"
+    explain "stats counts over calls (before the roll-up), $days days" "WITH counts AS MATERIALIZED (
             SELECT (received_at AT TIME ZONE 'UTC')::date AS day, status, language, channel, count(*) AS n
             FROM calls WHERE received_at >= $from AND received_at < $to GROUP BY 1, 2, 3, 4)
         SELECT 'day' AS kind, d.day::date AS day, c.status AS key, COALESCE(sum(c.n), 0)::int AS n
@@ -224,7 +266,7 @@ for days in 7 366; do
         LEFT JOIN counts c ON c.day = d.day::date GROUP BY d.day, c.status
         UNION ALL SELECT 'language', NULL, language, sum(n)::int FROM counts GROUP BY language
         UNION ALL SELECT 'channel', NULL, channel, sum(n)::int FROM counts GROUP BY channel"
-    explain "stats figures (rates, durations, histogram, live), $days days" "SELECT count(*)::int,
+    explain "stats figures over calls (before the roll-up), $days days" "SELECT count(*)::int,
            count(*) FILTER (WHERE accepted_at IS NOT NULL AND status IN ('accepted', 'ended'))::int,
            count(*) FILTER (WHERE status <> 'ringing')::int,
            (SELECT count(*) FROM outbox_messages o JOIN calls f ON f.call_id = substr(o.deduplication_key, 15)
@@ -253,7 +295,7 @@ deep_micros="$(psql_do -d easymo -c "select (extract(epoch from timestamptz '$de
 deep_token="$(printf '%s:%s' "$deep_micros" "$deep_id" | base64 -w0 | tr '+/' '-_' | tr -d '=')"
 timings="$results/http.txt"
 : >"$timings"
-time_url() { # time_url LABEL PATH: one warm-up, then $runs timed runs; min, median, max in ms
+time_url() { # time_url LABEL PATH: one warm-up, then $runs timed runs; min, p50, p95, max in ms
     local label=$1 path=$2 samples=() status
     status="$(curl -s -o "$results/last.json" -w '%{http_code}' -H "Authorization: Bearer $token" "$base$path")"
     [[ $status == 200 ]] || { cat "$results/last.json" >&2; die "$path answered $status"; }
@@ -261,7 +303,8 @@ time_url() { # time_url LABEL PATH: one warm-up, then $runs timed runs; min, med
         samples+=("$(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $token" "$base$path")")
     done
     printf '%s\n' "${samples[@]}" | sort -n | awk -v label="$label" -v path="$path" '
-        { v[NR] = $1 * 1000 } END { printf "| %s | `%s` | %.1f | %.1f | %.1f |\n", label, path, v[1], v[int((NR + 1) / 2)], v[NR] }' >>"$timings"
+        { v[NR] = $1 * 1000 } END { p95 = int(NR * 0.95 + 0.999); if (p95 > NR) p95 = NR
+            printf "| %s | `%s` | %.1f | %.1f | %.1f | %.1f |\n", label, path, v[1], v[int((NR + 1) / 2)], v[p95], v[NR] }' >>"$timings"
 }
 time_url "stats, 7 days" "/api/stats/calls?days=7"
 time_url "stats, 30 days" "/api/stats/calls?days=30"
@@ -277,14 +320,19 @@ time_url "call with events" "/api/calls/rtc_bench_00000001"
 time_url "profile" "/api/profiles/${newest_caller#+}"
 rm -f "$results/last.json"
 
+if [[ -n ${BENCH_AB:-} ]]; then # the roll-up's cost on the hot path, on this database (bench/stats/rollup-ab.sh)
+    log "pgbench A/B of the hot path with and without the roll-up's work"
+    "$repo_root/bench/stats/rollup-ab.sh" "host=127.0.0.1 port=$pg_port user=postgres dbname=easymo" | tee "$results/rollup-ab.md"
+fi
+
 {
-    echo "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}'), $calls calls seeded in ${seed_seconds}s ($(cat "$results/calls_size.txt") with indexes), $(nproc) cores"
+    echo "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}'), $calls calls seeded in ${seed_seconds}s ($(cat "$results/calls_size.txt") with indexes; roll-up $(cat "$results/rollup_size.txt")), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
     echo
     echo "| Statement (EXPLAIN ANALYZE) | Execution time |"
     echo "|---|---|"
     sed 's/^/| /; s/$/ |/' "$results/plan-times.txt"
     echo
-    echo "| Request (curl, $runs runs after a warm-up) | Path | min ms | median ms | max ms |"
-    echo "|---|---|---|---|---|"
+    echo "| Request (curl, $runs runs after a warm-up) | Path | min ms | p50 ms | p95 ms | max ms |"
+    echo "|---|---|---|---|---|---|"
     cat "$timings"
 } | tee "$results/summary.md"

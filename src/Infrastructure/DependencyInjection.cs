@@ -74,6 +74,8 @@ public static class DependencyInjection
         services.AddSingleton<ICallMonitor>(provider => provider.GetRequiredService<CallMonitorService>());
         services.AddHostedService(provider => provider.GetRequiredService<CallMonitorService>());
 
+        services.AddHostedService<CallStatsCompactor>();
+
         services.AddHealthChecks().AddCheck<DatabaseReadyHealthCheck>("database", tags: [DatabaseReadyHealthCheck.ReadyTag]);
         return services;
     }

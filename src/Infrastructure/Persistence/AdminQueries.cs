@@ -1,12 +1,14 @@
 using System.Data.Common;
 using System.Text;
 using EasyMo.Application.Common.Abstractions;
+using EasyMo.Application.Features.Calls;
 using EasyMo.Application.Features.Calls.GetCall;
 using EasyMo.Application.Features.Calls.ListCalls;
 using EasyMo.Application.Features.Stats.GetCallStats;
 using EasyMo.Domain.Calls;
 using EasyMo.Domain.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -15,9 +17,10 @@ namespace EasyMo.Infrastructure.Persistence;
 /// <summary>
 /// The operators' reads, in SQL on the context's connection. The list is a keyset walk of
 /// <c>ix_calls_received_at_call_id</c> (or of the status / caller composites when those filter): no OFFSET, so a page
-/// costs the same at any depth. The stats are two aggregate statements over the range, whatever its size.
+/// costs the same at any depth. The stats read closed days from the daily roll-up (migration <c>CallStatsRollup</c>)
+/// and the open ones from <c>calls</c>, whatever the range's size.
 /// </summary>
-internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
+internal sealed class AdminQueries(EasyMoDbContext db, TimeProvider time, IOptions<CallHandlingOptions> calls) : IAdminQueries
 {
     private const string ListColumns =
         "SELECT call_id, status, channel, identity, language, caller, callee, trunk, received_at, accepted_at, ended_at, duration_seconds, end_reason, analysis_outcome, analysis_service, analysis_sentiment FROM calls";
@@ -178,14 +181,21 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
     }
 
     /// <summary>
-    /// Counts in one pass over the range: one hash aggregate by (day, status, language, channel, identity), at most a few thousand
-    /// groups, rolled up from there per day and status (every day of the range from <c>generate_series</c>, empty ones
-    /// too), per language, per channel and per caller identity. <c>st_calls_received_day</c> tells the planner how many days there are.
+    /// Counts per day and status (every day of the range from <c>generate_series</c>, empty ones too), per language, per
+    /// channel and per caller identity: the closed days (before <c>@split</c>, the roll-up's watermark) from
+    /// <c>call_stats_daily</c> (migration <c>CallStatsRollup</c>: one row per UTC day of <c>received_at</c>, status,
+    /// language, channel, identity, runtime and model; a year is about 366 × 50 rows, not a million calls), the days from
+    /// the watermark on (today and yesterday, normally) from <c>calls</c> with the aggregate the roll-up computes.
     /// </summary>
     internal const string StatsCountsSql = """
         WITH counts AS MATERIALIZED (
-            SELECT (received_at AT TIME ZONE 'UTC')::date AS day, status, language, channel, identity, count(*) AS n
-            FROM calls WHERE received_at >= @from AND received_at < @to
+            SELECT day, status, language, channel, identity, sum(calls) AS n
+            FROM call_stats_daily
+            WHERE day >= @first_day AND day < @split
+            GROUP BY 1, 2, 3, 4, 5
+            UNION ALL
+            SELECT (received_at AT TIME ZONE 'UTC')::date, status, language, channel, identity, count(*)
+            FROM calls WHERE received_at >= @live_from AND received_at < @to
             GROUP BY 1, 2, 3, 4, 5
         )
         SELECT 'day' AS kind, d.day::date AS day, c.status AS key, COALESCE(sum(c.n), 0)::int AS n
@@ -202,69 +212,136 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
 
     /// <summary>
     /// The voice of the range's ended calls per day, runtime and model (what their cost is computed from): GPT-Live's
-    /// counted seconds, or else the call's duration.
+    /// counted seconds, or else the call's duration. Closed days from the roll-up, the others from <c>calls</c>.
     /// </summary>
     internal const string StatsVoiceSql = """
+        SELECT day, runtime, model, sum(voice_seconds)::bigint
+        FROM call_stats_daily
+        WHERE day >= @first_day AND day < @split AND status = 'ended'
+        GROUP BY 1, 2, 3
+        UNION ALL
         SELECT (received_at AT TIME ZONE 'UTC')::date, runtime, model, sum(COALESCE(voice_seconds, duration_seconds))::bigint
         FROM calls
-        WHERE received_at >= @from AND received_at < @to AND status = 'ended'
+        WHERE received_at >= @live_from AND received_at < @to AND status = 'ended'
         GROUP BY 1, 2, 3
         """;
 
     /// <summary>
     /// Each day's caller waits (calls received that day and followed to their end): the calls and turns measured, and the
     /// 95th percentile over those calls of each call's own p95 turn wait (what one caller in twenty waited at worst on a
-    /// bad turn).
+    /// bad turn). A closed day's exact percentile is in <c>call_stats_waits</c>; the open days' are computed here.
     /// </summary>
     internal const string StatsWaitsSql = """
+        SELECT day, calls::int, turns::int, p95
+        FROM call_stats_waits
+        WHERE day >= @first_day AND day < @split
+        UNION ALL
         SELECT (received_at AT TIME ZONE 'UTC')::date, count(*)::int, sum(measured_turns)::int,
                round(percentile_cont(0.95) WITHIN GROUP (ORDER BY turn_wait_p95_ms))::int
         FROM calls
-        WHERE received_at >= @from AND received_at < @to AND status = 'ended' AND measured_turns > 0
+        WHERE received_at >= @live_from AND received_at < @to AND status = 'ended' AND measured_turns > 0
         GROUP BY 1
         ORDER BY 1
         """;
 
     /// <summary>
-    /// Rates, duration figures and the histogram in a second pass; live calls from the partial index <c>ix_calls_live</c>;
-    /// fallbacks from the outbox's unique key (<c>call-fallback:{call id}</c>), each joined to its call by <c>call_id</c>.
+    /// Rates, the mean duration and the histogram: closed days from the roll-up, the others from <c>calls</c>; live calls
+    /// from the partial index <c>ix_calls_live</c>. Fallbacks are the range's calls' <c>call-fallback:{call id}</c> outbox
+    /// messages (for closed days, as they were when the day was rolled up: purging a sent message does not change them).
     /// </summary>
     internal const string StatsFiguresSql = """
-        SELECT count(*)::int,
-               count(*) FILTER (WHERE accepted_at IS NOT NULL AND status IN ('accepted', 'ended'))::int,
-               count(*) FILTER (WHERE status <> 'ringing')::int,
-               (SELECT count(*) FROM outbox_messages o JOIN calls f ON f.call_id = substr(o.deduplication_key, 15)
-                WHERE o.deduplication_key LIKE 'call-fallback:%' AND f.received_at >= @from AND f.received_at < @to)::int,
-               (avg(duration_seconds) FILTER (WHERE status = 'ended'))::float8,
-               percentile_cont(0.9) WITHIN GROUP (ORDER BY duration_seconds) FILTER (WHERE status = 'ended'),
-               count(*) FILTER (WHERE status = 'ended' AND duration_seconds <= 30)::int,
-               count(*) FILTER (WHERE status = 'ended' AND duration_seconds > 30 AND duration_seconds <= 60)::int,
-               count(*) FILTER (WHERE status = 'ended' AND duration_seconds > 60 AND duration_seconds <= 120)::int,
-               count(*) FILTER (WHERE status = 'ended' AND duration_seconds > 120 AND duration_seconds <= 300)::int,
-               count(*) FILTER (WHERE status = 'ended' AND duration_seconds > 300 AND duration_seconds <= 600)::int,
-               count(*) FILTER (WHERE status = 'ended' AND duration_seconds > 600)::int,
+        WITH r AS (
+            SELECT sum(calls) AS calls, sum(answered) AS answered, sum(calls) FILTER (WHERE status <> 'ringing') AS decided,
+                   sum(fallbacks) AS fallbacks, sum(timed) AS timed, sum(timed_seconds) AS timed_seconds,
+                   sum(up_to_30) AS up_to_30, sum(up_to_60) AS up_to_60, sum(up_to_120) AS up_to_120,
+                   sum(up_to_300) AS up_to_300, sum(up_to_600) AS up_to_600, sum(longer) AS longer
+            FROM call_stats_daily
+            WHERE day >= @first_day AND day < @split
+            UNION ALL
+            SELECT count(*),
+                   count(*) FILTER (WHERE accepted_at IS NOT NULL AND status IN ('accepted', 'ended')),
+                   count(*) FILTER (WHERE status <> 'ringing'),
+                   (SELECT count(*) FROM outbox_messages o JOIN calls f ON f.call_id = substr(o.deduplication_key, 15)
+                    WHERE o.deduplication_key LIKE 'call-fallback:%' AND f.received_at >= @live_from AND f.received_at < @to),
+                   count(duration_seconds) FILTER (WHERE status = 'ended'),
+                   sum(duration_seconds) FILTER (WHERE status = 'ended'),
+                   count(*) FILTER (WHERE status = 'ended' AND duration_seconds <= 30),
+                   count(*) FILTER (WHERE status = 'ended' AND duration_seconds > 30 AND duration_seconds <= 60),
+                   count(*) FILTER (WHERE status = 'ended' AND duration_seconds > 60 AND duration_seconds <= 120),
+                   count(*) FILTER (WHERE status = 'ended' AND duration_seconds > 120 AND duration_seconds <= 300),
+                   count(*) FILTER (WHERE status = 'ended' AND duration_seconds > 300 AND duration_seconds <= 600),
+                   count(*) FILTER (WHERE status = 'ended' AND duration_seconds > 600)
+            FROM calls
+            WHERE received_at >= @live_from AND received_at < @to
+        )
+        SELECT COALESCE(sum(calls), 0)::int,
+               COALESCE(sum(answered), 0)::int,
+               COALESCE(sum(decided), 0)::int,
+               COALESCE(sum(fallbacks), 0)::int,
+               (sum(timed_seconds)::numeric / NULLIF(sum(timed), 0))::float8,
+               COALESCE(sum(up_to_30), 0)::int,
+               COALESCE(sum(up_to_60), 0)::int,
+               COALESCE(sum(up_to_120), 0)::int,
+               COALESCE(sum(up_to_300), 0)::int,
+               COALESCE(sum(up_to_600), 0)::int,
+               COALESCE(sum(longer), 0)::int,
                (SELECT count(*) FROM calls WHERE status = 'accepted')::int
-        FROM calls
-        WHERE received_at >= @from AND received_at < @to
+        FROM r
+        """;
+
+    /// <summary>The range's ended calls per whole minute of duration (closed days: <c>call_stats_duration_minutes</c>).</summary>
+    internal const string StatsDurationMinutesSql = """
+        SELECT minute, sum(calls)::bigint
+        FROM (SELECT minute, calls FROM call_stats_duration_minutes WHERE day >= @first_day AND day < @split
+              UNION ALL
+              SELECT duration_seconds / 60, 1 FROM calls
+              WHERE received_at >= @live_from AND received_at < @to AND status = 'ended' AND duration_seconds IS NOT NULL) r
+        GROUP BY minute ORDER BY minute
+        """;
+
+    /// <summary>The range's ended calls per second of duration between two bounds (closed days: <c>call_stats_durations</c>).</summary>
+    internal const string StatsDurationSecondsSql = """
+        SELECT seconds, sum(calls)::bigint
+        FROM (SELECT seconds, calls FROM call_stats_durations
+              WHERE seconds >= @low AND seconds <= @high AND day >= @first_day AND day < @split
+              UNION ALL
+              SELECT duration_seconds, 1 FROM calls
+              WHERE received_at >= @live_from AND received_at < @to AND status = 'ended'
+                AND duration_seconds >= @low AND duration_seconds <= @high) r
+        GROUP BY seconds ORDER BY seconds
         """;
 
     public async Task<CallStats> GetCallStatsAsync(DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken)
     {
-        var from = new DateTimeOffset(firstDay, TimeOnly.MinValue, TimeSpan.Zero);
+        // The roll-up's watermark: the days before it are read from the roll-up, the others from calls. A read that finds it
+        // behind the closed days (no compaction for a while) compacts first; if another instance is compacting, it reads
+        // with the watermark it found, which is as exact (every statement below splits at the same day).
+        var closedBefore = CallStatsCompactor.ClosedBefore(time.GetUtcNow(), calls.Value.MaxCallDuration);
+        var watermark = await RollupWatermarkAsync(cancellationToken);
+        if (watermark is null || watermark < closedBefore)
+        {
+            await QueryAsync(
+                "SELECT call_stats_compact(@closed_before)",
+                [new NpgsqlParameter("closed_before", NpgsqlDbType.Date) { Value = closedBefore }],
+                _ => 0,
+                cancellationToken);
+            watermark = await RollupWatermarkAsync(cancellationToken);
+        }
+
+        var split = watermark is not { } w ? firstDay : w < firstDay ? firstDay : w > lastDay.AddDays(1) ? lastDay.AddDays(1) : w;
         var to = new DateTimeOffset(lastDay.AddDays(1), TimeOnly.MinValue, TimeSpan.Zero);
-        NpgsqlParameter[] Range() =>
+        var liveFrom = new DateTimeOffset(split, TimeOnly.MinValue, TimeSpan.Zero);
+        NpgsqlParameter[] Days() =>
         [
-            new("from", NpgsqlDbType.TimestampTz) { Value = from },
+            new("first_day", NpgsqlDbType.Date) { Value = firstDay },
+            new("last_day", NpgsqlDbType.Date) { Value = lastDay },
+            new("split", NpgsqlDbType.Date) { Value = split },
+            new("live_from", NpgsqlDbType.TimestampTz) { Value = liveFrom },
             new("to", NpgsqlDbType.TimestampTz) { Value = to },
         ];
-
         var rows = await QueryAsync(
             StatsCountsSql,
-            [
-                .. Range(),
-                new NpgsqlParameter("first_day", NpgsqlDbType.Date) { Value = firstDay },
-                new NpgsqlParameter("last_day", NpgsqlDbType.Date) { Value = lastDay },
-            ],
+            Days(),
             reader => (Kind: reader.GetString(0), Day: reader.IsDBNull(1) ? (DateOnly?)null : reader.GetFieldValue<DateOnly>(1),
                 Key: reader.IsDBNull(2) ? null : reader.GetString(2), Count: reader.GetInt32(3)),
             cancellationToken);
@@ -304,9 +381,9 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
 
         var byDay = days.Select(day => new DayCount(day.Key, day.Value.Values.Sum(), day.Value)).ToArray();
 
-        var figures = (await QueryAsync(StatsFiguresSql, Range(), reader =>
+        var figures = (await QueryAsync(StatsFiguresSql, Days(), reader =>
         {
-            var counts = Enumerable.Range(6, 6).Select(reader.GetInt32).ToArray();
+            var counts = Enumerable.Range(5, 6).Select(reader.GetInt32).ToArray();
             return new
             {
                 Total = reader.GetInt32(0),
@@ -314,21 +391,22 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
                 Decided = reader.GetInt32(2),
                 Fallbacks = reader.GetInt32(3),
                 Mean = reader.IsDBNull(4) ? (double?)null : reader.GetDouble(4),
-                P90 = reader.IsDBNull(5) ? (double?)null : reader.GetDouble(5),
                 Histogram = HistogramBounds.Select((bound, index) => new DurationBucket(bound, counts[index])).ToArray(),
-                Live = reader.GetInt32(12),
+                Live = reader.GetInt32(11),
             };
         }, cancellationToken))[0];
 
+        var p90 = await DurationPercentileAsync(0.9, Days, cancellationToken);
+
         var voice = await QueryAsync(
             StatsVoiceSql,
-            Range(),
+            Days(),
             reader => new VoiceUse(reader.GetFieldValue<DateOnly>(0), StateNames.Parse<VoiceRuntime>(reader.GetString(1)), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? 0 : reader.GetInt64(3)),
             cancellationToken);
 
         var waits = await QueryAsync(
             StatsWaitsSql,
-            Range(),
+            Days(),
             reader => new DayWaits(reader.GetFieldValue<DateOnly>(0), reader.GetInt32(1), reader.GetInt32(2), reader.IsDBNull(3) ? null : reader.GetInt32(3)),
             cancellationToken);
 
@@ -343,12 +421,86 @@ internal sealed class AdminQueries(EasyMoDbContext db) : IAdminQueries
             figures.Decided,
             figures.Fallbacks,
             figures.Mean,
-            figures.P90,
+            p90,
             figures.Histogram,
             figures.Live,
             voice,
             waits);
     }
+
+    /// <summary>
+    /// PostgreSQL's <c>percentile_cont</c> over the range's ended calls' durations, exactly: durations are whole seconds
+    /// and the roll-up counts calls per second of duration, so the two ranks the percentile falls between are found in
+    /// the per-minute counts first, then their seconds in that minute's (or those minutes') per-second counts.
+    /// </summary>
+    private async Task<double?> DurationPercentileAsync(double fraction, Func<NpgsqlParameter[]> days, CancellationToken cancellationToken)
+    {
+        var minutes = await QueryAsync(StatsDurationMinutesSql, days(), reader => (Minute: reader.GetInt32(0), Calls: reader.GetInt64(1)), cancellationToken);
+        var total = minutes.Sum(minute => minute.Calls);
+        if (total <= 0)
+        {
+            return null;
+        }
+
+        // As percentile_cont: the rows at floor and ceil of fraction × (n − 1) (from 0), interpolated.
+        var position = fraction * (total - 1);
+        var lowRank = (long)Math.Floor(position);
+        var highRank = (long)Math.Ceiling(position);
+        int MinuteOf(long rank)
+        {
+            long before = 0;
+            foreach (var (minute, calls) in minutes)
+            {
+                if (rank < before + calls)
+                {
+                    return minute;
+                }
+
+                before += calls;
+            }
+
+            return minutes[^1].Minute;
+        }
+
+        var lowMinute = MinuteOf(lowRank);
+        var highMinute = MinuteOf(highRank);
+        var callsBefore = minutes.TakeWhile(minute => minute.Minute < lowMinute).Sum(minute => minute.Calls);
+        var seconds = await QueryAsync(
+            StatsDurationSecondsSql,
+            [
+                .. days(),
+                new NpgsqlParameter("low", NpgsqlDbType.Integer) { Value = lowMinute * 60 },
+                new NpgsqlParameter("high", NpgsqlDbType.Integer) { Value = (highMinute * 60) + 59 },
+            ],
+            reader => (Seconds: reader.GetInt32(0), Calls: reader.GetInt64(1)),
+            cancellationToken);
+        double ValueAt(long rank)
+        {
+            var before = callsBefore;
+            foreach (var (value, calls) in seconds)
+            {
+                if (rank < before + calls)
+                {
+                    return value;
+                }
+
+                before += calls;
+            }
+
+            return seconds[^1].Seconds;
+        }
+
+        var low = ValueAt(lowRank);
+        var high = ValueAt(highRank);
+        return low + ((high - low) * (position - lowRank));
+    }
+
+    private async Task<DateOnly?> RollupWatermarkAsync(CancellationToken cancellationToken) =>
+        (await QueryAsync(
+            "SELECT rolled_up_before FROM call_stats_state",
+            [],
+            reader => reader.IsDBNull(0) ? (DateOnly?)null : reader.GetFieldValue<DateOnly>(0),
+            cancellationToken)).SingleOrDefault();
 
     private static Dictionary<string, int> Zeroes(IEnumerable<string> keys) => keys.ToDictionary(key => key, _ => 0);
 
