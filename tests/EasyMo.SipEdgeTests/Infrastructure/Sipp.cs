@@ -103,28 +103,44 @@ internal sealed class OpenAiPeer : IAsyncDisposable
     public static async Task<OpenAiPeer> StartAsync(
         int port, string workDirectory, CancellationToken cancellationToken, string scenario = "openai-answers.xml", bool udp = false, IEnumerable<string>? arguments = null)
     {
-        var trace = Path.Combine(workDirectory, $"openai-{Guid.NewGuid():N}.log");
-        var process = SipTools.Start(SipTools.Sipp,
-        [
-            "-sf", Sipp.Scenario(scenario), "-t", udp ? "u1" : "t1", "-m", "1", "-nostdin",
-            "-i", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "-trace_msg", "-message_file", trace,
-            .. arguments ?? [],
-        ], out var output);
-        var peer = new OpenAiPeer(process, output, trace);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!IsListening(port, udp))
+        // The port was free when the fixture chose it, but tests run in parallel: another test's SIPp may hold it for a
+        // moment as the source port of its own connection. Kamailio's configuration names this port, so it is waited for
+        // (SIPp says "Address already in use") rather than changed.
+        for (var attempt = 1; ; attempt++)
         {
-            if (process.HasExited || DateTime.UtcNow > deadline)
+            var trace = Path.Combine(workDirectory, $"openai-{Guid.NewGuid():N}.log");
+            var process = SipTools.Start(SipTools.Sipp,
+            [
+                "-sf", Sipp.Scenario(scenario), "-t", udp ? "u1" : "t1", "-m", "1", "-nostdin",
+                "-i", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "-trace_msg", "-message_file", trace,
+                .. arguments ?? [],
+            ], out var output);
+            var peer = new OpenAiPeer(process, output, trace);
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (!IsListening(port, udp))
             {
-                await peer.DisposeAsync();
-                throw new InvalidOperationException($"SIPp (OpenAI's side) did not listen on {port}:\n{output}");
+                if (process.HasExited || DateTime.UtcNow > deadline)
+                {
+                    await peer.DisposeAsync();
+                    if (attempt < 20 && output.ToString().Contains("errno = 98", StringComparison.Ordinal))
+                    {
+                        break;
+                    }
+
+                    throw new InvalidOperationException($"SIPp (OpenAI's side) did not listen on {port}:\n{output}");
+                }
+
+                await Task.Delay(50, cancellationToken);
             }
 
-            await Task.Delay(50, cancellationToken);
-        }
+            if (!process.HasExited && IsListening(port, udp))
+            {
+                return peer;
+            }
 
-        return peer;
+            await Task.Delay(250, cancellationToken);
+        }
     }
 
     /// <summary>Waits for the scripted call to end (or stops waiting after <paramref name="timeout"/>) and returns what it saw.</summary>
