@@ -18,8 +18,8 @@ namespace EasyMo.Infrastructure.Realtime;
 /// the follower, and what following needs comes with the call), from a call back placed (<see cref="Follow(OpenAiCallId)"/>,
 /// claimed here), and, for calls nobody follows — an instance died, or this one restarted — from a periodic sweep whose
 /// heartbeat extends this instance's one lease for all its calls. Each call is followed by exactly one instance at a time
-/// (<see cref="MonitorLeases"/>). The queue of calls to follow is bounded: a call that does not fit is found by the sweep
-/// (its own calls at the second sweep that finds them unfollowed, others after <see cref="SidebandOptions.UnattendedGrace"/>).
+/// (<see cref="MonitorLeases"/>). The queue of calls to follow is bounded: a call that does not fit is let go and found by
+/// the sweep after <see cref="SidebandOptions.UnattendedGrace"/>.
 /// Transcript turns of every followed call are written in batches by one <see cref="TranscriptWriter"/>.
 /// </summary>
 internal sealed partial class CallMonitorService(
@@ -40,12 +40,6 @@ internal sealed partial class CallMonitorService(
 
     private readonly ConcurrentDictionary<OpenAiCallId, FollowedCall> _sessions = new();
 
-    /// <summary>Calls queued to be followed and not yet started: the sweep leaves them to the queue.</summary>
-    private readonly ConcurrentDictionary<OpenAiCallId, byte> _queued = new();
-
-    /// <summary>Calls held here that nobody followed at the last sweep (the queue was full): followed if still so at the next.</summary>
-    private HashSet<OpenAiCallId> _orphans = [];
-
     private readonly TranscriptWriter _transcripts = new(scopes, metrics, time, logger);
 
     private readonly LiveCallBroadcast _live = new(scopes, time, logger);
@@ -65,11 +59,26 @@ internal sealed partial class CallMonitorService(
             return;
         }
 
-        _queued.TryAdd(callId, 0);
         if (!_queue.Writer.TryWrite((callId, known)))
         {
-            _queued.TryRemove(callId, out _);
             QueueFull(logger, QueueCapacity, callId);
+            if (known is not null)
+            {
+                // The decision named this instance the follower: let the call go, so that the sweep's one rule for calls
+                // nobody follows (after UnattendedGrace, on any instance) takes it up.
+                _ = Task.Run(async () =>
+                {
+                    try
+                    {
+                        await using var scope = scopes.CreateAsyncScope();
+                        await scope.ServiceProvider.GetRequiredService<MonitorLeases>().ReleaseAsync(callId, CancellationToken.None);
+                    }
+                    catch (Exception exception) when (exception is not OperationCanceledException)
+                    {
+                        SweepFailed(logger, exception.GetType().Name); // its owner's lease runs out, with the same effect
+                    }
+                });
+            }
         }
     }
 
@@ -90,7 +99,6 @@ internal sealed partial class CallMonitorService(
         {
             await foreach (var (callId, known) in _queue.Reader.ReadAllAsync(stoppingToken))
             {
-                _queued.TryRemove(callId, out _);
                 Start(callId, fresh: true, known, stoppingToken);
             }
         }
@@ -234,7 +242,6 @@ internal sealed partial class CallMonitorService(
                 var leases = scope.ServiceProvider.GetRequiredService<MonitorLeases>();
                 var beat = System.Diagnostics.Stopwatch.GetTimestamp();
                 var held = await leases.HeartbeatAsync(settings.LeaseDuration, stoppingToken);
-                AdoptOrphans(held, stoppingToken);
                 foreach (var (callId, followed) in _sessions)
                 {
                     var claimedAt = Interlocked.Read(ref followed.ClaimedAt);
@@ -261,22 +268,6 @@ internal sealed partial class CallMonitorService(
             }
         }
         while (await WaitAsync(timer, stoppingToken));
-    }
-
-    /// <summary>
-    /// Calls this instance holds (its decisions named it their follower) but does not follow: the queue was full when they
-    /// were accepted. Followed once two sweeps in a row find them so (never a call whose decision is still handing it over).
-    /// </summary>
-    private void AdoptOrphans(HashSet<OpenAiCallId> held, CancellationToken stoppingToken)
-    {
-        var orphans = held.Where(callId => !_sessions.ContainsKey(callId) && !_queued.ContainsKey(callId)).ToHashSet();
-        foreach (var callId in orphans.Where(_orphans.Contains))
-        {
-            TakingOver(logger, callId);
-            Start(callId, fresh: false, known: null, stoppingToken);
-        }
-
-        _orphans = orphans;
     }
 
     private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using EasyMo.Application.Common.Metrics;
 using EasyMo.Application.Features.Calls.RecordTranscript;
+using EasyMo.Infrastructure.Work;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -22,7 +23,8 @@ internal sealed partial class TranscriptWriter(IServiceScopeFactory scopes, Easy
     /// <summary>Turns waiting to be written; beyond this a session waits.</summary>
     internal const int QueueCapacity = 16_384;
 
-    private static readonly TimeSpan[] RetryDelays = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)];
+    /// <summary>Retries of a refused batch before its turns are given up (RetryBackoff from 250 ms, at most 3 s apart).</summary>
+    private const int Retries = 3;
 
     private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(
         new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
@@ -113,10 +115,10 @@ internal sealed partial class TranscriptWriter(IServiceScopeFactory scopes, Easy
 
                 return;
             }
-            catch (Exception exception) when (attempt < RetryDelays.Length)
+            catch (Exception exception) when (attempt < Retries)
             {
                 BatchRetried(logger, batch.Count, attempt + 1, exception.GetType().Name);
-                await Task.Delay(RetryDelays[attempt], time);
+                await Task.Delay(RetryBackoff.After(attempt + 1, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(3)), time);
             }
             catch (Exception exception)
             {

@@ -1,6 +1,7 @@
 using EasyMo.Application.Common.Abstractions;
 using EasyMo.Domain.Calls;
 using EasyMo.Domain.Common;
+using EasyMo.Application.Features.Calls.RecordCallEnded;
 using Mediator;
 using Microsoft.Extensions.Logging;
 
@@ -8,10 +9,10 @@ namespace EasyMo.Application.Features.Calls.EndCall;
 
 /// <summary>
 /// Hangs a live call up at OpenAI for an operator, then records its end (<see cref="CallEndReason.AgentHangup"/>, the
-/// service's side) in the one conditional statement the monitor uses; the monitor, seeing the socket close, finds the
-/// end recorded. The operator's act is kept among the call's activities.
+/// service's side) through <see cref="RecordCallEndedCommand"/>, as the monitor does; the monitor, seeing the socket
+/// close, finds the end recorded. The operator's act is kept among the call's activities.
 /// </summary>
-public sealed partial class EndCallHandler(ICallStore store, ICallControls controls, TimeProvider time, ILogger<EndCallHandler> logger)
+public sealed partial class EndCallHandler(ICallStore store, ICallControls controls, ISender sender, TimeProvider time, ILogger<EndCallHandler> logger)
     : ICommandHandler<EndCallCommand, EndCallOutcome>
 {
     public async ValueTask<EndCallOutcome> Handle(EndCallCommand command, CancellationToken cancellationToken)
@@ -27,7 +28,9 @@ public sealed partial class EndCallHandler(ICallStore store, ICallControls contr
         var now = time.GetUtcNow();
         if (result.Succeeded)
         {
-            await store.TryEndAsync(call.CallId, call.Consent, CallEnd.Of(call.AcceptedAt ?? call.ReceivedAt, call.Consent, now, CallEndReason.AgentHangup, null), cancellationToken);
+            await sender.Send(
+                new RecordCallEndedCommand(call.CallId, CallEndReason.AgentHangup, now, Known: new KnownCall(call.AcceptedAt ?? call.ReceivedAt, call.Consent)),
+                cancellationToken);
         }
 
         store.Add(CallActivity.Record(call.Id, CallActivityKind.Operator, "hangup", command.By is null ? StateNames.Of(outcome) : $"{StateNames.Of(outcome)} by {command.By}", now));
