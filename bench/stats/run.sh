@@ -160,14 +160,16 @@ log "service on $base (migrations applied)"
 # Spread evenly over the last 365 days (about 2,740 a day), 100,000 callers; 82 % ended, 5 % rejected, 4 % missed,
 # 4 % failed (each with its WhatsApp fallback), the rest accepted but decided long ago (only the last 100 still live).
 # A third verified, a tenth on GPT-Live (with counted voice seconds); three ended calls in four measured (turns and a
-# p95 turn wait), so that every figure of the stats, the waits included, has a year of data.
+# p95 turn wait) and two in three analysed (outcome, sentiment, service), so that every figure of the stats, the waits
+# and the analyses included, has a year of data.
 log "seeding $calls calls"
 seed_started=$(date +%s.%N)
 psql_do -d easymo <<SQL
 SELECT setseed(0.42);
 INSERT INTO calls (id, call_id, status, channel, language, caller, callee, received_at, accepted_at, decided_at, ended_at,
                    duration_seconds, end_reason, sip_status_code, summary_status, summary_attempts, identity, runtime, model,
-                   voice_seconds, measured_turns, turn_wait_p95_ms)
+                   voice_seconds, measured_turns, turn_wait_p95_ms, analysis_status, analysis_outcome, analysis_sentiment,
+                   analysis_service)
 SELECT gen_random_uuid(), 'rtc_bench_' || lpad(i::text, 8, '0'), s.status,
        CASE WHEN i % 5 < 2 THEN 'whatsapp' ELSE 'phone' END,
        (ARRAY['en', 'fr', 'rw'])[1 + i % 3],
@@ -185,7 +187,12 @@ SELECT gen_random_uuid(), 'rtc_bench_' || lpad(i::text, 8, '0'), s.status,
        CASE WHEN s.status IN ('accepted', 'ended') THEN CASE WHEN i % 10 = 0 THEN 'gpt-live' ELSE 'gpt-realtime' END END,
        CASE WHEN s.status = 'ended' AND i % 10 = 0 THEN greatest(d.duration - 2, 0) END,
        CASE WHEN s.status = 'ended' AND i % 4 <> 0 THEN 1 + i % 12 END,
-       CASE WHEN s.status = 'ended' AND i % 4 <> 0 THEN 300 + (random() * random() * 4000)::int END
+       CASE WHEN s.status = 'ended' AND i % 4 <> 0 THEN 300 + (random() * random() * 4000)::int END,
+       CASE WHEN s.status = 'ended' AND i % 3 <> 1 THEN 'done' ELSE 'none' END,
+       CASE WHEN s.status = 'ended' AND i % 3 <> 1 THEN (ARRAY['resolved', 'resolved', 'follow_up', 'not_resolved'])[1 + i % 4] END,
+       CASE WHEN s.status = 'ended' AND i % 3 <> 1 THEN (ARRAY['positive', 'neutral', 'neutral', 'negative'])[1 + i / 7 % 4] END,
+       CASE WHEN s.status = 'ended' AND i % 3 <> 1
+            THEN (ARRAY['rides', 'property', 'jobs', 'insurance', 'pharmacy', 'farmers', 'wallet', 'other'])[1 + i / 3 % 8] END
 FROM generate_series(1, $calls) AS i
 CROSS JOIN LATERAL (SELECT now() - (i::float8 / $calls) * interval '365 days' AS at) AS t
 CROSS JOIN LATERAL (SELECT (random() * random() * 1200)::int AS duration) AS d
@@ -209,12 +216,13 @@ VACUUM ANALYZE call_stats_daily;
 VACUUM ANALYZE call_stats_durations;
 VACUUM ANALYZE call_stats_duration_minutes;
 VACUUM ANALYZE call_stats_waits;
+VACUUM ANALYZE call_stats_analysis;
 SQL
 seed_seconds=$(echo "$(date +%s.%N) - $seed_started" | bc)
 psql_do -d easymo -F ' ' -c "select status, count(*) from calls group by status order by status" >"$results/calls_by_status.txt"
 psql_do -d easymo -c "select pg_size_pretty(pg_total_relation_size('calls'))" >"$results/calls_size.txt"
 psql_do -d easymo -c "select pg_size_pretty(sum(pg_total_relation_size(c.oid))) || ', ' || sum(c.reltuples)::bigint || ' rows'
-    from pg_class c where c.relname in ('call_stats_daily', 'call_stats_durations', 'call_stats_duration_minutes', 'call_stats_waits')" >"$results/rollup_size.txt"
+    from pg_class c where c.relname in ('call_stats_daily', 'call_stats_durations', 'call_stats_duration_minutes', 'call_stats_waits', 'call_stats_analysis')" >"$results/rollup_size.txt"
 log "seeded in ${seed_seconds}s; calls table and indexes: $(cat "$results/calls_size.txt"); roll-up: $(cat "$results/rollup_size.txt")"
 
 # --- Plans: the statements of src/Infrastructure/Persistence/AdminQueries.cs, with literals for the parameters ---------

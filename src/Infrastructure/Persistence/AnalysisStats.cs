@@ -9,25 +9,38 @@ namespace EasyMo.Infrastructure.Persistence;
 
 /// <summary>
 /// The analyses' figures in one aggregate statement over the range's calls (<c>received_at</c>, as the other stats),
-/// grouped by day, by service and by sentiment at once. Apart from <see cref="AdminQueries"/> so that it can move to a
-/// daily roll-up on its own.
+/// grouped by day, by service and by sentiment at once: closed days from the daily roll-up, the others from
+/// <c>calls</c>. Apart from <see cref="AdminQueries"/>, which compacts the roll-up first when it is behind.
 /// </summary>
 internal sealed class AnalysisStats(EasyMoDbContext db) : IAnalysisStats
 {
-    /// <summary>One row per (day), (service) and (sentiment) group: its kind, key, and the outcome counts.</summary>
+    /// <summary>
+    /// One row per (day), (service) and (sentiment) group: its kind, key, and the outcome counts. The days before the
+    /// roll-up's watermark come from <c>call_stats_analysis</c> (migration <c>CallAnalysisRollup</c>), the others from
+    /// <c>calls</c>, split at the same day as the other stats (the watermark, within the range).
+    /// </summary>
     internal const string Sql = """
-        SELECT CASE WHEN GROUPING(day) = 0 THEN 'day' WHEN GROUPING(analysis_service) = 0 THEN 'service' ELSE 'sentiment' END AS kind,
-               day, analysis_service, analysis_sentiment,
-               count(*)::int,
-               count(*) FILTER (WHERE analysis_outcome = 'resolved')::int,
-               count(*) FILTER (WHERE analysis_outcome = 'follow_up')::int,
-               count(*) FILTER (WHERE analysis_outcome = 'not_resolved')::int
-        FROM (
-            SELECT (received_at AT TIME ZONE 'UTC')::date AS day, analysis_service, analysis_sentiment, analysis_outcome
+        WITH split AS MATERIALIZED (
+            SELECT LEAST(GREATEST(COALESCE(rolled_up_before, @first_day), @first_day), @end_day) AS day FROM call_stats_state
+        ),
+        analysed AS (
+            SELECT a.day, a.service, a.sentiment, a.outcome, a.calls
+            FROM call_stats_analysis a
+            WHERE a.day >= @first_day AND a.day < (SELECT day FROM split)
+            UNION ALL
+            SELECT (received_at AT TIME ZONE 'UTC')::date, analysis_service, analysis_sentiment, analysis_outcome, 1
             FROM calls
-            WHERE received_at >= @from AND received_at < @to AND analysis_status = 'done' AND analysis_outcome IS NOT NULL
-        ) analysed
-        GROUP BY GROUPING SETS ((day), (analysis_service), (analysis_sentiment))
+            WHERE received_at >= (SELECT day FROM split)::timestamp AT TIME ZONE 'UTC' AND received_at < @to
+              AND analysis_status = 'done' AND analysis_outcome IS NOT NULL
+        )
+        SELECT CASE WHEN GROUPING(day) = 0 THEN 'day' WHEN GROUPING(service) = 0 THEN 'service' ELSE 'sentiment' END AS kind,
+               day, service, sentiment,
+               sum(calls)::int,
+               COALESCE(sum(calls) FILTER (WHERE outcome = 'resolved'), 0)::int,
+               COALESCE(sum(calls) FILTER (WHERE outcome = 'follow_up'), 0)::int,
+               COALESCE(sum(calls) FILTER (WHERE outcome = 'not_resolved'), 0)::int
+        FROM analysed
+        GROUP BY GROUPING SETS ((day), (service), (sentiment))
         """;
 
     public async Task<AnalysisFigures> GetAsync(DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken)
@@ -40,7 +53,8 @@ internal sealed class AnalysisStats(EasyMoDbContext db) : IAnalysisStats
         try
         {
             await using var command = new NpgsqlCommand(Sql, connection);
-            command.Parameters.Add(new NpgsqlParameter("from", NpgsqlDbType.TimestampTz) { Value = new DateTimeOffset(firstDay, TimeOnly.MinValue, TimeSpan.Zero) });
+            command.Parameters.Add(new NpgsqlParameter("first_day", NpgsqlDbType.Date) { Value = firstDay });
+            command.Parameters.Add(new NpgsqlParameter("end_day", NpgsqlDbType.Date) { Value = lastDay.AddDays(1) });
             command.Parameters.Add(new NpgsqlParameter("to", NpgsqlDbType.TimestampTz) { Value = new DateTimeOffset(lastDay.AddDays(1), TimeOnly.MinValue, TimeSpan.Zero) });
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))

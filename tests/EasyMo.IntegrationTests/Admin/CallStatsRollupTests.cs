@@ -75,6 +75,18 @@ public sealed class CallStatsRollupTests : IAsyncLifetime
             WHERE status = 'ended' AND right(call_id, 1) <> '3';
             UPDATE calls SET measured_turns = 0 WHERE call_id = 'rtc_r005';
             """);
+        // Analyses on the ended calls of the last 80 days (retention keeps 90 days of content; the caller erased below has
+        // none): every outcome, sentiment and service, some without a service or sentiment; a few still pending.
+        await SqlAsync("""
+            UPDATE calls SET analysis_status = 'done',
+                   analysis_outcome = (ARRAY['resolved', 'follow_up', 'not_resolved'])[1 + right(call_id, 2)::int % 3],
+                   analysis_sentiment = (ARRAY['positive', 'neutral', 'negative', NULL])[1 + right(call_id, 2)::int % 4],
+                   analysis_service = (ARRAY['rides', 'pharmacy', 'wallet', NULL, 'rides'])[1 + right(call_id, 2)::int % 5]
+            WHERE status = 'ended' AND received_at > now() - interval '80 days' AND caller NOT LIKE '%0004';
+            UPDATE calls SET analysis_status = 'pending', analysis_outcome = NULL, analysis_sentiment = NULL, analysis_service = NULL,
+                   analysis_due_at = now()
+            WHERE call_id IN ('rtc_r005', 'rtc_r022');
+            """);
         // A bulk load into closed days is an operator's write: the rebuild takes it in.
         await SqlAsync("SELECT call_stats_rebuild()");
         await ShouldMatchAsync("seeded, then identity, runtime, model, voice and waits set by SQL");
@@ -111,6 +123,16 @@ public sealed class CallStatsRollupTests : IAsyncLifetime
             WHERE status IN ('ringing', 'accepted') AND call_id LIKE 'rtc_r%' AND received_at < now() - interval '2 days'
             """);
         await ShouldMatchAsync("calls in progress on closed days ended late");
+
+        // Analyses made late (the sweeper's retries), on closed days: what a compaction computed while they were pending is
+        // computed again once they have settled, without anyone marking the days.
+        (await StringsAsync("SELECT call_id FROM calls WHERE analysis_status = 'pending' ORDER BY 1")).ShouldBe(["rtc_r005", "rtc_r022"]);
+        await SqlAsync("""
+            UPDATE calls SET analysis_status = 'done', analysis_outcome = 'resolved', analysis_sentiment = 'negative', analysis_service = 'farmers',
+                   analysis_due_at = NULL
+            WHERE call_id IN ('rtc_r005', 'rtc_r022')
+            """);
+        await ShouldMatchAsync("analyses settled late on closed days");
 
         await InsertFallbackAsync("rtc_live_2", now, "pending");
         // Old fallbacks already sent, which retention deletes (their calls stay).
@@ -219,6 +241,8 @@ public sealed class CallStatsRollupTests : IAsyncLifetime
             await using var scope = _app.Services.CreateAsyncScope();
             var actual = Text(await scope.ServiceProvider.GetRequiredService<IAdminQueries>().GetCallStatsAsync(firstDay, today, Ct));
             actual.ShouldBe(expected, $"{step}: {days} days");
+            var analysis = Text(await scope.ServiceProvider.GetRequiredService<IAnalysisStats>().GetAsync(firstDay, today, Ct));
+            analysis.ShouldBe(await StatsOverCalls.AnalysisAsync(_app.ConnectionString, firstDay, today), $"{step}: analyses, {days} days");
         }
     }
 
@@ -344,6 +368,7 @@ public sealed class CallStatsRollupTests : IAsyncLifetime
             UNION ALL SELECT 'seconds ' || s::text FROM call_stats_durations s
             UNION ALL SELECT 'minutes ' || m::text FROM call_stats_duration_minutes m
             UNION ALL SELECT 'waits ' || w::text FROM call_stats_waits w
+            UNION ALL SELECT 'analysis ' || a::text FROM call_stats_analysis a
             ORDER BY 1
             """,
             connection);
@@ -356,6 +381,14 @@ public sealed class CallStatsRollupTests : IAsyncLifetime
 
         return rows;
     }
+
+    /// <summary>The analyses' figures as text: each day, service and sentiment with its counts.</summary>
+    private static string Text(AnalysisFigures figures) =>
+        string.Join('\n',
+            figures.ByDay.Select(day => $"day {day.Date:yyyy-MM-dd} {day.Analysed} {day.Resolved} {day.FollowUp} {day.NotResolved}")
+                .Concat(figures.ByService.Select(service => $"service {service.Service} {service.Analysed} {service.Resolved} {service.FollowUp} {service.NotResolved}"))
+                .Concat(figures.BySentiment.Where(pair => pair.Value != 0).Select(pair => $"sentiment {pair.Key} {pair.Value}"))
+                .Order(StringComparer.Ordinal));
 
     /// <summary>Every figure, as text: doubles to the last bit (R), lists in a fixed order.</summary>
     private static string Text(CallStats stats)
@@ -449,6 +482,51 @@ public sealed class CallStatsRollupTests : IAsyncLifetime
             FROM calls
             WHERE received_at >= @from AND received_at < @to
             """;
+
+        /// <summary>The analyses' figures as AnalysisStats computed them before the roll-up, straight from <c>calls</c>.</summary>
+        private const string AnalysisSql = """
+            SELECT CASE WHEN GROUPING(day) = 0 THEN 'day' WHEN GROUPING(analysis_service) = 0 THEN 'service' ELSE 'sentiment' END AS kind,
+                   day, analysis_service, analysis_sentiment,
+                   count(*)::int,
+                   count(*) FILTER (WHERE analysis_outcome = 'resolved')::int,
+                   count(*) FILTER (WHERE analysis_outcome = 'follow_up')::int,
+                   count(*) FILTER (WHERE analysis_outcome = 'not_resolved')::int
+            FROM (
+                SELECT (received_at AT TIME ZONE 'UTC')::date AS day, analysis_service, analysis_sentiment, analysis_outcome
+                FROM calls
+                WHERE received_at >= @from AND received_at < @to AND analysis_status = 'done' AND analysis_outcome IS NOT NULL
+            ) analysed
+            GROUP BY GROUPING SETS ((day), (analysis_service), (analysis_sentiment))
+            """;
+
+        public static async Task<string> AnalysisAsync(string connectionString, DateOnly firstDay, DateOnly lastDay)
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync(Ct);
+            await using var command = new NpgsqlCommand(AnalysisSql, connection);
+            command.Parameters.AddWithValue("from", new DateTimeOffset(firstDay, TimeOnly.MinValue, TimeSpan.Zero));
+            command.Parameters.AddWithValue("to", new DateTimeOffset(lastDay.AddDays(1), TimeOnly.MinValue, TimeSpan.Zero));
+            await using var reader = await command.ExecuteReaderAsync(Ct);
+            var lines = new List<string>();
+            while (await reader.ReadAsync(Ct))
+            {
+                var counts = $"{reader.GetInt32(4)} {reader.GetInt32(5)} {reader.GetInt32(6)} {reader.GetInt32(7)}";
+                switch (reader.GetString(0))
+                {
+                    case "day":
+                        lines.Add($"day {reader.GetFieldValue<DateOnly>(1):yyyy-MM-dd} {counts}");
+                        break;
+                    case "service" when !reader.IsDBNull(2):
+                        lines.Add($"service {reader.GetString(2)} {counts}");
+                        break;
+                    case "sentiment" when !reader.IsDBNull(3):
+                        lines.Add($"sentiment {reader.GetString(3)} {reader.GetInt32(4)}");
+                        break;
+                }
+            }
+
+            return string.Join('\n', lines.Order(StringComparer.Ordinal));
+        }
 
         private static readonly int?[] Bounds = [30, 60, 120, 300, 600, null];
 
