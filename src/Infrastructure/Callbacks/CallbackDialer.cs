@@ -74,7 +74,7 @@ internal sealed partial class CallbackDialer(
         var free = limit;
         if (calls.MaxLiveCalls > 0)
         {
-            var taken = await CallStore.CountLinesAsync(db, new LiveCallLimit(calls.MaxLiveCalls, now - calls.MaxCallDuration), calls.ClaimTimeout, cancellationToken);
+            var taken = await CallStore.CountLinesAsync(db, new LiveCallLimit(calls.MaxLiveCalls, now - calls.MaxCallDuration), calls.ClaimTimeout, beyond: 0, cancellationToken);
             free = Math.Min(limit, calls.MaxLiveCalls - taken);
         }
 

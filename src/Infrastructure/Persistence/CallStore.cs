@@ -9,6 +9,7 @@ using EasyMo.Domain.WhatsApp;
 using EasyMo.Infrastructure.Persistence.Configurations;
 using EasyMo.Infrastructure.Realtime;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
 namespace EasyMo.Infrastructure.Persistence;
@@ -72,36 +73,22 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time, MonitorOw
     public async Task<ICallDecision?> ClaimAsync(
         string webhookId, string eventType, Call call, LiveCallLimit? limit, TimeSpan claimTimeout, CancellationToken cancellationToken)
     {
-        // No savepoints: a failed claim rolls back whole, and each SAVEPOINT would cost a round trip on the hot path.
-        db.Database.AutoSavepointsEnabled = false;
-        var overLimit = false;
+        // One batch: the delivery, the call, and the ceiling's lock and count, in one round trip and one transaction
+        // (ClaimBatch). A failed claim rolls back whole.
+        bool overLimit;
         try
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            if (limit is not null)
-            {
-                overLimit = await CountLiveCallsAsync(limit, claimTimeout, cancellationToken) >= limit.Max;
-            }
-
-            db.WebhookDeliveries.Add(new WebhookDelivery
-            {
-                WebhookId = webhookId,
-                Source = "openai",
-                EventType = eventType,
-                CallId = call.CallId.Value,
-                ReceivedAt = call.ReceivedAt,
-            });
-            db.Calls.Add(call);
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            var entry = db.Calls.Add(call);
+            overLimit = await ClaimBatch.RunAsync(
+                db, entry, webhookId, eventType, limit is null ? null : () => CountLines(limit, claimTimeout, IncludingOwnClaim), limit?.Max ?? 0, cancellationToken);
         }
-        catch (DbUpdateException exception) when (exception.InnerException is PostgresException { SqlState: UniqueViolation, ConstraintName: CallConfiguration.SipCallIdIndex })
+        catch (PostgresException exception) when (exception is { SqlState: UniqueViolation, ConstraintName: CallConfiguration.SipCallIdIndex })
         {
             // The same SIP call, announced on the other runtime, is decided (or being decided) under OpenAI's other id.
             db.ChangeTracker.Clear();
             return null;
         }
-        catch (DbUpdateException exception) when (exception.InnerException is PostgresException { SqlState: UniqueViolation })
+        catch (PostgresException exception) when (exception.SqlState == UniqueViolation)
         {
             db.ChangeTracker.Clear();
             return await AwaitOrTakeOverAsync(call.CallId, claimTimeout, cancellationToken);
@@ -115,35 +102,59 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time, MonitorOw
         return new Decision(db, call, TakenOver: false, overLimit, time, monitor.OwnerOfAcceptedCalls);
     }
 
-    /// <summary>
-    /// The ceiling's count, one claim at a time: a transaction-scoped advisory lock, then (in a statement of its own, so
-    /// that its snapshot sees every claim committed before the lock was granted) the calls accepted and still counting as
-    /// live, the claims still deciding, and the calls back being dialed (each will take a line). Counting stops at the
-    /// ceiling. The callback dialer counts the same way under the same lock.
-    /// </summary>
-    private Task<int> CountLiveCallsAsync(LiveCallLimit limit, TimeSpan claimTimeout, CancellationToken cancellationToken) =>
-        CountLinesAsync(db, limit, claimTimeout, cancellationToken);
+    /// <summary>How far the claim's count goes: one line past the ceiling, its own claim being one of those it sees.</summary>
+    private const int IncludingOwnClaim = 1;
 
     /// <summary>How long a call back being dialed counts as a line (and then, unresolved, is in doubt): past any dial's timeout.</summary>
     internal static readonly TimeSpan DialingWindow = TimeSpan.FromMinutes(2);
 
-    /// <summary>Takes the ceiling's lock (for the caller's transaction) and counts the lines taken, at most <see cref="LiveCallLimit.Max"/>.</summary>
-    internal static async Task<int> CountLinesAsync(EasyMoDbContext db, LiveCallLimit limit, TimeSpan claimTimeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// The ceiling's count, one transaction at a time: a transaction-scoped advisory lock, then (a statement of its own,
+    /// so that its snapshot sees every claim committed before the lock was granted) the calls accepted and still counting
+    /// as live, the claims still deciding, and the calls back being dialed (each will take a line); counting stops
+    /// <paramref name="beyond"/> lines past the ceiling. Both statements go in one round trip. The claim runs them at the
+    /// end of its own batch (ClaimBatch), so that the lock is held for the count and the commit only; the callback dialer
+    /// counts the same way under the same lock, in its transaction.
+    /// </summary>
+    internal static async Task<int> CountLinesAsync(EasyMoDbContext db, LiveCallLimit limit, TimeSpan claimTimeout, int beyond, CancellationToken cancellationToken)
     {
-        await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock({LiveCallsLock})", cancellationToken);
-        return await db.Database
-            .SqlQuery<int>(
-                $"""
-                SELECT count(*)::int AS "Value"
-                FROM (SELECT 1 FROM calls
-                      WHERE (status = 'accepted' AND accepted_at > {limit.AcceptedSince})
-                         OR (status = 'ringing' AND claimed_at > now() - {claimTimeout})
-                      UNION ALL
-                      SELECT 1 FROM callbacks WHERE status = 'dialing' AND dialed_at > now() - {DialingWindow}
-                      LIMIT {limit.Max}) AS live
-                """)
-            .SingleAsync(cancellationToken);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await using var batch = new NpgsqlBatch(connection, (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction());
+        foreach (var command in CountLines(limit, claimTimeout, beyond))
+        {
+            batch.BatchCommands.Add(command);
+        }
+
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return reader.GetInt32(0);
     }
+
+    /// <summary>The ceiling's lock and count, as two statements of a batch (the count's result is the second).</summary>
+    private static NpgsqlBatchCommand[] CountLines(LiveCallLimit limit, TimeSpan claimTimeout, int beyond) =>
+    [
+        new("SELECT pg_advisory_xact_lock($1)") { Parameters = { new NpgsqlParameter { Value = LiveCallsLock } } },
+        new(
+            """
+            SELECT count(*)::int
+            FROM (SELECT 1 FROM calls
+                  WHERE (status = 'accepted' AND accepted_at > $1)
+                     OR (status = 'ringing' AND claimed_at > now() - $2)
+                  UNION ALL
+                  SELECT 1 FROM callbacks WHERE status = 'dialing' AND dialed_at > now() - $3
+                  LIMIT $4) AS live
+            """)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter { Value = limit.AcceptedSince },
+                new NpgsqlParameter { Value = claimTimeout },
+                new NpgsqlParameter { Value = DialingWindow },
+                new NpgsqlParameter { Value = limit.Max + beyond },
+            },
+        },
+    ];
 
     /// <summary>
     /// Another delivery holds the claim: wait for its decision to be recorded (then there is nothing to do), or — once

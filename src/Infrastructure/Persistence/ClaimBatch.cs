@@ -1,0 +1,117 @@
+using EasyMo.Domain.Calls;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Npgsql;
+
+namespace EasyMo.Infrastructure.Persistence;
+
+/// <summary>
+/// The claim of a call as one batch, one round trip and one implicit transaction (Npgsql sends a batch with one Sync, and
+/// PostgreSQL runs it as a single transaction): the webhook delivery's <c>INSERT</c>, the call's <c>INSERT</c> (built
+/// from the EF model, so that it writes every mapped column as <c>SaveChanges</c> would, with the same text and the same
+/// parameter conversions), and, under a live-call ceiling, the ceiling's advisory lock and count. The lock is taken after
+/// the inserts and released by the commit at the end of the same batch, so it is held for the count and the commit only,
+/// never across a round trip to the service (whose continuation may wait for a busy thread pool).
+/// </summary>
+internal static class ClaimBatch
+{
+    private const string DeliveryInsert = """
+        INSERT INTO webhook_deliveries (webhook_id, call_id, event_type, received_at, source)
+        VALUES ($1, $2, $3, $4, 'openai')
+        """;
+
+    private static readonly object Gate = new();
+    private static (IModel Model, string Sql, IProperty[] Columns, IProperty Generated)? _insert;
+
+    /// <summary>
+    /// Runs the claim for <paramref name="entry"/> (a call just added to the context): returns whether the ceiling is
+    /// passed (<c>false</c> without <paramref name="count"/>), with the call's entry then unchanged, as stored.
+    /// </summary>
+    public static async Task<bool> RunAsync(
+        EasyMoDbContext db, EntityEntry<Call> entry, string webhookId, string eventType, Func<NpgsqlBatchCommand[]>? count, int max,
+        CancellationToken cancellationToken)
+    {
+        var (sql, columns, generated) = InsertOf(db.Model);
+        var factory = new NpgsqlCommand();
+        var insert = new NpgsqlBatchCommand(sql);
+        foreach (var column in columns)
+        {
+            var mapping = column.GetRelationalTypeMapping();
+            insert.Parameters.Add((NpgsqlParameter)mapping.CreateParameter(factory, string.Empty, entry.Property(column.Name).CurrentValue, column.IsNullable));
+        }
+
+        var call = entry.Entity;
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand(DeliveryInsert)
+                {
+                    Parameters =
+                    {
+                        new NpgsqlParameter { Value = webhookId },
+                        new NpgsqlParameter { Value = call.CallId.Value },
+                        new NpgsqlParameter { Value = eventType },
+                        new NpgsqlParameter { Value = call.ReceivedAt },
+                    },
+                },
+                insert,
+            },
+        };
+        foreach (var command in count?.Invoke() ?? [])
+        {
+            batch.BatchCommands.Add(command);
+        }
+
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            var claimedAt = reader.GetFieldValue<DateTimeOffset>(0);
+            var lines = 0;
+            if (count is not null)
+            {
+                await reader.NextResultAsync(cancellationToken); // the lock
+                await reader.NextResultAsync(cancellationToken);
+                await reader.ReadAsync(cancellationToken);
+                lines = reader.GetInt32(0);
+            }
+
+            await reader.DisposeAsync();
+            entry.Property(generated.Name).CurrentValue = claimedAt;
+            entry.State = EntityState.Unchanged;
+            return count is not null && lines > max;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>The call's <c>INSERT</c> as EF Core writes it: every column but the store-generated one, in the model's order.</summary>
+    private static (string Sql, IProperty[] Columns, IProperty Generated) InsertOf(IModel model)
+    {
+        var cached = _insert;
+        if (cached is { } hit && ReferenceEquals(hit.Model, model))
+        {
+            return (hit.Sql, hit.Columns, hit.Generated);
+        }
+
+        var type = model.FindEntityType(typeof(Call)) ?? throw new InvalidOperationException("Call is not in the model.");
+        var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
+        var properties = type.GetProperties().ToArray();
+        var generated = properties.Single(property => property.ValueGenerated == ValueGenerated.OnAdd && property.GetDefaultValueSql() is not null);
+        var columns = properties.Where(property => property != generated).ToArray();
+        var names = columns.Select(property => property.GetColumnName(table)!).ToArray();
+        var sql = $"INSERT INTO {table.Name} ({string.Join(", ", names)})\nVALUES ({string.Join(", ", names.Select((_, i) => $"${i + 1}"))})\nRETURNING {generated.GetColumnName(table)}";
+        lock (Gate)
+        {
+            _insert = (model, sql, columns, generated);
+        }
+
+        return (sql, columns, generated);
+    }
+}
