@@ -323,7 +323,29 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time, MonitorOw
 
     public void Add(CallRequest request) => db.CallRequests.Add(request);
 
+    public void Enqueue(OutboxMessage message) => db.OutboxMessages.Add(message);
+
     public Task SaveChangesAsync(CancellationToken cancellationToken) => db.SaveChangesAsync(cancellationToken);
+
+    public async Task<bool> SaveWithOutboxAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException exception) when (exception.InnerException is PostgresException { SqlState: UniqueViolation, ConstraintName: OutboxMessageConfiguration.DeduplicationKeyIndex })
+        {
+            // The same message was recorded meanwhile (a concurrent request for the same purpose): the rest is saved without it.
+            foreach (var entry in db.ChangeTracker.Entries<OutboxMessage>().Where(entry => entry.State == EntityState.Added).ToList())
+            {
+                entry.State = EntityState.Detached;
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            return false;
+        }
+    }
 
     /// <summary>A claim as another delivery sees it (columns named as the snake-case convention reads them).</summary>
     private sealed record ClaimState(string Status, bool Stale);
