@@ -275,6 +275,16 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time, MonitorOw
     {
         await db.Transcripts.Where(turn => turn.CallId == callId).ExecuteDeleteAsync(cancellationToken);
         await db.CallRequests.Where(request => request.CallId == callId).ExecuteDeleteAsync(cancellationToken);
+
+        // A warm transfer's brief told someone what the caller said: it goes too (one already delivered cannot be unsent).
+        await db.Database.ExecuteSqlInterpolatedAsync(
+            $"""
+            DELETE FROM outbox_messages o USING calls c
+            WHERE c.id = {callId}
+                AND starts_with(o.deduplication_key, 'transfer-brief:' || c.call_id || ':')
+                AND substr(o.deduplication_key, length('transfer-brief:' || c.call_id || ':') + 1) ~ '^[0-9]+$'
+            """,
+            cancellationToken);
     }
 
     public async Task<bool> SaveSummaryAsync(Call call, CancellationToken cancellationToken)

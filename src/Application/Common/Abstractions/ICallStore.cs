@@ -59,7 +59,7 @@ public interface ICallStore
     /// </summary>
     Task<int> AppendTranscriptAsync(IReadOnlyList<TranscriptTurnDraft> turns, CancellationToken cancellationToken);
 
-    /// <summary>Deletes what was kept of a call's conversation (transcript, requests): the caller withdrew consent.</summary>
+    /// <summary>Deletes what was kept of a call's conversation (transcript, requests, transfer briefs): the caller withdrew consent.</summary>
     Task ForgetCallContentAsync(Guid callId, CancellationToken cancellationToken);
 
     /// <summary>Adds a record (activity, request) to be saved with the next <see cref="SaveChangesAsync"/>.</summary>
