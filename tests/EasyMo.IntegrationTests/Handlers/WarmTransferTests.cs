@@ -297,8 +297,32 @@ public sealed class WarmTransferTests
         brief.GetProperty("text").GetString().ShouldNotBeNull().ShouldContain("Serivisi: jobs");
         brief.GetProperty("status").GetString().ShouldBe("pending");
         brief.GetProperty("deliveryStatus").ValueKind.ShouldBe(JsonValueKind.Null);
+        details.GetProperty("events").EnumerateArray()
+            .ShouldContain(e => e.GetProperty("type").GetString() == "transfer_brief_queued" && e.GetProperty("detail").GetString() == "#1");
         var other = await AcceptNamedCallAsync(app, Events.NewRwandanNumber(), consent: null);
         (await client.GetFromJsonAsync<JsonElement>($"/api/calls/{other}", Ct)).GetProperty("transferBriefs").GetArrayLength().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task The_outbox_sends_the_brief_as_a_WhatsApp_text_to_the_target_s_contact()
+    {
+        await using var graph = await FakeGraph.StartAsync();
+        var token = "EAAG" + Convert.ToHexString(RandomNumberGenerator.GetBytes(20));
+        var sending = Combine(
+            WithWhatsApp(Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), "vt-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8))),
+            WithWhatsAppSending(graph, token),
+            WithOutbox());
+        await using var app = await StartAsync([.. sending.Select(p => (p.Key, p.Value)), ("Outbox:Enabled", "true")]);
+        var callId = await AcceptNamedCallAsync(app, Events.NewRwandanNumber(), consent: false);
+
+        (await TransferAsync(app, callId, "wallet")).ShouldBe(TransferOutcome.Transferring);
+        await Poll.UntilAsync(() => graph.Sends(Staff[1..]).Count > 0, "the brief's send");
+
+        var send = graph.Sends(Staff[1..]).ShouldHaveSingleItem();
+        using var body = JsonDocument.Parse(send.Body);
+        body.RootElement.GetProperty("type").GetString().ShouldBe("text");
+        body.RootElement.GetProperty("text").GetProperty("body").GetString().ShouldNotBeNull().ShouldContain("Serivisi: wallet");
+        await Poll.UntilAsync(() => BriefsAsync(app, callId).GetAwaiter().GetResult().Single().Status == OutboxStatus.Sent, "the brief marked sent");
     }
 
     [Fact]

@@ -106,7 +106,8 @@ public sealed record CallDetails(
 /// One step of a call's lifecycle, in order: <c>ringing</c>, <c>accepted</c> / <c>rejected</c> / <c>missed</c> /
 /// <c>failed</c>, <c>monitor</c>, <c>tool_call</c>, <c>transfer</c>, <c>key_press</c>, <c>guard</c>, <c>request</c>,
 /// <c>whatsapp_connected</c>, <c>whatsapp_terminated</c>, <c>whatsapp_fallback_queued</c>,
-/// <c>whatsapp_fallback_sent</c>, <c>ended</c>, <c>summary</c> (<c>done</c> or <c>failed</c>).
+/// <c>whatsapp_fallback_sent</c>, <c>transfer_brief_queued</c>, <c>transfer_brief_sent</c> (a warm transfer's brief:
+/// <c>#n</c>, and its delivery), <c>ended</c>, <c>summary</c> (<c>done</c> or <c>failed</c>).
 /// </summary>
 public sealed record CallEvent(DateTimeOffset At, string Type, string? Detail);
 
