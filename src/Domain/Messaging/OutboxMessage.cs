@@ -68,6 +68,12 @@ public sealed class OutboxMessage
 
     public DateTimeOffset? UpdatedAt { get; private set; }
 
+    /// <summary>
+    /// Whether the fallback template (written for callers) may stand in for this text outside the 24-hour window: not for
+    /// a warm transfer's brief, which goes to a member of staff and says what no template can.
+    /// </summary>
+    public bool MayFallBackToTemplate => !DeduplicationKey.StartsWith(TransferBriefKeyPrefix, StringComparison.Ordinal);
+
     public static OutboxMessage CallFallback(OpenAiCallId callId, PhoneNumber recipient, Language language, string body, DateTimeOffset now) =>
         new()
         {

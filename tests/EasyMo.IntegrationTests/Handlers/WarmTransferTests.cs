@@ -326,6 +326,27 @@ public sealed class WarmTransferTests
     }
 
     [Fact]
+    public async Task Outside_the_24_hour_window_a_brief_is_given_up_never_replaced_by_the_callers_fallback_template()
+    {
+        await using var graph = await FakeGraph.StartAsync();
+        graph.Responder = (request, _) => Task.FromResult(request.Type == "text" ? GraphReply.Error(400, 131047) : GraphReply.Sent());
+        var sending = Combine(
+            WithWhatsApp(Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), "vt-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8))),
+            WithWhatsAppSending(graph, "EAAG" + Convert.ToHexString(RandomNumberGenerator.GetBytes(20))),
+            WithOutbox());
+        await using var app = await StartAsync([.. sending.Select(p => (p.Key, p.Value)), ("Outbox:Enabled", "true"), ("WhatsApp:FallbackTemplate:Name", "call_unanswered")]);
+        var callId = await AcceptNamedCallAsync(app, Events.NewRwandanNumber(), consent: false);
+
+        (await TransferAsync(app, callId, "wallet")).ShouldBe(TransferOutcome.Transferring);
+        await Poll.UntilAsync(() => BriefsAsync(app, callId).GetAwaiter().GetResult().Single().Status == OutboxStatus.GivenUp, "the brief given up");
+
+        var brief = (await BriefsAsync(app, callId)).Single();
+        brief.Kind.ShouldBe(OutboxMessageKind.Text);
+        brief.LastErrorCode.ShouldBe(131047);
+        graph.Sends(Staff[1..]).ShouldAllBe(send => send.Type == "text");
+    }
+
+    [Fact]
     public async Task Erasing_the_caller_removes_the_briefs_about_their_calls()
     {
         await using var app = await StartAsync();
