@@ -22,7 +22,7 @@ public sealed class OutboxMessage
 
     public Guid Id { get; private set; }
 
-    /// <summary>What the message is for, unique: <c>call-fallback:{callId}</c>.</summary>
+    /// <summary>What the message is for, unique: <c>call-fallback:{callId}</c>, <c>transfer-brief:{callId}:{ordinal}</c>, ….</summary>
     public string DeduplicationKey { get; private set; }
 
     /// <summary>The recipient's number in digits, as the Graph API takes it.</summary>
@@ -68,6 +68,12 @@ public sealed class OutboxMessage
 
     public DateTimeOffset? UpdatedAt { get; private set; }
 
+    /// <summary>
+    /// Whether the fallback template (written for callers) may stand in for this text outside the 24-hour window: not for
+    /// a warm transfer's brief, which goes to a member of staff and says what no template can.
+    /// </summary>
+    public bool MayFallBackToTemplate => !DeduplicationKey.StartsWith(TransferBriefKeyPrefix, StringComparison.Ordinal);
+
     public static OutboxMessage CallFallback(OpenAiCallId callId, PhoneNumber recipient, Language language, string body, DateTimeOffset now) =>
         new()
         {
@@ -81,6 +87,40 @@ public sealed class OutboxMessage
             CreatedAt = now,
             NextAttemptAt = now,
         };
+
+    /// <summary>What every transfer brief's key starts with: <c>transfer-brief:{callId}:{ordinal}</c>.</summary>
+    public const string TransferBriefKeyPrefix = "transfer-brief:";
+
+    /// <summary>The keys of one call's transfer briefs start with this (the call id is followed by a colon: no other call's key matches).</summary>
+    public static string TransferBriefKeysOf(OpenAiCallId callId) => $"{TransferBriefKeyPrefix}{callId}:";
+
+    /// <summary>
+    /// What the person who takes a transferred call is told first (a warm transfer), once per transfer:
+    /// <c>transfer-brief:{callId}:{ordinal}</c>, <paramref name="ordinal"/> counting the call's transfers from 1. A
+    /// redelivered request for the same transfer finds the same key and adds nothing; a later transfer gets its own.
+    /// </summary>
+    public static OutboxMessage TransferBrief(OpenAiCallId callId, int ordinal, PhoneNumber recipient, Language language, string body, DateTimeOffset now)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(ordinal, 1);
+        ArgumentException.ThrowIfNullOrWhiteSpace(body);
+        if (callId.Value is null)
+        {
+            throw new DomainException("A transfer brief needs the call's id.");
+        }
+
+        return new()
+        {
+            Id = Guid.CreateVersion7(now),
+            DeduplicationKey = $"{TransferBriefKeysOf(callId)}{ordinal}",
+            Recipient = recipient.Digits,
+            Body = body.Trim(),
+            Language = language,
+            Status = OutboxStatus.Pending,
+            Kind = OutboxMessageKind.Text,
+            CreatedAt = now,
+            NextAttemptAt = now,
+        };
+    }
 
     /// <summary>The text answer to a voice note (or the polite refusal of one), once per note: <c>voice-note-reply:{messageId}</c>.</summary>
     public static OutboxMessage VoiceNoteReply(string messageId, PhoneNumber recipient, Language language, string body, DateTimeOffset now)

@@ -123,6 +123,15 @@ public static class StartupConfiguration
         problems.AddRange(Identity(configuration).Problems());
         try
         {
+            problems.AddRange(Calls(configuration).TransferBriefProblems());
+        }
+        catch (InvalidOperationException)
+        {
+            problems.Add("Calls: a setting cannot be read (durations as hh:mm:ss, counts as whole numbers).");
+        }
+
+        try
+        {
             problems.AddRange(Callbacks(configuration).Problems());
         }
         catch (InvalidOperationException)
@@ -236,6 +245,10 @@ public static class StartupConfiguration
     /// <summary>The WhatsApp settings as the service binds them (section <c>WhatsApp</c>).</summary>
     public static WhatsAppOptions WhatsApp(IConfiguration configuration) =>
         configuration.GetSection(WhatsAppOptions.SectionName).Get<WhatsAppOptions>() ?? new WhatsAppOptions();
+
+    /// <summary>The call-handling settings as the service binds them (section <c>Calls</c>).</summary>
+    public static CallHandlingOptions Calls(IConfiguration configuration) =>
+        configuration.GetSection(CallHandlingOptions.SectionName).Get<CallHandlingOptions>() ?? new CallHandlingOptions();
 
     /// <summary>The caller-identity settings as the service binds them (section <c>Identity</c>).</summary>
     public static CallerIdentityOptions Identity(IConfiguration configuration) =>

@@ -154,6 +154,14 @@ internal sealed class AdminQueries(EasyMoDbContext db, TimeProvider time, IOptio
                 SELECT sent_at, 'whatsapp_fallback_sent', delivery_status, 3
                 FROM outbox_messages WHERE deduplication_key = 'call-fallback:' || @call_id AND sent_at IS NOT NULL
                 UNION ALL
+                SELECT created_at, 'transfer_brief_queued', '#' || substr(deduplication_key, length('transfer-brief:' || @call_id || ':') + 1), 3
+                FROM outbox_messages WHERE starts_with(deduplication_key, 'transfer-brief:' || @call_id || ':')
+                    AND substr(deduplication_key, length('transfer-brief:' || @call_id || ':') + 1) ~ '^[0-9]+$'
+                UNION ALL
+                SELECT sent_at, 'transfer_brief_sent', concat_ws(' ', '#' || substr(deduplication_key, length('transfer-brief:' || @call_id || ':') + 1), delivery_status), 3
+                FROM outbox_messages WHERE starts_with(deduplication_key, 'transfer-brief:' || @call_id || ':')
+                    AND substr(deduplication_key, length('transfer-brief:' || @call_id || ':') + 1) ~ '^[0-9]+$' AND sent_at IS NOT NULL
+                UNION ALL
                 SELECT ended_at, 'ended', end_reason, 4 FROM calls WHERE id = @id AND ended_at IS NOT NULL
                 UNION ALL
                 SELECT summary_settled_at, 'summary', summary_status, 5 FROM calls WHERE id = @id AND summary_settled_at IS NOT NULL

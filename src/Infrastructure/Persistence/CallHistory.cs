@@ -1,5 +1,6 @@
 using EasyMo.Application.Common.Abstractions;
 using EasyMo.Domain.Calls;
+using EasyMo.Domain.Messaging;
 using Microsoft.EntityFrameworkCore;
 
 namespace EasyMo.Infrastructure.Persistence;
@@ -29,6 +30,22 @@ internal sealed class CallHistory(EasyMoDbContext db) : ICallHistory
 
     public async Task<IReadOnlyList<CallRequest>> GetRequestsAsync(Guid callId, CancellationToken cancellationToken) =>
         await db.CallRequests.AsNoTracking().Where(request => request.CallId == callId).OrderBy(request => request.At).ThenBy(request => request.Id).ToListAsync(cancellationToken);
+
+    public async Task<IReadOnlyList<OutboxMessage>> GetTransferBriefsAsync(OpenAiCallId callId, CancellationToken cancellationToken)
+    {
+        var prefix = OutboxMessage.TransferBriefKeysOf(callId);
+        var found = await db.OutboxMessages.AsNoTracking()
+            .Where(message => message.DeduplicationKey.StartsWith(prefix))
+            .ToListAsync(cancellationToken);
+
+        // Ids may hold ':': another call's keys can start with this prefix too, but only this call's end in the ordinal alone.
+        return found
+            .Select(message => (Message: message, Ordinal: int.TryParse(message.DeduplicationKey.AsSpan(prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0))
+            .Where(found => found.Ordinal > 0)
+            .OrderBy(found => found.Ordinal)
+            .Select(found => found.Message)
+            .ToList();
+    }
 
     public Task<string?> GetLastSummaryAsync(Guid profileId, CancellationToken cancellationToken) => LastSummary(db, profileId, cancellationToken);
 }

@@ -286,6 +286,16 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time, MonitorOw
     {
         await db.Transcripts.Where(turn => turn.CallId == callId).ExecuteDeleteAsync(cancellationToken);
         await db.CallRequests.Where(request => request.CallId == callId).ExecuteDeleteAsync(cancellationToken);
+
+        // A warm transfer's brief told someone what the caller said: it goes too (one already delivered cannot be unsent).
+        await db.Database.ExecuteSqlInterpolatedAsync(
+            $"""
+            DELETE FROM outbox_messages o USING calls c
+            WHERE c.id = {callId}
+                AND starts_with(o.deduplication_key, 'transfer-brief:' || c.call_id || ':')
+                AND substr(o.deduplication_key, length('transfer-brief:' || c.call_id || ':') + 1) ~ '^[0-9]+$'
+            """,
+            cancellationToken);
     }
 
     public async Task<bool> SaveSummaryAsync(Call call, CancellationToken cancellationToken)
@@ -334,7 +344,29 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time, MonitorOw
 
     public void Add(CallRequest request) => db.CallRequests.Add(request);
 
+    public void Enqueue(OutboxMessage message) => db.OutboxMessages.Add(message);
+
     public Task SaveChangesAsync(CancellationToken cancellationToken) => db.SaveChangesAsync(cancellationToken);
+
+    public async Task<bool> SaveWithOutboxAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException exception) when (exception.InnerException is PostgresException { SqlState: UniqueViolation, ConstraintName: OutboxMessageConfiguration.DeduplicationKeyIndex })
+        {
+            // The same message was recorded meanwhile (a concurrent request for the same purpose): the rest is saved without it.
+            foreach (var entry in db.ChangeTracker.Entries<OutboxMessage>().Where(entry => entry.State == EntityState.Added).ToList())
+            {
+                entry.State = EntityState.Detached;
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            return false;
+        }
+    }
 
     /// <summary>A claim as another delivery sees it (columns named as the snake-case convention reads them).</summary>
     private sealed record ClaimState(string Status, bool Stale);

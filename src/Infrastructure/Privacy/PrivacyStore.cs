@@ -10,7 +10,8 @@ namespace EasyMo.Infrastructure.Privacy;
 
 /// <summary>
 /// Finds everything about one caller by number: their profiles (by <c>phone</c> or <c>wa_id</c>), the calls they made
-/// (by <c>caller</c> or profile), their WhatsApp calls, voice notes, recordings, the messages sent to them and their calls back. Exports
+/// (by <c>caller</c> or profile), their WhatsApp calls, voice notes, recordings, the messages sent to them (and the
+/// warm-transfer briefs about their calls) and their calls back. Exports
 /// rows as PostgreSQL writes them (<c>row_to_json</c>), so an export is exactly what the tables hold.
 /// </summary>
 internal sealed class PrivacyStore(EasyMoDbContext db, Pseudonymizer pseudonyms) : IPrivacyStore
@@ -120,7 +121,17 @@ internal sealed class PrivacyStore(EasyMoDbContext db, Pseudonymizer pseudonyms)
         var recordings = await IdsAsync(
             "SELECT id FROM call_recordings WHERE profile_id = ANY(@profiles) OR whatsapp_call_id IN (SELECT whatsapp_call_id FROM whatsapp_calls WHERE id = ANY(@wacalls))",
             cancellationToken, Array("profiles", profiles), Array("wacalls", whatsAppCalls));
-        var outbox = await IdsAsync("SELECT id FROM outbox_messages WHERE recipient = @digits", cancellationToken, Clone(digits));
+        // The messages sent to the caller, and the briefs about their calls sent to whoever took them (warm transfers:
+        // transfer-brief:{callId}:{n}, the ordinal alone after the call's id, which may itself hold a colon).
+        var outbox = await IdsAsync(
+            """
+            SELECT id FROM outbox_messages WHERE recipient = @digits
+            UNION
+            SELECT o.id FROM outbox_messages o JOIN calls c ON c.id = ANY(@calls)
+                AND starts_with(o.deduplication_key, 'transfer-brief:' || c.call_id || ':')
+                AND substr(o.deduplication_key, length('transfer-brief:' || c.call_id || ':') + 1) ~ '^[0-9]+$'
+            """,
+            cancellationToken, Clone(digits), Array("calls", calls));
         var callbacks = await IdsAsync("SELECT id FROM callbacks WHERE phone = @phone OR profile_id = ANY(@profiles)", cancellationToken, Clone(number), Array("profiles", profiles));
         var whatsAppCallIds = await db.Database.SqlQueryRaw<string>(
                 """

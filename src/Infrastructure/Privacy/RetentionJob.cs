@@ -12,7 +12,8 @@ namespace EasyMo.Infrastructure.Privacy;
 
 /// <summary>
 /// Every <see cref="PrivacyOptions.RetentionInterval"/>: purges content older than <see cref="PrivacyOptions.RetainContentFor"/>
-/// (transcripts, requests, summaries, voice notes, recording references, messages no longer pending) and replaces
+/// (transcripts, requests, summaries, voice notes, recording references, messages no longer pending, transfer briefs
+/// whatever their state) and replaces
 /// caller numbers on call metadata older than <see cref="PrivacyOptions.PseudonymiseAfter"/> with their pseudonym.
 /// A work of the <see cref="WorkRunner{TWork,TKey}"/>, safe with several instances: a run first takes the
 /// <c>retention</c> lease in <c>work_leases</c> (by the database's clock; no session lock, so it works behind a
@@ -48,6 +49,8 @@ internal sealed partial class RetentionJob(
         ("voice_notes", "DELETE FROM voice_notes WHERE id IN (SELECT id FROM voice_notes WHERE received_at < @cutoff LIMIT @batch FOR UPDATE SKIP LOCKED)"),
         ("call_recordings", "DELETE FROM call_recordings WHERE id IN (SELECT id FROM call_recordings WHERE received_at < @cutoff LIMIT @batch FOR UPDATE SKIP LOCKED)"),
         ("outbox_messages", "DELETE FROM outbox_messages WHERE id IN (SELECT id FROM outbox_messages WHERE status <> 'pending' AND created_at < @cutoff LIMIT @batch FOR UPDATE SKIP LOCKED)"),
+        // A warm transfer's brief holds what a caller said; one never sent (WhatsApp not configured) is not kept for ever either.
+        ("outbox_messages.transfer_briefs", "DELETE FROM outbox_messages WHERE id IN (SELECT id FROM outbox_messages WHERE status = 'pending' AND deduplication_key LIKE 'transfer-brief:%' AND created_at < @cutoff LIMIT @batch FOR UPDATE SKIP LOCKED)"),
         // A call back holds the number it called; settled ones go with the content (one still queued or dialing is live work).
         ("callbacks", "DELETE FROM callbacks WHERE id IN (SELECT id FROM callbacks WHERE status NOT IN ('queued', 'dialing') AND requested_at < @cutoff LIMIT @batch FOR UPDATE SKIP LOCKED)"),
 

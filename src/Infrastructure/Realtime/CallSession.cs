@@ -4,6 +4,7 @@ using EasyMo.Application.Common.Abstractions;
 using EasyMo.Application.Common.Metrics;
 using EasyMo.Application.Features.Callbacks;
 using EasyMo.Application.Features.Callbacks.RecordCallbackProgress;
+using EasyMo.Application.Features.Calls;
 using EasyMo.Application.Features.Calls.HandleCallTool;
 using EasyMo.Application.Features.Calls.RecordCallConsent;
 using EasyMo.Application.Features.Calls.RecordCallEnded;
@@ -51,6 +52,11 @@ internal sealed partial class CallSession(
 
     /// <summary>How long the end waits for the call's last turns to be written.</summary>
     private static readonly TimeSpan TranscriptFlushWait = TimeSpan.FromSeconds(10);
+
+    /// <summary>What the model is told when it asks for a transfer while the call is being transferred already.</summary>
+    private static readonly CallToolResult AlreadyTransferring = new(
+        JsonSerializer.Serialize(new { status = "transferring", instruction = "The caller is already being connected to a person; do not ask again." }),
+        ToolFollowUp.Transferred);
 
     private readonly List<SpokenTurn> _unconsentedTurns = [];
 
@@ -380,7 +386,11 @@ internal sealed partial class CallSession(
 
             case ToolCalled tool:
                 var called = time.GetTimestamp();
-                var result = await SendAsync(new HandleCallToolCommand(callId, tool.Name, tool.Arguments), stoppingToken);
+                // A transfer already under way is the same transfer (the model asking again, the event seen twice): not a
+                // second REFER, nor a second brief for the person answering.
+                var result = tool.Name == AgentTools.TransferToHuman && _endReason == CallEndReason.Transferred
+                    ? AlreadyTransferring
+                    : await SendAsync(new HandleCallToolCommand(callId, tool.Name, tool.Arguments), stoppingToken);
                 foreach (var clientEvent in _protocol.ToolOutput(tool.ToolCallId, result.Output))
                 {
                     await socket.SendAsync(clientEvent, stoppingToken);

@@ -79,7 +79,7 @@ internal sealed partial class OutboxDispatcher(
                 Sent(logger, message.Id, message.DeduplicationKey, recipient, message.Kind, result.ProviderMessageId, message.Attempts);
                 break;
 
-            case GraphSendOutcome.OutsideWindow when message.Kind == OutboxMessageKind.Text
+            case GraphSendOutcome.OutsideWindow when message.Kind == OutboxMessageKind.Text && message.MayFallBackToTemplate
                 && whatsApp.Value.FallbackTemplate is { Name: { Length: > 0 } template } fallback:
                 var language = string.IsNullOrWhiteSpace(fallback.Language) ? message.Language.Code : fallback.Language;
                 message.SwitchToTemplate(template, language, result.ErrorCode, now);
@@ -88,9 +88,9 @@ internal sealed partial class OutboxDispatcher(
                 break;
 
             case GraphSendOutcome.OutsideWindow:
-                var reason = message.Kind == OutboxMessageKind.Text
-                    ? "outside the 24-hour window and no WhatsApp:FallbackTemplate:Name configured"
-                    : "template refused outside the 24-hour window";
+                var reason = message.Kind != OutboxMessageKind.Text ? "template refused outside the 24-hour window"
+                    : message.MayFallBackToTemplate ? "outside the 24-hour window and no WhatsApp:FallbackTemplate:Name configured"
+                    : "outside the 24-hour window: the contact has not written to the business number in 24 hours (no template for a brief)";
                 await GiveUpAsync(db, message, result.ErrorCode, reason, recipient, now, cancellationToken);
                 break;
 

@@ -178,6 +178,31 @@ public sealed class DashboardTests
         (await db.Calls.AsNoTracking().SingleAsync(Ct)).Caller.ShouldBeNull(); // the call stays, without the number
     }
 
+    [Fact]
+    public async Task A_call_s_detail_shows_the_brief_sent_for_its_warm_transfer_and_its_delivery()
+    {
+        await using var app = await EasyMoApp.StartAsync(new Dictionary<string, string?>
+        {
+            ["Calls:TransferTargets:default"] = "sip:desk@pbx.example",
+            ["Calls:TransferContacts:default"] = "+250788555003",
+            ["Outbox:Enabled"] = "false",
+        }, kestrel: true);
+        var calls = await SeedCallsAsync(app, "+250788100003");
+        (await app.SendAsync(new Application.Features.Calls.TransferCall.TransferCallCommand(
+            calls[0].AsCallId(), Application.Features.Calls.TransferCall.TransferTrigger.AgentTool, Service: "pharmacy")))
+            .ShouldBe(Application.Features.Calls.TransferCall.TransferOutcome.Transferring);
+        await using var browser = await LaunchAsync();
+        var page = await SignInAsync(browser, app, app.AdminToken);
+
+        await page.Locator($"#calls tbody tr[data-call-id='{calls[0]}'] a").ClickAsync();
+
+        await Assertions.Expect(page.Locator("#detail-id")).ToHaveTextAsync(calls[0]);
+        await Assertions.Expect(page.Locator("#detail-briefs li")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#detail-briefs")).ToContainTextAsync("#1 to +250788555003");
+        await Assertions.Expect(page.Locator("#detail-briefs")).ToContainTextAsync("pending");
+        await Assertions.Expect(page.Locator("#detail-briefs .brief-text")).ToContainTextAsync("Serivisi: pharmacy");
+    }
+
     private static async Task<IPage> SignInAsync(BrowserSession browser, EasyMoApp app, string token)
     {
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 1000 } });

@@ -1,4 +1,5 @@
 using EasyMo.Domain.Calls;
+using EasyMo.Domain.Messaging;
 
 namespace EasyMo.Application.Common.Abstractions;
 
@@ -13,6 +14,9 @@ public interface ICallHistory
 
     /// <summary>What the caller asked for during a call, in order.</summary>
     Task<IReadOnlyList<CallRequest>> GetRequestsAsync(Guid callId, CancellationToken cancellationToken);
+
+    /// <summary>The briefs sent for the call's warm transfers (outbox messages <c>transfer-brief:{callId}:{n}</c>), in order.</summary>
+    Task<IReadOnlyList<OutboxMessage>> GetTransferBriefsAsync(OpenAiCallId callId, CancellationToken cancellationToken);
 
     /// <summary>The summary of the profile's most recently ended call that has one; null when none has.</summary>
     Task<string?> GetLastSummaryAsync(Guid profileId, CancellationToken cancellationToken);

@@ -59,7 +59,7 @@ public interface ICallStore
     /// </summary>
     Task<int> AppendTranscriptAsync(IReadOnlyList<TranscriptTurnDraft> turns, CancellationToken cancellationToken);
 
-    /// <summary>Deletes what was kept of a call's conversation (transcript, requests): the caller withdrew consent.</summary>
+    /// <summary>Deletes what was kept of a call's conversation (transcript, requests, transfer briefs): the caller withdrew consent.</summary>
     Task ForgetCallContentAsync(Guid callId, CancellationToken cancellationToken);
 
     /// <summary>Adds a record (activity, request) to be saved with the next <see cref="SaveChangesAsync"/>.</summary>
@@ -68,8 +68,18 @@ public interface ICallStore
     /// <inheritdoc cref="Add(CallActivity)"/>
     void Add(CallRequest request);
 
+    /// <summary>Adds a WhatsApp message to the outbox, saved with the next save (in the same transaction as the rest).</summary>
+    void Enqueue(OutboxMessage message);
+
     /// <summary>Saves changes to tracked calls and profiles.</summary>
     Task SaveChangesAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Saves as <see cref="SaveChangesAsync"/> does, with the messages <see cref="Enqueue"/>d; a message whose
+    /// deduplication key is taken already (the same purpose, recorded by a concurrent request) is left out and the rest is
+    /// saved. Returns false when a message was left out.
+    /// </summary>
+    Task<bool> SaveWithOutboxAsync(CancellationToken cancellationToken);
 
     /// <summary>
     /// Saves the summary's outcome on <paramref name="call"/> only while the stored call's summary is still pending: an

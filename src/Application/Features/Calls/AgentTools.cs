@@ -20,7 +20,7 @@ public static class AgentTools
     [
         new(TransferToHuman,
             "Connect the caller to a human EasyMO agent. Use it when the caller asks for a person, is upset, or needs help you cannot give. Tell the caller you are connecting them first.",
-            """{"type":"object","properties":{"reason":{"type":"string","description":"Why the caller needs a person, in a few words."}},"required":["reason"],"additionalProperties":false}"""),
+            $$$"""{"type":"object","properties":{"reason":{"type":"string","description":"Why the caller needs a person, in a few words."},"service":{"type":"string","enum":[{{{ServiceNames}}}],"description":"The EasyMO service the caller needs, when you know it; the person who answers is told it."}},"required":["reason"],"additionalProperties":false}"""),
         new(EndCall,
             "End the call after you have said goodbye, when the caller has nothing more to ask.",
             """{"type":"object","properties":{},"additionalProperties":false}"""),

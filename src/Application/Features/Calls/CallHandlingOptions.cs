@@ -60,10 +60,51 @@ public sealed class CallHandlingOptions
     /// </summary>
     public Dictionary<string, string> TransferTargets { get; set; } = new();
 
+    /// <summary>
+    /// Who answers each transfer target, for the warm transfer: the WhatsApp number (E.164, <c>+</c> optional) that gets the
+    /// call's brief before the REFER completes, by the same keys and in the same order as <see cref="TransferTargets"/>.
+    /// No contact for a call: no brief, the transfer goes on as before.
+    /// </summary>
+    public Dictionary<string, string> TransferContacts { get; set; } = new();
+
+    /// <summary>
+    /// Longest the transfer waits for the two-line summary of a consented call's conversation so far; past it (or when the
+    /// summary fails) the brief goes without it. The caller hears the agent's "connecting you" meanwhile.
+    /// </summary>
+    public TimeSpan TransferBriefSummaryTimeout { get; set; } = TimeSpan.FromSeconds(2.5);
+
     /// <summary>Carrier trunks, named by the dialed number's prefix (E.164 digits), e.g. <c>250788 → MTN Rwanda</c>.</summary>
     public Dictionary<string, string> TrunksByDialedPrefix { get; set; } = new()
     {
         ["250"] = "MTN Rwanda",
         ["356"] = "GO Malta",
     };
+
+    /// <summary>The transfer contacts' key order for a call: <c>{language}-{channel}</c>, <c>{language}</c>, <c>{channel}</c>, <c>default</c>.</summary>
+    public static string[] TransferKeys(string language, string channel) => [$"{language}-{channel}", language, channel, "default"];
+
+    /// <summary>Problems with the warm transfer's settings, one line each (start-up refuses them).</summary>
+    public IReadOnlyList<string> TransferBriefProblems()
+    {
+        var problems = new List<string>();
+        foreach (var (key, value) in TransferContacts)
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                continue;
+            }
+
+            if (!Domain.Common.PhoneNumber.TryParse(value, out _))
+            {
+                problems.Add($"Calls:TransferContacts:{key} must be a WhatsApp number in E.164 form, such as +250788123456.");
+            }
+        }
+
+        if (TransferBriefSummaryTimeout <= TimeSpan.Zero || TransferBriefSummaryTimeout > TimeSpan.FromSeconds(30))
+        {
+            problems.Add("Calls:TransferBriefSummaryTimeout must be positive and at most 00:00:30: the caller waits for it.");
+        }
+
+        return problems;
+    }
 }

@@ -6,13 +6,16 @@ namespace EasyMo.Infrastructure.Persistence.Configurations;
 
 internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
 {
+    /// <summary>The unique index of the messages' purposes (its name as the migrations created it).</summary>
+    public const string DeduplicationKeyIndex = "ix_outbox_messages_deduplication_key";
+
     public void Configure(EntityTypeBuilder<OutboxMessage> builder)
     {
         builder.ToTable("outbox_messages");
         builder.HasKey(message => message.Id);
         builder.Property(message => message.Id).ValueGeneratedNever();
         builder.Property(message => message.DeduplicationKey).HasMaxLength(300);
-        builder.HasIndex(message => message.DeduplicationKey).IsUnique();
+        builder.HasIndex(message => message.DeduplicationKey).IsUnique().HasDatabaseName(DeduplicationKeyIndex);
         builder.Property(message => message.Recipient).HasMaxLength(16);
         builder.Property(message => message.Body).HasMaxLength(4096);
         builder.Property(message => message.Language).HasConversion(ValueConverters.Language).HasMaxLength(8);

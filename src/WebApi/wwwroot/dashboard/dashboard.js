@@ -340,6 +340,23 @@
       li.append(speaker, document.createTextNode(turn.text));
     });
     $("detail-summary").textContent = call.summary ?? `(${call.summaryStatus ?? "none"})`;
+    // The warm transfer's briefs: what the person who took the call read first, and how far WhatsApp got with it.
+    list("detail-briefs", call.transferBriefs, (li, brief) => {
+      const head = document.createElement("span");
+      head.className = "brief-head";
+      const delivery = brief.deliveryStatus ?? brief.status.replace("_", " ");
+      head.textContent = `#${brief.ordinal} to ${brief.recipient} · ${when(brief.queuedAt)} · ${delivery}${brief.lastError ? ` (${brief.lastError})` : ""}`;
+      const text = document.createElement("pre");
+      text.className = "brief-text";
+      text.textContent = brief.text;
+      li.append(head, text);
+    });
+    if (!(call.transferBriefs ?? []).length) {
+      const li = document.createElement("li");
+      li.className = "muted";
+      li.textContent = "(none)";
+      $("detail-briefs").append(li);
+    }
     $("detail").scrollIntoView({ behavior: "smooth", block: "start" });
   }
 

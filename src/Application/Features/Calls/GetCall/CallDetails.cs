@@ -1,4 +1,5 @@
 using EasyMo.Domain.Calls;
+using EasyMo.Domain.Messaging;
 using EasyMo.Domain.Privacy;
 
 namespace EasyMo.Application.Features.Calls.GetCall;
@@ -16,7 +17,8 @@ namespace EasyMo.Application.Features.Calls.GetCall;
 /// measured, the greeting's wait, the longest tool round trip, in ms), null for a call not followed to its end.
 /// <c>analysisStatus</c> is the post-call analysis's, as <c>summaryStatus</c> is the summary's; <c>analysis</c> is what
 /// it read (<see cref="CallAnalysis"/>: <c>service</c>, <c>outcome</c>, <c>sentiment</c>, <c>language</c>,
-/// <c>misunderstood</c>, <c>repeated</c>), null when there is none.
+/// <c>misunderstood</c>, <c>repeated</c>), null when there is none. <c>transferBriefs</c>: what the person who took each
+/// transfer was sent first on WhatsApp (the warm transfer's brief), with its delivery; empty when none was sent.
 /// </summary>
 public sealed record CallDetails(
     string CallId,
@@ -53,7 +55,8 @@ public sealed record CallDetails(
     decimal? CostUsd = null,
     CallQuality? Quality = null,
     AnalysisStatus AnalysisStatus = AnalysisStatus.None,
-    CallAnalysis? Analysis = null)
+    CallAnalysis? Analysis = null,
+    IReadOnlyList<TransferBriefLine>? TransferBriefs = null)
 {
     public static CallDetails From(Call call) => From(call, [], [], [], []);
 
@@ -103,7 +106,8 @@ public sealed record CallDetails(
 /// One step of a call's lifecycle, in order: <c>ringing</c>, <c>accepted</c> / <c>rejected</c> / <c>missed</c> /
 /// <c>failed</c>, <c>monitor</c>, <c>tool_call</c>, <c>transfer</c>, <c>key_press</c>, <c>guard</c>, <c>request</c>,
 /// <c>whatsapp_connected</c>, <c>whatsapp_terminated</c>, <c>whatsapp_fallback_queued</c>,
-/// <c>whatsapp_fallback_sent</c>, <c>ended</c>, <c>summary</c> (<c>done</c> or <c>failed</c>).
+/// <c>whatsapp_fallback_sent</c>, <c>transfer_brief_queued</c>, <c>transfer_brief_sent</c> (a warm transfer's brief:
+/// <c>#n</c>, and its delivery), <c>ended</c>, <c>summary</c> (<c>done</c> or <c>failed</c>).
 /// </summary>
 public sealed record CallEvent(DateTimeOffset At, string Type, string? Detail);
 
@@ -115,3 +119,25 @@ public sealed record ActivityLine(CallActivityKind Kind, string Name, string? De
 
 /// <summary>A request the caller made through the agent.</summary>
 public sealed record RequestLine(string Service, string Location, string Details, DateTimeOffset At);
+
+/// <summary>
+/// The brief of one warm transfer (<paramref name="Ordinal"/>: the call's first, second, … transfer): to whom, the text
+/// sent, the outbox's <paramref name="Status"/> (<c>pending</c>, <c>sent</c>, <c>given_up</c>) and WhatsApp's
+/// <paramref name="DeliveryStatus"/> (<c>sent</c>, <c>delivered</c>, <c>read</c>, <c>failed</c>) once known.
+/// </summary>
+public sealed record TransferBriefLine(
+    int Ordinal,
+    string Recipient,
+    string Text,
+    OutboxStatus Status,
+    OutboxDeliveryStatus? DeliveryStatus,
+    DateTimeOffset QueuedAt,
+    DateTimeOffset? SentAt,
+    string? LastError)
+{
+    /// <summary>The line of a brief (<c>transfer-brief:{callId}:{ordinal}</c>).</summary>
+    public static TransferBriefLine From(OutboxMessage message) =>
+        new(
+            int.TryParse(message.DeduplicationKey.AsSpan(message.DeduplicationKey.LastIndexOf(':') + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ordinal) ? ordinal : 0,
+            "+" + message.Recipient, message.Body, message.Status, message.DeliveryStatus, message.CreatedAt, message.SentAt, message.LastError);
+}

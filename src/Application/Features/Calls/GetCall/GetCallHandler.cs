@@ -19,6 +19,11 @@ public sealed class GetCallHandler(ICallStore store, ICallHistory history, IAdmi
         var activities = await history.GetActivitiesAsync(call.Id, cancellationToken);
         var requests = await history.GetRequestsAsync(call.Id, cancellationToken);
         var events = await queries.GetCallEventsAsync(call.Id, call.CallId, cancellationToken);
-        return CallDetails.From(call, transcript, activities, requests, events) with { CostUsd = pricing.Value.Cost(call) };
+        var briefs = await history.GetTransferBriefsAsync(call.CallId, cancellationToken);
+        return CallDetails.From(call, transcript, activities, requests, events) with
+        {
+            CostUsd = pricing.Value.Cost(call),
+            TransferBriefs = briefs.Select(TransferBriefLine.From).ToArray(),
+        };
     }
 }

@@ -31,7 +31,8 @@ public sealed class HandleCallToolHandler(ICallStore store, ISender sender, Time
 
         if (command.ToolName == AgentTools.TransferToHuman)
         {
-            var outcome = await sender.Send(new TransferCallCommand(command.CallId, TransferTrigger.AgentTool), cancellationToken);
+            // The service (a name from a closed list, never the caller's words) goes into the warm transfer's brief.
+            var outcome = await sender.Send(new TransferCallCommand(command.CallId, TransferTrigger.AgentTool, Service: Text(arguments, "service")), cancellationToken);
             if (outcome == TransferOutcome.Transferring)
             {
                 return new CallToolResult(Json(new { status = "transferring", instruction = "Tell the caller you are connecting them now." }), ToolFollowUp.Transferred);
