@@ -37,6 +37,19 @@ public sealed class DashboardTests
                 $"UPDATE calls SET analysis_status = 'done', analysis_service = 'pharmacy', analysis_outcome = 'resolved', analysis_sentiment = 'positive', analysis_language = 'rw' WHERE call_id = {calls[0]}", Ct);
             await db.Database.ExecuteSqlInterpolatedAsync(
                 $"UPDATE calls SET analysis_status = 'done', analysis_service = 'rides', analysis_outcome = 'follow_up', analysis_sentiment = 'negative', analysis_language = 'fr' WHERE call_id = {calls[1]}", Ct);
+
+            // And both have ended, their durations and the callers' waits measured (as the monitor writes them).
+            foreach (var (callId, seconds, p95) in new[] { (calls[0], 95, 1_180), (calls[1], 40, 2_450) })
+            {
+                await db.Database.ExecuteSqlInterpolatedAsync(
+                    $"""
+                    UPDATE calls SET status = 'ended', ended_at = accepted_at + make_interval(secs => {seconds}), duration_seconds = {seconds},
+                           end_reason = 'caller_hangup', monitor_owner = NULL, measured_turns = 6, turn_wait_p50_ms = 640,
+                           turn_wait_p95_ms = {p95}, turn_wait_max_ms = {p95 + 200}, greeting_wait_ms = 900
+                    WHERE call_id = {callId}
+                    """,
+                    Ct);
+            }
         }
 
         await using var browser = await LaunchAsync();
@@ -57,6 +70,8 @@ public sealed class DashboardTests
 
         await Assertions.Expect(page.Locator("#kpi-total")).ToHaveTextAsync(calls.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await Assertions.Expect(page.Locator("#kpi-cost")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\$\d+\.\d\d( \*)?$"));
+        await Assertions.Expect(page.Locator("#kpi-mean")).Not.ToHaveTextAsync("–");
+        await Assertions.Expect(page.Locator("#kpi-wait")).Not.ToHaveTextAsync("–");
         await Assertions.Expect(page.Locator("#calls tbody tr")).ToHaveCountAsync(calls.Count);
         foreach (var callId in calls)
         {
