@@ -250,9 +250,11 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time, MonitorOw
         // One statement for the whole batch. One monitor writes a call's transcript at a time (its lease) and the batches
         // one after another, so numbering each call's turns after its max(sequence), in the order given, is safe; a turn
         // seen twice (in the batch, or stored before) is left out before numbering, so the sequence has no gaps. The
-        // calls are share-locked and must keep content (consent granted) and not be erased (no pseudonym): an erasure,
-        // which locks the caller's calls before it deletes their transcripts, either runs after these turns (and deletes
-        // them) or before (and they are not stored).
+        // calls must keep content (consent granted) and not be erased (no pseudonym), and are locked FOR KEY SHARE, the
+        // weakest lock: it does not wait for (nor hold up) the calls' ordinary updates — the end, a summary, the consent
+        // given — which a batch of many calls' turns otherwise queued behind and ahead of (under load, hundreds of ms a
+        // batch). What forgets a call's content (an erasure, a consent withdrawn: ForgetCallContentAsync) locks the call
+        // FOR UPDATE first, which conflicts with it: these turns are either stored before and deleted, or not stored.
         return await db.Database.ExecuteSqlInterpolatedAsync(
             $"""
             WITH turn AS (
@@ -264,7 +266,7 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time, MonitorOw
             kept AS (
                 SELECT c.id, c.call_id FROM calls c
                 WHERE c.call_id IN (SELECT call_id FROM turn) AND c.consent = 'granted' AND c.caller_pseudonym IS NULL
-                FOR SHARE
+                FOR KEY SHARE
             ),
             fresh AS (
                 SELECT t.*, k.id AS row_call_id FROM turn t JOIN kept k ON k.call_id = t.call_id
@@ -284,6 +286,10 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time, MonitorOw
 
     public async Task ForgetCallContentAsync(Guid callId, CancellationToken cancellationToken)
     {
+        // The call is locked FOR UPDATE first, in the deletes' transaction: a transcript batch that holds it (FOR KEY SHARE)
+        // is waited for, and its turns deleted below; one that comes after finds the consent withdrawn.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM calls WHERE id = {callId} FOR UPDATE", cancellationToken);
         await db.Transcripts.Where(turn => turn.CallId == callId).ExecuteDeleteAsync(cancellationToken);
         await db.CallRequests.Where(request => request.CallId == callId).ExecuteDeleteAsync(cancellationToken);
 
@@ -296,6 +302,7 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time, MonitorOw
                 AND substr(o.deduplication_key, length('transfer-brief:' || c.call_id || ':') + 1) ~ '^[0-9]+$'
             """,
             cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     public async Task<bool> SaveSummaryAsync(Call call, CancellationToken cancellationToken)

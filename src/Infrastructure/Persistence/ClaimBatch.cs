@@ -11,8 +11,9 @@ namespace EasyMo.Infrastructure.Persistence;
 /// PostgreSQL runs it as a single transaction): the webhook delivery's <c>INSERT</c>, the call's <c>INSERT</c> (built
 /// from the EF model, so that it writes every mapped column as <c>SaveChanges</c> would, with the same text and the same
 /// parameter conversions), and, under a live-call ceiling, the ceiling's advisory lock and count. The lock is taken after
-/// the inserts and released by the commit at the end of the same batch, so it is held for the count and the commit only,
-/// never across a round trip to the service (whose continuation may wait for a busy thread pool).
+/// the inserts and released by the commit in the same batch, so it is held for the count and the commit only, never
+/// across a round trip to the service (whose continuation may wait for a busy thread pool), nor across a disk flush (see
+/// the ceiling's commit below).
 /// </summary>
 internal static class ClaimBatch
 {
@@ -60,9 +61,21 @@ internal static class ClaimBatch
                 insert,
             },
         };
-        foreach (var command in count?.Invoke() ?? [])
+        if (count is not null)
         {
-            batch.BatchCommands.Add(command);
+            // Under the ceiling's lock, the commit must not wait for the disk: the transaction commits asynchronously (its
+            // lock released as soon as its rows are visible), and the batch's last statement, a transaction of its own
+            // with an id and a synchronous commit, returns only once the WAL is flushed past it, so the claim is as
+            // durable when the batch returns as it was before, and the flushes of concurrent claims are shared.
+            batch.BatchCommands.Insert(0, new NpgsqlBatchCommand("BEGIN"));
+            batch.BatchCommands.Insert(1, new NpgsqlBatchCommand("SET LOCAL synchronous_commit TO off"));
+            foreach (var command in count())
+            {
+                batch.BatchCommands.Add(command);
+            }
+
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT txid_current()"));
         }
 
         await db.Database.OpenConnectionAsync(cancellationToken);
@@ -78,6 +91,11 @@ internal static class ClaimBatch
                 await reader.NextResultAsync(cancellationToken);
                 await reader.ReadAsync(cancellationToken);
                 lines = reader.GetInt32(0);
+            }
+
+            while (await reader.NextResultAsync(cancellationToken))
+            {
+                // The flush: read to the end, so that its error (if any) is this call's.
             }
 
             await reader.DisposeAsync();

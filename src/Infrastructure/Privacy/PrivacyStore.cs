@@ -40,7 +40,7 @@ internal sealed class PrivacyStore(EasyMoDbContext db, Pseudonymizer pseudonyms)
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var scope = await FindAsync(phone, cancellationToken);
 
-        // The caller's calls are locked first: a transcript turn (which share-locks its call) or a summary written at the
+        // The caller's calls are locked first: a transcript turn (which locks its call FOR KEY SHARE) or a summary written at the
         // same moment either lands before and is deleted below, or waits and then finds the call erased (no undo).
         await ExecuteAsync("SELECT 1 FROM calls WHERE id = ANY(@ids) FOR UPDATE", scope.Calls, cancellationToken);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal)
