@@ -5,8 +5,10 @@
 -- one record_consent call, closed by OpenAI; the caller is a returning one who agreed before.
 --
 -- In the service (captured with `BENCH_MONITOR=on bench/run.sh --capture-sql`; docs/benchmarks.md lists them):
---   decision (AcceptIncomingCallHandler, CallStore): the profile lookup; BEGIN, the ceiling's advisory lock and count,
---     the call and webhook-delivery INSERTs (one batch), COMMIT; the caller's last summary; the UPDATE recording the
+--   decision (AcceptIncomingCallHandler, CallStore, ClaimBatch): the profile lookup; the claim as one batch (one round
+--     trip): BEGIN, SET LOCAL synchronous_commit TO off, the webhook-delivery and call INSERTs, the ceiling's advisory
+--     lock and count, COMMIT (not waiting for the disk under the lock), then SELECT txid_current() (a transaction of
+--     its own whose synchronous commit flushes the claim before the batch returns); the caller's last summary; the UPDATE recording the
 --     accept and naming this instance the call's follower (monitor_owner): no claim statement, no read by the monitor
 --     (what it needs comes from the decision);
 --   transcript turns (TranscriptWriter, RecordTranscriptCommand): one INSERT … FROM unnest per batch of every followed
@@ -36,28 +38,24 @@ FROM profiles AS p
 WHERE p.phone = '+' || :phone OR p.wa_id = :phone::text
 LIMIT 1 \gset profile_
 \startpipeline
-BEGIN TRANSACTION ISOLATION LEVEL READ COMMITTED;
-SELECT pg_advisory_xact_lock(4999404026185318401);
-\endpipeline
-SELECT s."Value"
-FROM (
-    SELECT count(*)::int AS "Value"
-    FROM (SELECT 1 FROM calls
-          WHERE (status = 'accepted' AND accepted_at > now() - interval '30 minutes')
-             OR (status = 'ringing' AND claimed_at > now() - interval '15 seconds')
-          UNION ALL
-          SELECT 1 FROM callbacks WHERE status = 'dialing' AND dialed_at > now() - interval '2 minutes'
-          LIMIT 10000) AS live
-) AS s
-LIMIT 2;
-\startpipeline
+BEGIN;
+SET LOCAL synchronous_commit TO off;
+INSERT INTO webhook_deliveries (webhook_id, call_id, event_type, received_at, source)
+VALUES ('wh_pgbm_' || :n, 'rtc_pgbm_' || :n, 'realtime.call.incoming', now(), 'openai');
 INSERT INTO calls (id, accepted_at, analysis_attempts, analysis_due_at, analysis_language, analysis_misunderstood, analysis_outcome, analysis_repeated, analysis_sentiment, analysis_service, analysis_settled_at, analysis_status, call_id, callee, caller, caller_name, caller_pseudonym, channel, consent, consent_at, decided_at, duration_seconds, end_reason, ended_at, greeting_wait_ms, identity, language, measured_turns, model, monitor_owner, profile_id, received_at, runtime, sip_call_id, sip_status_code, status, summary, summary_attempts, summary_due_at, summary_settled_at, summary_status, tool_max_ms, transfer_target, trunk, turn_wait_max_ms, turn_wait_p50_ms, turn_wait_p95_ms, voice, voice_seconds, whatsapp_call_id)
 VALUES (md5('pgbm_' || :n)::uuid, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'none', 'rtc_pgbm_' || :n, '+250788300300', '+' || :phone, '+' || :phone, NULL, 'phone', 'granted', now(), NULL, NULL, NULL, NULL, NULL, 'verified', 'rw', NULL, NULL, NULL, :profile_id, now(), 'realtime', 'pgbm_' || :n || '@196.12.160.10', NULL, 'ringing', NULL, 0, NULL, NULL, 'none', NULL, NULL, 'mtn-rw', NULL, NULL, NULL, NULL, NULL, NULL)
 RETURNING claimed_at;
-INSERT INTO webhook_deliveries (webhook_id, call_id, event_type, received_at, source)
-VALUES ('wh_pgbm_' || :n, 'rtc_pgbm_' || :n, 'realtime.call.incoming', now(), 'openai');
-\endpipeline
+SELECT pg_advisory_xact_lock(4999404026185318401);
+SELECT count(*)::int
+FROM (SELECT 1 FROM calls
+      WHERE (status = 'accepted' AND accepted_at > now() - interval '30 minutes')
+         OR (status = 'ringing' AND claimed_at > now() - interval '15 seconds')
+      UNION ALL
+      SELECT 1 FROM callbacks WHERE status = 'dialing' AND dialed_at > now() - interval '2 minutes'
+      LIMIT 10001) AS live;
 COMMIT;
+SELECT txid_current();
+\endpipeline
 SELECT c.summary
 FROM calls AS c
 WHERE c.profile_id = :profile_id AND c.summary IS NOT NULL
@@ -74,7 +72,7 @@ WITH turn AS (
 kept AS (
     SELECT c.id, c.call_id FROM calls c
     WHERE c.call_id IN (SELECT call_id FROM turn) AND c.consent = 'granted' AND c.caller_pseudonym IS NULL
-    FOR SHARE
+    FOR KEY SHARE
 ),
 fresh AS (
     SELECT t.*, k.id AS row_call_id FROM turn t JOIN kept k ON k.call_id = t.call_id
