@@ -21,7 +21,8 @@ internal sealed class AnalysisSweeper(IOptions<SummaryOptions> options) : ILease
     public string Name => "analyses";
 
     public WorkSchedule Schedule => new(
-        options.Value.SweepInterval, options.Value.BatchSize, SummarySweeper.Lease(options.Value), options.Value.RequestTimeout + ItemMargin);
+        options.Value.SweepInterval, options.Value.BatchSize, SummarySweeper.Lease(options.Value), options.Value.RequestTimeout + ItemMargin,
+        Parallelism: options.Value.Parallelism);
 
     /// <summary>On with the summaries (<c>Summaries:Enabled</c>); the summary sweeper logs when they are off.</summary>
     public bool CanRun() => options.Value.Enabled;

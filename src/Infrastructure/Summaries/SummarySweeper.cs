@@ -24,7 +24,8 @@ internal sealed partial class SummarySweeper(IOptions<SummaryOptions> options, I
     public string Name => "summaries";
 
     public WorkSchedule Schedule => new(
-        options.Value.SweepInterval, options.Value.BatchSize, Lease(options.Value), options.Value.RequestTimeout + ItemMargin);
+        options.Value.SweepInterval, options.Value.BatchSize, Lease(options.Value), options.Value.RequestTimeout + ItemMargin,
+        Parallelism: options.Value.Parallelism);
 
     public bool CanRun()
     {

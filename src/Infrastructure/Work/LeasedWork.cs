@@ -44,7 +44,11 @@ internal interface ILeasedWork<TKey>
 /// Whether a sweep takes batch after batch until fewer than a batch are due (rows of work), or one batch only (a
 /// periodic job, whose one item is due again as soon as it is done).
 /// </param>
-internal sealed record WorkSchedule(TimeSpan Interval, int BatchSize, TimeSpan Lease, TimeSpan ItemDeadline, bool Drain = true);
+/// <param name="Parallelism">
+/// How many of a batch's items are done at once (each in its own scope, under its own deadline): more than one for work
+/// that mostly waits on a peer (a summary waits seconds for OpenAI), so that one instance keeps up with many calls.
+/// </param>
+internal sealed record WorkSchedule(TimeSpan Interval, int BatchSize, TimeSpan Lease, TimeSpan ItemDeadline, bool Drain = true, int Parallelism = 1);
 
 /// <summary>
 /// An item claimed until <paramref name="LeaseUntil"/> (the database's time; also the item's token: a row that no

@@ -7,8 +7,9 @@ namespace EasyMo.Infrastructure.Work;
 
 /// <summary>
 /// Runs one <see cref="ILeasedWork{TKey}"/> on this instance: every <see cref="WorkSchedule.Interval"/> it claims a
-/// batch of due items (leased by the database's clock) and does them one by one, each in a DI scope of its own and
-/// under a deadline of <see cref="WorkSchedule.ItemDeadline"/>, started only while that much of the lease is left. A
+/// batch of due items (leased by the database's clock) and does them one by one (or <see cref="WorkSchedule.Parallelism"/>
+/// at a time), each in a DI scope of its own and under a deadline of <see cref="WorkSchedule.ItemDeadline"/>, started
+/// only while that much of the lease is left. A
 /// sweep takes batch after batch until fewer than a batch are due (a periodic job: one batch), so at most one batch is ever
 /// held in memory.
 /// Nothing an item does can stop the loop: a failure, a stalled peer or a lost lease costs that item one lease, after
@@ -69,18 +70,7 @@ internal sealed partial class WorkRunner<TWork, TKey>(
                 return claimedInAll;
             }
 
-            for (var index = 0; index < claimed.Count && !cancellationToken.IsCancellationRequested; index++)
-            {
-                var item = claimed[index];
-                if (item.Left < schedule.ItemDeadline)
-                {
-                    // Too little of the lease is left to do an item in time: the rest is due again when the lease ends.
-                    LeaseRunningOut(logger, work.Name, claimed.Count - index);
-                    break;
-                }
-
-                await ProcessAsync(item, schedule.ItemDeadline, cancellationToken);
-            }
+            await ProcessBatchAsync(claimed, schedule, cancellationToken);
 
             claimedInAll += claimed.Count;
             if (!schedule.Drain || claimed.Count < schedule.BatchSize)
@@ -90,6 +80,47 @@ internal sealed partial class WorkRunner<TWork, TKey>(
         }
 
         return claimedInAll;
+    }
+
+    /// <summary>
+    /// Does a batch's items, <see cref="WorkSchedule.Parallelism"/> at a time, in the order claimed. An item is started
+    /// only while at least its deadline is left of its lease; those that could not be are due again when it ends.
+    /// </summary>
+    private async Task ProcessBatchAsync(IReadOnlyList<WorkItem<TKey>> claimed, WorkSchedule schedule, CancellationToken cancellationToken)
+    {
+        var next = -1;
+        var notStarted = 0;
+        async Task DoItemsAsync()
+        {
+            int index;
+            while ((index = Interlocked.Increment(ref next)) < claimed.Count && !cancellationToken.IsCancellationRequested)
+            {
+                var item = claimed[index];
+                if (item.Left < schedule.ItemDeadline)
+                {
+                    // Too little of the lease is left to do an item in time: it is due again when the lease ends.
+                    Interlocked.Increment(ref notStarted);
+                    continue;
+                }
+
+                await ProcessAsync(item, schedule.ItemDeadline, cancellationToken);
+            }
+        }
+
+        var lanes = Math.Clamp(schedule.Parallelism, 1, Math.Max(1, claimed.Count));
+        if (lanes == 1)
+        {
+            await DoItemsAsync();
+        }
+        else
+        {
+            await Task.WhenAll(Enumerable.Range(0, lanes).Select(_ => Task.Run(DoItemsAsync, CancellationToken.None)));
+        }
+
+        if (notStarted > 0)
+        {
+            LeaseRunningOut(logger, work.Name, notStarted);
+        }
     }
 
     private async Task ProcessAsync(WorkItem<TKey> item, TimeSpan deadline, CancellationToken cancellationToken)

@@ -88,6 +88,41 @@ public sealed class WorkRunnerTests
         work.Limits.ShouldAllBe(limit => limit == 2);
     }
 
+    [Fact(Timeout = 10_000)] // one at a time, the first item would wait for ever for the others to start
+    public async Task With_a_parallelism_of_four_four_items_are_in_flight_at_once_and_a_stalled_one_holds_up_no_other()
+    {
+        // Items that each wait until four are running: only done if the runner keeps four in flight. Then one that stalls
+        // to its deadline while the rest of the batch goes on in the other lanes.
+        var inFlight = 0;
+        var four = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var work = new ScriptedWork(new WorkSchedule(TimeSpan.FromMilliseconds(50), 9, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(1), Parallelism: 4))
+        {
+            Batches = { new[] { "a", "b", "c", "d", "stalls", "e", "f", "g", "h" } },
+            Act = async (key, token) =>
+            {
+                if (key == "stalls")
+                {
+                    await Task.Delay(Timeout.Infinite, token);
+                }
+
+                if (Interlocked.Increment(ref inFlight) == 4)
+                {
+                    four.TrySetResult();
+                }
+
+                await four.Task.WaitAsync(token);
+            },
+        };
+        var (runner, _) = Runner(work);
+
+        var started = Stopwatch.GetTimestamp();
+        (await runner.SweepAsync(Ct)).ShouldBe(9);
+
+        work.Done.Order().ShouldBe(["a", "b", "c", "d", "e", "f", "g", "h"]);
+        work.Cancelled.ShouldBe(["stalls"]);
+        Stopwatch.GetElapsedTime(started).ShouldBeLessThan(TimeSpan.FromSeconds(3), "the stalled item cost its own lane one deadline, not the batch");
+    }
+
     [Fact]
     public async Task A_periodic_job_runs_once_a_sweep_though_its_item_is_always_due()
     {

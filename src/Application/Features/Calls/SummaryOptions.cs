@@ -25,6 +25,12 @@ public sealed class SummaryOptions : IValidatedOptions
     /// <summary>Most calls one sweep claims at a time.</summary>
     public int BatchSize { get; set; } = 10;
 
+    /// <summary>
+    /// How many of a batch's summaries (and, apart, analyses) this instance makes at once: each mostly waits seconds for
+    /// OpenAI, so one at a time would keep up with a call every few seconds only.
+    /// </summary>
+    public int Parallelism { get; set; } = 4;
+
     /// <summary>Upper bound of the tokens the model may write for one summary.</summary>
     public int MaxOutputTokens { get; set; } = 300;
 
@@ -52,6 +58,11 @@ public sealed class SummaryOptions : IValidatedOptions
         if (SweepInterval <= TimeSpan.Zero || RetryDelay <= TimeSpan.Zero || RequestTimeout <= TimeSpan.Zero || AttemptTimeout <= TimeSpan.Zero)
         {
             problems.Add("Summaries:SweepInterval, RetryDelay, RequestTimeout and AttemptTimeout must be positive.");
+        }
+
+        if (Parallelism is < 1 or > 64)
+        {
+            problems.Add("Summaries:Parallelism must be between 1 and 64.");
         }
 
         if (MaxAttempts < 1 || BatchSize < 1 || MaxOutputTokens < 16 || RequestRetries < 0 || RequestRetryDelay < TimeSpan.Zero)
