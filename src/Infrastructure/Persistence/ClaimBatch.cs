@@ -22,8 +22,8 @@ internal static class ClaimBatch
         VALUES ($1, $2, $3, $4, 'openai')
         """;
 
-    private static readonly object Gate = new();
-    private static (IModel Model, string Sql, IProperty[] Columns, IProperty Generated)? _insert;
+    /// <summary>The call's <c>INSERT</c> for the model it was built from (a reference: read and replaced whole).</summary>
+    private static InsertStatement? _insert;
 
     /// <summary>
     /// Runs the claim for <paramref name="entry"/> (a call just added to the context): returns whether the ceiling is
@@ -33,8 +33,8 @@ internal static class ClaimBatch
         EasyMoDbContext db, EntityEntry<Call> entry, string webhookId, string eventType, Func<NpgsqlBatchCommand[]>? count, int max,
         CancellationToken cancellationToken)
     {
-        var (sql, columns, generated) = InsertOf(db.Model);
-        var factory = new NpgsqlCommand();
+        var (_, sql, columns, generated) = InsertOf(db.Model);
+        using var factory = new NpgsqlCommand(); // only makes the parameters, as EF Core's type mappings make them
         var insert = new NpgsqlBatchCommand(sql);
         foreach (var column in columns)
         {
@@ -110,12 +110,11 @@ internal static class ClaimBatch
     }
 
     /// <summary>The call's <c>INSERT</c> as EF Core writes it: every column but the store-generated one, in the model's order.</summary>
-    private static (string Sql, IProperty[] Columns, IProperty Generated) InsertOf(IModel model)
+    private static InsertStatement InsertOf(IModel model)
     {
-        var cached = _insert;
-        if (cached is { } hit && ReferenceEquals(hit.Model, model))
+        if (Volatile.Read(ref _insert) is { } cached && ReferenceEquals(cached.Model, model))
         {
-            return (hit.Sql, hit.Columns, hit.Generated);
+            return cached;
         }
 
         var type = model.FindEntityType(typeof(Call)) ?? throw new InvalidOperationException("Call is not in the model.");
@@ -125,11 +124,10 @@ internal static class ClaimBatch
         var columns = properties.Where(property => property != generated).ToArray();
         var names = columns.Select(property => property.GetColumnName(table)!).ToArray();
         var sql = $"INSERT INTO {table.Name} ({string.Join(", ", names)})\nVALUES ({string.Join(", ", names.Select((_, i) => $"${i + 1}"))})\nRETURNING {generated.GetColumnName(table)}";
-        lock (Gate)
-        {
-            _insert = (model, sql, columns, generated);
-        }
-
-        return (sql, columns, generated);
+        var built = new InsertStatement(model, sql, columns, generated);
+        Volatile.Write(ref _insert, built);
+        return built;
     }
+
+    private sealed record InsertStatement(IModel Model, string Sql, IProperty[] Columns, IProperty Generated);
 }
