@@ -58,12 +58,13 @@ public sealed class WorkRunnerTests
     [Fact]
     public async Task No_item_is_started_with_less_of_the_lease_left_than_its_deadline()
     {
-        // A lease of 1 s, items of up to 400 ms that take 350 ms: the third would start with ~300 ms left and could
-        // outlive the lease, when another instance may take it.
-        var work = new ScriptedWork(new WorkSchedule(TimeSpan.FromMilliseconds(50), 4, TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(400)))
+        // A lease of 2 s, items of up to 800 ms that take 700 ms: the third would start with at most 600 ms left and could
+        // outlive the lease, when another instance may take it. (The second starts with 1.3 s left, or with 0.8 s if the
+        // first overran by half a second on a busy machine.)
+        var work = new ScriptedWork(new WorkSchedule(TimeSpan.FromMilliseconds(50), 4, TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(800)))
         {
             Batches = { new[] { "1", "2", "3", "4" } },
-            Act = (_, token) => Task.Delay(350, token),
+            Act = (_, token) => Task.Delay(700, token),
         };
         var (runner, logs) = Runner(work);
 
