@@ -13,15 +13,17 @@ public sealed class DatabaseRestartUnderLoadTests
     private const int Calls = 200;
     private const int Senders = 16;
 
-    [Fact]
-    public async Task A_database_restarted_mid_burst_gives_503s_and_the_redeliveries_decide_every_call_once()
+    [Theory]
+    [InlineData("0")] // no ceiling: the claim is one implicit transaction, committed synchronously
+    [InlineData("1000")] // a ceiling: the claim is a transaction of its own in the batch, with the lock, the count and the flush
+    public async Task A_database_restarted_mid_burst_gives_503s_and_the_redeliveries_decide_every_call_once(string maxLiveCalls)
     {
         await using var server = await TestPostgres.StartLocalAsync(Ct);
         var database = await server.CreateDatabaseAsync("easymo_restart", Ct);
         await SharedDatabase.MigrateAsync(database);
         var connectionString = new NpgsqlConnectionStringBuilder(database) { Timeout = 2 }.ConnectionString;
         await using var app = await EasyMoApp.StartAsync(
-            new Dictionary<string, string?> { ["Calls:MaxLiveCalls"] = "0", ["Calls:ClaimTimeout"] = "00:00:02" },
+            new Dictionary<string, string?> { ["Calls:MaxLiveCalls"] = maxLiveCalls, ["Calls:ClaimTimeout"] = "00:00:02" },
             connectionString: connectionString);
         app.OpenAi.FirstDecisionWins(async (_, _) =>
         {
