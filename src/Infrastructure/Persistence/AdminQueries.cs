@@ -130,7 +130,7 @@ internal sealed class AdminQueries(EasyMoDbContext db, TimeProvider time, IOptio
     /// </summary>
     public async Task<IReadOnlyList<CallEvent>> GetCallEventsAsync(Guid id, OpenAiCallId callId, CancellationToken cancellationToken)
     {
-        const string sql = """
+        var sql = $$"""
             SELECT at, type, detail FROM (
                 SELECT received_at AS at, 'ringing' AS type, channel || COALESCE(' via ' || trunk, '') AS detail, 0 AS rank
                 FROM calls WHERE id = @id
@@ -154,13 +154,11 @@ internal sealed class AdminQueries(EasyMoDbContext db, TimeProvider time, IOptio
                 SELECT sent_at, 'whatsapp_fallback_sent', delivery_status, 3
                 FROM outbox_messages WHERE deduplication_key = 'call-fallback:' || @call_id AND sent_at IS NOT NULL
                 UNION ALL
-                SELECT created_at, 'transfer_brief_queued', '#' || substr(deduplication_key, length('transfer-brief:' || @call_id || ':') + 1), 3
-                FROM outbox_messages WHERE starts_with(deduplication_key, 'transfer-brief:' || @call_id || ':')
-                    AND substr(deduplication_key, length('transfer-brief:' || @call_id || ':') + 1) ~ '^[0-9]+$'
+                SELECT created_at, 'transfer_brief_queued', '#' || {{TransferBriefKeys.Ordinal("deduplication_key", "@call_id")}}, 3
+                FROM outbox_messages WHERE {{TransferBriefKeys.Of("deduplication_key", "@call_id")}}
                 UNION ALL
-                SELECT sent_at, 'transfer_brief_sent', concat_ws(' ', '#' || substr(deduplication_key, length('transfer-brief:' || @call_id || ':') + 1), delivery_status), 3
-                FROM outbox_messages WHERE starts_with(deduplication_key, 'transfer-brief:' || @call_id || ':')
-                    AND substr(deduplication_key, length('transfer-brief:' || @call_id || ':') + 1) ~ '^[0-9]+$' AND sent_at IS NOT NULL
+                SELECT sent_at, 'transfer_brief_sent', concat_ws(' ', '#' || {{TransferBriefKeys.Ordinal("deduplication_key", "@call_id")}}, delivery_status), 3
+                FROM outbox_messages WHERE {{TransferBriefKeys.Of("deduplication_key", "@call_id")}} AND sent_at IS NOT NULL
                 UNION ALL
                 SELECT ended_at, 'ended', end_reason, 4 FROM calls WHERE id = @id AND ended_at IS NOT NULL
                 UNION ALL

@@ -80,7 +80,7 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time, MonitorOw
         {
             var entry = db.Calls.Add(call);
             overLimit = await ClaimBatch.RunAsync(
-                db, entry, webhookId, eventType, limit is null ? null : () => CountLines(limit, claimTimeout, IncludingOwnClaim), limit?.Max ?? 0, cancellationToken);
+                db, entry, webhookId, eventType, limit is null ? null : CountLines(limit, claimTimeout, IncludingOwnClaim), limit?.Max ?? 0, cancellationToken);
         }
         catch (PostgresException exception) when (exception is { SqlState: UniqueViolation, ConstraintName: CallConfiguration.SipCallIdIndex })
         {
@@ -284,6 +284,10 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time, MonitorOw
             cancellationToken);
     }
 
+    /// <summary>A call's warm-transfer briefs (its id the parameter <c>@id</c>): a constant, built once.</summary>
+    private static readonly string ForgetBriefsSql =
+        $"DELETE FROM outbox_messages o USING calls c WHERE c.id = @id AND {TransferBriefKeys.Of("o.deduplication_key", "c.call_id")}";
+
     public async Task ForgetCallContentAsync(Guid callId, CancellationToken cancellationToken)
     {
         // The call is locked FOR UPDATE first, in the deletes' transaction: a transcript batch that holds it (FOR KEY SHARE)
@@ -294,14 +298,7 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time, MonitorOw
         await db.CallRequests.Where(request => request.CallId == callId).ExecuteDeleteAsync(cancellationToken);
 
         // A warm transfer's brief told someone what the caller said: it goes too (one already delivered cannot be unsent).
-        await db.Database.ExecuteSqlInterpolatedAsync(
-            $"""
-            DELETE FROM outbox_messages o USING calls c
-            WHERE c.id = {callId}
-                AND starts_with(o.deduplication_key, 'transfer-brief:' || c.call_id || ':')
-                AND substr(o.deduplication_key, length('transfer-brief:' || c.call_id || ':') + 1) ~ '^[0-9]+$'
-            """,
-            cancellationToken);
+        await db.Database.ExecuteSqlRawAsync(ForgetBriefsSql, [new NpgsqlParameter("id", callId)], cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

@@ -22,6 +22,9 @@ internal static class ClaimBatch
         VALUES ($1, $2, $3, $4, 'openai')
         """;
 
+    /// <summary>Makes the call's parameters as EF Core's type mappings make them (stateless: one for all claims).</summary>
+    private static readonly NpgsqlCommand ParameterFactory = new();
+
     /// <summary>The call's <c>INSERT</c> for the model it was built from (a reference: read and replaced whole).</summary>
     private static InsertStatement? _insert;
 
@@ -30,16 +33,15 @@ internal static class ClaimBatch
     /// passed (<c>false</c> without <paramref name="count"/>), with the call's entry then unchanged, as stored.
     /// </summary>
     public static async Task<bool> RunAsync(
-        EasyMoDbContext db, EntityEntry<Call> entry, string webhookId, string eventType, Func<NpgsqlBatchCommand[]>? count, int max,
+        EasyMoDbContext db, EntityEntry<Call> entry, string webhookId, string eventType, NpgsqlBatchCommand[]? count, int max,
         CancellationToken cancellationToken)
     {
         var (_, sql, columns, generated) = InsertOf(db.Model);
-        using var factory = new NpgsqlCommand(); // only makes the parameters, as EF Core's type mappings make them
         var insert = new NpgsqlBatchCommand(sql);
         foreach (var column in columns)
         {
             var mapping = column.GetRelationalTypeMapping();
-            insert.Parameters.Add((NpgsqlParameter)mapping.CreateParameter(factory, string.Empty, entry.Property(column.Name).CurrentValue, column.IsNullable));
+            insert.Parameters.Add((NpgsqlParameter)mapping.CreateParameter(ParameterFactory, string.Empty, entry.Property(column.Name).CurrentValue, column.IsNullable));
         }
 
         var call = entry.Entity;
@@ -69,7 +71,7 @@ internal static class ClaimBatch
             // durable when the batch returns as it was before, and the flushes of concurrent claims are shared.
             batch.BatchCommands.Insert(0, new NpgsqlBatchCommand("BEGIN"));
             batch.BatchCommands.Insert(1, new NpgsqlBatchCommand("SET LOCAL synchronous_commit TO off"));
-            foreach (var command in count())
+            foreach (var command in count)
             {
                 batch.BatchCommands.Add(command);
             }
@@ -98,7 +100,6 @@ internal static class ClaimBatch
                 // The flush: read to the end, so that its error (if any) is this call's.
             }
 
-            await reader.DisposeAsync();
             entry.Property(generated.Name).CurrentValue = claimedAt;
             entry.State = EntityState.Unchanged;
             return count is not null && lines > max;

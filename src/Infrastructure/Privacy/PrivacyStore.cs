@@ -124,12 +124,10 @@ internal sealed class PrivacyStore(EasyMoDbContext db, Pseudonymizer pseudonyms)
         // The messages sent to the caller, and the briefs about their calls sent to whoever took them (warm transfers:
         // transfer-brief:{callId}:{n}, the ordinal alone after the call's id, which may itself hold a colon).
         var outbox = await IdsAsync(
-            """
+            $"""
             SELECT id FROM outbox_messages WHERE recipient = @digits
             UNION
-            SELECT o.id FROM outbox_messages o JOIN calls c ON c.id = ANY(@calls)
-                AND starts_with(o.deduplication_key, 'transfer-brief:' || c.call_id || ':')
-                AND substr(o.deduplication_key, length('transfer-brief:' || c.call_id || ':') + 1) ~ '^[0-9]+$'
+            SELECT o.id FROM outbox_messages o JOIN calls c ON c.id = ANY(@calls) AND {TransferBriefKeys.Of("o.deduplication_key", "c.call_id")}
             """,
             cancellationToken, Clone(digits), Array("calls", calls));
         var callbacks = await IdsAsync("SELECT id FROM callbacks WHERE phone = @phone OR profile_id = ANY(@profiles)", cancellationToken, Clone(number), Array("profiles", profiles));

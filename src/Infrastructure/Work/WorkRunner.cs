@@ -108,14 +108,7 @@ internal sealed partial class WorkRunner<TWork, TKey>(
         }
 
         var lanes = Math.Clamp(schedule.Parallelism, 1, Math.Max(1, claimed.Count));
-        if (lanes == 1)
-        {
-            await DoItemsAsync();
-        }
-        else
-        {
-            await Task.WhenAll(Enumerable.Range(0, lanes).Select(_ => Task.Run(DoItemsAsync, CancellationToken.None)));
-        }
+        await Task.WhenAll(Enumerable.Range(0, lanes).Select(_ => DoItemsAsync()));
 
         if (notStarted > 0)
         {
