@@ -74,11 +74,12 @@ public sealed class OutboxMessage
     /// </summary>
     public bool MayFallBackToTemplate => !DeduplicationKey.StartsWith(TransferBriefKeyPrefix, StringComparison.Ordinal);
 
-    public static OutboxMessage CallFallback(OpenAiCallId callId, PhoneNumber recipient, Language language, string body, DateTimeOffset now) =>
+    /// <summary>A text to send now, once per <paramref name="key"/> (every message starts as one).</summary>
+    private static OutboxMessage Text(string key, PhoneNumber recipient, Language language, string body, DateTimeOffset now) =>
         new()
         {
             Id = Guid.CreateVersion7(now),
-            DeduplicationKey = $"call-fallback:{callId}",
+            DeduplicationKey = key,
             Recipient = recipient.Digits,
             Body = body,
             Language = language,
@@ -87,6 +88,9 @@ public sealed class OutboxMessage
             CreatedAt = now,
             NextAttemptAt = now,
         };
+
+    public static OutboxMessage CallFallback(OpenAiCallId callId, PhoneNumber recipient, Language language, string body, DateTimeOffset now) =>
+        Text($"call-fallback:{callId}", recipient, language, body, now);
 
     /// <summary>What every transfer brief's key starts with: <c>transfer-brief:{callId}:{ordinal}</c>.</summary>
     public const string TransferBriefKeyPrefix = "transfer-brief:";
@@ -108,18 +112,7 @@ public sealed class OutboxMessage
             throw new DomainException("A transfer brief needs the call's id.");
         }
 
-        return new()
-        {
-            Id = Guid.CreateVersion7(now),
-            DeduplicationKey = $"{TransferBriefKeysOf(callId)}{ordinal}",
-            Recipient = recipient.Digits,
-            Body = body.Trim(),
-            Language = language,
-            Status = OutboxStatus.Pending,
-            Kind = OutboxMessageKind.Text,
-            CreatedAt = now,
-            NextAttemptAt = now,
-        };
+        return Text($"{TransferBriefKeysOf(callId)}{ordinal}", recipient, language, body.Trim(), now);
     }
 
     /// <summary>The text answer to a voice note (or the polite refusal of one), once per note: <c>voice-note-reply:{messageId}</c>.</summary>
@@ -127,18 +120,7 @@ public sealed class OutboxMessage
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
         ArgumentException.ThrowIfNullOrWhiteSpace(body);
-        return new()
-        {
-            Id = Guid.CreateVersion7(now),
-            DeduplicationKey = $"voice-note-reply:{messageId}",
-            Recipient = recipient.Digits,
-            Body = body.Trim(),
-            Language = language,
-            Status = OutboxStatus.Pending,
-            Kind = OutboxMessageKind.Text,
-            CreatedAt = now,
-            NextAttemptAt = now,
-        };
+        return Text($"voice-note-reply:{messageId}", recipient, language, body.Trim(), now);
     }
 
     /// <summary>
@@ -149,18 +131,7 @@ public sealed class OutboxMessage
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
         ArgumentException.ThrowIfNullOrWhiteSpace(body);
-        return new()
-        {
-            Id = Guid.CreateVersion7(now),
-            DeduplicationKey = $"consent-question:{messageId}",
-            Recipient = recipient.Digits,
-            Body = body.Trim(),
-            Language = language,
-            Status = OutboxStatus.Pending,
-            Kind = OutboxMessageKind.Text,
-            CreatedAt = now,
-            NextAttemptAt = now,
-        };
+        return Text($"consent-question:{messageId}", recipient, language, body.Trim(), now);
     }
 
     /// <summary>The attempt was accepted by WhatsApp: the message is sent, with WhatsApp's id for it.</summary>
