@@ -80,7 +80,7 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time, MonitorOw
         {
             var entry = db.Calls.Add(call);
             overLimit = await ClaimBatch.RunAsync(
-                db, entry, webhookId, eventType, limit is null ? null : CountLines(limit, claimTimeout, IncludingOwnClaim), limit?.Max ?? 0, cancellationToken);
+                db, entry, webhookId, eventType, limit is null ? null : CountLines(limit, claimTimeout, IncludingOwnClaim, exact: false), limit?.Max ?? 0, cancellationToken);
         }
         catch (PostgresException exception) when (exception is { SqlState: UniqueViolation, ConstraintName: CallConfiguration.SipCallIdIndex })
         {
@@ -114,13 +114,13 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time, MonitorOw
     /// as live, the claims still deciding, and the calls back being dialed (each will take a line); counting stops
     /// <paramref name="beyond"/> lines past the ceiling. Both statements go in one round trip. The claim runs them at the
     /// end of its own batch (ClaimBatch), so that the lock is held for the count and the commit only; the callback dialer
-    /// counts the same way under the same lock, in its transaction.
+    /// counts the same way under the same lock, in its transaction, one by one (it needs the exact number of free lines).
     /// </summary>
     internal static async Task<int> CountLinesAsync(EasyMoDbContext db, LiveCallLimit limit, TimeSpan claimTimeout, int beyond, CancellationToken cancellationToken)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await using var batch = new NpgsqlBatch(connection, (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction());
-        foreach (var command in CountLines(limit, claimTimeout, beyond))
+        foreach (var command in CountLines(limit, claimTimeout, beyond, exact: true))
         {
             batch.BatchCommands.Add(command);
         }
@@ -131,19 +131,27 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time, MonitorOw
         return reader.GetInt32(0);
     }
 
-    /// <summary>The ceiling's lock and count, as two statements of a batch (the count's result is the second).</summary>
-    private static NpgsqlBatchCommand[] CountLines(LiveCallLimit limit, TimeSpan claimTimeout, int beyond) =>
+    /// <summary>
+    /// The ceiling's lock and count, as two statements of a batch (the count's result is the second). Unless
+    /// <paramref name="exact"/>, the count is first the sum of <c>live_lines</c> (migration <c>LiveLineCount</c>: the
+    /// lines taken without the count's time windows, kept by triggers in the writes' own transactions, so never below the
+    /// exact count at the same snapshot): at or under the ceiling, that sum answers in O(1); past it, the calls are
+    /// counted one by one, as before, and a call that outlived its windows without ending costs no line.
+    /// </summary>
+    private static NpgsqlBatchCommand[] CountLines(LiveCallLimit limit, TimeSpan claimTimeout, int beyond, bool exact) =>
     [
         new("SELECT pg_advisory_xact_lock($1)") { Parameters = { new NpgsqlParameter { Value = LiveCallsLock } } },
         new(
             """
-            SELECT count(*)::int
-            FROM (SELECT 1 FROM calls
-                  WHERE (status = 'accepted' AND accepted_at > $1)
-                     OR (status = 'ringing' AND claimed_at > now() - $2)
-                  UNION ALL
-                  SELECT 1 FROM callbacks WHERE status = 'dialing' AND dialed_at > now() - $3
-                  LIMIT $4) AS live
+            SELECT CASE WHEN taken.lines <= $5 THEN taken.lines::int ELSE (
+                SELECT count(*)::int
+                FROM (SELECT 1 FROM calls
+                      WHERE (status = 'accepted' AND accepted_at > $1)
+                         OR (status = 'ringing' AND claimed_at > now() - $2)
+                      UNION ALL
+                      SELECT 1 FROM callbacks WHERE status = 'dialing' AND dialed_at > now() - $3
+                      LIMIT $4) AS live) END
+            FROM (SELECT sum(lines) AS lines FROM live_lines) AS taken
             """)
         {
             Parameters =
@@ -152,6 +160,7 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time, MonitorOw
                 new NpgsqlParameter { Value = claimTimeout },
                 new NpgsqlParameter { Value = DialingWindow },
                 new NpgsqlParameter { Value = limit.Max + beyond },
+                new NpgsqlParameter { Value = exact ? -1L : limit.Max },
             },
         },
     ];

@@ -202,8 +202,13 @@ public sealed class CallStatsRollupTests : IAsyncLifetime
         await using var connection = new NpgsqlConnection(_app.ConnectionString);
         await connection.OpenAsync(Ct);
         await using var command = new NpgsqlCommand(
-            "SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal AND tgrelid IN ('calls'::regclass, 'outbox_messages'::regclass)", connection);
-        ((long)(await command.ExecuteScalarAsync(Ct))!).ShouldBe(0, "the hot path's statements on calls and outbox_messages run no trigger");
+            """
+            SELECT count(*) FROM pg_trigger
+            WHERE NOT tgisinternal AND tgrelid IN ('calls'::regclass, 'outbox_messages'::regclass) AND tgname NOT LIKE 'live_lines_%'
+            """,
+            connection);
+        ((long)(await command.ExecuteScalarAsync(Ct))!).ShouldBe(
+            0, "the hot path's statements on calls and outbox_messages run no trigger for the roll-up (the ceiling's live_lines has its own)");
     }
 
     [Fact]
