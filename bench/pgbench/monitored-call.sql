@@ -7,7 +7,7 @@
 -- In the service (captured with `BENCH_MONITOR=on bench/run.sh --capture-sql`; docs/benchmarks.md lists them):
 --   decision (AcceptIncomingCallHandler, CallStore, ClaimBatch): the profile lookup; the claim as one batch (one round
 --     trip): BEGIN, SET LOCAL synchronous_commit TO off, the webhook-delivery and call INSERTs, the ceiling's advisory
---     lock and count (the sum of live_lines' 32 stripes, kept by triggers; the live calls one by one only past the
+--     lock and count (the sum of live_lines' 64 stripes, kept by triggers; the live calls one by one only past the
 --     ceiling), COMMIT (not waiting for the disk under the lock), then SELECT txid_current() (a transaction of
 --     its own whose synchronous commit flushes the claim before the batch returns); the caller's last summary; the UPDATE recording the
 --     accept and naming this instance the call's follower (monitor_owner): no claim statement, no read by the monitor

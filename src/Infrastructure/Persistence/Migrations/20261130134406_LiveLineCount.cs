@@ -5,14 +5,18 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace EasyMo.Infrastructure.Persistence.Migrations
 {
     /// <summary>
-    /// The live-call ceiling's count in O(1) (issue 17): <c>live_lines</c> holds, in 32 stripes whose sum is the number,
+    /// The live-call ceiling's count in O(1) (issue 17): <c>live_lines</c> holds, in 64 stripes whose sum is the number,
     /// how many lines are taken, as the ceiling's count defines them but without its time windows: calls ringing or
     /// accepted, calls back being dialed. Row triggers on <c>calls</c> and <c>callbacks</c> keep it, in the transaction
     /// that changes the row, for every write the service or an operator makes (insert, status change, delete; a
     /// <c>TRUNCATE</c> counts again), so at any snapshot the sum equals the rows it counts, and is never below the
-    /// ceiling's exact count (whose windows only leave rows out). A transaction adds to its backend's stripe, so that
-    /// concurrent claims and ends seldom wait for the same row. The claim reads the sum under the ceiling's lock and
+    /// ceiling's exact count (whose windows only leave rows out). The claim reads the sum under the ceiling's lock and
     /// counts the live calls one by one only when the sum passes the ceiling (<c>CallStore.CountLines</c>).
+    /// <para>
+    /// 64 stripes: a line taken is added to stripe <c>backend % 32</c>, a line let go to <c>32 + backend % 32</c>. A claim
+    /// holds its stripe's row from its call's <c>INSERT</c> to its commit, across its wait for the ceiling's lock; the
+    /// ends, which let lines go, never wait behind it, and transactions of other backends seldom meet on a row.
+    /// </para>
     /// </summary>
     public partial class LiveLineCount : Migration
     {
@@ -21,7 +25,7 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
         {
             migrationBuilder.Sql("""
                 CREATE TABLE live_lines (stripe int PRIMARY KEY, lines bigint NOT NULL) WITH (fillfactor = 20);
-                INSERT INTO live_lines (stripe, lines) SELECT s, 0 FROM generate_series(0, 31) AS s;
+                INSERT INTO live_lines (stripe, lines) SELECT s, 0 FROM generate_series(0, 63) AS s;
 
                 -- The lines as the triggers count them, all put in stripe 0 (after a TRUNCATE, and once here).
                 CREATE FUNCTION live_lines_recount() RETURNS void LANGUAGE sql AS $fn$
@@ -39,7 +43,7 @@ namespace EasyMo.Infrastructure.Persistence.Migrations
                     IF TG_OP <> 'INSERT' AND OLD.status = ANY (TG_ARGV) THEN delta := delta - 1; END IF;
                     IF TG_OP <> 'DELETE' AND NEW.status = ANY (TG_ARGV) THEN delta := delta + 1; END IF;
                     IF delta <> 0 THEN
-                        UPDATE live_lines SET lines = lines + delta WHERE stripe = pg_backend_pid() % 32;
+                        UPDATE live_lines SET lines = lines + delta WHERE stripe = pg_backend_pid() % 32 + CASE WHEN delta > 0 THEN 0 ELSE 32 END;
                     END IF;
                     RETURN NULL;
                 END $fn$;
