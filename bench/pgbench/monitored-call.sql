@@ -25,8 +25,8 @@
 --     (AnalyzeCallHandler): the same two reads and its UPDATE.
 -- Not per call, left out: the monitor's heartbeat and sweep, the summary sweep's batch claim, the other sweeps.
 -- Before issue 17 a monitored call was 36 statements (monitored-call-before.sql: a claim, reads of the call and profile,
--- a read and an INSERT per turn, a read and an UPDATE to end, a release); now 19 plus the batches (and 3 for the
--- post-call analysis, added since).
+-- a read and an INSERT per turn, a read and an UPDATE to end, a release); now 19 (the 3 of the
+-- post-call analysis, added since, included) plus the statements shared by many calls (transcript batches, the live view).
 --
 -- To regenerate after the service's SQL changed: see monitored-call-before.sql's header (the same steps).
 --
@@ -67,6 +67,8 @@ ORDER BY c.ended_at DESC
 LIMIT 1;
 UPDATE calls SET accepted_at = now(), model = 'gpt-realtime', monitor_owner = 'pgbench', status = 'accepted', voice = 'alloy'
 WHERE id = md5('pgbm_' || :n)::uuid;
+-- mirror-check: shared (TranscriptWriter: one statement per batch of every followed call's turns; under load a batch
+-- holds many calls, below one per call in pg_stat_statements' rates)
 WITH turn AS (
     SELECT DISTINCT ON (t.call_id, t.item_id, t.speaker) t.*
     FROM unnest(ARRAY[(lpad(to_hex((extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || substr(md5(random()::text), 1, 20))::uuid, (lpad(to_hex((extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || substr(md5(random()::text), 1, 20))::uuid, (lpad(to_hex((extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || substr(md5(random()::text), 1, 20))::uuid, (lpad(to_hex((extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || substr(md5(random()::text), 1, 20))::uuid, (lpad(to_hex((extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || substr(md5(random()::text), 1, 20))::uuid, (lpad(to_hex((extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || substr(md5(random()::text), 1, 20))::uuid]::uuid[], ARRAY['rtc_pgbm_' || (:n)::text, 'rtc_pgbm_' || (:n)::text, 'rtc_pgbm_' || (:n)::text, 'rtc_pgbm_' || (:n)::text, 'rtc_pgbm_' || (:n)::text, 'rtc_pgbm_' || (:n)::text]::text[], ARRAY['agent', 'caller', 'agent', 'caller', 'agent', 'caller']::text[], ARRAY['Muraho, ndi umufasha wa EasyMO ukoresha ubwenge bw''ubukorano. Twakwemera kubika iki kiganiro kugira ngo tukorere neza? Vuga yego cyangwa oya.', 'Yego.', 'Murakoze. Nagufasha iki uyu munsi?', 'Muraho, ndashaka taxi.', 'Yego. Uri he, kandi ujya he?', 'Ndi i Kimironko, njya mu mujyi.']::text[], ARRAY['item_pgbm_' || (:n)::text || '_0', 'item_pgbm_' || (:n)::text || '_1', 'item_pgbm_' || (:n)::text || '_3', 'item_pgbm_' || (:n)::text || '_4', 'item_pgbm_' || (:n)::text || '_5', 'item_pgbm_' || (:n)::text || '_6']::text[], ARRAY[now(), now(), now(), now(), now(), now()]::timestamptz[])
