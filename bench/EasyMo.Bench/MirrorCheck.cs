@@ -47,7 +47,10 @@ public static partial class MirrorCheck
         var script = new SortedDictionary<string, int>(StringComparer.Ordinal);
         // A statement after a "-- mirror-check: shared" line is one the service issues for many calls at once (per instance
         // and interval, so below one per call in pg_stat_statements' rates): it stays in the script, uncompared.
+        // Its rate in the service depends on the load (a transcript batch held one call's turns alone and four calls' under
+        // load), so the service's statement of the same shape is left uncompared too.
         var lines = new List<string>();
+        var sharedLines = new List<string>();
         var shared = false;
         foreach (var line in File.ReadAllLines(scriptPath).Select(line => line.Trim()))
         {
@@ -57,24 +60,18 @@ public static partial class MirrorCheck
             }
             else if (!line.StartsWith("--", StringComparison.Ordinal) && !line.StartsWith('\\'))
             {
-                if (!shared)
-                {
-                    lines.Add(GsetSuffix().Replace(line, ";")); // \gset ends a statement too
-                }
-
+                (shared ? sharedLines : lines).Add(GsetSuffix().Replace(line, ";")); // \gset ends a statement too
                 shared &= !line.EndsWith(';');
             }
         }
 
-        var text = string.Join(' ', lines);
-        foreach (var statement in text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var key in Statements(sharedLines).Select(Key))
         {
-            if (IsTransactionSetup(statement))
-            {
-                continue;
-            }
+            service.Remove(key);
+        }
 
-            var key = Key(statement);
+        foreach (var key in Statements(lines).Where(statement => !IsTransactionSetup(statement)).Select(Key))
+        {
             script[key] = script.GetValueOrDefault(key) + 1;
         }
 
@@ -121,6 +118,10 @@ public static partial class MirrorCheck
     }
 
     private const string SharedMarker = "-- mirror-check: shared";
+
+    /// <summary>The statements of a script's lines (each ends with a semicolon).</summary>
+    private static IEnumerable<string> Statements(IEnumerable<string> lines) =>
+        string.Join(' ', lines).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>
     /// A statement's text up to its first value, whitespace collapsed, and constants (which pg_stat_statements shows as
