@@ -317,6 +317,8 @@ start_service() { # start_service off|on LOG: the service without or with the si
     local monitored=$1 logname=$2 management_port
     service_port="$(bench free-port)"
     management_port="$(bench free-port)"
+    # Neither is bound until the service starts, so the kernel may hand out the same free port twice.
+    while [[ $management_port == "$service_port" ]]; do management_port="$(bench free-port)"; done
     (
         cd "$service_dir"
         export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production
