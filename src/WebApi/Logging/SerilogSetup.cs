@@ -1,4 +1,5 @@
 using Serilog;
+using Serilog.Configuration;
 using Serilog.AspNetCore;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
@@ -24,8 +25,14 @@ public static class SerilogSetup
             .Enrich.With<RequestPathRemover>()
             .Enrich.With<WhatsAppIdMasker>()
             .Enrich.WithProperty("Service", "easymo-voice")
-            // Off the request thread: a webhook should not wait for stdout. Events beyond the buffer are dropped, not blocked on.
-            .WriteTo.Async(sink => sink.Console(new RenderedCompactJsonFormatter()), bufferSize: 10_000, blockWhenFull: false);
+            // Off the request thread: a webhook should not wait for stdout. Events beyond the queue are dropped, not
+            // blocked on; the rest reach stdout within LogBatchInterval, a batch in one write.
+            .WriteTo.Sink(
+                new JsonLinesSink(new RenderedCompactJsonFormatter(), Console.OpenStandardOutput()),
+                new BatchingOptions { BatchSizeLimit = 1_000, BufferingTimeLimit = LogBatchInterval, QueueLimit = 10_000, EagerlyEmitFirstEvent = true });
+
+    /// <summary>How long an event may wait for its batch to be written to stdout.</summary>
+    internal static readonly TimeSpan LogBatchInterval = TimeSpan.FromMilliseconds(50);
 
     private static bool IsWebhook(PathString path) =>
         path.StartsWithSegments("/openai-sip-webhook") || path.StartsWithSegments("/whatsapp-webhook")
