@@ -92,7 +92,7 @@ public sealed class JsonLinesSinkTests
     /// A write-only stream that counts the writes and flushes it is given (each once, whichever overload), keeping what
     /// was written readable after it is disposed.
     /// </summary>
-    private sealed class CountingStream : Stream
+    private sealed class CountingStream : WriteOnlyStream
     {
         private readonly MemoryStream _written = new();
 
@@ -101,16 +101,6 @@ public sealed class JsonLinesSinkTests
         public int Flushes { get; private set; }
 
         public byte[] ToArray() => _written.ToArray();
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
         public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
@@ -139,16 +129,10 @@ public sealed class JsonLinesSinkTests
             Flushes++;
             return Task.CompletedTask;
         }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 
     /// <summary>A stream whose writes wait until it is released.</summary>
-    private sealed class StalledStream : Stream
+    private sealed class StalledStream : WriteOnlyStream
     {
         private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _writes;
@@ -156,16 +140,6 @@ public sealed class JsonLinesSinkTests
         public int Writes => Volatile.Read(ref _writes);
 
         public void Release() => _released.TrySetResult();
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
         public override void Write(byte[] buffer, int offset, int count)
         {
@@ -185,6 +159,20 @@ public sealed class JsonLinesSinkTests
         public override void Flush()
         {
         }
+    }
+
+    /// <summary>A stream that can only be written to.</summary>
+    private abstract class WriteOnlyStream : Stream
+    {
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
         public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
