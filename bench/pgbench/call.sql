@@ -9,7 +9,8 @@
 --   calls are kept; the bench's callers never answered the consent question, so the service does not read it);
 --   the record (Decision.CommitAsync): the UPDATE of the call, a transaction of its own.
 -- (With Calls:MaxLiveCalls set the claim's batch also takes an advisory lock and counts live calls, and commits
--- asynchronously then flushes: monitored-call.sql; this part runs without a ceiling, since its accepted calls never end.)
+-- asynchronously then flushes: monitored-call.sql; this part runs without a ceiling, since its accepted calls never end.
+-- The live_lines triggers run here all the same: the call's INSERT as ringing takes a line.)
 -- The service's connections skip the pool reset (No Reset On Close) and auto-prepare these statements, so run with
 -- -M prepared. The batch is pipelined, as Npgsql sends it.
 -- The bench's INVITEs carry the SIP edge's X-EasyMo-Edge for the trunk mtn-rw, so the call is stored 'verified' with
