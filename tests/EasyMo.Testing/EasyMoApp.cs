@@ -194,6 +194,18 @@ public sealed class EasyMoApp : WebApplicationFactory<Program>
 
     public EasyMoDbContext Db() => new DbFor(ConnectionString).Context;
 
+    /// <summary>
+    /// Runs <paramref name="sql"/> on the host's database as an operator would by hand, on a connection of its own;
+    /// returns the first column of the first row, if any.
+    /// </summary>
+    public async Task<object?> SqlAsync(string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync(TestCancellation.Ct);
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync(TestCancellation.Ct);
+    }
+
     /// <summary>A context on any test database, for arranging and asserting.</summary>
     public sealed class DbFor(string connectionString)
     {

@@ -80,7 +80,7 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time, MonitorOw
         {
             var entry = db.Calls.Add(call);
             overLimit = await ClaimBatch.RunAsync(
-                db, entry, webhookId, eventType, limit is null ? null : CountLines(limit, claimTimeout, IncludingOwnClaim, exact: false), limit?.Max ?? 0, cancellationToken);
+                db, entry, webhookId, eventType, limit is null ? null : CountLines(limit, claimTimeout, IncludingOwnClaim, sumFirst: true), limit?.Max ?? 0, cancellationToken);
         }
         catch (PostgresException exception) when (exception is { SqlState: UniqueViolation, ConstraintName: CallConfiguration.SipCallIdIndex })
         {
@@ -120,7 +120,7 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time, MonitorOw
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await using var batch = new NpgsqlBatch(connection, (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction());
-        foreach (var command in CountLines(limit, claimTimeout, beyond, exact: true))
+        foreach (var command in CountLines(limit, claimTimeout, beyond, sumFirst: false))
         {
             batch.BatchCommands.Add(command);
         }
@@ -132,27 +132,13 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time, MonitorOw
     }
 
     /// <summary>
-    /// The ceiling's lock and count, as two statements of a batch (the count's result is the second). Unless
-    /// <paramref name="exact"/>, the count is first the sum of <c>live_lines</c> (migration <c>LiveLineCount</c>: the
-    /// lines taken without the count's time windows, kept by triggers in the writes' own transactions, so never below the
-    /// exact count at the same snapshot): at or under the ceiling, that sum answers in O(1); past it, the calls are
-    /// counted one by one, as before, and a call that outlived its windows without ending costs no line.
+    /// The ceiling's lock and count, as two statements of a batch (the count's result is the second): the live calls
+    /// counted one by one (<see cref="CountedOneByOne"/>), or, with <paramref name="sumFirst"/>, the sum of
+    /// <c>live_lines</c> first (<see cref="SumFirst"/>).
     /// </summary>
-    private static NpgsqlBatchCommand[] CountLines(LiveCallLimit limit, TimeSpan claimTimeout, int beyond, bool exact) =>
-    [
-        new("SELECT pg_advisory_xact_lock($1)") { Parameters = { new NpgsqlParameter { Value = LiveCallsLock } } },
-        new(
-            """
-            SELECT CASE WHEN taken.lines <= $5 THEN taken.lines::int ELSE (
-                SELECT count(*)::int
-                FROM (SELECT 1 FROM calls
-                      WHERE (status = 'accepted' AND accepted_at > $1)
-                         OR (status = 'ringing' AND claimed_at > now() - $2)
-                      UNION ALL
-                      SELECT 1 FROM callbacks WHERE status = 'dialing' AND dialed_at > now() - $3
-                      LIMIT $4) AS live) END
-            FROM (SELECT sum(lines) AS lines FROM live_lines) AS taken
-            """)
+    private static NpgsqlBatchCommand[] CountLines(LiveCallLimit limit, TimeSpan claimTimeout, int beyond, bool sumFirst)
+    {
+        var count = new NpgsqlBatchCommand(sumFirst ? SumFirst : CountedOneByOne)
         {
             Parameters =
             {
@@ -160,10 +146,38 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time, MonitorOw
                 new NpgsqlParameter { Value = claimTimeout },
                 new NpgsqlParameter { Value = DialingWindow },
                 new NpgsqlParameter { Value = limit.Max + beyond },
-                new NpgsqlParameter { Value = exact ? -1L : limit.Max },
             },
-        },
-    ];
+        };
+        if (sumFirst)
+        {
+            count.Parameters.Add(new NpgsqlParameter { Value = limit.Max });
+        }
+
+        return [new("SELECT pg_advisory_xact_lock($1)") { Parameters = { new NpgsqlParameter { Value = LiveCallsLock } } }, count];
+    }
+
+    /// <summary>The lines taken, each read: accepted calls within their window, claims deciding, calls back dialing.</summary>
+    private const string CountedOneByOne = """
+        SELECT count(*)::int
+        FROM (SELECT 1 FROM calls
+              WHERE (status = 'accepted' AND accepted_at > $1)
+                 OR (status = 'ringing' AND claimed_at > now() - $2)
+              UNION ALL
+              SELECT 1 FROM callbacks WHERE status = 'dialing' AND dialed_at > now() - $3
+              LIMIT $4) AS live
+        """;
+
+    /// <summary>
+    /// The claim's count in O(1): the sum of <c>live_lines</c> (migration <c>LiveLineCount</c>: the lines taken without
+    /// the windows, kept by triggers in the writes' own transactions, so never below <see cref="CountedOneByOne"/> at the
+    /// same snapshot) answers at or under the ceiling (<c>$5</c>); past it, the lines are counted one by one, so a call
+    /// that outlived its window without ending costs no line.
+    /// </summary>
+    private const string SumFirst = $"""
+        SELECT CASE WHEN taken.lines <= $5 THEN taken.lines::int ELSE (
+        {CountedOneByOne}) END
+        FROM (SELECT sum(lines) AS lines FROM live_lines) AS taken
+        """;
 
     /// <summary>
     /// Another delivery holds the claim: wait for its decision to be recorded (then there is nothing to do), or — once

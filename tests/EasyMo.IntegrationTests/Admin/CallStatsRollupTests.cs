@@ -337,13 +337,7 @@ public sealed class CallStatsRollupTests : IAsyncLifetime
         return rows;
     }
 
-    private async Task SqlAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(_app.ConnectionString);
-        await connection.OpenAsync(Ct);
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(Ct);
-    }
+    private Task SqlAsync(string sql) => _app.SqlAsync(sql);
 
     private async Task InsertFallbackAsync(string callId, DateTimeOffset at, string status)
     {

@@ -28,7 +28,7 @@ public sealed class LiveLineCountTests
         var now = DateTimeOffset.UtcNow;
         for (var i = 0; i < 12; i++)
         {
-            await SqlAsync(app, $"""
+            await app.SqlAsync($"""
                 INSERT INTO calls (id, call_id, status, channel, language, caller, callee, received_at, summary_status, summary_attempts)
                 VALUES (gen_random_uuid(), 'rtc_lines_{i}', '{statuses[i % statuses.Length]}', 'phone', 'en', '+250788000{i:D3}',
                         '+250788300300', now(), 'none', 0)
@@ -36,15 +36,15 @@ public sealed class LiveLineCountTests
         }
 
         await ShouldCountAsync(app, "calls inserted in every status");
-        await SqlAsync(app, "UPDATE calls SET status = 'accepted', accepted_at = now() WHERE call_id IN ('rtc_lines_0', 'rtc_lines_3')");
+        await app.SqlAsync("UPDATE calls SET status = 'accepted', accepted_at = now() WHERE call_id IN ('rtc_lines_0', 'rtc_lines_3')");
         await ShouldCountAsync(app, "a ringing call accepted, a rejected one made live again");
-        await SqlAsync(app, "UPDATE calls SET status = 'ended', ended_at = now() WHERE call_id IN ('rtc_lines_0', 'rtc_lines_1')");
-        await SqlAsync(app, "UPDATE calls SET status = 'failed' WHERE call_id = 'rtc_lines_6'");
-        await SqlAsync(app, "UPDATE calls SET status = 'missed' WHERE call_id = 'rtc_lines_2'");
+        await app.SqlAsync("UPDATE calls SET status = 'ended', ended_at = now() WHERE call_id IN ('rtc_lines_0', 'rtc_lines_1')");
+        await app.SqlAsync("UPDATE calls SET status = 'failed' WHERE call_id = 'rtc_lines_6'");
+        await app.SqlAsync("UPDATE calls SET status = 'missed' WHERE call_id = 'rtc_lines_2'");
         await ShouldCountAsync(app, "calls ended, failed, missed");
-        await SqlAsync(app, "UPDATE calls SET summary_attempts = 1 WHERE call_id LIKE 'rtc_lines_%'");
+        await app.SqlAsync("UPDATE calls SET summary_attempts = 1 WHERE call_id LIKE 'rtc_lines_%'");
         await ShouldCountAsync(app, "an update that leaves the status alone");
-        await SqlAsync(app, "DELETE FROM calls WHERE call_id IN ('rtc_lines_3', 'rtc_lines_4', 'rtc_lines_7')");
+        await app.SqlAsync("DELETE FROM calls WHERE call_id IN ('rtc_lines_3', 'rtc_lines_4', 'rtc_lines_7')");
         await ShouldCountAsync(app, "live and settled calls deleted");
 
         // A transaction that takes lines and rolls back leaves the count as it was.
@@ -62,7 +62,7 @@ public sealed class LiveLineCountTests
         // Calls back: queued (no line), dialing (a line), settled, deleted.
         for (var i = 0; i < 3; i++)
         {
-            await SqlAsync(app, $"""
+            await app.SqlAsync($"""
                 INSERT INTO callbacks (id, phone, language, time_zone, reason, requested_at, local_day, status, due_at, expires_at, requested_by)
                 VALUES (gen_random_uuid(), '+25078810000{i}', 'en', 'Africa/Kigali', 'busy', now(), current_date,
                         '{(i == 0 ? "dialing" : "queued")}', now(), now() + interval '1 day', NULL)
@@ -70,13 +70,13 @@ public sealed class LiveLineCountTests
         }
 
         await ShouldCountAsync(app, "calls back queued and dialing");
-        await SqlAsync(app, "UPDATE callbacks SET status = 'dialing', dialed_at = now() WHERE phone = '+250788100001'");
-        await SqlAsync(app, "UPDATE callbacks SET status = 'placed' WHERE phone = '+250788100000'");
+        await app.SqlAsync("UPDATE callbacks SET status = 'dialing', dialed_at = now() WHERE phone = '+250788100001'");
+        await app.SqlAsync("UPDATE callbacks SET status = 'placed' WHERE phone = '+250788100000'");
         await ShouldCountAsync(app, "a call back dialed, another placed");
-        await SqlAsync(app, "DELETE FROM callbacks");
+        await app.SqlAsync("DELETE FROM callbacks");
         await ShouldCountAsync(app, "calls back deleted");
 
-        await SqlAsync(app, "TRUNCATE calls CASCADE");
+        await app.SqlAsync("TRUNCATE calls CASCADE");
         await ShouldCountAsync(app, "calls truncated");
         (await LinesAsync(app)).ShouldBe(0);
     }
@@ -88,7 +88,7 @@ public sealed class LiveLineCountTests
         var callIds = await Task.WhenAll(Enumerable.Range(0, 24).Select(_ => AcceptAsync(app)));
         await ShouldCountAsync(app, "24 calls accepted at once");
 
-        await Task.WhenAll(callIds.Select(callId => SqlAsync(app, $"UPDATE calls SET status = 'ended', ended_at = now() WHERE call_id = '{callId}'")));
+        await Task.WhenAll(callIds.Select(callId => app.SqlAsync($"UPDATE calls SET status = 'ended', ended_at = now() WHERE call_id = '{callId}'")));
         await ShouldCountAsync(app, "24 calls ended at once");
         (await LinesAsync(app)).ShouldBe(0);
     }
@@ -100,7 +100,7 @@ public sealed class LiveLineCountTests
         // ceiling of one is taken; past the ceiling the claim counts one by one, where that call is outside its window.
         await using var app = await EasyMoApp.StartAsync(WithLiveCallCeiling(1));
         var stale = await AcceptAsync(app);
-        await SqlAsync(app, $"UPDATE calls SET accepted_at = now() - interval '2 hours' WHERE call_id = '{stale}'");
+        await app.SqlAsync($"UPDATE calls SET accepted_at = now() - interval '2 hours' WHERE call_id = '{stale}'");
         (await LinesAsync(app)).ShouldBe(1, "the sum has no time window");
 
         var callId = Events.NewCallId();
@@ -116,31 +116,13 @@ public sealed class LiveLineCountTests
 
     private static async Task ShouldCountAsync(EasyMoApp app, string after)
     {
-        await using var connection = new NpgsqlConnection(app.ConnectionString);
-        await connection.OpenAsync(Ct);
-        await using var command = new NpgsqlCommand(
+        var taken = (long)(await app.SqlAsync(
             """
             SELECT (SELECT count(*) FROM calls WHERE status IN ('ringing', 'accepted'))
                  + (SELECT count(*) FROM callbacks WHERE status = 'dialing')
-            """,
-            connection);
-        var taken = (long)(await command.ExecuteScalarAsync(Ct))!;
+            """))!;
         (await LinesAsync(app)).ShouldBe(taken, $"the sum of live_lines after {after}");
     }
 
-    private static async Task<long> LinesAsync(EasyMoApp app)
-    {
-        await using var connection = new NpgsqlConnection(app.ConnectionString);
-        await connection.OpenAsync(Ct);
-        await using var command = new NpgsqlCommand("SELECT sum(lines)::bigint FROM live_lines", connection);
-        return (long)(await command.ExecuteScalarAsync(Ct))!;
-    }
-
-    private static async Task SqlAsync(EasyMoApp app, string sql)
-    {
-        await using var connection = new NpgsqlConnection(app.ConnectionString);
-        await connection.OpenAsync(Ct);
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(Ct);
-    }
+    private static async Task<long> LinesAsync(EasyMoApp app) => (long)(await app.SqlAsync("SELECT sum(lines)::bigint FROM live_lines"))!;
 }
