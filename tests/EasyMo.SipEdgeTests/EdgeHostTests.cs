@@ -9,6 +9,7 @@ namespace EasyMo.SipEdgeTests;
 /// and refuses; and what a crash, unlike a restart, costs the calls in progress.
 /// </summary>
 [Collection(HostEdgeCollection.Name)]
+[TestCaseOrderer(typeof(ByMethodName))] // the same order in every clone: see ByMethodName
 public sealed class EdgeHostTests(HostEdgeFixture edge)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
