@@ -32,11 +32,17 @@
 # one call length of ramp plus its measured window (about 95 s at the defaults, 8 minutes for five steps), which would
 # take the default run past 15 minutes. Run it alone with BENCH_PARTS=capacity (about 10 minutes).
 #
+# The example part (BENCH_PARTS with "example"; needs Node.js and npm): OpenAI's own server for this job
+# (bench/openai-example, openai-agents-js's realtime-twilio-sip) at the same levels against the same fake, every call
+# accepted and followed over the sideband socket to its end; the table sets its calls/s and CPU beside the monitored
+# levels'. Compare the two in one run: BENCH_PARTS="service example" BENCH_MONITOR=on.
+#
 # Results (JSON lines, logs, pgbench output, pg_stat_statements, the table) go to bench/results/<UTC time>/, which
 # git ignores. Traffic goes to 127.0.0.1 only. Tunables (environment), defaults in brackets:
 #   BENCH_LEVELS ["1 16 64"]  BENCH_DURATION [20] and BENCH_WARMUP [10] seconds per level  BENCH_CALLERS [1000]
 #   BENCH_RATES ["500 1000"] calls/s offered by 64 senders in open-loop service levels after the closed-loop ones ("")
-#   BENCH_PGBENCH_SECONDS [20]  BENCH_PGBENCH_CLIENTS [64]  BENCH_PARTS ["service bare pgbench"; "capacity" to add]
+#   BENCH_PGBENCH_SECONDS [20]  BENCH_PGBENCH_CLIENTS [64]  BENCH_PARTS ["service bare pgbench"; "capacity", "example"
+#   to add]
 #   BENCH_MONITOR [both]: off (decision-only levels), on (monitored levels), both (decision-only, then monitored)
 #   BENCH_MAX_LIVE_CALLS [10000] the monitored service's Calls:MaxLiveCalls (0: no ceiling, for experiments)
 #   BENCH_CALL_SECONDS [5]  BENCH_TURN_INTERVAL [1]  BENCH_DRAIN_TIMEOUT [60] seconds to wait for calls to end and for
@@ -59,7 +65,7 @@ case "${1:-}" in
 --capture-sql) mode=capture ;;
 --serve) mode=serve ;;
 -h | --help)
-    sed -n '2,50p' "$0"
+    sed -n '2,56p' "$0"
     exit 0
     ;;
 *)
@@ -553,6 +559,39 @@ if $run_monitored; then
     probe_do -c "select speaker, count(*) from call_transcripts group by speaker order by speaker" -F ' ' >"$results/transcripts_by_speaker.txt"
     statements_per_call "$results/statements_per_call-monitored.txt" "$repo_root/bench/pgbench/monitored-call.sql"
     stop_service
+fi
+
+# --- OpenAI's own example, the same levels against the same fake (BENCH_PARTS with "example") ----------------------------
+# bench/openai-example: openai-agents-js's realtime-twilio-sip server, which accepts each call and follows it over the
+# sideband socket until it ends, storing nothing. Its CPU is the one node process's; the fake's counters tell that every
+# call was accepted, followed, greeted and answered its tool call.
+if [[ $parts == *" example "* ]]; then
+    command -v npm >/dev/null || die "the example part needs Node.js and npm (apt-get install nodejs npm)"
+    example_dir="$repo_root/bench/openai-example"
+    log "example: npm ci in ${example_dir#"$repo_root"/} (versions pinned by its package-lock.json)"
+    (cd "$example_dir" && npm ci --no-audit --no-fund --ignore-scripts) >"$results/example-npm.log" 2>&1 \
+        || { tail -n 20 "$results/example-npm.log" >&2; die "npm ci failed for the example"; }
+    example_port="$(bench free-port)"
+    (cd "$example_dir" && exec env OPENAI_API_KEY=sk-bench-not-a-key OPENAI_WEBHOOK_SECRET="$secret" \
+        OPENAI_BASE_URL="http://127.0.0.1:$fake_port/v1" OPENAI_REALTIME_URL="ws://127.0.0.1:$fake_port/v1/realtime" \
+        PORT="$example_port" node --import tsx server.ts) >"$results/example.log" 2>&1 &
+    example_pid=$!
+    started_pids+=("$example_pid")
+    bench wait-http --url "http://127.0.0.1:$example_port/" --timeout 60 || die "the example did not start"
+    for c in "${levels[@]}"; do
+        # The previous level's calls end first (the fake closes each after BENCH_CALL_SECONDS).
+        for _ in $(seq 1 $((call_seconds * 4 + 40))); do
+            [[ "$(fake_stats)" == *'"sockets_open":0,'* ]] && break
+            sleep 0.5
+        done
+        log "example: $c senders (${warmup}s warm-up, ${duration}s measured)"
+        bench load --kind example --url "http://127.0.0.1:$example_port/openai/webhook" --secret "$secret" \
+            --concurrency "$c" --duration "$duration" --warmup "$warmup" --callers "$callers" --pid "$example_pid" \
+            --cpu "example=$example_pid" --cpu "fake-openai=$fake_pid" --fake-stats "http://127.0.0.1:$fake_port/stats" \
+            >>"$jsonl" 2> >(tee -a "$results/summary.txt" >&2)
+        sleep 1
+    done
+    stop_pid "$example_pid"
 fi
 
 # --- Capacity: how many concurrent monitored calls one instance holds before the transcripts' lag passes the limit --------

@@ -185,6 +185,13 @@ public sealed class FakeRealtimeSocket
     private static readonly Template ConsentCall = new(
         """{"type":"response.function_call_arguments.done","event_id":"evt_§S_§E","response_id":"resp_§S_§T","item_id":"item_§S_§T_§U","output_index":0,"call_id":"call_§S_§T","name":"record_consent","arguments":"{\"granted\":true}"}""");
 
+    /// <summary>
+    /// The function call as a finished output item, which OpenAI sends after its arguments: the service reads the call
+    /// from <c>response.function_call_arguments.done</c>, OpenAI's Agents SDK (<c>bench/openai-example</c>) from this.
+    /// </summary>
+    private static readonly Template ConsentItemDone = new(
+        """{"type":"response.output_item.done","event_id":"evt_§S_§E","response_id":"resp_§S_§T","output_index":0,"item":{"id":"item_§S_§T_§U","type":"function_call","status":"completed","name":"record_consent","call_id":"call_§S_§T","arguments":"{\"granted\":true}"}}""");
+
     private static readonly byte[] ResponseCreateType = "response.create"u8.ToArray();
     private static readonly byte[] ItemCreateType = "conversation.item.create"u8.ToArray();
     private static readonly byte[] TypeMarker = "\"type\":\""u8.ToArray();
@@ -348,6 +355,7 @@ public sealed class FakeRealtimeSocket
 
         _turnSentAt = UnixMicroseconds();
         await SendAsync(ConsentCall, turn, [], stop);
+        await SendAsync(ConsentItemDone, turn, [], stop);
         Interlocked.Increment(ref _stats.ToolCallsSent);
         await SendAsync(ToolResponseDone, turn, [], stop);
         return true;

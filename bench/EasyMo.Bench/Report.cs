@@ -35,6 +35,7 @@ public static class Report
         var service = ByConcurrency(lines, "service");
         var monitored = ByConcurrency(lines, "monitored");
         var bare = ByConcurrency(lines, "bare");
+        var example = ByConcurrency(lines, "example");
         var pgbench = lines.LastOrDefault(line => Kind(line) == "pgbench");
         double? pgTps = pgbench.ValueKind == JsonValueKind.Object ? pgbench.GetProperty("tps").GetDouble() : null;
         var pgClients = pgTps is null ? 0 : pgbench.GetProperty("clients").GetInt32();
@@ -94,6 +95,29 @@ public static class Report
                     text.AppendLine(CultureInfo.InvariantCulture,
                         $"- {level} senders: memory per live call {Mon(m, "mem_kib_per_live_call", "0")} KiB over the RSS idle before the level ({Mon(m, "idle_rss_mib", "0")} MiB), {Mon(m, "mem_kib_per_live_call_over_fresh", "0")} KiB over the fresh service's ({Mon(m, "fresh_rss_mib", "0")} MiB); in the measured window: {Mon(m, "calls_ended", "0")} calls ended, {Mon(m, "transcripts_stored", "0")} transcript rows stored, {Mon(m, "summaries_done", "0")} summaries made ({Mon(m, "summaries_pending_at_end", "0")} pending at its end); fake OpenAI: {Fake(m, "sockets_opened")} sockets opened, {Fake(m, "sockets_ended_by_fake")} ended by the fake, {Fake(m, "sockets_ended_by_service")} by the service, {Fake(m, "transcripts_sent")} transcripts sent, {Fake(m, "tool_outputs_received")} tool outputs, {Fake(m, "responses")} summaries answered, {Fake(m, "greeting_timeouts")} + {Fake(m, "tool_output_timeouts")} waits timed out; cores: {Cores(m)}.");
                 }
+            }
+
+            text.AppendLine();
+        }
+
+        if (example.Count > 0)
+        {
+            text.AppendLine("OpenAI's example (bench/openai-example, openai-agents-js realtime-twilio-sip: accepts each call and follows it over the sideband socket to its end, storing nothing), the same fake and levels; EasyMO's figures are its monitored levels':");
+            text.AppendLine();
+            text.AppendLine("| senders | example calls/s | EasyMO monitored calls/s | EasyMO/example | example p50 / p99 ms | example cores | example CPU ms per call | EasyMO CPU ms per call (service + PostgreSQL) | calls/s per core: example / EasyMO | sockets followed / tool outputs answered |");
+            text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (var (level, e) in example.OrderBy(pair => pair.Key))
+            {
+                var m = monitored.GetValueOrDefault(level);
+                var exampleCores = CoreValue(e, "example");
+                var easyMoCores = CoreValue(m, "service") + CoreValue(m, "postgres");
+                var exampleRate = Value(e, "calls_per_s");
+                var easyMoRate = Value(m, "calls_per_s");
+                text.Append(CultureInfo.InvariantCulture, $"| {level} | {Num(e, "calls_per_s", "0")} | {Num(m, "calls_per_s", "0")} | {Ratio(easyMoRate, exampleRate)} ");
+                text.Append(CultureInfo.InvariantCulture, $"| {Num(e, "p50_ms", "0.0")} / {Num(e, "p99_ms", "0.0")} | {CoresOf(e, "example")} ");
+                text.Append(CultureInfo.InvariantCulture, $"| {Ratio(exampleCores * 1000, exampleRate)} | {Ratio(easyMoCores * 1000, easyMoRate)} ");
+                text.Append(CultureInfo.InvariantCulture, $"| {Ratio(exampleRate, exampleCores)} / {Ratio(easyMoRate, easyMoCores)} | {Fake(e, "sockets_opened")} / {Fake(e, "tool_outputs_received")} |");
+                text.AppendLine();
             }
 
             text.AppendLine();
@@ -372,6 +396,9 @@ public static class Report
 
     private static string CoresOf(JsonElement element, string name) =>
         element.TryGetProperty("cores", out var cores) && cores.TryGetProperty(name, out var value) ? value.GetDouble().ToString("0.00", CultureInfo.InvariantCulture) : "–";
+
+    private static double? CoreValue(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty("cores", out var cores) && cores.TryGetProperty(name, out var value) ? value.GetDouble() : null;
 
     private static string Cores(JsonElement element) =>
         element.TryGetProperty("cores", out var cores)
