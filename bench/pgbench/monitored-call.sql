@@ -17,16 +17,17 @@
 --     capture's 5 batches per call). Written here as one batch of the call's 6 turns;
 --   the live view (LiveCallBroadcast): one pg_notify statement per 100 ms of events per instance (under load shared by
 --     many calls; alone, about 4.6 per call). Written here once, with the call's events;
---   record_consent (RecordCallConsentHandler): the call and the profile read, then BEGIN, the activity INSERT and the
---     profile's consent_at UPDATE (one batch), COMMIT;
+--   record_consent (RecordCallConsentHandler → CallStore.RecordConsentAsync): one statement, the call locked, its
+--     consent set when it changes (not here: the caller agreed before), the profile's remembered, the activity inserted
+--     (before, the call and the profile read, then BEGIN, the activity INSERT and the profile's UPDATE, COMMIT);
 --   the end (RecordCallEndedHandler → CallStore.TryEndAsync): one UPDATE, conditional on the call still accepted with the
 --     consent the monitor knows, with the caller's waits, clearing the follower (no release);
 --   the summary (SummarizeCallHandler): the call and its transcript read, the summary's UPDATE; the post-call analysis
 --     (AnalyzeCallHandler): the same two reads and its UPDATE.
 -- Not per call, left out: the monitor's heartbeat and sweep, the summary sweep's batch claim, the other sweeps.
 -- Before issue 17 a monitored call was 36 statements (monitored-call-before.sql: a claim, reads of the call and profile,
--- a read and an INSERT per turn, a read and an UPDATE to end, a release); now 19 (the 3 of the
--- post-call analysis, added since, included) plus the statements shared by many calls (transcript batches, the live view).
+-- a read and an INSERT per turn, a read and an UPDATE to end, a release); now 16 (the 3 of the
+-- post-call analysis, added since, included; 19 before record_consent was one statement) plus the statements shared by many calls (transcript batches, the live view).
 --
 -- To regenerate after the service's SQL changed: see monitored-call-before.sql's header (the same steps).
 --
@@ -94,22 +95,27 @@ ORDER BY f.ord
 ON CONFLICT DO NOTHING;
 -- mirror-check: shared (LiveCallBroadcast: one statement per instance and 100 ms, for every call's events)
 SELECT pg_notify('easymo_live', payload) FROM unnest(ARRAY['[{"kind":"started","callId":"rtc_pgbm_' || (:n)::text || '","at":"2026-11-30T10:00:00Z","caller":"+' || (:phone)::text || '","language":"rw","consented":' || 'true},{"kind":"turn","callId":"rtc_pgbm_' || (:n)::text || '","at":"2026-11-30T10:00:01Z","speaker":"agent","text":"Murakoze. Nagufasha iki uyu munsi?"},{"kind":"ended","callId":"rtc_pgbm_' || (:n)::text || '","at":"2026-11-30T10:00:05Z","endReason":"caller_hangup"}]']::text[]) AS payload;
-SELECT c.id, c.accepted_at, c.analysis_attempts, c.analysis_due_at, c.analysis_language, c.analysis_misunderstood, c.analysis_outcome, c.analysis_repeated, c.analysis_sentiment, c.analysis_service, c.analysis_settled_at, c.analysis_status, c.call_id, c.callee, c.caller, c.caller_name, c.caller_pseudonym, c.channel, c.claimed_at, c.consent, c.consent_at, c.decided_at, c.duration_seconds, c.end_reason, c.ended_at, c.greeting_wait_ms, c.identity, c.language, c.measured_turns, c.model, c.monitor_owner, c.profile_id, c.received_at, c.runtime, c.sip_call_id, c.sip_status_code, c.status, c.summary, c.summary_attempts, c.summary_due_at, c.summary_settled_at, c.summary_status, c.tool_max_ms, c.transfer_target, c.trunk, c.turn_wait_max_ms, c.turn_wait_p50_ms, c.turn_wait_p95_ms, c.voice, c.voice_seconds, c.whatsapp_call_id
-FROM calls AS c
-WHERE c.call_id = 'rtc_pgbm_' || :n
-LIMIT 1;
-SELECT p.id, p.blocked, p.consent, p.consent_at, p.created_at, p.language, p.name, p.phone, p.updated_at, p.wa_id
-FROM profiles AS p
-WHERE p.id = :profile_id
-LIMIT 1;
-\startpipeline
-BEGIN TRANSACTION ISOLATION LEVEL READ COMMITTED;
-INSERT INTO call_activities (id, at, call_id, detail, kind, name)
-VALUES ((lpad(to_hex((extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || substr(md5(random()::text), 1, 20))::uuid, now(), md5('pgbm_' || :n)::uuid, 'granted by voice', 'tool_call', 'record_consent');
-UPDATE profiles SET consent_at = now(), updated_at = now()
-WHERE id = :profile_id;
-\endpipeline
-COMMIT;
+WITH live AS (
+    SELECT c.id, c.profile_id, c.consent FROM calls c
+    WHERE c.call_id = 'rtc_pgbm_' || :n AND c.status = 'accepted'
+    FOR NO KEY UPDATE
+),
+answered AS (
+    UPDATE calls SET consent = 'granted', consent_at = now()
+    FROM live WHERE calls.id = live.id AND live.consent <> 'granted'
+    RETURNING 1
+),
+remembered AS (
+    UPDATE profiles SET consent = 'granted', consent_at = now(), updated_at = now()
+    FROM live WHERE profiles.id = live.profile_id
+    RETURNING 1
+),
+noted AS (
+    INSERT INTO call_activities (id, at, call_id, detail, kind, name)
+    SELECT (lpad(to_hex((extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || substr(md5(random()::text), 1, 20))::uuid, now(), live.id, 'granted by voice', 'tool_call', 'record_consent' FROM live
+    RETURNING 1
+)
+SELECT live.id, live.consent AS before FROM live;
 UPDATE calls
 SET status = 'ended', ended_at = now(), end_reason = 'caller_hangup', duration_seconds = 5,
     voice_seconds = NULL, summary_status = 'pending', summary_due_at = now(),

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using EasyMo.Application.Common.Abstractions;
+using EasyMo.Application.Features.Calls;
 using EasyMo.Domain.Calls;
 using EasyMo.Domain.Common;
 using EasyMo.Domain.Messaging;
@@ -245,6 +246,42 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time, MonitorOw
             cancellationToken) == 1;
     }
 
+    public async Task<RecordedConsent?> RecordConsentAsync(OpenAiCallId callId, bool granted, CallActivityKind activityKind, string activityDetail, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        // One statement instead of reading the call and the profile into the change tracker and saving three rows in a
+        // transaction (six round trips on the monitor's path). The call's row is locked first (FOR NO KEY UPDATE, as an
+        // UPDATE would: a transcript batch's FOR KEY SHARE does not wait for it, and ForgetCallContentAsync's FOR UPDATE
+        // does), so the consent read is the one the answer replaces. The activity is built by the domain (its id, its
+        // bounded name and detail); only its call's row id comes from the statement.
+        var answer = StateNames.Of(granted ? Consent.Granted : Consent.Denied);
+        var activity = CallActivity.Record(Guid.Empty, activityKind, AgentTools.RecordConsent, activityDetail, at);
+        var rows = await db.Database.SqlQuery<ConsentRow>(
+            $"""
+            WITH live AS (
+                SELECT c.id, c.profile_id, c.consent FROM calls c
+                WHERE c.call_id = {callId.Value} AND c.status = 'accepted'
+                FOR NO KEY UPDATE
+            ),
+            answered AS (
+                UPDATE calls SET consent = {answer}, consent_at = {at}
+                FROM live WHERE calls.id = live.id AND live.consent <> {answer}
+                RETURNING 1
+            ),
+            remembered AS (
+                UPDATE profiles SET consent = {answer}, consent_at = {at}, updated_at = {at}
+                FROM live WHERE profiles.id = live.profile_id
+                RETURNING 1
+            ),
+            noted AS (
+                INSERT INTO call_activities (id, at, call_id, detail, kind, name)
+                SELECT {activity.Id}, {activity.At}, live.id, {activity.Detail}, {StateNames.Of(activity.Kind)}, {activity.Name} FROM live
+                RETURNING 1
+            )
+            SELECT live.id, live.consent AS before FROM live
+            """).ToListAsync(cancellationToken);
+        return rows is [var row] ? new RecordedConsent(row.Id, StateNames.Parse<Consent>(row.Before)) : null;
+    }
+
     public Task<Profile?> FindProfileByIdAsync(Guid profileId, CancellationToken cancellationToken) =>
         db.Profiles.FirstOrDefaultAsync(profile => profile.Id == profileId, cancellationToken);
 
@@ -420,4 +457,7 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time, MonitorOw
             }
         }
     }
+
+    /// <summary>What <see cref="RecordConsentAsync"/> reads back: the call's row id and its consent before the answer.</summary>
+    private sealed record ConsentRow(Guid Id, string Before);
 }

@@ -48,6 +48,14 @@ public interface ICallStore
     /// </summary>
     Task<bool> TryEndAsync(OpenAiCallId callId, Consent expectedConsent, CallEnd end, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Records the caller's answer to the consent question in one statement, when the call is accepted: on the call (when
+    /// it changes), on the caller's profile (remembered, with its time, even when unchanged), and as the call's activity
+    /// (<paramref name="activityKind"/>, <paramref name="activityDetail"/>). Returns the call's row id and its consent
+    /// before; null when the call is not accepted, and nothing is written.
+    /// </summary>
+    Task<RecordedConsent?> RecordConsentAsync(OpenAiCallId callId, bool granted, CallActivityKind activityKind, string activityDetail, DateTimeOffset at, CancellationToken cancellationToken);
+
     /// <summary>A profile by id, tracked for changes.</summary>
     Task<Profile?> FindProfileByIdAsync(Guid profileId, CancellationToken cancellationToken);
 
@@ -121,3 +129,6 @@ public interface ICallDecision
 
 /// <summary>A transcript turn before the store numbers it.</summary>
 public sealed record TranscriptTurnDraft(OpenAiCallId CallId, Speaker Speaker, string Text, string ItemId, DateTimeOffset At);
+
+/// <summary>A consent answer recorded on a live call: the call's row id, and its consent before the answer.</summary>
+public sealed record RecordedConsent(Guid CallRowId, Consent Before);

@@ -7,37 +7,32 @@ using Microsoft.Extensions.Logging;
 namespace EasyMo.Application.Features.Calls.RecordCallConsent;
 
 /// <summary>
-/// Records the answer on the call and on the profile. A caller who withdraws consent during the call has what was
-/// kept of the call so far (transcript, requests) deleted at once. Returns the call's consent, or null when the call
-/// is not live.
+/// Records the answer on the call and on the profile, and as the call's activity, in one statement. A caller who
+/// withdraws consent during the call has what was kept of the call so far (transcript, requests) deleted at once. Returns
+/// the call's consent, or null when the call is not accepted.
 /// </summary>
 public sealed partial class RecordCallConsentHandler(ICallStore store, TimeProvider time, ILogger<RecordCallConsentHandler> logger)
     : ICommandHandler<RecordCallConsentCommand, Consent?>
 {
     public async ValueTask<Consent?> Handle(RecordCallConsentCommand command, CancellationToken cancellationToken)
     {
-        var call = await store.FindCallAsync(command.CallId, cancellationToken);
-        if (call is not { IsLive: true })
+        // One statement (ICallStore.RecordConsentAsync): on the monitor's path, once per call.
+        var detail = $"{(command.Granted ? "granted" : "denied")} by {command.Source.ToString().ToLowerInvariant()}";
+        var kind = command.Source == ConsentSource.Keypad ? CallActivityKind.KeyPress : CallActivityKind.ToolCall;
+        var recorded = await store.RecordConsentAsync(command.CallId, command.Granted, kind, detail, time.GetUtcNow(), cancellationToken);
+        if (recorded is null)
         {
             return null;
         }
 
-        var now = time.GetUtcNow();
-        var changed = call.RecordConsent(command.Granted, now);
-        if (call.ProfileId is { } profileId && await store.FindProfileByIdAsync(profileId, cancellationToken) is { } profile)
+        var consent = command.Granted ? Consent.Granted : Consent.Denied;
+        if (recorded.Before != consent && !command.Granted)
         {
-            profile.RememberConsent(command.Granted, now);
+            await store.ForgetCallContentAsync(recorded.CallRowId, cancellationToken);
         }
 
-        store.Add(CallActivity.Record(call.Id, command.Source == ConsentSource.Keypad ? CallActivityKind.KeyPress : CallActivityKind.ToolCall, AgentTools.RecordConsent, $"{(command.Granted ? "granted" : "denied")} by {command.Source.ToString().ToLowerInvariant()}", now));
-        await store.SaveChangesAsync(cancellationToken);
-        if (changed && !command.Granted)
-        {
-            await store.ForgetCallContentAsync(call.Id, cancellationToken);
-        }
-
-        Recorded(logger, call.CallId, call.Consent, command.Source);
-        return call.Consent;
+        Recorded(logger, command.CallId, consent, command.Source);
+        return consent;
     }
 
     [LoggerMessage(EventId = 1360, EventName = "CALL_CONSENT_RECORDED", Level = LogLevel.Information, Message = "Call {CallId}: consent {Consent} ({Source})")]
