@@ -17,7 +17,7 @@
 --     capture's 5 batches per call). Written here as one batch of the call's 6 turns;
 --   the live view (LiveCallBroadcast): one pg_notify statement per 100 ms of events per instance (under load shared by
 --     many calls; alone, about 4.6 per call). Written here once, with the call's events;
---   record_consent (RecordCallConsentHandler → CallStore.RecordConsentAsync): one statement, the call locked, its
+--   record_consent (RecordCallConsentHandler → CallStore.RecordConsentAsync): one statement, the call's
 --     consent set when it changes (not here: the caller agreed before), the profile's remembered, the activity inserted
 --     (before, the call and the profile read, then BEGIN, the activity INSERT and the profile's UPDATE, COMMIT);
 --   the end (RecordCallEndedHandler → CallStore.TryEndAsync): one UPDATE, conditional on the call still accepted with the
@@ -96,14 +96,13 @@ ON CONFLICT DO NOTHING;
 -- mirror-check: shared (LiveCallBroadcast: one statement per instance and 100 ms, for every call's events)
 SELECT pg_notify('easymo_live', payload) FROM unnest(ARRAY['[{"kind":"started","callId":"rtc_pgbm_' || (:n)::text || '","at":"2026-11-30T10:00:00Z","caller":"+' || (:phone)::text || '","language":"rw","consented":' || 'true},{"kind":"turn","callId":"rtc_pgbm_' || (:n)::text || '","at":"2026-11-30T10:00:01Z","speaker":"agent","text":"Murakoze. Nagufasha iki uyu munsi?"},{"kind":"ended","callId":"rtc_pgbm_' || (:n)::text || '","at":"2026-11-30T10:00:05Z","endReason":"caller_hangup"}]']::text[]) AS payload;
 WITH live AS (
-    SELECT c.id, c.profile_id, c.consent FROM calls c
+    SELECT c.id, c.profile_id FROM calls c
     WHERE c.call_id = 'rtc_pgbm_' || :n AND c.status = 'accepted'
-    FOR NO KEY UPDATE
 ),
 answered AS (
     UPDATE calls SET consent = 'granted', consent_at = now()
-    FROM live WHERE calls.id = live.id AND live.consent <> 'granted'
-    RETURNING 1
+    WHERE calls.id = (SELECT live.id FROM live) AND calls.status = 'accepted' AND calls.consent <> 'granted'
+    RETURNING calls.id
 ),
 remembered AS (
     UPDATE profiles SET consent = 'granted', consent_at = now(), updated_at = now()
@@ -115,7 +114,7 @@ noted AS (
     SELECT (lpad(to_hex((extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || substr(md5(random()::text), 1, 20))::uuid, now(), live.id, 'granted by voice', 'tool_call', 'record_consent' FROM live
     RETURNING 1
 )
-SELECT live.id, live.consent AS before FROM live;
+SELECT live.id, EXISTS (SELECT 1 FROM answered) AS changed FROM live;
 UPDATE calls
 SET status = 'ended', ended_at = now(), end_reason = 'caller_hangup', duration_seconds = 5,
     voice_seconds = NULL, summary_status = 'pending', summary_due_at = now(),

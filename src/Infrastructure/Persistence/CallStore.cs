@@ -249,23 +249,24 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time, MonitorOw
     public async Task<RecordedConsent?> RecordConsentAsync(OpenAiCallId callId, bool granted, CallActivityKind activityKind, string activityDetail, DateTimeOffset at, CancellationToken cancellationToken)
     {
         // One statement instead of reading the call and the profile into the change tracker and saving three rows in a
-        // transaction (six round trips on the monitor's path). The call's row is locked first (FOR NO KEY UPDATE, as an
-        // UPDATE would: a transcript batch's FOR KEY SHARE does not wait for it, and ForgetCallContentAsync's FOR UPDATE
-        // does), so the consent read is the one the answer replaces. The activity is built by the domain (its id, its
-        // bounded name and detail); only its call's row id comes from the statement.
+        // transaction (six round trips on the monitor's path). The call's row is written only when the answer changes it,
+        // and that UPDATE's own condition (re-checked on the row's latest version when another answer is committed
+        // meanwhile) says whether it did: no lock is taken on the call otherwise (a SELECT … FOR NO KEY UPDATE would write
+        // a lock to the row, and its WAL, for every answer, and share the row with a transcript batch's FOR KEY SHARE
+        // through a multixact). The activity is built by the domain (its id, its bounded name and detail); only its
+        // call's row id comes from the statement.
         var answer = StateNames.Of(granted ? Consent.Granted : Consent.Denied);
         var activity = CallActivity.Record(Guid.Empty, activityKind, AgentTools.RecordConsent, activityDetail, at);
         var rows = await db.Database.SqlQuery<ConsentRow>(
             $"""
             WITH live AS (
-                SELECT c.id, c.profile_id, c.consent FROM calls c
+                SELECT c.id, c.profile_id FROM calls c
                 WHERE c.call_id = {callId.Value} AND c.status = 'accepted'
-                FOR NO KEY UPDATE
             ),
             answered AS (
                 UPDATE calls SET consent = {answer}, consent_at = {at}
-                FROM live WHERE calls.id = live.id AND live.consent <> {answer}
-                RETURNING 1
+                WHERE calls.id = (SELECT live.id FROM live) AND calls.status = 'accepted' AND calls.consent <> {answer}
+                RETURNING calls.id
             ),
             remembered AS (
                 UPDATE profiles SET consent = {answer}, consent_at = {at}, updated_at = {at}
@@ -277,9 +278,9 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time, MonitorOw
                 SELECT {activity.Id}, {activity.At}, live.id, {activity.Detail}, {StateNames.Of(activity.Kind)}, {activity.Name} FROM live
                 RETURNING 1
             )
-            SELECT live.id, live.consent AS before FROM live
+            SELECT live.id, EXISTS (SELECT 1 FROM answered) AS changed FROM live
             """).ToListAsync(cancellationToken);
-        return rows is [var row] ? new RecordedConsent(row.Id, StateNames.Parse<Consent>(row.Before)) : null;
+        return rows is [var row] ? new RecordedConsent(row.Id, row.Changed) : null;
     }
 
     public Task<Profile?> FindProfileByIdAsync(Guid profileId, CancellationToken cancellationToken) =>
@@ -458,6 +459,6 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time, MonitorOw
         }
     }
 
-    /// <summary>What <see cref="RecordConsentAsync"/> reads back: the call's row id and its consent before the answer.</summary>
-    private sealed record ConsentRow(Guid Id, string Before);
+    /// <summary>What <see cref="RecordConsentAsync"/> reads back: the call's row id, and whether the answer changed its consent.</summary>
+    private sealed record ConsentRow(Guid Id, bool Changed);
 }

@@ -4,6 +4,7 @@ using EasyMo.Domain.Calls;
 using EasyMo.Domain.Common;
 using EasyMo.Domain.Privacy;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using static EasyMo.IntegrationTests.Handlers.HandlerScenario;
 
 namespace EasyMo.IntegrationTests.Handlers;
@@ -104,6 +105,43 @@ public sealed class RecordCallConsentTests
         (await CallAsync(app, callId)).Consent.ShouldBe(Consent.Granted);
         (await app.SqlAsync("SELECT count(*) FROM profiles")).ShouldBe(profiles);
         (await ActivitiesAsync(app, callId)).ShouldHaveSingleItem().Detail.ShouldBe("granted by voice");
+    }
+
+    [Fact]
+    public async Task Of_two_withdrawals_at_once_only_the_one_that_changed_the_call_forgets_its_content()
+    {
+        // The first withdrawal is another transaction that changed the call and has not committed (and, being the test's,
+        // deletes nothing); the second must wait for it, then find the call already withdrawn: it changed nothing, so it
+        // must delete nothing either. Only the answer that changed the call forgets its content.
+        await using var app = await EasyMoApp.StartAsync();
+        var callId = await AcceptAsync(app);
+        (await app.SendAsync(new RecordCallConsentCommand(callId.AsCallId(), Granted: true, ConsentSource.Voice))).ShouldBe(Consent.Granted);
+        var call = await CallAsync(app, callId);
+        await using (var db = app.Db())
+        {
+            db.Transcripts.Add(TranscriptTurn.Create(call.Id, 1, Speaker.Caller, "Yego.", "item_kept", DateTimeOffset.UtcNow));
+            await db.SaveChangesAsync(Ct);
+        }
+
+        await using var first = new NpgsqlConnection(app.ConnectionString);
+        await first.OpenAsync(Ct);
+        await using var transaction = await first.BeginTransactionAsync(Ct);
+        await using (var withdraw = new NpgsqlCommand("UPDATE calls SET consent = 'denied', consent_at = now() WHERE id = @id", first, transaction))
+        {
+            withdraw.Parameters.AddWithValue("id", call.Id);
+            await withdraw.ExecuteNonQueryAsync(Ct);
+        }
+
+        var second = app.SendAsync(new RecordCallConsentCommand(callId.AsCallId(), Granted: false, ConsentSource.Keypad));
+        for (var waited = 0; waited < 100 && !second.IsCompleted && (long)(await app.SqlAsync("SELECT count(*) FROM pg_locks WHERE NOT granted")).ShouldNotBeNull() == 0; waited++)
+        {
+            await Task.Delay(50, Ct);
+        }
+
+        second.IsCompleted.ShouldBeFalse("the second answer waits for the first's uncommitted change of the call");
+        await transaction.CommitAsync(Ct);
+        (await second.WaitAsync(TimeSpan.FromSeconds(15), Ct)).ShouldBe(Consent.Denied);
+        (await CountAsync(app, "call_transcripts", call.Id)).ShouldBe(1, "the second withdrawal changed nothing, so it forgot nothing");
     }
 
     private static async Task<Domain.Profiles.Profile> ProfileAsync(EasyMoApp app, Call call)

@@ -51,8 +51,8 @@ public interface ICallStore
     /// <summary>
     /// Records the caller's answer to the consent question in one statement, when the call is accepted: on the call (when
     /// it changes), on the caller's profile (remembered, with its time, even when unchanged), and as the call's activity
-    /// (<paramref name="activityKind"/>, <paramref name="activityDetail"/>). Returns the call's row id and its consent
-    /// before; null when the call is not accepted, and nothing is written.
+    /// (<paramref name="activityKind"/>, <paramref name="activityDetail"/>). Returns the call's row id and whether the
+    /// answer changed the call's consent; null when the call is not accepted, and nothing is written.
     /// </summary>
     Task<RecordedConsent?> RecordConsentAsync(OpenAiCallId callId, bool granted, CallActivityKind activityKind, string activityDetail, DateTimeOffset at, CancellationToken cancellationToken);
 
@@ -130,5 +130,5 @@ public interface ICallDecision
 /// <summary>A transcript turn before the store numbers it.</summary>
 public sealed record TranscriptTurnDraft(OpenAiCallId CallId, Speaker Speaker, string Text, string ItemId, DateTimeOffset At);
 
-/// <summary>A consent answer recorded on a live call: the call's row id, and its consent before the answer.</summary>
-public sealed record RecordedConsent(Guid CallRowId, Consent Before);
+/// <summary>A consent answer recorded on a live call: the call's row id, and whether the answer changed the call's consent.</summary>
+public sealed record RecordedConsent(Guid CallRowId, bool Changed);

@@ -26,7 +26,7 @@ public sealed partial class RecordCallConsentHandler(ICallStore store, TimeProvi
         }
 
         var consent = command.Granted ? Consent.Granted : Consent.Denied;
-        if (recorded.Before != consent && !command.Granted)
+        if (recorded.Changed && !command.Granted)
         {
             await store.ForgetCallContentAsync(recorded.CallRowId, cancellationToken);
         }
