@@ -234,7 +234,8 @@ public sealed class Call
 
     /// <summary>
     /// The caller answered the consent question during the call (by voice or keypad). The latest answer stands, so a
-    /// caller may change their mind. Returns whether it changed the call's consent.
+    /// caller may change their mind. Returns whether it changed the call's consent. The live call's path applies the same
+    /// rule in one statement (<c>ICallStore.RecordConsentAsync</c>; its integration tests hold it to this).
     /// </summary>
     public bool RecordConsent(bool granted, DateTimeOffset at)
     {
