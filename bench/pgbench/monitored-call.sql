@@ -77,9 +77,14 @@ WITH turn AS (
     ORDER BY t.call_id, t.item_id, t.speaker, t.ord
 ),
 kept AS (
-    SELECT c.id, c.call_id FROM calls c
-    WHERE c.call_id IN (SELECT call_id FROM turn) AND c.consent = 'granted' AND c.caller_pseudonym IS NULL
-    FOR KEY SHARE
+    SELECT c.id, c.call_id
+    FROM (SELECT DISTINCT turn.call_id FROM turn) AS wanted,
+    LATERAL (
+        SELECT c.id, c.call_id FROM calls c
+        WHERE c.call_id = wanted.call_id AND c.consent = 'granted' AND c.caller_pseudonym IS NULL
+        LIMIT 1
+        FOR KEY SHARE
+    ) AS c
 ),
 fresh AS (
     SELECT t.*, k.id AS row_call_id FROM turn t JOIN kept k ON k.call_id = t.call_id
