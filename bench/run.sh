@@ -52,7 +52,8 @@
 #   BENCH_CAPACITY_WINDOW [30] measured seconds per step  BENCH_LAG_LIMIT [1] seconds
 #   BENCH_RESULTS [bench/results/<time>]  BENCH_SKIP_BUILD [unset]
 #   For experiments: BENCH_SERVICE_DIR [src/WebApi/bin/Release/net10.0] runs another build of the service;
-#   BENCH_DB_OPTIONS (e.g. "No Reset On Close=true") is appended to the service's connection string; any other variable
+#   BENCH_DB_OPTIONS (e.g. "No Reset On Close=true") is appended to the service's connection string; BENCH_PG_CONF
+#   (lines) to postgresql.conf (auto_explain, say); any other variable
 #   set in the environment (Serilog__MinimumLevel__Default, DOTNET_gcServer, …) reaches the service as usual.
 set -euo pipefail
 
@@ -65,7 +66,7 @@ case "${1:-}" in
 --capture-sql) mode=capture ;;
 --serve) mode=serve ;;
 -h | --help)
-    sed -n '2,56p' "$0"
+    sed -n '2,57p' "$0"
     exit 0
     ;;
 *)
@@ -272,6 +273,9 @@ log_min_duration_statement = -1
 # pg_xact_commit_timestamp (a few bytes per transaction; on for every part, so that they all run the same cluster).
 track_commit_timestamp = on
 EOF
+# For experiments: BENCH_PG_CONF, lines appended to postgresql.conf after the bench's own (a later line wins), e.g.
+# shared_preload_libraries = 'pg_stat_statements,auto_explain' and auto_explain.log_min_duration = '300ms'.
+[[ -n ${BENCH_PG_CONF:-} ]] && printf '%s\n' "$BENCH_PG_CONF" >>"$pg_data/postgresql.conf"
 as_pg "$pg_bin/pg_ctl" -D "$pg_data" -l "$work/postgres.log" -w -t 60 start >/dev/null \
     || { tail -n 20 "$work/postgres.log" >&2; die "PostgreSQL did not start"; }
 pg_started=true
