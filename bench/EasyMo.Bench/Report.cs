@@ -395,7 +395,7 @@ public static class Report
             : "n/a";
 
     private static string CoresOf(JsonElement element, string name) =>
-        element.TryGetProperty("cores", out var cores) && cores.TryGetProperty(name, out var value) ? value.GetDouble().ToString("0.00", CultureInfo.InvariantCulture) : "–";
+        CoreValue(element, name) is { } value ? value.ToString("0.00", CultureInfo.InvariantCulture) : "–";
 
     private static double? CoreValue(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty("cores", out var cores) && cores.TryGetProperty(name, out var value) ? value.GetDouble() : null;

@@ -246,7 +246,7 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time, MonitorOw
             cancellationToken) == 1;
     }
 
-    public async Task<RecordedConsent?> RecordConsentAsync(OpenAiCallId callId, bool granted, CallActivityKind activityKind, string activityDetail, DateTimeOffset at, CancellationToken cancellationToken)
+    public async Task<RecordedConsent?> RecordConsentAsync(OpenAiCallId callId, Consent answer, CallActivityKind activityKind, string activityDetail, DateTimeOffset at, CancellationToken cancellationToken)
     {
         // One statement instead of reading the call and the profile into the change tracker and saving three rows in a
         // transaction (six round trips on the monitor's path). The call's row is written only when the answer changes it,
@@ -255,7 +255,8 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time, MonitorOw
         // a lock to the row, and its WAL, for every answer, and share the row with a transcript batch's FOR KEY SHARE
         // through a multixact). The activity is built by the domain (its id, its bounded name and detail); only its
         // call's row id comes from the statement.
-        var answer = StateNames.Of(granted ? Consent.Granted : Consent.Denied);
+        ArgumentOutOfRangeException.ThrowIfNotEqual(answer is Consent.Granted or Consent.Denied, true, nameof(answer));
+        var consent = StateNames.Of(answer);
         var activity = CallActivity.Record(Guid.Empty, activityKind, AgentTools.RecordConsent, activityDetail, at);
         var rows = await db.Database.SqlQuery<ConsentRow>(
             $"""
@@ -264,12 +265,12 @@ internal sealed class CallStore(EasyMoDbContext db, TimeProvider time, MonitorOw
                 WHERE c.call_id = {callId.Value} AND c.status = 'accepted'
             ),
             answered AS (
-                UPDATE calls SET consent = {answer}, consent_at = {at}
-                WHERE calls.id = (SELECT live.id FROM live) AND calls.status = 'accepted' AND calls.consent <> {answer}
+                UPDATE calls SET consent = {consent}, consent_at = {at}
+                WHERE calls.id = (SELECT live.id FROM live) AND calls.status = 'accepted' AND calls.consent <> {consent}
                 RETURNING calls.id
             ),
             remembered AS (
-                UPDATE profiles SET consent = {answer}, consent_at = {at}, updated_at = {at}
+                UPDATE profiles SET consent = {consent}, consent_at = {at}, updated_at = {at}
                 FROM live WHERE profiles.id = live.profile_id
                 RETURNING 1
             ),

@@ -49,12 +49,12 @@ public interface ICallStore
     Task<bool> TryEndAsync(OpenAiCallId callId, Consent expectedConsent, CallEnd end, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Records the caller's answer to the consent question in one statement, when the call is accepted: on the call (when
+    /// Records the caller's answer to the consent question (<paramref name="answer"/>: granted or denied) in one statement, when the call is accepted: on the call (when
     /// it changes), on the caller's profile (remembered, with its time, even when unchanged), and as the call's activity
     /// (<paramref name="activityKind"/>, <paramref name="activityDetail"/>). Returns the call's row id and whether the
     /// answer changed the call's consent; null when the call is not accepted, and nothing is written.
     /// </summary>
-    Task<RecordedConsent?> RecordConsentAsync(OpenAiCallId callId, bool granted, CallActivityKind activityKind, string activityDetail, DateTimeOffset at, CancellationToken cancellationToken);
+    Task<RecordedConsent?> RecordConsentAsync(OpenAiCallId callId, Consent answer, CallActivityKind activityKind, string activityDetail, DateTimeOffset at, CancellationToken cancellationToken);
 
     /// <summary>A profile by id, tracked for changes.</summary>
     Task<Profile?> FindProfileByIdAsync(Guid profileId, CancellationToken cancellationToken);

@@ -19,13 +19,13 @@ public sealed partial class RecordCallConsentHandler(ICallStore store, TimeProvi
         // One statement (ICallStore.RecordConsentAsync): on the monitor's path, once per call.
         var detail = $"{(command.Granted ? "granted" : "denied")} by {command.Source.ToString().ToLowerInvariant()}";
         var kind = command.Source == ConsentSource.Keypad ? CallActivityKind.KeyPress : CallActivityKind.ToolCall;
-        var recorded = await store.RecordConsentAsync(command.CallId, command.Granted, kind, detail, time.GetUtcNow(), cancellationToken);
+        var consent = command.Granted ? Consent.Granted : Consent.Denied;
+        var recorded = await store.RecordConsentAsync(command.CallId, consent, kind, detail, time.GetUtcNow(), cancellationToken);
         if (recorded is null)
         {
             return null;
         }
 
-        var consent = command.Granted ? Consent.Granted : Consent.Denied;
         if (recorded.Changed && !command.Granted)
         {
             await store.ForgetCallContentAsync(recorded.CallRowId, cancellationToken);
